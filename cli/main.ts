@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+import { Command, InputError, UsageError } from "./command";
+
+/**
+ * Commands are loaded lazily: `check` must not pay for loading cdktf and the AWS provider.
+ * Each entry's module exports `command: Command`.
+ */
+const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
+  check: { summary: "Load compose files and print the conversion report", load: async () => (await import("./commands/check")).command },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    "compose2ecs: turn docker compose files into Terraform for AWS ECS (cdktf).",
+    "",
+    "Usage: compose2ecs <command> [options]",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Run `compose2ecs <command> --help` for a command's options.",
+    "Exit codes: 0 success, 1 invalid input or a failed check, 2 wrong usage.",
+  ].join("\n");
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage() + "\n");
+    return name === undefined ? 2 : 0;
+  }
+  if (name === "--version" || name === "-V") {
+    process.stdout.write(`${require("../package.json").version}\n`);
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (entry === undefined) {
+    process.stderr.write(`compose2ecs: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  const command = await entry.load();
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(command.help.trimEnd() + "\n");
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`compose2ecs ${name}: ${error.message}\nRun \`compose2ecs ${name} --help\` for usage.\n`);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(error.lines.join("\n") + "\n");
+      return 1;
+    }
+    // Anything else is a bug in compose2ecs, not in the input: say so without a stack trace
+    // unless asked for one.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`compose2ecs ${name}: internal error: ${message}\n`);
+    if (process.env.COMPOSE2ECS_DEBUG) process.stderr.write(`${(error as Error).stack ?? ""}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`compose2ecs: internal error: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

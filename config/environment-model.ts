@@ -1,0 +1,171 @@
+/**
+ * An environment (qa, production, ...) as the rest of the program sees it: validated, with
+ * every default applied once by the environment loader (config/load-environment.ts).
+ * Plain data, no cdktf.
+ */
+
+export type NatMode = "none" | "single" | "per-az";
+
+export interface NewNetworkConfig {
+  readonly kind: "new";
+  /** @default "10.0.0.0/16" */
+  readonly cidr: string;
+  /** Availability zones, 2-3. @default ["<region>a", "<region>b"] */
+  readonly azs: readonly string[];
+  /** @default "single" */
+  readonly nat: NatMode;
+  /** VPC flow logs to CloudWatch. @default true for non-branch environments, false for branch (QA) ones */
+  readonly flowLogs: boolean;
+}
+
+export interface ExistingNetworkConfig {
+  readonly kind: "existing";
+  readonly vpcId: string;
+  readonly publicSubnetIds: readonly string[];
+  readonly privateSubnetIds: readonly string[];
+}
+
+export type NetworkConfig = NewNetworkConfig | ExistingNetworkConfig;
+
+export interface Ec2CapacityConfig {
+  /** @default "t3.small" */
+  readonly instanceType: string;
+  /** @default 2 (the seed's `ecs-cli up --size 2`) */
+  readonly desiredSize: number;
+  /** @default 1 */
+  readonly minSize: number;
+  /** @default 4 */
+  readonly maxSize: number;
+  /** SSM parameter holding the ECS-optimised AMI. @default "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id" */
+  readonly amiSsmParameter: string;
+}
+
+export interface CapacityConfig {
+  /** @default "fargate" */
+  readonly kind: "fargate" | "fargate-spot" | "ec2";
+  /** Only for kind "ec2". */
+  readonly ec2?: Ec2CapacityConfig;
+  /** CloudWatch Container Insights. @default true (production), false (branch environments) */
+  readonly containerInsights: boolean;
+}
+
+export interface LoadBalancerConfig {
+  /** @default false */
+  readonly internal: boolean;
+  /** CIDRs allowed to reach the listeners. @default ["0.0.0.0/0"] for public ALBs is NOT the default: the default is [] and synth errors asking for one. */
+  readonly allowedCidrs: readonly string[];
+  /** ACM certificate ARN; when set, an HTTPS listener is made and HTTP redirects to it. */
+  readonly certificateArn?: string;
+  /** @default "ELBSecurityPolicy-TLS13-1-2-2021-06" */
+  readonly sslPolicy: string;
+  /** Base domain for host routing (`<slug>.<domain>` for branches, `<service>.<domain>` otherwise). */
+  readonly domain?: string;
+  /** @default 60 */
+  readonly idleTimeoutSeconds: number;
+  /** S3 bucket for access logs; none when undefined. */
+  readonly accessLogsBucket?: string;
+  /** @default true for production, false for branch environments (destroy must work) */
+  readonly deletionProtection: boolean;
+  /** Attach a WAFv2 web ACL (ARN). */
+  readonly wafAclArn?: string;
+}
+
+export type PlacementMode = "per-service" | "single-task";
+
+export interface AutoscalingConfig {
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Target average CPU utilisation percent. */
+  readonly targetCpuPercent?: number;
+  /** Target average memory utilisation percent. */
+  readonly targetMemoryPercent?: number;
+  /** Target ALB requests per target. */
+  readonly targetRequestsPerTarget?: number;
+}
+
+/** Per-service settings an environment may override (the same fields as `x-ecs` on a service). */
+export interface ServiceOverride {
+  readonly replicas?: number;
+  /** Task CPU units (256, 512, 1024, ...). */
+  readonly cpu?: number;
+  /** Task memory MiB. */
+  readonly memory?: number;
+  readonly autoscaling?: AutoscalingConfig;
+  /** Path prefix routed to the service, e.g. "/api". */
+  readonly path?: string;
+  /** Host header routed to the service. */
+  readonly host?: string;
+  readonly healthCheckPath?: string;
+}
+
+export type StateBackendConfig =
+  | {
+      readonly kind: "local";
+      /** Folder for state files, relative to the project directory. @default ".compose2ecs/state" */
+      readonly dir: string;
+    }
+  | {
+      readonly kind: "s3";
+      readonly bucket: string;
+      readonly region: string;
+      /** Key prefix: keys are `<prefix>/<env>/<slug>.tfstate`. @default "compose2ecs" */
+      readonly prefix: string;
+      /** Legacy lock table; S3 native locking (`use_lockfile`) is always on. */
+      readonly dynamodbTable?: string;
+      readonly kmsKeyId?: string;
+    }
+  | {
+      readonly kind: "cloud";
+      readonly organization: string;
+      /** @default "app.terraform.io" */
+      readonly hostname: string;
+      /** Workspace name prefix: workspaces are `<prefix>-<env>-<slug>`. @default project name */
+      readonly workspacePrefix: string;
+      readonly tags: readonly string[];
+    };
+
+export interface AwsProviderConfig {
+  readonly region: string;
+  /**
+   * One endpoint URL for every AWS service (an emulator such as moto on loopback).
+   * Also settable with COMPOSE2ECS_AWS_ENDPOINT. When set, credential/account checks are skipped.
+   */
+  readonly endpoint?: string;
+}
+
+export interface EnvironmentConfig {
+  readonly name: string;
+  /** File the environment came from (for messages). */
+  readonly file?: string;
+  readonly aws: AwsProviderConfig;
+  /** Compose files, relative to the project directory. @default [] (compose discovery) */
+  readonly composeFiles: readonly string[];
+  readonly profiles: readonly string[];
+  /** One application stack per git branch. @default false */
+  readonly branches: boolean;
+  readonly network: NetworkConfig;
+  readonly capacity: CapacityConfig;
+  readonly loadBalancer: LoadBalancerConfig;
+  /** @default "per-service" */
+  readonly placement: PlacementMode;
+  readonly services: Readonly<Record<string, ServiceOverride>>;
+  /** Tags on every resource (environment, managed-by are added by the program). */
+  readonly tags: Readonly<Record<string, string>>;
+  readonly state: StateBackendConfig;
+  /** CloudWatch log retention. @default 365 (production), 7 (branch environments) */
+  readonly logRetentionDays: number;
+  /** Target group deregistration delay. @default 30 */
+  readonly deregistrationDelaySeconds: number;
+  /** Image tag for services built from source (`build:`) and pushed to ECR. @default "latest" */
+  readonly imageTag: string;
+}
+
+/** The branch an application stack is built for (branch environments only). */
+export interface BranchContext {
+  /** The git branch name as given. */
+  readonly branch: string;
+  /** `[a-z0-9-]`, short, unique: used in every AWS name and state key of the branch. */
+  readonly slug: string;
+  /** Listener-rule priority block allocated to this branch (see state/priority-slots.ts). */
+  readonly slot: number;
+}
