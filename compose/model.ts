@@ -6,6 +6,8 @@
  * later stages stay deterministic. Short syntax has already become long syntax here.
  */
 
+import { ServiceOverride } from "../config/environment-model";
+
 /** Where a value came from, for messages like `docker-compose.yml:12:7 services.web.ports[0]`. */
 export interface SourceLocation {
   /** File path as given by the user (relative to the working directory when possible). */
@@ -175,7 +177,9 @@ export interface ServiceModel {
   readonly stopGracePeriodSeconds?: number;
   readonly hostname?: string;
   readonly containerName?: string;
-  /** Other compose keys that reached the model untouched, for the report and for x-ecs. */
+  /** The service's `x-ecs` settings, validated by config/service-override.ts (empty when absent). */
+  readonly ecs: ServiceOverride;
+  /** Other `x-*` keys, untouched. */
   readonly extensions: Readonly<Record<string, JsonValue>>;
   /** Where the service is defined. */
   readonly location?: SourceLocation;

@@ -96,6 +96,10 @@ export interface ServiceOverride {
   /** Host header routed to the service. */
   readonly host?: string;
   readonly healthCheckPath?: string;
+  /** Container port the load balancer routes to when the service publishes several. */
+  readonly port?: number;
+  /** Route the service through the load balancer. @default true when it publishes a port */
+  readonly public?: boolean;
 }
 
 export type StateBackendConfig =

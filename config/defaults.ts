@@ -1,0 +1,47 @@
+import { EnvironmentConfig } from "./environment-model";
+
+/**
+ * The one place environment defaults live. The environment loader fills what a file leaves
+ * out from here; synth without an environment file uses it as is.
+ * Branch (QA) environments default to cheaper, destroyable settings; the rest to production ones.
+ */
+export function defaultEnvironment(name: string, branches = false, region = "eu-west-1"): EnvironmentConfig {
+  return {
+    name,
+    aws: { region },
+    composeFiles: [],
+    profiles: [],
+    branches,
+    network: {
+      kind: "new",
+      cidr: "10.0.0.0/16",
+      azs: [`${region}a`, `${region}b`],
+      nat: "single",
+      flowLogs: !branches,
+    },
+    capacity: { kind: "fargate", containerInsights: !branches },
+    loadBalancer: {
+      internal: false,
+      allowedCidrs: [],
+      sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      idleTimeoutSeconds: 60,
+      deletionProtection: !branches,
+    },
+    placement: "per-service",
+    services: {},
+    tags: {},
+    state: { kind: "local", dir: ".compose2ecs/state" },
+    logRetentionDays: branches ? 7 : 365,
+    deregistrationDelaySeconds: 30,
+    imageTag: "latest",
+  };
+}
+
+/** Defaults for `capacity.ec2` when `capacity.kind` is "ec2". */
+export const DEFAULT_EC2_CAPACITY = {
+  instanceType: "t3.small",
+  desiredSize: 2,
+  minSize: 1,
+  maxSize: 4,
+  amiSsmParameter: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+} as const;
