@@ -30,7 +30,7 @@ export function defaultEnvironment(name: string, branches = false, region = "eu-
     placement: "per-service",
     services: {},
     tags: {},
-    state: { kind: "local", dir: ".compose2ecs/state" },
+    state: { kind: "local", dir: DEFAULT_LOCAL_STATE.dir },
     logRetentionDays: branches ? 7 : 365,
     deregistrationDelaySeconds: 30,
     imageTag: "latest",
@@ -45,3 +45,12 @@ export const DEFAULT_EC2_CAPACITY = {
   maxSize: 4,
   amiSsmParameter: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
 } as const;
+
+/** Defaults for `state` when `backend` is local (the default backend). */
+export const DEFAULT_LOCAL_STATE = { dir: ".compose2ecs/state" } as const;
+
+/** Defaults for `state` when `backend` is s3 (`region` defaults to the environment's region). */
+export const DEFAULT_S3_STATE = { prefix: "compose2ecs" } as const;
+
+/** Defaults for `state` when `backend` is cloud (HCP Terraform). */
+export const DEFAULT_CLOUD_STATE = { hostname: "app.terraform.io", workspacePrefix: "compose2ecs", tags: [] as readonly string[] } as const;
