@@ -123,9 +123,15 @@ export type StateBackendConfig =
       readonly organization: string;
       /** @default "app.terraform.io" */
       readonly hostname: string;
-      /** Workspace name prefix: workspaces are `<prefix>-<env>-<slug>`. @default project name */
+      /** Workspace name prefix: workspaces are `<prefix>-<env>-<stateName>`. @default "compose2ecs" */
       readonly workspacePrefix: string;
+      /**
+       * Always empty: Terraform's cloud block selects a workspace by name OR by tags, and
+       * compose2ecs names one workspace per branch (the loader rejects `tags`; use `project`).
+       */
       readonly tags: readonly string[];
+      /** HCP Terraform project the workspaces are created in. @default the organization's default project */
+      readonly project?: string;
     };
 
 export interface AwsProviderConfig {

@@ -169,7 +169,7 @@ const S3_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
 const DYNAMODB_TABLE = /^[A-Za-z0-9_.-]{3,255}$/;
 const KMS_KEY = /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|alias\/[A-Za-z0-9/_-]+)$/;
 const CLOUD_NAME = /^[A-Za-z0-9_-]{1,40}$/;
-const CLOUD_TAG = /^[a-z0-9][a-z0-9:_-]{0,254}$/;
+const CLOUD_PROJECT = /^[A-Za-z0-9 _-]{3,40}$/;
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 const NAT_MODES = ["none", "single", "per-az"] as const;
 const CAPACITY_KINDS = ["fargate", "fargate-spot", "ec2"] as const;
@@ -397,8 +397,12 @@ function state(value: unknown, region: string, c: Checker): StateBackendConfig {
       };
     }
     case "cloud": {
-      const v = c.mapping(value, [p], ["backend", "organization", "hostname", "workspacePrefix", "tags"]) ?? {};
+      const v = c.mapping(value, [p], ["backend", "organization", "hostname", "workspacePrefix", "project", "tags"]) ?? {};
+      if (v.tags !== undefined) {
+        c.error([p, "tags"], "Terraform's cloud block selects a workspace by name or by tags, not both, and compose2ecs names one workspace per branch; group the workspaces with project instead", "key");
+      }
       if (v.organization === undefined) c.error([p], "organization is required for the cloud backend", "key");
+      const project = v.project === undefined ? undefined : c.string(v.project, [p, "project"], CLOUD_PROJECT, "an HCP Terraform project name (letters, digits, spaces, _ and -; at most 40)");
       const organization = v.organization === undefined ? undefined : c.string(v.organization, [p, "organization"], CLOUD_NAME, "an HCP Terraform organization name");
       return {
         kind: "cloud",
@@ -408,7 +412,8 @@ function state(value: unknown, region: string, c: Checker): StateBackendConfig {
           v.workspacePrefix === undefined
             ? DEFAULT_CLOUD_STATE.workspacePrefix
             : (c.string(v.workspacePrefix, [p, "workspacePrefix"], CLOUD_NAME, "letters, digits, _ and - (at most 40)") ?? DEFAULT_CLOUD_STATE.workspacePrefix),
-        tags: v.tags === undefined ? DEFAULT_CLOUD_STATE.tags : c.stringList(v.tags, [p, "tags"], CLOUD_TAG, "an HCP Terraform tag (lower-case letters, digits, :, _ and -)", { unique: true }),
+        tags: DEFAULT_CLOUD_STATE.tags,
+        ...(project !== undefined ? { project } : {}),
       };
     }
   }

@@ -53,8 +53,11 @@ export function branchHash(branch: string): string {
   return value.toString(36).padStart(SLUG_HASH_LENGTH, "0").slice(-SLUG_HASH_LENGTH);
 }
 
+/** Branch-type prefixes that carry no meaning in a 13-character name; the hash still covers them. */
+const DROPPED_PREFIX = /^(feature|feat)\//i;
+
 function readablePrefix(branch: string): string {
-  const ascii = Array.from(branch.normalize("NFKD"))
+  const ascii = Array.from(branch.replace(DROPPED_PREFIX, "").normalize("NFKD"))
     .map((ch) => TRANSLITERATIONS[ch] ?? ch)
     .join("")
     // Combining marks left by NFKD (the dots of Ä, the accent of é) are dropped.

@@ -86,7 +86,7 @@ export function configureBackend(stack: TerraformStack, target: StateTarget): vo
       new CloudBackend(stack, {
         hostname: state.hostname,
         organization: state.organization,
-        workspaces: new NamedCloudWorkspace(cloudWorkspaceName(state.workspacePrefix, env.name, target.stateName)),
+        workspaces: new NamedCloudWorkspace(cloudWorkspaceName(state.workspacePrefix, env.name, target.stateName), state.project),
       });
       return;
   }
