@@ -8,6 +8,7 @@ import { Command, InputError, UsageError } from "./command";
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
   check: { summary: "Load compose files and print the conversion report", load: async () => (await import("./commands/check")).command },
   diff: { summary: "Compare two synth outputs per service, replacements first (exit 1 on changes)", load: async () => (await import("./commands/diff")).command },
+  "plan-summary": { summary: "Summarise terraform show -json plans per service, replacements first", load: async () => (await import("./commands/plan-summary")).command },
 };
 
 function usage(): string {

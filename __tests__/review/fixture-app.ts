@@ -1,4 +1,4 @@
-import { App, TerraformStack } from "cdktf";
+import { App, LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -8,6 +8,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 
 /**
  * A small cdktf app shaped like compose2ecs output (stack per environment/branch, one construct scope
@@ -33,11 +36,28 @@ export interface FixtureSpec {
   readonly hcl?: boolean;
   /** Moto (or another emulator) endpoint: plans then need no AWS account. */
   readonly endpoint?: string;
+  /** Local state file (absolute path) so a test can apply and re-plan. */
+  readonly statePath?: string;
 }
 
 const ENDPOINT_SERVICES = ["ec2", "ecs", "elbv2", "iam", "cloudwatchlogs", "sts"] as const;
 
-function addService(stack: TerraformStack, env: string, stackName: string, s: FixtureService, targetGroupId: string, clusterArn: string): void {
+interface Shared {
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  readonly clusterArn: string;
+}
+
+/** Shared network and cluster: real resources (appliable on moto) so services can reference them. */
+function addShared(stack: TerraformStack, env: string): Shared {
+  const scope = new Construct(stack, "shared");
+  const vpc = new Vpc(scope, "vpc", { cidrBlock: "10.0.0.0/16" });
+  const subnets = ["a", "b"].map((az, i) => new Subnet(scope, `subnet-${az}`, { vpcId: vpc.id, cidrBlock: `10.0.${i}.0/24`, availabilityZone: `eu-west-1${az}` }));
+  const cluster = new EcsCluster(scope, "cluster", { name: env });
+  return { vpcId: vpc.id, subnetIds: subnets.map((s) => s.id), clusterArn: cluster.arn };
+}
+
+function addService(stack: TerraformStack, stackName: string, s: FixtureService, targetGroupId: string, shared: Shared): void {
   const scope = new Construct(stack, s.name);
   const tags = { "compose2ecs:service": s.name };
   const logGroup = new CloudwatchLogGroup(scope, "logs", { name: `/ecs/${stackName}/${s.name}`, retentionInDays: 7, tags });
@@ -50,8 +70,8 @@ function addService(stack: TerraformStack, env: string, stackName: string, s: Fi
     role: role.name,
     policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup.arn}:*` }] }),
   });
-  const sg = new SecurityGroup(scope, "security-group", { name: `${stackName}-${s.name}`, description: `Tasks of ${s.name}`, vpcId: "vpc-12345678", tags });
-  const tg = new LbTargetGroup(scope, targetGroupId, { name: `${stackName}-${s.name}`, port: s.port, protocol: "HTTP", vpcId: "vpc-12345678", targetType: "ip", tags });
+  const sg = new SecurityGroup(scope, "security-group", { name: `${stackName}-${s.name}`, description: `Tasks of ${s.name}`, vpcId: shared.vpcId, tags });
+  const tg = new LbTargetGroup(scope, targetGroupId, { name: `${stackName}-${s.name}`, port: s.port, protocol: "HTTP", vpcId: shared.vpcId, targetType: "ip", tags });
   const environment = Object.entries(s.environment ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
   const task = new EcsTaskDefinition(scope, "task", {
     family: `${stackName}-${s.name}`,
@@ -67,15 +87,14 @@ function addService(stack: TerraformStack, env: string, stackName: string, s: Fi
   });
   new EcsService(scope, "service", {
     name: s.name,
-    cluster: clusterArn,
+    cluster: shared.clusterArn,
     taskDefinition: task.arn,
     desiredCount: s.replicas ?? 1,
     launchType: "FARGATE",
-    networkConfiguration: { subnets: ["subnet-1", "subnet-2"], securityGroups: [sg.id], assignPublicIp: false },
+    networkConfiguration: { subnets: [...shared.subnetIds], securityGroups: [sg.id], assignPublicIp: false },
     loadBalancer: [{ targetGroupArn: tg.arn, containerName: s.name, containerPort: s.port }],
     tags,
   });
-  void env;
 }
 
 /** Synthesizes the fixture into `outdir` (cdktf layout: manifest.json, stacks/<stack>/cdk.tf.json). */
@@ -104,8 +123,10 @@ export function synthFixture(outdir: string, spec: FixtureSpec): void {
         }
       : {}),
   });
+  if (spec.statePath !== undefined) new LocalBackend(stack, { path: spec.statePath });
+  const shared = addShared(stack, spec.env);
   const sorted = [...spec.services].sort((a, b) => a.name.localeCompare(b.name));
-  for (const s of sorted) addService(stack, spec.env, stackName, s, spec.targetGroupId ?? "target-group", `arn:aws:ecs:eu-west-1:123456789012:cluster/${spec.env}`);
+  for (const s of sorted) addService(stack, stackName, s, spec.targetGroupId ?? "target-group", shared);
   app.synth();
 }
 
