@@ -1,0 +1,44 @@
+/**
+ * Deterministic generator of branch names git accepts (git check-ref-format): no control
+ * characters, space, ~ ^ : ? * [ \, no "..", no "@{", no component starting with "." or
+ * ending with ".lock", no trailing "/" or ".".
+ */
+
+const ALPHABET = [
+  ..."abcdefghijklmnopqrstuvwxyz",
+  ..."ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+  ..."0123456789",
+  ..."-_./",
+  ..."-----////",
+  ..."ÄÖÜäöüßéèçøæñłİı日本语ёж",
+];
+
+/** mulberry32: a tiny seeded PRNG so every run tests the same names. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function isGitRefName(name: string): boolean {
+  if (name === "" || name === "@" || name.endsWith("/") || name.endsWith(".") || name.includes("..") || name.includes("@{") || name.includes("//")) return false;
+  return name.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
+}
+
+export function randomBranchNames(count: number, seed: number): string[] {
+  const next = random(seed);
+  const names = new Set<string>();
+  while (names.size < count) {
+    // Mostly short names, some up to 200 characters.
+    const length = next() < 0.9 ? 1 + Math.floor(next() * 40) : 1 + Math.floor(next() * 200);
+    let name = "";
+    for (let i = 0; i < length; i += 1) name += ALPHABET[Math.floor(next() * ALPHABET.length)];
+    if (isGitRefName(name)) names.add(name);
+  }
+  return [...names];
+}
