@@ -9,6 +9,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
   check: { summary: "Load compose files and print the conversion report", load: async () => (await import("./commands/check")).command },
   diff: { summary: "Compare two synth outputs per service, replacements first (exit 1 on changes)", load: async () => (await import("./commands/diff")).command },
   "plan-summary": { summary: "Summarise terraform show -json plans per service, replacements first", load: async () => (await import("./commands/plan-summary")).command },
+  branches: { summary: "List branch environments; gc those whose git branch is gone", load: async () => (await import("./commands/branches")).command },
 };
 
 function usage(): string {

@@ -1,0 +1,169 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { formatDiagnostic } from "../../compose/diagnostics";
+import { EnvironmentConfig } from "../../config/environment-model";
+import { environmentNameFrom, loadEnvironment } from "../../config/load-environment";
+import { BranchEnvironment, branchBookkeeping, collectGarbage, DestroyBranchStack, GcOutcome, listBranchEnvironments, parseLiveBranches, staleBranches } from "../../state/branches";
+import { destroyBranchWithTerraform } from "../../state/branch-destroy";
+import { listenerPort } from "../../state/priority-slots";
+import { Command, InputError, UsageError } from "../command";
+
+const HELP = `Usage:
+  compose2ecs branches list --env NAME [--json] [-C DIR]
+  compose2ecs branches gc   --env NAME --live FILE|- [--destroy] [--json] [-C DIR]
+
+The branch environments (one application stack and one Terraform state per git branch) of an
+environment with \`branches: true\`.
+
+list  Every branch environment that has state or a slot: branch, slug, slot, its listener port
+      (no domain) or host name (with loadBalancer.domain), when its state last changed, where it is.
+gc    Names the branch environments whose branch is not in the live list. Without --destroy it
+      changes nothing. With --destroy, one branch at a time: synthesize its stack into a temporary
+      folder, \`terraform init\` + \`terraform destroy -auto-approve\` there, then delete its state and
+      free its slot. A failed destroy keeps the state and slot (retry later) and makes the exit code 1.
+
+Options:
+  --env NAME         environment (default: COMPOSE2ECS_ENV)
+  --live FILE|-      branches that still exist, one per line ("-" reads standard input), e.g.
+                     git branch -r --format='%(refname:lstrip=3)' | compose2ecs branches gc --env qa --live -
+  --destroy          really destroy stale branch environments
+  --json             machine-readable output
+  -C, --project-dir  project directory (environments/, compose files, .compose2ecs/) (default: .)
+  -h, --help         show this help
+
+Exit codes: 0 done, 1 invalid environment or a failed destroy, 2 wrong usage.
+`;
+
+interface Options {
+  readonly sub: "list" | "gc";
+  readonly env?: string;
+  readonly live?: string;
+  readonly destroy: boolean;
+  readonly json: boolean;
+  readonly projectDir: string;
+}
+
+function parse(argv: readonly string[]): Options {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        env: { type: "string" },
+        live: { type: "string" },
+        destroy: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        "project-dir": { type: "string", short: "C", default: "." },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const [sub, ...extra] = parsed.positionals;
+  if (sub !== "list" && sub !== "gc") throw new UsageError(sub === undefined ? "expected a sub-command: list or gc" : `unknown sub-command "${sub}" (list or gc)`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (sub === "list" && (parsed.values.live !== undefined || parsed.values.destroy)) throw new UsageError("--live and --destroy belong to `branches gc`");
+  if (sub === "gc" && parsed.values.live === undefined) throw new UsageError("`branches gc` needs --live FILE (or - for standard input): the branches that still exist");
+  return {
+    sub,
+    ...(parsed.values.env !== undefined ? { env: parsed.values.env } : {}),
+    ...(parsed.values.live !== undefined ? { live: parsed.values.live } : {}),
+    destroy: parsed.values.destroy === true,
+    json: parsed.values.json === true,
+    projectDir: resolve(parsed.values["project-dir"] ?? "."),
+  };
+}
+
+function branchEnvironment(options: Options): EnvironmentConfig {
+  const name = environmentNameFrom(options.env, process.env);
+  if (name === undefined) throw new UsageError("--env NAME (or COMPOSE2ECS_ENV) is required");
+  const { env, diagnostics } = loadEnvironment(name, options.projectDir);
+  if (env === undefined) throw new InputError(diagnostics.map(formatDiagnostic));
+  if (!env.branches) throw new InputError([`environment ${name} has no branch environments (branches: false in ${env.file ?? `environments/${name}.yml`})`]);
+  return env;
+}
+
+/** Where a branch is reached: its own listener port, or its host name under the domain. */
+function address(env: EnvironmentConfig, b: BranchEnvironment): string {
+  if (env.loadBalancer.domain !== undefined) return `${b.slug}.${env.loadBalancer.domain}`;
+  return b.slot === undefined ? "-" : `port ${listenerPort(b.slot)}`;
+}
+
+function listText(env: EnvironmentConfig, branches: readonly BranchEnvironment[]): string {
+  if (branches.length === 0) return `No branch environments in ${env.name}.\n`;
+  const rows = branches.map((b) => [
+    b.branch ?? "(unknown)",
+    b.slug,
+    b.slot === undefined ? "-" : String(b.slot),
+    address(env, b),
+    b.lastModified?.toISOString() ?? "-",
+    b.state ?? "(not deployed)",
+  ]);
+  const header = ["BRANCH", "SLUG", "SLOT", "ADDRESS", "LAST MODIFIED", "STATE"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")).join("\n") + "\n";
+}
+
+function branchJson(env: EnvironmentConfig, b: BranchEnvironment): Record<string, string | number | null> {
+  return {
+    branch: b.branch ?? null,
+    slug: b.slug,
+    slot: b.slot ?? null,
+    address: address(env, b),
+    lastModified: b.lastModified?.toISOString() ?? null,
+    state: b.state ?? null,
+  };
+}
+
+function outcomeLine(o: GcOutcome): string {
+  const who = `${o.branch.branch ?? "(unknown branch)"} [${o.branch.slug}${o.branch.slot !== undefined ? `, slot ${o.branch.slot}` : ""}]`;
+  return `${o.action.padEnd(13)} ${who}: ${o.detail}`;
+}
+
+function readLive(source: string): readonly string[] {
+  try {
+    return parseLiveBranches(readFileSync(source === "-" ? 0 : source, "utf8"));
+  } catch (error) {
+    throw new InputError([`cannot read the live branch list ${source}: ${error instanceof Error ? error.message : String(error)}`]);
+  }
+}
+
+/** The branch commands with the destroy step injectable, so tests can run gc without AWS. */
+export async function runBranches(argv: readonly string[], destroyStack?: DestroyBranchStack): Promise<number> {
+  const options = parse(argv);
+  const env = branchEnvironment(options);
+  const { registry, inventory, notes } = branchBookkeeping(env, options.projectDir, process.env);
+  for (const note of notes) if (!options.json) process.stderr.write(formatDiagnostic(note) + "\n");
+  const all = await listBranchEnvironments(registry, inventory);
+  if (options.sub === "list") {
+    process.stdout.write(options.json ? JSON.stringify(all.map((b) => branchJson(env, b)), null, 2) + "\n" : listText(env, all));
+    return 0;
+  }
+  const live = readLive(options.live ?? "-");
+  if (live.length === 0) throw new InputError([`the live branch list ${options.live} is empty: refusing to treat every branch of ${env.name} as stale`]);
+  const stale = staleBranches(all, live);
+  const outcomes = await collectGarbage(stale, registry, inventory, {
+    destroy: options.destroy,
+    destroyStack: destroyStack ?? ((b) => destroyBranchWithTerraform(env, options.projectDir, b, process.env)),
+    onOutcome: (o) => {
+      if (!options.json) process.stdout.write(outcomeLine(o) + "\n");
+    },
+  });
+  if (options.json) {
+    process.stdout.write(JSON.stringify(outcomes.map((o) => ({ ...branchJson(env, o.branch), action: o.action, detail: o.detail })), null, 2) + "\n");
+  } else if (stale.length === 0) {
+    process.stdout.write(`No stale branch environments in ${env.name} (${all.length} live).\n`);
+  } else if (!options.destroy) {
+    process.stdout.write(`${stale.length} stale branch environment(s) in ${env.name}; nothing changed. Run again with --destroy to remove them.\n`);
+  }
+  return outcomes.some((o) => o.action === "failed") ? 1 : 0;
+}
+
+export const command: Command = {
+  name: "branches",
+  summary: "List branch environments and garbage-collect those whose git branch is gone",
+  help: HELP,
+  run: (argv) => runBranches(argv),
+};

@@ -1,0 +1,196 @@
+import { readdirSync, statSync, unlinkSync } from "node:fs";
+import { join } from "node:path";
+import { Diagnostic } from "../compose/model";
+import { EnvironmentConfig } from "../config/environment-model";
+import { branchSlug } from "../naming/branch-slug";
+import { localStateDir } from "./backend";
+import { SlotRecord } from "./priority-slots";
+import { S3Store } from "./s3-store";
+import { listBranchSlots, releaseBranchSlot, RemoteSlotRegistry, SlotRegistry, slotRegistryFor } from "./slot-registry";
+
+/**
+ * The branch environments of an environment as its state backend and slot registry know
+ * them, and the garbage collection of those whose git branch is gone.
+ */
+
+/** State names that are not branches (state/backend.ts). */
+const NON_BRANCH_STATES = new Set(["base", "app"]);
+
+export interface BranchEnvironment {
+  readonly slug: string;
+  /** Git branch name, from the slot record (undefined when the state has no record). */
+  readonly branch?: string;
+  readonly slot?: number;
+  /** Where its state is (file path, s3:// URL or HCP workspace); undefined when never deployed. */
+  readonly state?: string;
+  /** Last change of the state, else the slot's allocation time. */
+  readonly lastModified?: Date;
+}
+
+/** Reading and deleting state, per backend. */
+export interface StateInventory {
+  /** Branch states: slug, location and last-modified time. */
+  list(): Promise<readonly { slug: string; location: string; lastModified?: Date }[]>;
+  /** Deletes the state of `slug` (and its backup or lock files). */
+  remove(slug: string): Promise<void>;
+}
+
+export function stateInventoryFor(env: EnvironmentConfig, projectDir: string, registry: SlotRegistry): StateInventory {
+  const state = env.state;
+  switch (state.kind) {
+    case "local":
+      return localInventory(localStateDir(state, projectDir, env.name));
+    case "s3":
+      if (registry instanceof RemoteSlotRegistry && registry.store instanceof S3Store) return s3Inventory(registry.store);
+      throw new Error(`internal: the s3 backend of environment ${env.name} has no S3 slot store`);
+    case "cloud":
+      // HCP Terraform workspaces need its API and a token; only the slot registry is listed.
+      return { list: async () => [], remove: async () => undefined };
+  }
+}
+
+function localInventory(dir: string): StateInventory {
+  return {
+    list: async () => {
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        return [];
+      }
+      return names
+        .filter((n) => n.endsWith(".tfstate") && !NON_BRANCH_STATES.has(n.slice(0, -".tfstate".length)))
+        .sort()
+        .map((n) => ({ slug: n.slice(0, -".tfstate".length), location: join(dir, n), lastModified: statSync(join(dir, n)).mtime }));
+    },
+    remove: async (slug) => {
+      for (const file of [`${slug}.tfstate`, `${slug}.tfstate.backup`]) {
+        try {
+          unlinkSync(join(dir, file));
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        }
+      }
+    },
+  };
+}
+
+function s3Inventory(store: S3Store): StateInventory {
+  return {
+    list: async () =>
+      (await store.listObjects(""))
+        .filter((o) => !o.key.includes("/") && o.key.endsWith(".tfstate") && !NON_BRANCH_STATES.has(o.key.slice(0, -".tfstate".length)))
+        .map((o) => ({
+          slug: o.key.slice(0, -".tfstate".length),
+          location: `s3://${store.bucket}/${store.prefix}${o.key}`,
+          ...(o.lastModified ? { lastModified: o.lastModified } : {}),
+        })),
+    remove: async (slug) => {
+      await store.remove(`${slug}.tfstate`);
+      await store.remove(`${slug}.tfstate.tflock`);
+    },
+  };
+}
+
+/** Branch environments that have state or a slot, sorted by slug. */
+export async function listBranchEnvironments(registry: SlotRegistry, inventory: StateInventory): Promise<readonly BranchEnvironment[]> {
+  const records = new Map<string, SlotRecord>((await listBranchSlots(registry)).map((r) => [r.slug, r]));
+  const states = new Map((await inventory.list()).map((s) => [s.slug, s]));
+  const slugs = [...new Set([...records.keys(), ...states.keys()])].sort();
+  return slugs.map((slug) => {
+    const record = records.get(slug);
+    const state = states.get(slug);
+    const lastModified = state?.lastModified ?? (record ? new Date(record.createdAt) : undefined);
+    return {
+      slug,
+      ...(record ? { branch: record.branch, slot: record.slot } : {}),
+      ...(state ? { state: state.location } : {}),
+      ...(lastModified ? { lastModified } : {}),
+    };
+  });
+}
+
+/** Branch names from `--live` input: one per line, blank lines and `#` comments ignored. */
+export function parseLiveBranches(text: string): readonly string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+/** Branch environments whose branch is not among `live` (compared by slug, so records are not needed). */
+export function staleBranches(all: readonly BranchEnvironment[], live: readonly string[]): readonly BranchEnvironment[] {
+  const liveSlugs = new Set(live.map(branchSlug));
+  return all.filter((b) => !liveSlugs.has(b.slug));
+}
+
+export type GcAction = "would destroy" | "would release" | "destroyed" | "released" | "failed";
+
+export interface GcOutcome {
+  readonly branch: BranchEnvironment;
+  readonly action: GcAction;
+  readonly detail: string;
+}
+
+/** Destroys one branch stack's resources; resolves with ok=false (and why) on failure, never throws for terraform errors. */
+export type DestroyBranchStack = (branch: BranchEnvironment) => Promise<{ readonly ok: boolean; readonly detail: string }>;
+
+export interface GcOptions {
+  readonly destroy: boolean;
+  readonly destroyStack: DestroyBranchStack;
+  /** Called after each branch, for progress output. */
+  readonly onOutcome?: (outcome: GcOutcome) => void;
+}
+
+/**
+ * Without `destroy`: names what would happen, changes nothing. With it, one branch at a time:
+ * destroy its resources (when it has state), then delete its state and free its slot. A failed
+ * destroy keeps both, so the branch can be retried.
+ */
+export async function collectGarbage(
+  stale: readonly BranchEnvironment[],
+  registry: SlotRegistry,
+  inventory: StateInventory,
+  options: GcOptions,
+): Promise<readonly GcOutcome[]> {
+  const outcomes: GcOutcome[] = [];
+  for (const branch of stale) {
+    const outcome = await collectOne(branch, registry, inventory, options);
+    outcomes.push(outcome);
+    options.onOutcome?.(outcome);
+  }
+  return outcomes;
+}
+
+async function collectOne(branch: BranchEnvironment, registry: SlotRegistry, inventory: StateInventory, options: GcOptions): Promise<GcOutcome> {
+  if (!options.destroy) {
+    return branch.state !== undefined
+      ? { branch, action: "would destroy", detail: `state ${branch.state}` }
+      : { branch, action: "would release", detail: `slot ${branch.slot ?? "?"} (never deployed)` };
+  }
+  if (branch.state !== undefined) {
+    let result: { ok: boolean; detail: string };
+    try {
+      result = await options.destroyStack(branch);
+    } catch (error) {
+      result = { ok: false, detail: error instanceof Error ? error.message : String(error) };
+    }
+    if (!result.ok) return { branch, action: "failed", detail: result.detail };
+    await inventory.remove(branch.slug);
+    await releaseBranchSlot(registry, branch.slug);
+    return { branch, action: "destroyed", detail: result.detail };
+  }
+  await releaseBranchSlot(registry, branch.slug);
+  return { branch, action: "released", detail: `slot ${branch.slot ?? "?"} freed (never deployed)` };
+}
+
+/** The registry and state inventory of an environment, ready for list and gc. */
+export function branchBookkeeping(env: EnvironmentConfig, projectDir: string, envVars: NodeJS.ProcessEnv): { registry: SlotRegistry; inventory: StateInventory; notes: Diagnostic[] } {
+  const registry = slotRegistryFor(env, projectDir, envVars);
+  const inventory = stateInventoryFor(env, projectDir, registry);
+  const notes: Diagnostic[] =
+    env.state.kind === "cloud"
+      ? [{ severity: "info", path: "state", message: "HCP Terraform workspaces are not listed (that needs its API); branches come from the local slot registry" }]
+      : [];
+  return { registry, inventory, notes };
+}
