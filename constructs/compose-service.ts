@@ -1,0 +1,194 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
+import { EcsTaskDefinition, EcsTaskDefinitionVolume } from "@cdktf/provider-aws/lib/ecs-task-definition";
+import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discovery-service";
+import { Construct } from "constructs";
+import { ServicePlan } from "../planner/plan";
+import { renderContainerDefinitions } from "./container-definitions";
+import { EfsVolume } from "./efs-volume";
+import { ServiceAutoscaling } from "./service-autoscaling";
+import { ServiceRoute } from "./service-route";
+import { ServiceSecurityGroup } from "./service-security-group";
+import { TaskRoles } from "./task-roles";
+
+export interface ComposeServiceProps {
+  /** Everything decided about the service (planner/plan.ts). */
+  readonly plan: ServicePlan;
+  /** Cluster ARN and name the service runs in. */
+  readonly cluster: { readonly arn: string; readonly name: string };
+  /** Capacity provider of the service's tasks ("FARGATE", "FARGATE_SPOT" or an EC2 provider name). */
+  readonly capacityProvider: string;
+  /** Task compatibility: Fargate, or EC2 capacity. @default "FARGATE" */
+  readonly compatibility?: "FARGATE" | "EC2";
+  readonly vpcId: string;
+  readonly vpcCidr: string;
+  /** Private subnets the tasks run in. */
+  readonly subnetIds: string[];
+  /** Load balancer pieces the service attaches to. */
+  readonly loadBalancer: { readonly securityGroupId: string; readonly arnSuffix: string; readonly listenerArn: string };
+  /** Membership security group of each compose network. */
+  readonly networkSecurityGroupIds: ReadonlyMap<string, string>;
+  /** Cloud Map namespace the service registers in. @default undefined (no registration) */
+  readonly namespaceId?: string;
+  /** ECR repositories by compose service. @default empty */
+  readonly repositories?: ReadonlyMap<string, { readonly url: string; readonly arn: string }>;
+  /** Secret ARNs by compose secret name. @default empty */
+  readonly secretArns?: ReadonlyMap<string, string>;
+  /** EFS volumes by compose volume name. @default empty */
+  readonly efsVolumes?: ReadonlyMap<string, EfsVolume>;
+  /** AWS region (awslogs needs it). */
+  readonly region: string;
+  /** Days CloudWatch keeps the service's logs. @default 365 */
+  readonly logRetentionDays?: number;
+}
+
+/**
+ * One compose service on ECS: log group, execution and task roles, security group, task
+ * definition (awsvpc), Cloud Map registration, ECS service with a rolling update guarded by
+ * the circuit breaker (rollback on failure), target group + listener rule when routed, and
+ * target-tracking autoscaling when configured. Every resource carries the
+ * `compose2ecs:service` tag and lives under this construct (id = the service name).
+ */
+export class ComposeService extends Construct {
+  public readonly service: EcsService;
+  public readonly taskDefinition: EcsTaskDefinition;
+  public readonly securityGroup: ServiceSecurityGroup;
+
+  constructor(scope: Construct, id: string, props: ComposeServiceProps) {
+    super(scope, id);
+    const { plan } = props;
+    const tags = { ...plan.tags };
+    const repositories = props.repositories ?? new Map<string, { url: string; arn: string }>();
+    const secretArns = props.secretArns ?? new Map<string, string>();
+    const efsVolumes = props.efsVolumes ?? new Map<string, EfsVolume>();
+
+    const logGroup = new CloudwatchLogGroup(this, "logs", { name: plan.names.logGroup, retentionInDays: props.logRetentionDays ?? 365, tags });
+    const repoArns = plan.repositories.flatMap((s) => {
+      const r = repositories.get(s);
+      return r ? [r.arn] : [];
+    });
+    const secrets = plan.secrets.flatMap((s) => {
+      const arn = secretArns.get(s);
+      return arn !== undefined ? [arn] : [];
+    });
+    const roles = new TaskRoles(this, "roles", {
+      executionRoleName: plan.names.executionRole,
+      taskRoleName: plan.names.taskRole,
+      logGroupArn: logGroup.arn,
+      repositoryArns: repoArns,
+      secretArns: secrets,
+      efsFileSystemArns: plan.efsVolumes.flatMap((v) => {
+        const volume = efsVolumes.get(v);
+        return volume ? [volume.fileSystem.arn] : [];
+      }),
+      tags,
+    });
+    this.securityGroup = new ServiceSecurityGroup(this, "security-group", {
+      name: plan.names.securityGroup,
+      service: plan.id,
+      vpcId: props.vpcId,
+      vpcCidr: props.vpcCidr,
+      ingress: plan.ingress,
+      loadBalancerSecurityGroupId: props.loadBalancer.securityGroupId,
+      networkSecurityGroupIds: props.networkSecurityGroupIds,
+      tags,
+    });
+    for (const v of plan.efsVolumes) efsVolumes.get(v)?.allowFrom(plan.id, this.securityGroup.securityGroup.id);
+
+    const volumes: EcsTaskDefinitionVolume[] = plan.volumes.map((v) => {
+      const efs = v.kind === "efs" ? efsVolumes.get(v.volume) : undefined;
+      if (efs === undefined) return { name: v.name };
+      return {
+        name: v.name,
+        efsVolumeConfiguration: {
+          fileSystemId: efs.fileSystem.id,
+          transitEncryption: "ENABLED",
+          authorizationConfig: { accessPointId: efs.accessPoint.id, iam: "ENABLED" },
+        },
+      };
+    });
+    this.taskDefinition = new EcsTaskDefinition(this, "task-definition", {
+      family: plan.names.family,
+      cpu: String(plan.size.cpu),
+      memory: String(plan.size.memory),
+      networkMode: "awsvpc",
+      requiresCompatibilities: [props.compatibility ?? "FARGATE"],
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      executionRoleArn: roles.executionRole.arn,
+      taskRoleArn: roles.taskRole.arn,
+      containerDefinitions: renderContainerDefinitions(plan.containers, {
+        repositoryUrl: (service) => repositories.get(service)?.url ?? service,
+        secretArn: (secret) => secretArns.get(secret) ?? secret,
+        logGroupName: logGroup.name,
+        region: props.region,
+      }),
+      ...(volumes.length > 0 ? { volume: volumes } : {}),
+      tags,
+    });
+
+    const discovery =
+      props.namespaceId !== undefined && plan.names.discovery !== undefined
+        ? new ServiceDiscoveryService(this, "discovery", {
+            name: plan.names.discovery,
+            dnsConfig: { namespaceId: props.namespaceId, dnsRecords: [{ ttl: 10, type: "A" }], routingPolicy: "MULTIVALUE" },
+            // Deleting the ECS service deregisters its instances; force_destroy covers leftovers.
+            forceDestroy: true,
+            tags,
+          })
+        : undefined;
+
+    const routes = plan.routes.map(
+      (r) => new ServiceRoute(this, `route-${r.service}-${r.containerPort}`, { plan: r, vpcId: props.vpcId, listenerArn: props.loadBalancer.listenerArn, tags }),
+    );
+
+    this.service = new EcsService(this, "service", {
+      name: plan.names.ecsService,
+      cluster: props.cluster.arn,
+      taskDefinition: this.taskDefinition.arn,
+      schedulingStrategy: plan.schedulingStrategy,
+      ...(plan.schedulingStrategy === "REPLICA"
+        ? {
+            desiredCount: plan.desiredCount,
+            capacityProviderStrategy: [{ capacityProvider: props.capacityProvider, weight: 1 }],
+          }
+        : { launchType: "EC2" }),
+      deploymentMaximumPercent: plan.deployment.maximumPercent,
+      deploymentMinimumHealthyPercent: plan.deployment.minimumHealthyPercent,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      networkConfiguration: { subnets: props.subnetIds, securityGroups: [this.securityGroup.securityGroup.id, ...plan.networks.flatMap((n) => {
+        const id = props.networkSecurityGroupIds.get(n);
+        return id !== undefined ? [id] : [];
+      })], assignPublicIp: false },
+      ...(routes.length > 0
+        ? {
+            loadBalancer: routes.map((r, i) => ({
+              targetGroupArn: r.targetGroup.arn,
+              containerName: plan.routes[i]?.containerName ?? plan.id,
+              containerPort: plan.routes[i]?.containerPort ?? 0,
+            })),
+          }
+        : {}),
+      ...(plan.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: plan.healthCheckGracePeriodSeconds } : {}),
+      ...(discovery !== undefined ? { serviceRegistries: { registryArn: discovery.arn } } : {}),
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      // Autoscaling owns the count once it is on; Terraform must not reset it on every apply.
+      ...(plan.autoscaling !== undefined ? { lifecycle: { ignoreChanges: ["desired_count"] } } : {}),
+      // A target group must be attached to the load balancer (through its rule) before a service uses it.
+      dependsOn: routes.map((r) => r.rule),
+      tags,
+    });
+
+    if (plan.autoscaling !== undefined) {
+      const first = routes[0];
+      new ServiceAutoscaling(this, "autoscaling", {
+        config: plan.autoscaling,
+        clusterName: props.cluster.name,
+        serviceName: plan.names.ecsService,
+        ...(first !== undefined ? { requestCountResourceLabel: `${props.loadBalancer.arnSuffix}/${first.targetGroup.arnSuffix}` } : {}),
+        tags,
+        dependsOn: [this.service],
+      });
+    }
+  }
+}

@@ -1,0 +1,546 @@
+import { ComposeProject, Diagnostic, ServiceModel, SourceLocation } from "../compose/model";
+import { DEFAULT_EC2_CAPACITY } from "../config/defaults";
+import { BranchContext, EnvironmentConfig, ServiceOverride } from "../config/environment-model";
+import { mergeOverrides } from "../config/service-override";
+import * as names from "../naming/names";
+import { appContainer, containerDependencies, looksSecret, searchDomainContainer, taskVolumeFor } from "./containers";
+import { deploymentPercentages } from "./deployment";
+import { targetHealthCheck } from "./health-check";
+import { subnetLayout } from "./network";
+import {
+  AppPlan,
+  BasePlan,
+  ContainerPlan,
+  EfsVolumePlan,
+  IngressPlan,
+  ListenerPlan,
+  NetworkPlan,
+  Plan,
+  RoutePlan,
+  SecretPlan,
+  ServicePlan,
+  TaskSize,
+  TaskVolumePlan,
+} from "./plan";
+import { assignPriorities, routeConditions } from "./routes";
+import { LARGEST_FARGATE_SIZE, SMALLEST_FARGATE_SIZE, bytesToMiB, cpusToUnits, nearestFargateSize } from "./task-size";
+
+export interface PlanInput {
+  readonly project: ComposeProject;
+  readonly env: EnvironmentConfig;
+  /** Set for a branch environment's application stack. */
+  readonly branch?: BranchContext;
+}
+
+export interface PlanResult {
+  /** Present when there were no errors. */
+  readonly plan?: Plan;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** ECS allows 10 containers per task definition. */
+export const MAX_CONTAINERS_PER_TASK = 10;
+/** Default quota of security groups per network interface; one is the service's own. */
+const MAX_SECURITY_GROUPS = 5;
+/** Branch listeners without a domain listen on 10000 + slot (decisions.md). */
+export const BRANCH_PORT_BASE = 10000;
+
+type Diagnose = (severity: Diagnostic["severity"], path: string, message: string, location?: SourceLocation) => void;
+
+/** Every ECS decision for one (project, environment, branch), or the errors that prevent it. */
+export function planProject(input: PlanInput): PlanResult {
+  const diagnostics: Diagnostic[] = [];
+  const diagnose: Diagnose = (severity, path, message, location) =>
+    diagnostics.push({ severity, path, message, ...(location ? { location } : {}) });
+  const { project, env } = input;
+  const envLocation = env.file ? { file: env.file, line: 1, col: 1 } : undefined;
+  const envPath = (key: string) => `environments/${env.name}.yml ${key}`;
+
+  if (env.branches && input.branch === undefined) {
+    diagnose("error", envPath("branches"), `environment "${env.name}" makes one stack per branch: give --branch NAME (or set BRANCH)`, envLocation);
+  }
+  if (!env.branches && input.branch !== undefined) {
+    diagnose("error", envPath("branches"), `environment "${env.name}" has no branch stacks (branches: false); drop --branch`, envLocation);
+  }
+  if (!env.loadBalancer.internal && env.loadBalancer.allowedCidrs.length === 0) {
+    diagnose(
+      "error",
+      envPath("loadBalancer.allowedCidrs"),
+      `the load balancer is internet-facing but no CIDR may reach it: list the allowed CIDRs (e.g. ["203.0.113.0/24"], or ["0.0.0.0/0"] for the whole internet) or set loadBalancer.internal: true`,
+      envLocation,
+    );
+  }
+  if (project.services.length === 0) diagnose("error", "services", "the project has no services to deploy");
+  for (const name of Object.keys(env.services).sort()) {
+    if (!project.services.some((s) => s.name === name)) {
+      diagnose("warning", envPath(`services.${name}`), `no compose service "${name}"; the override is ignored`, envLocation);
+    }
+  }
+
+  const branch = env.branches ? input.branch : undefined;
+  const scope: names.NameScope = { project: project.name, env: env.name, ...(branch ? { slug: branch.slug } : {}) };
+  const baseScope: names.NameScope = { project: project.name, env: env.name };
+  const base = planBase(baseScope, env, diagnose);
+  const app = planApp(project, env, scope, branch, diagnose);
+  if (diagnostics.some((d) => d.severity === "error") || base === undefined || app === undefined) return { diagnostics };
+  return {
+    plan: { project: project.name, env, ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot } } : {}), base, app },
+    diagnostics,
+  };
+}
+
+function planBase(scope: names.NameScope, env: EnvironmentConfig, diagnose: Diagnose): BasePlan | undefined {
+  const network = planNetwork(scope, env, diagnose);
+  if (network === undefined) return undefined;
+  const lb = env.loadBalancer;
+  const ec2 = env.capacity.kind === "ec2" ? { ...DEFAULT_EC2_CAPACITY, ...env.capacity.ec2 } : undefined;
+  return {
+    stackName: names.baseStackName(env.name),
+    scope,
+    network,
+    cluster: {
+      name: names.clusterName(scope),
+      containerInsights: env.capacity.containerInsights,
+      kind: env.capacity.kind,
+      ...(ec2
+        ? {
+            ec2: {
+              ...ec2,
+              capacityProviderName: names.capacityProviderName(scope),
+              launchTemplateName: names.launchTemplateName(scope),
+              autoScalingGroupName: names.autoScalingGroupName(scope),
+              instanceRoleName: names.instanceRoleName(scope),
+              instanceProfileName: names.instanceProfileName(scope),
+              securityGroupName: names.instanceSecurityGroupName(scope),
+            },
+          }
+        : {}),
+    },
+    loadBalancer: {
+      name: names.loadBalancerName(scope),
+      securityGroupName: names.loadBalancerSecurityGroupName(scope),
+      internal: lb.internal,
+      allowedCidrs: [...lb.allowedCidrs].sort(),
+      ...(lb.certificateArn ? { certificateArn: lb.certificateArn } : {}),
+      sslPolicy: lb.sslPolicy,
+      idleTimeoutSeconds: lb.idleTimeoutSeconds,
+      ...(lb.accessLogsBucket ? { accessLogsBucket: lb.accessLogsBucket } : {}),
+      deletionProtection: lb.deletionProtection,
+      ...(lb.wafAclArn ? { wafAclArn: lb.wafAclArn } : {}),
+      ...(env.branches && lb.domain === undefined ? { branchPortRange: { from: BRANCH_PORT_BASE + 1, to: BRANCH_PORT_BASE + 999 } } : {}),
+    },
+  };
+}
+
+function planNetwork(scope: names.NameScope, env: EnvironmentConfig, diagnose: Diagnose): NetworkPlan | undefined {
+  const net = env.network;
+  if (net.kind === "existing") {
+    return { kind: "existing", vpcId: net.vpcId, publicSubnetIds: [...net.publicSubnetIds], privateSubnetIds: [...net.privateSubnetIds] };
+  }
+  const layout = subnetLayout(net.cidr, net.azs);
+  if (layout === undefined || net.azs.length < 2 || net.azs.length > 3) {
+    diagnose("error", `environments/${env.name}.yml network`, `cannot lay out subnets for ${net.azs.length} AZs in ${net.cidr}: use 2-3 AZs and a VPC of /16 to /24`);
+    return undefined;
+  }
+  const subnets = (tier: "public" | "private", cidrs: readonly string[]) =>
+    net.azs.map((az, i) => ({ name: names.subnetName(scope, tier, az), az, cidr: cidrs[i] ?? "" }));
+  return {
+    kind: "new",
+    vpcName: names.vpcName(scope),
+    cidr: net.cidr,
+    publicSubnets: subnets("public", layout.public),
+    privateSubnets: subnets("private", layout.private),
+    nat: net.nat,
+    ...(net.flowLogs ? { flowLogs: { logGroupName: names.flowLogGroupName(scope), roleName: names.flowLogRoleName(scope) } } : {}),
+  };
+}
+
+/** Requested CPU units and MiB: the override, else compose limits, else reservations, else the smallest task. */
+function requestedSize(service: ServiceModel, override: ServiceOverride): TaskSize {
+  const { limits, reservations } = service.deploy;
+  const cpus = limits.cpus ?? reservations.cpus;
+  const bytes = limits.memoryBytes ?? reservations.memoryBytes;
+  return {
+    cpu: override.cpu ?? (cpus !== undefined ? cpusToUnits(cpus) : SMALLEST_FARGATE_SIZE.cpu),
+    memory: override.memory ?? (bytes !== undefined ? bytesToMiB(bytes) : SMALLEST_FARGATE_SIZE.memory),
+  };
+}
+
+function sizeFor(requested: TaskSize, path: string, subject: string, diagnose: Diagnose, location?: SourceLocation): TaskSize | undefined {
+  const size = nearestFargateSize(requested.cpu, requested.memory);
+  if (size === undefined) {
+    diagnose(
+      "error",
+      path,
+      `${subject} needs ${requested.cpu / 1024} vCPU and ${requested.memory} MiB; the largest Fargate task is ${LARGEST_FARGATE_SIZE.cpu / 1024} vCPU with ${LARGEST_FARGATE_SIZE.memory} MiB`,
+      location,
+    );
+  }
+  return size;
+}
+
+/** The container port the load balancer routes to, or undefined for an unrouted service. */
+function routedPort(service: ServiceModel, override: ServiceOverride, diagnose: Diagnose): number | undefined {
+  const published = service.ports.filter((p) => p.published !== undefined && p.protocol === "tcp");
+  if (override.public === false) return undefined;
+  if (override.port !== undefined) {
+    const known = service.ports.some((p) => p.target === override.port) || service.expose.includes(override.port);
+    if (!known) {
+      diagnose("error", `services.${service.name}.x-ecs.port`, `port ${override.port} is not one of the service's ports or expose entries`, service.location);
+      return undefined;
+    }
+    return override.port;
+  }
+  if (published.length === 0) {
+    if (override.public === true) {
+      diagnose("error", `services.${service.name}.x-ecs.public`, "public: true needs a published port or x-ecs port", service.location);
+    }
+    return undefined;
+  }
+  const first = published[0];
+  if (first === undefined) return undefined;
+  const others = [...new Set(published.map((p) => p.target))].filter((t) => t !== first.target);
+  if (others.length > 0) {
+    diagnose(
+      "warning",
+      `services.${service.name}.ports`,
+      `only container port ${first.target} is routed through the load balancer; ${others.join(", ")} stay reachable by sibling services (set x-ecs port to choose)`,
+      service.location,
+    );
+  }
+  return first.target;
+}
+
+interface RouteCandidate {
+  readonly service: string;
+  readonly hosts: readonly string[];
+  readonly paths: readonly string[];
+  readonly port: number;
+  readonly model: ServiceModel;
+  readonly override: ServiceOverride;
+}
+
+function planApp(
+  project: ComposeProject,
+  env: EnvironmentConfig,
+  scope: names.NameScope,
+  branch: BranchContext | undefined,
+  diagnose: Diagnose,
+): AppPlan | undefined {
+  const domain = env.loadBalancer.domain;
+  const slot = branch?.slot ?? 0;
+  const branchHost = branch && domain ? `${branch.slug}.${domain}` : undefined;
+  const listener: ListenerPlan =
+    branch && domain === undefined
+      ? { kind: "own", port: BRANCH_PORT_BASE + slot }
+      : env.loadBalancer.certificateArn
+        ? { kind: "shared", port: 443, protocol: "HTTPS" }
+        : { kind: "shared", port: 80, protocol: "HTTP" };
+  const namespace = names.namespaceName(scope);
+  const overrides = new Map(project.services.map((s) => [s.name, mergeOverrides(s.ecs, env.services[s.name])]));
+  const overrideOf = (s: ServiceModel): ServiceOverride => overrides.get(s.name) ?? {};
+
+  // Routes first: priorities are a stack-wide decision.
+  const candidates: RouteCandidate[] = [];
+  for (const service of project.services) {
+    const override = overrideOf(service);
+    const port = routedPort(service, override, diagnose);
+    if (port === undefined) continue;
+    // A branch's own listener is reached by the ALB's DNS name: a production host header would never match.
+    const host = branch && domain === undefined ? undefined : override.host;
+    const conditions = routeConditions(
+      { service: service.name, ...(override.path !== undefined ? { path: override.path } : {}), ...(host !== undefined ? { host } : {}) },
+      { ...(branchHost ? { branchHost } : {}), ...(!branch && domain ? { domain } : {}) },
+    );
+    candidates.push({ service: service.name, ...conditions, port, model: service, override });
+  }
+  const assigned = assignPriorities(candidates, slot);
+  if (!assigned.ok) {
+    diagnose("error", "services", assigned.message);
+    return undefined;
+  }
+  const routes = new Map<string, RoutePlan>(
+    assigned.routes.map((r) => [
+      r.service,
+      {
+        service: r.service,
+        containerName: r.service,
+        containerPort: r.port,
+        targetGroupName: names.targetGroupName(scope, r.service, r.port),
+        priority: r.priority,
+        hosts: r.hosts,
+        paths: r.paths,
+        healthCheck: targetHealthCheck(r.model.healthcheck, r.port, r.override.healthCheckPath),
+        deregistrationDelaySeconds: env.deregistrationDelaySeconds,
+      },
+    ]),
+  );
+
+  for (const service of project.services) {
+    for (const name of Object.keys(service.environment).sort()) {
+      if (looksSecret(name) && (service.environment[name] ?? "") !== "") {
+        diagnose(
+          "warning",
+          `services.${service.name}.environment.${name}`,
+          "looks like a secret but is a plain value: it would be stored in the task definition in clear text; use a compose secret (it becomes a Secrets Manager secret)",
+          service.location,
+        );
+      }
+    }
+  }
+
+  const services =
+    env.placement === "single-task"
+      ? planSingleTask(project, env, scope, routes, diagnose)
+      : project.services.map((s) => planService(project, env, scope, s, overrideOf(s), routes.get(s.name), namespace, diagnose));
+  if (services.some((s) => s === undefined)) return undefined;
+  const plans = services as ServicePlan[];
+
+  const usedNetworks = [...new Set(plans.flatMap((s) => s.networks))].sort();
+  const usedSecrets = [...new Set(plans.flatMap((s) => s.secrets))].sort();
+  const secrets: SecretPlan[] = [];
+  for (const name of usedSecrets) {
+    const declared = project.secrets.find((s) => s.name === name);
+    if (declared === undefined) {
+      diagnose("error", `secrets.${name}`, `secret "${name}" is used by a service but not declared at the top level`);
+      continue;
+    }
+    if (declared.externalArn) secrets.push({ name, kind: "arn", ref: declared.externalArn });
+    else if (declared.external) secrets.push({ name, kind: "lookup", ref: name });
+    else secrets.push({ name, kind: "managed", ref: names.secretName(scope, name) });
+  }
+
+  const volumes: EfsVolumePlan[] = [];
+  for (const volume of project.volumes) {
+    const users = plans.filter((p) => p.efsVolumes.includes(volume.name));
+    if (users.length === 0) continue;
+    const owner = users
+      .flatMap((p) => p.containers)
+      .filter((c) => c.mountPoints.some((m) => m.volume === names.fitName(volume.name, names.RULES.ecs)))
+      .map((c) => numericUser(c.user))
+      .find((u) => u !== undefined);
+    volumes.push({
+      name: volume.name,
+      fileSystemName: names.efsName(scope, volume.name),
+      creationToken: names.efsCreationToken(scope, volume.name),
+      securityGroupName: names.efsSecurityGroupName(scope, volume.name),
+      mountedBy: users.map((p) => p.id),
+      owner: owner ?? { uid: 0, gid: 0 },
+    });
+  }
+  for (const service of project.services) {
+    for (const [i, mount] of service.volumes.entries()) {
+      const named = mount.type === "volume" && mount.source !== undefined ? project.volumes.find((v) => v.name === mount.source) : undefined;
+      if (named?.external) {
+        diagnose("warning", `services.${service.name}.volumes[${i}]`, `external volume "${named.name}" is not created here and is not mounted on ECS; give the service an EFS volume instead`, service.location);
+      }
+    }
+  }
+
+  return {
+    stackName: names.appStackName(env.name, branch?.slug),
+    stateName: names.appStateName(branch?.slug),
+    scope,
+    slot,
+    namespace,
+    listener,
+    ...(branchHost ? { host: branchHost } : {}),
+    services: plans,
+    networks: usedNetworks.map((n) => ({ name: n, securityGroupName: names.networkSecurityGroupName(scope, n) })),
+    secrets,
+    volumes,
+    repositories: project.services.filter((s) => s.build !== undefined).map((s) => ({ service: s.name, name: names.ecrRepositoryName(scope, s.name) })),
+    logRetentionDays: env.logRetentionDays,
+    discovery: env.placement !== "single-task",
+  };
+}
+
+function numericUser(user: string | undefined): { uid: number; gid: number } | undefined {
+  const match = user === undefined ? null : /^(\d+)(?::(\d+))?$/.exec(user);
+  if (match === null) return undefined;
+  const uid = Number(match[1]);
+  return { uid, gid: match[2] === undefined ? uid : Number(match[2]) };
+}
+
+function taskVolumes(project: ComposeProject, services: readonly ServiceModel[]): TaskVolumePlan[] {
+  const byName = new Map<string, TaskVolumePlan>();
+  for (const s of services) {
+    for (const m of s.volumes) {
+      const v = taskVolumeFor(project, m);
+      if (v !== undefined && !byName.has(v.name)) byName.set(v.name, v);
+    }
+  }
+  return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+function ingressFor(services: readonly ServiceModel[], routes: readonly RoutePlan[]): IngressPlan[] {
+  const out = new Map<string, IngressPlan>();
+  for (const r of routes) out.set(`alb/${r.containerPort}/tcp`, { from: { kind: "alb" }, port: r.containerPort, protocol: "tcp" });
+  for (const s of services) {
+    const ports = [...s.ports.map((p) => ({ port: p.target, protocol: p.protocol })), ...s.expose.map((port) => ({ port, protocol: "tcp" as const }))];
+    for (const network of s.networks) {
+      for (const p of ports) {
+        out.set(`net/${network}/${p.port}/${p.protocol}`, { from: { kind: "network", network }, port: p.port, protocol: p.protocol });
+      }
+    }
+  }
+  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+}
+
+function checkNetworks(id: string, networks: readonly string[], diagnose: Diagnose, location?: SourceLocation): void {
+  if (networks.length > MAX_SECURITY_GROUPS - 1) {
+    diagnose("error", `services.${id}.networks`, `joins ${networks.length} networks; ECS tasks take at most ${MAX_SECURITY_GROUPS} security groups (one per network plus the service's own)`, location);
+  }
+}
+
+function planService(
+  project: ComposeProject,
+  env: EnvironmentConfig,
+  scope: names.NameScope,
+  service: ServiceModel,
+  override: ServiceOverride,
+  route: RoutePlan | undefined,
+  namespace: string,
+  diagnose: Diagnose,
+): ServicePlan | undefined {
+  const path = `services.${service.name}`;
+  const size = sizeFor(requestedSize(service, override), `${path}.deploy.resources`, `service "${service.name}"`, diagnose, service.location);
+  const sidecar = searchDomainContainer(namespace);
+  const container = appContainer(project, service, {
+    imageTag: env.imageTag,
+    essential: true,
+    dependsOn: [{ containerName: sidecar.name, condition: "SUCCESS" }],
+  });
+  if (container === undefined) {
+    diagnose("error", path, "needs an image or a build section", service.location);
+    return undefined;
+  }
+  checkNetworks(service.name, service.networks, diagnose, service.location);
+  if (size === undefined) return undefined;
+
+  const mode = service.deploy.mode;
+  const daemon = (mode === "global" || mode === "global-job") && env.capacity.kind === "ec2";
+  if ((mode === "global" || mode === "global-job") && !daemon) {
+    diagnose("warning", `${path}.deploy.mode`, "global (one task per node) needs EC2 capacity; on Fargate the service runs as replicated", service.location);
+  }
+  if (mode === "replicated-job" || mode === "global-job") {
+    diagnose("warning", `${path}.deploy.mode`, `${mode}: ECS services restart tasks that exit; the job runs as a long-lived service`, service.location);
+  }
+  const autoscaling = override.autoscaling;
+  const requestedCount = override.replicas ?? service.deploy.replicas ?? 1;
+  const desiredCount = autoscaling ? Math.min(autoscaling.maxCapacity, Math.max(autoscaling.minCapacity, requestedCount)) : requestedCount;
+  const volumes = taskVolumes(project, [service]);
+  const routes = route ? [route] : [];
+  const startPeriod = container.healthCheck?.startPeriod ?? 0;
+  return {
+    id: service.name,
+    composeServices: [service.name],
+    names: {
+      ecsService: names.ecsServiceName(scope, service.name),
+      family: names.taskFamily(scope, service.name),
+      logGroup: names.logGroupName(scope, service.name),
+      executionRole: names.executionRoleName(scope, service.name),
+      taskRole: names.taskRoleName(scope, service.name),
+      securityGroup: names.serviceSecurityGroupName(scope, service.name),
+      discovery: names.discoveryServiceName(service.name),
+    },
+    size,
+    desiredCount: daemon ? 0 : desiredCount,
+    schedulingStrategy: daemon ? "DAEMON" : "REPLICA",
+    deployment: daemon ? { maximumPercent: 100, minimumHealthyPercent: 0 } : deploymentPercentages(service.deploy, desiredCount),
+    containers: [sidecar, container],
+    volumes,
+    routes,
+    ingress: ingressFor([service], routes),
+    networks: [...service.networks].sort(),
+    ...(autoscaling && !daemon ? { autoscaling } : {}),
+    secrets: [...new Set(service.secrets.map((s) => s.source))].sort(),
+    repositories: service.build !== undefined ? [service.name] : [],
+    efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
+    ...(route ? { healthCheckGracePeriodSeconds: Math.max(30, startPeriod) } : {}),
+    tags: { "compose2ecs:service": service.name },
+  };
+}
+
+/** `single-task` placement: the whole project in one task definition, as ecs-cli did. */
+function planSingleTask(
+  project: ComposeProject,
+  env: EnvironmentConfig,
+  scope: names.NameScope,
+  routes: ReadonlyMap<string, RoutePlan>,
+  diagnose: Diagnose,
+): (ServicePlan | undefined)[] {
+  const services = project.services;
+  if (services.length > MAX_CONTAINERS_PER_TASK) {
+    diagnose(
+      "error",
+      "services",
+      `single-task placement puts every service in one task definition, and ECS allows at most ${MAX_CONTAINERS_PER_TASK} containers per task; this project has ${services.length} (${services.map((s) => s.name).join(", ")}). Use placement: per-service, or a --profile that selects fewer services`,
+    );
+    return [undefined];
+  }
+  const inTask = new Map(services.map((s) => [s.name, s]));
+  // Containers that others wait on to complete are jobs: they may exit without stopping the task.
+  const jobs = new Set(services.flatMap((s) => s.dependsOn.filter((d) => d.condition === "service_completed_successfully").map((d) => d.service)));
+  const containers: ContainerPlan[] = [];
+  let cpu = 0;
+  let memory = 0;
+  for (const s of services) {
+    const c = appContainer(project, s, { imageTag: env.imageTag, essential: !jobs.has(s.name), dependsOn: containerDependencies(s.dependsOn, inTask) });
+    if (c === undefined) {
+      diagnose("error", `services.${s.name}`, "needs an image or a build section", s.location);
+      continue;
+    }
+    containers.push(c);
+    const requested = requestedSize(s, mergeOverrides(s.ecs, env.services[s.name]));
+    cpu += requested.cpu;
+    memory += requested.memory;
+  }
+  const id = "all";
+  const size = sizeFor({ cpu, memory }, "services", "the single task (sum of all services)", diagnose);
+  const networks = [...new Set(services.flatMap((s) => s.networks))].sort();
+  checkNetworks(id, networks, diagnose);
+  if (size === undefined || containers.length !== services.length) return [undefined];
+  if (services.some((s) => s.dependsOn.length > 0 || s.links.length > 0 || Object.values(s.environment).some((v) => services.some((o) => v.includes(o.name))))) {
+    diagnose(
+      "info",
+      "services",
+      "single-task placement: all containers share one network namespace, so services reach each other on localhost:<port> rather than by service name",
+    );
+  }
+  const routeList = services.flatMap((s) => {
+    const r = routes.get(s.name);
+    return r ? [r] : [];
+  });
+  const volumes = taskVolumes(project, services);
+  return [
+    {
+      id,
+      composeServices: services.map((s) => s.name),
+      names: {
+        ecsService: names.singleTaskName(scope),
+        family: names.singleTaskName(scope),
+        logGroup: names.logGroupName(scope, id),
+        executionRole: names.executionRoleName(scope, id),
+        taskRole: names.taskRoleName(scope, id),
+        securityGroup: names.serviceSecurityGroupName(scope, id),
+      },
+      size,
+      desiredCount: 1,
+      schedulingStrategy: "REPLICA",
+      // One task: start the new one before stopping the old, so QA never goes dark mid-deploy.
+      deployment: { maximumPercent: 200, minimumHealthyPercent: 100 },
+      containers,
+      volumes,
+      routes: routeList,
+      // Containers of one task talk over localhost: only the load balancer needs a way in.
+      ingress: ingressFor([], routeList),
+      networks: [],
+      secrets: [...new Set(services.flatMap((s) => s.secrets.map((x) => x.source)))].sort(),
+      repositories: services.filter((s) => s.build !== undefined).map((s) => s.name),
+      efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
+      ...(routeList.length > 0 ? { healthCheckGracePeriodSeconds: Math.max(30, ...containers.map((c) => c.healthCheck?.startPeriod ?? 0)) } : {}),
+      tags: { "compose2ecs:service": id },
+    },
+  ];
+}

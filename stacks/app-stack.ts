@@ -1,0 +1,91 @@
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { AppSecret } from "../constructs/app-secret";
+import { BaseLookup } from "../constructs/base-lookup";
+import { BranchListener } from "../constructs/branch-listener";
+import { ComposeService } from "../constructs/compose-service";
+import { DiscoveryNamespace } from "../constructs/discovery-namespace";
+import { EcrRepository } from "../constructs/ecr-repository";
+import { EfsVolume } from "../constructs/efs-volume";
+import { Plan } from "../planner/plan";
+import { configureBackend } from "../state/backend";
+import { StackOptions } from "./base-stack";
+import { configureProvider } from "./provider";
+
+/**
+ * `<env>-app` or `<env>-<slug>`: the compose services of one environment or branch, on the
+ * base stack's network, cluster and load balancer, found by name.
+ */
+export class AppStack extends TerraformStack {
+  constructor(scope: Construct, plan: Plan, options: StackOptions) {
+    const app = plan.app;
+    super(scope, app.stackName);
+    configureProvider(this, { env: plan.env, project: plan.project, stackName: app.stackName, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+    configureBackend(this, { env: plan.env, stateName: app.stateName, projectDir: options.projectDir, stackDir: `${options.outDir}/stacks/${app.stackName}` });
+    const ephemeral = plan.branch !== undefined;
+
+    const base = new BaseLookup(this, "base", { base: plan.base, ...(app.listener.kind === "shared" ? { listenerPort: app.listener.port } : {}) });
+    const listenerArn =
+      app.listener.kind === "own"
+        ? new BranchListener(this, "branch-listener", { loadBalancerArn: base.loadBalancer.arn, port: app.listener.port }).listener.arn
+        : base.listenerArn ?? "";
+
+    const namespace = app.discovery ? new DiscoveryNamespace(this, "discovery", { name: app.namespace, vpcId: base.vpcId }) : undefined;
+
+    const networkSecurityGroupIds = new Map<string, string>();
+    for (const n of app.networks) {
+      const sg = new SecurityGroup(this, `network-${n.name}`, {
+        name: n.securityGroupName,
+        description: `Members of compose network ${n.name}: services admit each other on their ports`,
+        vpcId: base.vpcId,
+      });
+      networkSecurityGroupIds.set(n.name, sg.id);
+    }
+
+    const secretArns = new Map<string, string>();
+    for (const s of app.secrets) {
+      secretArns.set(s.name, new AppSecret(this, `secret-${s.name}`, { plan: s, recoveryWindowDays: ephemeral ? 0 : 7 }).arn);
+    }
+    const repositories = new Map<string, { url: string; arn: string }>();
+    for (const r of app.repositories) {
+      const repo = new EcrRepository(this, `${r.service}-image`, { name: r.name, forceDelete: ephemeral, tags: { "compose2ecs:service": r.service } }).repository;
+      repositories.set(r.service, { url: repo.repositoryUrl, arn: repo.arn });
+    }
+    const efsVolumes = new Map<string, EfsVolume>();
+    for (const v of app.volumes) {
+      efsVolumes.set(v.name, new EfsVolume(this, `volume-${v.name}`, { plan: v, vpcId: base.vpcId, subnetIds: base.privateSubnetIds }));
+    }
+
+    const ec2 = plan.base.cluster.ec2;
+    const capacityProvider = ec2 ? ec2.capacityProviderName : plan.base.cluster.kind === "fargate-spot" ? "FARGATE_SPOT" : "FARGATE";
+    for (const service of app.services) {
+      new ComposeService(this, service.id, {
+        plan: service,
+        cluster: { arn: base.clusterArn, name: plan.base.cluster.name },
+        capacityProvider,
+        compatibility: ec2 ? "EC2" : "FARGATE",
+        vpcId: base.vpcId,
+        vpcCidr: base.vpcCidr,
+        subnetIds: base.privateSubnetIds,
+        loadBalancer: { securityGroupId: base.loadBalancerSecurityGroupId, arnSuffix: base.loadBalancer.arnSuffix, listenerArn },
+        networkSecurityGroupIds,
+        ...(namespace ? { namespaceId: namespace.namespace.id } : {}),
+        repositories,
+        secretArns,
+        efsVolumes,
+        region: plan.env.aws.region,
+        logRetentionDays: app.logRetentionDays,
+      });
+    }
+
+    const scheme = app.listener.kind === "shared" && app.listener.protocol === "HTTPS" ? "https" : "http";
+    const url =
+      app.listener.kind === "own"
+        ? `http://${base.loadBalancer.dnsName}:${app.listener.port}`
+        : app.host !== undefined
+          ? `${scheme}://${app.host}`
+          : `${scheme}://${base.loadBalancer.dnsName}`;
+    new TerraformOutput(this, "url", { value: url, description: "Where the stack's services are reached" });
+  }
+}
