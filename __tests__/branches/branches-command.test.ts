@@ -1,0 +1,188 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { runBranches } from "../../cli/commands/branches";
+import { UsageError } from "../../cli/command";
+import { resolveBranch } from "../../config/branch-context";
+import { loadEnvironment } from "../../config/load-environment";
+import { branchSlug } from "../../naming/branch-slug";
+import { destroyStackFolder } from "../../state/branch-destroy";
+import { BranchEnvironment } from "../../state/branches";
+import { writeCliConfig } from "../../terraform/cli-config";
+import { terraform } from "../../terraform/run";
+
+/** Runs `compose2ecs branches ...` in-process and captures what it prints. */
+async function run(argv: readonly string[], destroy?: (b: BranchEnvironment) => Promise<{ ok: boolean; detail: string }>): Promise<{ code: number; out: string }> {
+  let out = "";
+  const write = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    out += chunk.toString();
+    return true;
+  });
+  try {
+    return { code: await runBranches(argv, destroy), out };
+  } finally {
+    write.mockRestore();
+  }
+}
+
+function files(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d, { withFileTypes: true })) {
+      if (name.isDirectory()) walk(join(d, name.name));
+      else out.push(relative(dir, join(d, name.name)));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+describe("compose2ecs branches against a local state folder", () => {
+  let project: string;
+  let stateDir: string;
+  const deployed = ["feature/login", "fix--x"];
+  const synthOnly = "UPPER";
+
+  beforeEach(() => {
+    project = mkdtempSync(join(tmpdir(), "c2e-branches-"));
+    mkdirSync(join(project, "environments"));
+    writeFileSync(join(project, "environments", "qa.yml"), "branches: true\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\n");
+    writeFileSync(join(project, "environments", "production.yml"), "loadBalancer:\n  allowedCidrs: [0.0.0.0/0]\n");
+    const env = loadEnvironment("qa", project).env;
+    if (env === undefined) throw new Error("test environment did not load");
+    for (const branch of [...deployed, synthOnly]) resolveBranch(env, { branch, projectDir: project, envVars: {} });
+    stateDir = join(project, ".compose2ecs", "state", "qa");
+    for (const name of ["base", ...deployed.map(branchSlug)]) writeFileSync(join(stateDir, `${name}.tfstate`), "{}");
+  });
+  afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+  test("GIVEN two deployed branches and one only synthesized WHEN listed as JSON THEN all three show with slot, port and state, and base does not", async () => {
+    const { code, out } = await run(["list", "--env", "qa", "-C", project, "--json"]);
+    expect(code).toBe(0);
+    const listed = JSON.parse(out) as Array<Record<string, unknown>>;
+    expect(listed.map((b) => [b.branch, b.slot, b.address, b.state !== null])).toEqual(
+      [
+        ["feature/login", 1, "port 10001", true],
+        ["fix--x", 2, "port 10002", true],
+        ["UPPER", 3, "port 10003", false],
+      ].sort((a, b) => (branchSlug(String(a[0])) < branchSlug(String(b[0])) ? -1 : 1)),
+    );
+    expect(listed.every((b) => typeof b.lastModified === "string")).toBe(true);
+  });
+
+  test("GIVEN branch environments WHEN listed as text THEN there is one row per branch under a header", async () => {
+    const { out } = await run(["list", "--env", "qa", "-C", project]);
+    const lines = out.trim().split("\n");
+    expect(lines[0]).toMatch(/^BRANCH\s+SLUG\s+SLOT\s+ADDRESS\s+LAST MODIFIED\s+STATE$/);
+    expect(lines).toHaveLength(4);
+    expect(out).toContain(`${branchSlug("fix--x")}`);
+  });
+
+  test("GIVEN a live list without fix--x and UPPER WHEN gc runs without --destroy THEN it names them and changes nothing", async () => {
+    const live = join(project, "live.txt");
+    writeFileSync(live, "# from git branch -r\nfeature/login\nmain\n\n");
+    const before = files(project);
+    const destroy = jest.fn();
+    const { code, out } = await run(["gc", "--env", "qa", "-C", project, "--live", live], destroy);
+    expect(code).toBe(0);
+    expect(destroy).not.toHaveBeenCalled();
+    expect(out).toContain(`would destroy fix--x [${branchSlug("fix--x")}, slot 2]`);
+    expect(out).toContain(`would release UPPER [${branchSlug("UPPER")}, slot 3]`);
+    expect(out).not.toContain("feature/login");
+    expect(out).toMatch(/2 stale branch environment\(s\) in qa; nothing changed/);
+    expect(files(project)).toEqual(before);
+  });
+
+  test("GIVEN --destroy WHEN gc runs THEN stale branches are destroyed one by one, their state deleted and slots freed", async () => {
+    const live = join(project, "live.txt");
+    writeFileSync(live, "feature/login\n");
+    const destroyed: string[] = [];
+    const { code, out } = await run(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy"], async (b) => {
+      destroyed.push(b.slug);
+      return { ok: true, detail: "2 resource(s) destroyed" };
+    });
+    expect(code).toBe(0);
+    expect(destroyed).toEqual([branchSlug("fix--x")]);
+    expect(out).toContain(`destroyed     fix--x [${branchSlug("fix--x")}, slot 2]: 2 resource(s) destroyed`);
+    expect(out).toContain(`released      UPPER [${branchSlug("UPPER")}, slot 3]`);
+    expect(files(stateDir)).toEqual(["base.tfstate", `branches/${branchSlug("feature/login")}.json`, `${branchSlug("feature/login")}.tfstate`, "slots/1"].sort());
+  });
+
+  test("GIVEN a destroy that fails WHEN gc --destroy runs THEN that branch keeps its state and slot and the exit code is 1", async () => {
+    const live = join(project, "live.txt");
+    writeFileSync(live, "feature/login\nUPPER\n");
+    const { code, out } = await run(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy"], async () => ({ ok: false, detail: "terraform destroy failed: boom" }));
+    expect(code).toBe(1);
+    expect(out).toContain("failed        fix--x");
+    expect(existsSync(join(stateDir, `${branchSlug("fix--x")}.tfstate`))).toBe(true);
+    expect(existsSync(join(stateDir, "slots", "2"))).toBe(true);
+  });
+
+  test.each([
+    [["gc", "--env", "qa"], /needs --live FILE/],
+    [["list"], /--env NAME \(or COMPOSE2ECS_ENV\) is required/],
+    [["prune", "--env", "qa"], /unknown sub-command "prune"/],
+    [["list", "--env", "qa", "--destroy"], /belong to `branches gc`/],
+  ])("GIVEN %p WHEN run THEN it is a usage error (exit 2)", async (argv, message) => {
+    const saved = process.env.COMPOSE2ECS_ENV;
+    delete process.env.COMPOSE2ECS_ENV;
+    try {
+      const error = await run([...argv, "-C", project]).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect(String(error)).toMatch(message);
+    } finally {
+      if (saved !== undefined) process.env.COMPOSE2ECS_ENV = saved;
+    }
+  });
+
+  test("GIVEN a non-branch environment WHEN listed THEN that is an input error", async () => {
+    await expect(run(["list", "--env", "production", "-C", project])).rejects.toThrow(/environment production has no branch environments/);
+  });
+
+  test("GIVEN an empty live list WHEN gc runs THEN it refuses instead of treating every branch as stale", async () => {
+    const live = join(project, "live.txt");
+    writeFileSync(live, "\n");
+    await expect(run(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy"])).rejects.toThrow(/is empty: refusing/);
+  });
+});
+
+describe("destroying a branch stack with real terraform", () => {
+  let work: string;
+  beforeAll(() => {
+    work = mkdtempSync(join(tmpdir(), "c2e-destroy-"));
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  test("GIVEN a stack applied into the local state folder WHEN gc --destroy runs terraform in its stack folder THEN its resources are destroyed and the state removed", async () => {
+    const project = join(work, "project");
+    mkdirSync(join(project, "environments"), { recursive: true });
+    writeFileSync(join(project, "environments", "qa.yml"), "branches: true\n");
+    const env = loadEnvironment("qa", project).env;
+    if (env === undefined) throw new Error("test environment did not load");
+    const branch = resolveBranch(env, { branch: "feature/old", projectDir: project, envVars: {} }).branch;
+    if (branch === undefined) throw new Error("no slot");
+    // A tiny stack in the shape synth writes: cdk.tf.json with a local backend relative to the stack folder.
+    const stackDir = join(work, "out", "stacks", `qa-${branch.slug}`);
+    mkdirSync(stackDir, { recursive: true });
+    const statePath = join(project, ".compose2ecs", "state", "qa", `${branch.slug}.tfstate`);
+    writeFileSync(
+      join(stackDir, "cdk.tf.json"),
+      JSON.stringify({
+        terraform: { backend: { local: { path: relative(stackDir, statePath) } } },
+        resource: { terraform_data: { a: { input: "one" }, b: { input: "two" } } },
+      }),
+    );
+    const tfEnv = writeCliConfig(join(work, "terraform.rc"), process.env);
+    expect((await terraform(["init", "-input=false"], { cwd: stackDir, env: tfEnv })).code).toBe(0);
+    expect((await terraform(["apply", "-auto-approve", "-input=false"], { cwd: stackDir, env: tfEnv })).code).toBe(0);
+    expect(existsSync(statePath)).toBe(true);
+
+    const live = join(work, "live.txt");
+    writeFileSync(live, "main\n");
+    const { code, out } = await run(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy"], () => destroyStackFolder(stackDir, join(work, "gc.rc"), process.env));
+    expect(code).toBe(0);
+    expect(out).toContain(`destroyed     feature/old [${branch.slug}, slot 1]: 2 resource(s) destroyed`);
+    expect(existsSync(statePath)).toBe(false);
+    expect(existsSync(join(project, ".compose2ecs", "state", "qa", "slots", "1"))).toBe(false);
+  });
+});
