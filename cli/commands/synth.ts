@@ -1,0 +1,97 @@
+import { parseArgs } from "node:util";
+import { formatDiagnostic, sortDiagnostics } from "../../compose/diagnostics";
+import { Command, InputError, UsageError } from "../command";
+
+const HELP = `Usage: compose2ecs synth [-f FILE]... [-C DIR] [--profile P]... [--env NAME] [--branch NAME] [--out DIR] [--hcl]
+
+Turns the compose project into Terraform (cdktf's layout): DIR/manifest.json and
+DIR/stacks/<stack>/cdk.tf.json for two stacks:
+  <env>-base               network, ECS cluster, load balancer (shared by the environment)
+  <env>-app | <env>-<slug> the compose services (one stack per branch in branch environments)
+Run terraform in each stack folder (base first). The output folder is replaced only when
+synth succeeded; on any error nothing is written.
+
+Options:
+  -f, --file FILE      compose file (repeatable; later files override earlier ones)
+                       (default: the environment's compose list, else compose.yaml/docker-compose.yml)
+  -C, --project-dir DIR  project directory: compose files, environments/, local state (default: .)
+      --profile P      activate a compose profile (repeatable; default: the environment's)
+      --env NAME       environment file environments/NAME.yml (default: COMPOSE2ECS_ENV, else the
+                       built-in "default" environment, which needs no file)
+      --branch NAME    branch for a branch environment (default: BRANCH, else the git branch)
+      --out DIR        output folder (default: cdktf.out)
+      --hcl            write cdk.tf (HCL) instead of cdk.tf.json
+  -h, --help           show this help
+
+Environment: COMPOSE2ECS_AWS_ENDPOINT points every AWS service at one endpoint (an emulator).
+Exit codes: 0 written (warnings are printed), 1 invalid input (nothing written), 2 wrong usage.
+`;
+
+interface SynthOptions {
+  readonly files: string[];
+  readonly projectDir: string;
+  readonly profiles: string[];
+  readonly env?: string;
+  readonly branch?: string;
+  readonly out: string;
+  readonly hcl: boolean;
+}
+
+function parse(argv: readonly string[]): SynthOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: false,
+      options: {
+        file: { type: "string", short: "f", multiple: true, default: [] },
+        "project-dir": { type: "string", short: "C", default: "." },
+        profile: { type: "string", multiple: true, default: [] },
+        env: { type: "string" },
+        branch: { type: "string" },
+        out: { type: "string", default: "cdktf.out" },
+        hcl: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const v = parsed.values;
+  const env = v.env ?? process.env.COMPOSE2ECS_ENV;
+  return {
+    files: v.file ?? [],
+    projectDir: v["project-dir"] ?? ".",
+    profiles: v.profile ?? [],
+    ...(env !== undefined && env.trim() !== "" ? { env: env.trim() } : {}),
+    ...(v.branch !== undefined ? { branch: v.branch } : {}),
+    out: v.out ?? "cdktf.out",
+    hcl: v.hcl ?? false,
+  };
+}
+
+export const command: Command = {
+  name: "synth",
+  summary: "Write Terraform (cdktf stacks) for the compose project and an environment",
+  help: HELP,
+  async run(argv) {
+    const options = parse(argv);
+    const { synthesize } = await import("../../stacks/synthesize");
+    const result = await synthesize({
+      files: options.files,
+      projectDir: options.projectDir,
+      profiles: options.profiles,
+      ...(options.env !== undefined ? { envName: options.env } : {}),
+      ...(options.branch !== undefined ? { branch: options.branch } : {}),
+      outDir: options.out,
+      hcl: options.hcl,
+      envVars: process.env,
+    });
+    const lines = sortDiagnostics(result.diagnostics).map(formatDiagnostic);
+    if (result.stacks === undefined) throw new InputError(lines.length > 0 ? lines : ["synth failed"]);
+    if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
+    const file = options.hcl ? "cdk.tf" : "cdk.tf.json";
+    const out = [`Wrote ${result.stacks.length} stacks to ${options.out}:`, ...result.stacks.map((s) => `  ${options.out}/stacks/${s}/${file}`)];
+    process.stdout.write(out.join("\n") + "\n");
+    return 0;
+  },
+};

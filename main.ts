@@ -1,0 +1,45 @@
+/**
+ * The cdktf app entry (`cdktf.json` runs `node dist/main.js`): `npx cdktf synth` builds the
+ * same stacks as `compose2ecs synth`. Settings come from the environment, as cdktf passes no
+ * arguments: COMPOSE2ECS_ENV (environment name; default: the built-in "default"), BRANCH
+ * (branch environments), COMPOSE2ECS_PROJECT_DIR (default: the current directory),
+ * COMPOSE2ECS_AWS_ENDPOINT (an emulator). The output folder is cdktf's (CDKTF_OUTDIR).
+ */
+import { resolve } from "node:path";
+import { formatDiagnostic, sortDiagnostics } from "./compose/diagnostics";
+import { planRequest } from "./stacks/synthesize";
+
+async function main(): Promise<number> {
+  const projectDir = resolve(process.env.COMPOSE2ECS_PROJECT_DIR ?? process.cwd());
+  const envName = process.env.COMPOSE2ECS_ENV?.trim();
+  const planned = await planRequest({
+    files: [],
+    projectDir,
+    profiles: [],
+    ...(envName ? { envName } : {}),
+    outDir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
+    hcl: false,
+    envVars: process.env,
+  });
+  const lines = sortDiagnostics(planned.diagnostics).map(formatDiagnostic);
+  if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
+  if (planned.plan === undefined) return 1;
+  const { App } = await import("cdktf");
+  const { addStacks } = await import("./stacks/build-app");
+  // cdktf's CLI decides the output folder and HCL mode (CDKTF_OUTDIR, SYNTH_HCL_OUTPUT).
+  const app = new App({ stackTraces: false });
+  const endpoint = planned.plan.env.aws.endpoint ?? process.env.COMPOSE2ECS_AWS_ENDPOINT?.trim();
+  addStacks(app, planned.plan, { projectDir, outDir: resolve(app.outdir), ...(endpoint ? { endpoint } : {}) });
+  app.synth();
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`compose2ecs: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
