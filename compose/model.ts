@@ -240,8 +240,16 @@ export interface LoadResult {
 export interface LoadOptions {
   /** Compose files in order (`-f`); empty means COMPOSE_FILE or discovery in `workingDir`. */
   readonly files: readonly string[];
-  /** Directory relative paths and `.env` are resolved against. @default process.cwd() */
+  /**
+   * Directory `files`, COMPOSE_FILE and file discovery are resolved against; paths in the model
+   * (build contexts, bind sources, secret files) are relative to it. @default process.cwd()
+   */
   readonly workingDir?: string;
+  /**
+   * Compose project directory (`--project-directory`): relative paths inside the compose files
+   * and the interpolation `.env` are resolved against it. @default the folder of the first file
+   */
+  readonly projectDirectory?: string;
   /** Active profiles (`--profile`, COMPOSE_PROFILES). */
   readonly profiles?: readonly string[];
   /** Variables for interpolation. @default process.env merged over the project's `.env` */

@@ -1,0 +1,522 @@
+import { parseServiceOverride } from "../config/service-override";
+import { error, warning } from "./diagnostics";
+import { parseDotenv } from "./dotenv";
+import { Variables } from "./interpolate";
+import {
+  BuildSpec,
+  ComposeProject,
+  Dependency,
+  DependencyCondition,
+  Deploy,
+  Diagnostic,
+  FileReference,
+  Healthcheck,
+  JsonValue,
+  Logging,
+  NamedNetwork,
+  NamedVolume,
+  PortMapping,
+  ResourceSpec,
+  ServiceModel,
+  SourceLocation,
+  TopLevelConfig,
+  TopLevelSecret,
+  Ulimit,
+  UpdateConfig,
+  VolumeMount,
+  VolumeMountType,
+} from "./model";
+import { splitVolumeSpec } from "./merge";
+import { isHostPath, modelPath } from "./paths";
+import { isEcsProtocol, parsePort } from "./ports";
+import { ComposePath, RawMap, RawNode, formatPath, locate, parsePath, toPlain } from "./raw";
+import { Parsed, parseBytes, parseCpus, parseDuration, shellWords } from "./units";
+
+type Obj = Readonly<Record<string, JsonValue>>;
+
+export interface NormaliseOptions {
+  /** Folder model paths are made relative to. */
+  readonly workingDir: string;
+  /** Project directory (first file's folder), for the default project name. */
+  readonly projectDir: string;
+  readonly projectName?: string;
+  readonly files: readonly string[];
+  /** Interpolation variables: values of bare `environment: [NAME]` entries come from here. */
+  readonly variables: Variables;
+  /** Reads an env_file; undefined when it does not exist. */
+  readonly readText: (file: string) => string | undefined;
+}
+
+export interface NormaliseResult {
+  readonly project: ComposeProject;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Collects problems with their compose path and source line. */
+class Problems {
+  readonly list: Diagnostic[] = [];
+  constructor(private readonly root: RawNode) {}
+  error(path: ComposePath, message: string, atKey = false): void {
+    this.list.push(error(message, formatPath(path), this.at(path, atKey)));
+  }
+  warning(path: ComposePath, message: string): void {
+    this.list.push(warning(message, formatPath(path), this.at(path)));
+  }
+  at(path: ComposePath, atKey = false): SourceLocation | undefined {
+    return locate(this.root, path, atKey);
+  }
+  take<T>(path: ComposePath, parsed: Parsed<T>): T | undefined {
+    if (parsed.ok) return parsed.value;
+    this.error(path, parsed.message);
+    return undefined;
+  }
+}
+
+/**
+ * Stage 5: the merged, validated tree to the typed model (compose/model.ts). Short syntax
+ * becomes long syntax here once (compose-go transform/canonical.go), so the planner sees one
+ * shape: ports expanded per container port, volumes typed, durations in seconds, sizes in
+ * bytes, command strings split into words the way compose splits them.
+ */
+export function normaliseProject(root: RawMap, options: NormaliseOptions): NormaliseResult {
+  const problems = new Problems(root);
+  const plain = toPlain(root) as Obj;
+  const services = asObj(plain.services);
+  const models: ServiceModel[] = [];
+  for (const name of Object.keys(services).sort()) {
+    models.push(normaliseService(name, asObj(services[name]), options, problems));
+  }
+  const extensions: Record<string, JsonValue> = {};
+  for (const key of Object.keys(plain).sort()) if (key.startsWith("x-")) extensions[key] = plain[key] as JsonValue;
+  const project: ComposeProject = {
+    name: projectName(options, plain),
+    files: options.files.map((f) => modelPath(f, options.workingDir)),
+    services: models,
+    volumes: topVolumes(asObj(plain.volumes)),
+    networks: topNetworks(asObj(plain.networks), models),
+    secrets: topSecrets(asObj(plain.secrets), options.workingDir),
+    configs: topConfigs(asObj(plain.configs), options.workingDir),
+    extensions,
+  };
+  return { project, diagnostics: problems.list };
+}
+
+function normaliseService(name: string, svc: Obj, options: NormaliseOptions, problems: Problems): ServiceModel {
+  const at = (...rest: ComposePath): ComposePath => ["services", name, ...rest];
+  const ecs = parseServiceOverride(svc["x-ecs"] ?? {}, `services.${name}.x-ecs`);
+  for (const p of ecs.problems) {
+    const path = parsePath(p.path);
+    problems.list.push(error(p.message, p.path, problems.at(path, true)));
+  }
+  const extensions: Record<string, JsonValue> = {};
+  for (const key of Object.keys(svc).sort()) if (key.startsWith("x-") && key !== "x-ecs") extensions[key] = svc[key] as JsonValue;
+  const location = problems.at(["services", name], true);
+  const deploy = normaliseDeploy(svc, at, problems);
+  const healthcheck = svc.healthcheck === undefined || svc.healthcheck === null ? undefined : normaliseHealthcheck(asObj(svc.healthcheck), at("healthcheck"), problems);
+  const logging = svc.logging === undefined || svc.logging === null ? undefined : normaliseLogging(asObj(svc.logging));
+  const command = commandOf(svc.command, at("command"), problems);
+  const entrypoint = commandOf(svc.entrypoint, at("entrypoint"), problems);
+  const stop = svc.stop_grace_period === undefined || svc.stop_grace_period === null ? undefined : problems.take(at("stop_grace_period"), parseDuration(svc.stop_grace_period));
+  return {
+    name,
+    ...(typeof svc.image === "string" ? { image: svc.image } : {}),
+    ...(svc.build !== undefined && svc.build !== null ? { build: normaliseBuild(svc.build, options.workingDir) } : {}),
+    ...(command !== undefined ? { command } : {}),
+    ...(entrypoint !== undefined ? { entrypoint } : {}),
+    environment: normaliseEnvironment(svc, at, options, problems),
+    ports: normalisePorts(svc.ports, at("ports"), problems),
+    expose: normaliseExpose(svc.expose, at("expose"), problems),
+    volumes: normaliseVolumes(svc, at, options.workingDir, problems),
+    dependsOn: normaliseDependsOn(svc.depends_on),
+    links: stringList(svc.links).map((l) => l.split(":")[0] as string).sort(),
+    ...(healthcheck !== undefined ? { healthcheck } : {}),
+    deploy,
+    ...(logging !== undefined ? { logging } : {}),
+    secrets: fileReferences(svc.secrets, (source) => source),
+    configs: fileReferences(svc.configs, (source) => `/${source}`),
+    ulimits: normaliseUlimits(asObj(svc.ulimits)),
+    ...(svc.user !== undefined && svc.user !== null ? { user: String(svc.user) } : {}),
+    ...(typeof svc.working_dir === "string" ? { workingDir: svc.working_dir } : {}),
+    labels: stringMap(svc.labels),
+    networks: serviceNetworks(svc),
+    profiles: stringList(svc.profiles).sort(),
+    readOnly: svc.read_only === true,
+    ...(stop !== undefined ? { stopGracePeriodSeconds: stop } : {}),
+    ...(typeof svc.hostname === "string" ? { hostname: svc.hostname } : {}),
+    ...(typeof svc.container_name === "string" ? { containerName: svc.container_name } : {}),
+    ecs: ecs.override,
+    extensions,
+    ...(location !== undefined ? { location } : {}),
+  };
+}
+
+function asObj(value: JsonValue | undefined): Obj {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Obj) : {};
+}
+
+function stringList(value: JsonValue | undefined): string[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return (value as JsonValue[]).filter((v) => v !== null).map((v) => String(v));
+  if (typeof value === "object") return Object.keys(value);
+  return [String(value)];
+}
+
+/** list-or-dict (`["A=1"]` or `{A: 1}`) to a sorted string map; entries without a value are left out. */
+export function stringMap(value: JsonValue | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (Array.isArray(value)) {
+    for (const item of value as JsonValue[]) {
+      const text = String(item);
+      const eq = text.indexOf("=");
+      if (eq >= 0) out[text.slice(0, eq)] = text.slice(eq + 1);
+    }
+  } else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value as Obj)) if (v !== null) out[k] = typeof v === "object" ? JSON.stringify(v) : String(v);
+  }
+  return sortedRecord(out);
+}
+
+function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(record).sort()) out[key] = record[key] as string;
+  return out;
+}
+
+function commandOf(value: JsonValue | undefined, path: ComposePath, problems: Problems): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return (value as JsonValue[]).map((v) => String(v));
+  return problems.take(path, shellWords(String(value)));
+}
+
+function normaliseBuild(value: JsonValue, workingDir: string): BuildSpec {
+  if (typeof value === "string") return { context: modelPath(value, workingDir), args: {} };
+  const build = asObj(value);
+  const args: Record<string, string> = {};
+  if (Array.isArray(build.args)) {
+    for (const item of build.args as JsonValue[]) {
+      const text = String(item);
+      const eq = text.indexOf("=");
+      if (eq >= 0) args[text.slice(0, eq)] = text.slice(eq + 1);
+    }
+  } else {
+    for (const [k, v] of Object.entries(asObj(build.args))) if (v !== null) args[k] = String(v);
+  }
+  return {
+    context: typeof build.context === "string" ? modelPath(build.context, workingDir) : ".",
+    ...(typeof build.dockerfile === "string" ? { dockerfile: build.dockerfile } : {}),
+    ...(typeof build.target === "string" ? { target: build.target } : {}),
+    args: sortedRecord(args),
+  };
+}
+
+function normaliseEnvironment(svc: Obj, at: (...p: ComposePath) => ComposePath, options: NormaliseOptions, problems: Problems): Record<string, string> {
+  const env: Record<string, string> = {};
+  const files = envFileEntries(svc.env_file);
+  files.forEach((entry, i) => {
+    const path = Array.isArray(svc.env_file) ? at("env_file", i) : at("env_file");
+    const text = options.readText(entry.path);
+    if (text === undefined) {
+      if (entry.required) problems.error(path, `env file ${modelPath(entry.path, options.workingDir)} not found`);
+      return;
+    }
+    const parsed = parseDotenv(text, options.variables);
+    for (const p of parsed.problems) problems.error(path, `${modelPath(entry.path, options.workingDir)}:${p.line}: ${p.message}`);
+    Object.assign(env, parsed.values);
+  });
+  const environment = svc.environment;
+  const assign = (key: string, value: JsonValue | undefined): void => {
+    if (value === null || value === undefined) {
+      // `- NAME` / `NAME:` takes the value from the environment compose runs in, or leaves it out.
+      const fromHost = options.variables[key];
+      if (fromHost !== undefined) env[key] = fromHost;
+      else delete env[key];
+      return;
+    }
+    env[key] = typeof value === "object" ? JSON.stringify(value) : String(value);
+  };
+  if (Array.isArray(environment)) {
+    for (const item of environment as JsonValue[]) {
+      const text = String(item);
+      const eq = text.indexOf("=");
+      if (eq < 0) assign(text, null);
+      else assign(text.slice(0, eq), text.slice(eq + 1));
+    }
+  } else {
+    for (const [k, v] of Object.entries(asObj(environment))) assign(k, v);
+  }
+  return sortedRecord(env);
+}
+
+function envFileEntries(value: JsonValue | undefined): { path: string; required: boolean }[] {
+  if (value === undefined || value === null) return [];
+  const items = Array.isArray(value) ? (value as JsonValue[]) : [value];
+  return items.map((item) => {
+    if (typeof item === "string") return { path: item, required: true };
+    const obj = asObj(item);
+    return { path: String(obj.path ?? ""), required: obj.required !== false };
+  });
+}
+
+function normalisePorts(value: JsonValue | undefined, path: ComposePath, problems: Problems): PortMapping[] {
+  if (!Array.isArray(value)) return [];
+  const out: PortMapping[] = [];
+  (value as JsonValue[]).forEach((item, i) => {
+    const parsed = problems.take([...path, i], parsePort(item));
+    for (const spec of parsed ?? []) {
+      if (!isEcsProtocol(spec.protocol)) {
+        problems.error([...path, i], `protocol "${spec.protocol}" is not supported by ECS port mappings (tcp or udp)`);
+        continue;
+      }
+      const { mode: _mode, ...mapping } = spec;
+      out.push({ ...mapping, protocol: spec.protocol });
+    }
+  });
+  return out;
+}
+
+function normaliseExpose(value: JsonValue | undefined, path: ComposePath, problems: Problems): number[] {
+  if (!Array.isArray(value)) return [];
+  const ports = new Set<number>();
+  (value as JsonValue[]).forEach((item, i) => {
+    const text = String(item).split("/")[0] ?? "";
+    const parsed = problems.take([...path, i], parsePort(text));
+    for (const p of parsed ?? []) ports.add(p.target);
+  });
+  return [...ports].sort((a, b) => a - b);
+}
+
+function normaliseVolumes(svc: Obj, at: (...p: ComposePath) => ComposePath, workingDir: string, problems: Problems): VolumeMount[] {
+  const out: VolumeMount[] = [];
+  const volumes = Array.isArray(svc.volumes) ? (svc.volumes as JsonValue[]) : [];
+  volumes.forEach((item, i) => {
+    const mount = volumeMount(item, workingDir);
+    if (typeof mount === "string") problems.error(at("volumes", i), mount);
+    else out.push(mount);
+  });
+  // `tmpfs:` entries are tmpfs mounts too (`/run:rw,size=1g`).
+  for (const entry of stringList(svc.tmpfs)) {
+    const [target, optionText] = splitOnce(entry, ":");
+    const size = /(?:^|,)size=([^,]+)/.exec(optionText ?? "")?.[1];
+    const bytes = size === undefined ? undefined : parseBytes(size);
+    out.push({ type: "tmpfs", target, readOnly: false, ...(bytes?.ok ? { tmpfsSize: bytes.value } : {}) });
+  }
+  return out;
+}
+
+function splitOnce(text: string, sep: string): [string, string | undefined] {
+  const i = text.indexOf(sep);
+  return i < 0 ? [text, undefined] : [text.slice(0, i), text.slice(i + 1)];
+}
+
+/** One volume entry to a mount, or a message saying why it is not one. */
+export function volumeMount(item: JsonValue, workingDir: string): VolumeMount | string {
+  if (typeof item === "string") {
+    const parts = splitVolumeSpec(item);
+    if (parts.length === 1) return { type: "volume", target: item, readOnly: false };
+    if (parts.length > 3) return `"${item}" is not a volume: expected [SOURCE:]TARGET[:MODE]`;
+    const [source, target, mode] = parts as [string, string, string | undefined];
+    if (target === "") return `"${item}" has no container path`;
+    const modes = (mode ?? "").split(",");
+    const bind = isHostPath(source);
+    return { type: bind ? "bind" : "volume", source: bind ? modelPath(source, workingDir) : source, target, readOnly: modes.includes("ro") };
+  }
+  const obj = asObj(item);
+  const type = String(obj.type ?? "volume") as VolumeMountType;
+  const target = typeof obj.target === "string" ? obj.target : "";
+  if (target === "") return `volume has no "target" (the container path)`;
+  const source = typeof obj.source === "string" && obj.source !== "" ? (type === "bind" ? modelPath(obj.source, workingDir) : obj.source) : undefined;
+  const size = asObj(obj.tmpfs).size;
+  const bytes = size === undefined ? undefined : parseBytes(size);
+  return {
+    type,
+    ...(source !== undefined ? { source } : {}),
+    target,
+    readOnly: obj.read_only === true,
+    ...(bytes?.ok ? { tmpfsSize: bytes.value } : {}),
+  };
+}
+
+const CONDITIONS: readonly DependencyCondition[] = ["service_started", "service_healthy", "service_completed_successfully"];
+
+function normaliseDependsOn(value: JsonValue | undefined): Dependency[] {
+  if (value === undefined || value === null) return [];
+  if (Array.isArray(value)) return stringList(value).sort().map((service) => ({ service, condition: "service_started", required: true }));
+  return Object.keys(asObj(value))
+    .sort()
+    .map((service) => {
+      const spec = asObj(asObj(value)[service]);
+      const condition = CONDITIONS.find((c) => c === spec.condition) ?? "service_started";
+      return { service, condition, required: spec.required !== false };
+    });
+}
+
+function normaliseHealthcheck(hc: Obj, path: ComposePath, problems: Problems): Healthcheck {
+  const seconds = (key: string): number | undefined => (hc[key] === undefined || hc[key] === null ? undefined : problems.take([...path, key], parseDuration(hc[key])));
+  const timing = {
+    ...optional("intervalSeconds", seconds("interval")),
+    ...optional("timeoutSeconds", seconds("timeout")),
+    ...optional("startPeriodSeconds", seconds("start_period")),
+    ...optional("retries", typeof hc.retries === "number" ? hc.retries : undefined),
+  };
+  if (hc.disable === true) return { disabled: true, ...timing };
+  const test = hc.test;
+  if (test === undefined || test === null) return { disabled: false, ...timing };
+  if (typeof test === "string") {
+    // A string test runs through the shell (Compose spec: equivalent to ["CMD-SHELL", test]).
+    return test.trim() === "" ? { disabled: false, ...timing } : { test: ["CMD-SHELL", test], disabled: false, ...timing };
+  }
+  const list = stringList(test);
+  if (list[0] === "NONE") return { disabled: true, ...timing };
+  if (list[0] !== "CMD" && list[0] !== "CMD-SHELL") {
+    problems.error([...path, "test"], `a list test must start with "CMD", "CMD-SHELL" or "NONE", got ${JSON.stringify(list[0] ?? "")}`);
+    return { disabled: false, ...timing };
+  }
+  return { test: list, disabled: false, ...timing };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, problems: Problems): Deploy {
+  const deploy = asObj(svc.deploy);
+  const resources = asObj(deploy.resources);
+  const limits = resourceSpec(asObj(resources.limits), at("deploy", "resources", "limits"), problems);
+  const reservations = resourceSpec(asObj(resources.reservations), at("deploy", "resources", "reservations"), problems);
+  // Service-level cpus / mem_limit / mem_reservation are the compose v2 spelling of the same limits.
+  const legacyCpus = svc.cpus === undefined || svc.cpus === null ? undefined : problems.take(at("cpus"), parseCpus(svc.cpus));
+  const legacyMemory = svc.mem_limit === undefined || svc.mem_limit === null ? undefined : problems.take(at("mem_limit"), parseBytes(svc.mem_limit));
+  const legacyReservation = svc.mem_reservation === undefined || svc.mem_reservation === null ? undefined : problems.take(at("mem_reservation"), parseBytes(svc.mem_reservation));
+  const update = asObj(deploy.update_config);
+  const restart = asObj(deploy.restart_policy);
+  const mode = deploy.mode === "global" || deploy.mode === "replicated-job" || deploy.mode === "global-job" ? deploy.mode : "replicated";
+  const replicas = typeof deploy.replicas === "number" ? deploy.replicas : typeof svc.scale === "number" ? svc.scale : undefined;
+  const updateConfig: UpdateConfig | undefined = deploy.update_config === undefined
+    ? undefined
+    : {
+        ...optional("parallelism", typeof update.parallelism === "number" ? update.parallelism : undefined),
+        ...(update.order === "start-first" || update.order === "stop-first" ? { order: update.order } : {}),
+        ...optional("failureAction", typeof update.failure_action === "string" ? update.failure_action : undefined),
+      };
+  const restartPolicy = deploy.restart_policy === undefined
+    ? undefined
+    : {
+        ...optional("condition", typeof restart.condition === "string" ? restart.condition : undefined),
+        ...optional("maxAttempts", typeof restart.max_attempts === "number" ? restart.max_attempts : undefined),
+      };
+  return {
+    mode,
+    ...optional("replicas", replicas),
+    limits: { ...optional("cpus", limits.cpus ?? legacyCpus), ...optional("memoryBytes", limits.memoryBytes ?? legacyMemory) },
+    reservations: { ...optional("cpus", reservations.cpus), ...optional("memoryBytes", reservations.memoryBytes ?? legacyReservation) },
+    ...(updateConfig !== undefined ? { updateConfig } : {}),
+    ...(restartPolicy !== undefined ? { restartPolicy } : {}),
+    placementConstraints: stringList(asObj(deploy.placement).constraints),
+    labels: stringMap(deploy.labels),
+  };
+}
+
+function resourceSpec(spec: Obj, path: ComposePath, problems: Problems): ResourceSpec {
+  const cpus = spec.cpus === undefined || spec.cpus === null ? undefined : problems.take([...path, "cpus"], parseCpus(spec.cpus));
+  const memory = spec.memory === undefined || spec.memory === null ? undefined : problems.take([...path, "memory"], parseBytes(spec.memory));
+  return { ...optional("cpus", cpus), ...optional("memoryBytes", memory) };
+}
+
+function normaliseLogging(logging: Obj): Logging {
+  return {
+    ...(typeof logging.driver === "string" ? { driver: logging.driver } : {}),
+    options: stringMap(logging.options),
+  };
+}
+
+function fileReferences(value: JsonValue | undefined, defaultTarget: (source: string) => string): FileReference[] {
+  if (!Array.isArray(value)) return [];
+  return (value as JsonValue[])
+    .map((item) => {
+      if (typeof item === "string") return { source: item, target: defaultTarget(item) };
+      const obj = asObj(item);
+      const source = String(obj.source ?? "");
+      return { source, target: typeof obj.target === "string" && obj.target !== "" ? obj.target : defaultTarget(source) };
+    })
+    .sort((a, b) => (a.source === b.source ? (a.target < b.target ? -1 : 1) : a.source < b.source ? -1 : 1));
+}
+
+function normaliseUlimits(ulimits: Obj): Ulimit[] {
+  return Object.keys(ulimits)
+    .sort()
+    .map((name) => {
+      const value = ulimits[name];
+      if (typeof value === "number") return { name, soft: value, hard: value };
+      const obj = asObj(value);
+      return { name, soft: Number(obj.soft ?? 0), hard: Number(obj.hard ?? 0) };
+    });
+}
+
+function serviceNetworks(svc: Obj): string[] {
+  if (svc.network_mode !== undefined && svc.network_mode !== null) return [];
+  const names = stringList(svc.networks);
+  return names.length === 0 ? ["default"] : names.sort();
+}
+
+function projectName(options: NormaliseOptions, plain: Obj): string {
+  const raw = options.projectName ?? (typeof plain.name === "string" && plain.name !== "" ? plain.name : undefined) ?? baseName(options.projectDir);
+  // compose-go NormalizeProjectName: lower case, only [a-z0-9_-], starting with a letter or digit.
+  return raw.toLowerCase().replace(/[^a-z0-9_-]/g, "").replace(/^[^a-z0-9]+/, "");
+}
+
+function baseName(dir: string): string {
+  const parts = dir.split(/[\\/]/).filter((p) => p !== "");
+  return parts[parts.length - 1] ?? "compose";
+}
+
+function isExternal(value: JsonValue | undefined): boolean {
+  return value === true || (value !== null && typeof value === "object" && !Array.isArray(value));
+}
+
+function topVolumes(volumes: Obj): NamedVolume[] {
+  return Object.keys(volumes)
+    .sort()
+    .map((name) => {
+      const v = asObj(volumes[name]);
+      return { name, external: isExternal(v.external), ...(typeof v.driver === "string" ? { driver: v.driver } : {}) };
+    });
+}
+
+function topNetworks(networks: Obj, services: readonly ServiceModel[]): NamedNetwork[] {
+  const names = new Set(Object.keys(networks));
+  if (services.some((s) => s.networks.includes("default"))) names.add("default");
+  return [...names].sort().map((name) => {
+    const n = asObj(networks[name]);
+    return { name, external: isExternal(n.external), internal: n.internal === true };
+  });
+}
+
+function topSecrets(secrets: Obj, workingDir: string): TopLevelSecret[] {
+  return Object.keys(secrets)
+    .sort()
+    .map((name) => {
+      const s = asObj(secrets[name]);
+      const arn = asObj(s["x-ecs"]).arn;
+      return {
+        name,
+        ...(typeof s.file === "string" ? { file: modelPath(s.file, workingDir) } : {}),
+        ...(typeof s.environment === "string" ? { environment: s.environment } : {}),
+        external: isExternal(s.external) || typeof arn === "string",
+        ...(typeof arn === "string" ? { externalArn: arn } : {}),
+      };
+    });
+}
+
+function topConfigs(configs: Obj, workingDir: string): TopLevelConfig[] {
+  return Object.keys(configs)
+    .sort()
+    .map((name) => {
+      const c = asObj(configs[name]);
+      return {
+        name,
+        ...(typeof c.file === "string" ? { file: modelPath(c.file, workingDir) } : {}),
+        ...(typeof c.content === "string" ? { content: c.content } : {}),
+        external: isExternal(c.external),
+      };
+    });
+}
