@@ -79,7 +79,7 @@ export function load(options: LoadOptions): LoadResult {
     const why = profiled.disabled.size > 0 ? ` (every service needs a profile: ${[...profiled.disabled.keys()].sort().join(", ")}; use --profile)` : "";
     session.diagnostics.push(error(`no services to deploy${why}`, "services", merged.entries.get("services")?.keyLoc ?? { file: displayPath(files[0] as string), line: 1, col: 1 }));
   }
-  const report = buildReport(merged, normalised.project);
+  const report = buildReport(merged, normalised.project, workingDir);
   session.diagnostics.push(...reportDiagnostics(report));
   if (hasErrors(session.diagnostics)) return finish(session.diagnostics, report);
   return { project: normalised.project, diagnostics: sortDiagnostics(session.diagnostics), report };

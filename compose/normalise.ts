@@ -27,9 +27,9 @@ import {
   VolumeMountType,
 } from "./model";
 import { splitVolumeSpec } from "./merge";
-import { isHostPath, modelPath } from "./paths";
+import { bindSourcePath, contextModelPath, isHostPath, modelPath } from "./paths";
 import { isEcsProtocol, parsePort } from "./ports";
-import { ComposePath, RawMap, RawNode, formatPath, locate, parsePath, toPlain } from "./raw";
+import { ComposePath, RawMap, RawNode, formatPath, getNode, isScalar, locate, parsePath, toPlain } from "./raw";
 import { Parsed, parseBytes, parseCpus, parseDuration, shellWords } from "./units";
 
 type Obj = Readonly<Record<string, JsonValue>>;
@@ -57,7 +57,10 @@ class Problems {
   readonly list: Diagnostic[] = [];
   constructor(private readonly root: RawNode) {}
   error(path: ComposePath, message: string, atKey = false): void {
-    this.list.push(error(message, formatPath(path), this.at(path, atKey)));
+    // A value that came from interpolation is easier to fix when the message shows how it was written.
+    const node = getNode(this.root, path);
+    const written = isScalar(node) && node.template !== undefined ? ` (written as ${JSON.stringify(node.template)})` : "";
+    this.list.push(error(message + written, formatPath(path), this.at(path, atKey)));
   }
   warning(path: ComposePath, message: string): void {
     this.list.push(warning(message, formatPath(path), this.at(path)));
@@ -189,7 +192,7 @@ function commandOf(value: JsonValue | undefined, path: ComposePath, problems: Pr
 }
 
 function normaliseBuild(value: JsonValue, workingDir: string): BuildSpec {
-  if (typeof value === "string") return { context: modelPath(value, workingDir), args: {} };
+  if (typeof value === "string") return { context: contextModelPath(value, workingDir), args: {} };
   const build = asObj(value);
   const args: Record<string, string> = {};
   if (Array.isArray(build.args)) {
@@ -202,7 +205,7 @@ function normaliseBuild(value: JsonValue, workingDir: string): BuildSpec {
     for (const [k, v] of Object.entries(asObj(build.args))) if (v !== null) args[k] = String(v);
   }
   return {
-    context: typeof build.context === "string" ? modelPath(build.context, workingDir) : ".",
+    context: typeof build.context === "string" ? contextModelPath(build.context, workingDir) : ".",
     ...(typeof build.dockerfile === "string" ? { dockerfile: build.dockerfile } : {}),
     ...(typeof build.target === "string" ? { target: build.target } : {}),
     args: sortedRecord(args),
@@ -318,13 +321,13 @@ export function volumeMount(item: JsonValue, workingDir: string): VolumeMount | 
     if (target === "") return `"${item}" has no container path`;
     const modes = (mode ?? "").split(",");
     const bind = isHostPath(source);
-    return { type: bind ? "bind" : "volume", source: bind ? modelPath(source, workingDir) : source, target, readOnly: modes.includes("ro") };
+    return { type: bind ? "bind" : "volume", source: bind ? bindSourcePath(source, workingDir) : source, target, readOnly: modes.includes("ro") };
   }
   const obj = asObj(item);
   const type = String(obj.type ?? "volume") as VolumeMountType;
   const target = typeof obj.target === "string" ? obj.target : "";
   if (target === "") return `volume has no "target" (the container path)`;
-  const source = typeof obj.source === "string" && obj.source !== "" ? (type === "bind" ? modelPath(obj.source, workingDir) : obj.source) : undefined;
+  const source = typeof obj.source === "string" && obj.source !== "" ? (type === "bind" ? bindSourcePath(obj.source, workingDir) : obj.source) : undefined;
   const size = asObj(obj.tmpfs).size;
   const bytes = size === undefined ? undefined : parseBytes(size);
   return {

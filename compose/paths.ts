@@ -93,12 +93,30 @@ function mapEntries(map: RawMap, fn: (value: RawNode) => RawNode): RawMap {
   return { ...map, entries };
 }
 
-/** A path for the model: relative to `workingDir` with forward slashes, `.` for the folder itself. */
+/**
+ * A path for the model, so output does not depend on where the checkout lives: relative to
+ * `workingDir` with forward slashes (`.` for the folder itself) when it is inside it;
+ * paths outside it (`/var/run/docker.sock`, `/opt/data`) stay absolute as written.
+ */
 export function modelPath(file: string, workingDir: string): string {
   if (!path.isAbsolute(file)) return file;
   const relative = path.relative(workingDir, file);
   if (relative === "") return ".";
+  if (relative.startsWith("..") || path.isAbsolute(relative)) return file;
   return relative.split(path.sep).join("/");
+}
+
+/** Build contexts stay relative even outside the working directory (`../shared` in a monorepo). */
+export function contextModelPath(context: string, workingDir: string): string {
+  if (!path.isAbsolute(context)) return context;
+  const relative = path.relative(workingDir, context);
+  return relative === "" ? "." : relative.split(path.sep).join("/");
+}
+
+/** A bind mount source for the model and messages: `./data` inside the working directory, absolute outside. */
+export function bindSourcePath(source: string, workingDir: string): string {
+  const shown = modelPath(source, workingDir);
+  return path.isAbsolute(shown) || shown.startsWith("~") ? shown : shown === "." ? "./" : `./${shown}`;
 }
 
 export function textOf(node: RawNode | undefined): string | undefined {

@@ -16,6 +16,8 @@ interface Finding {
 interface RuleContext {
   readonly service: ServiceModel;
   readonly raw: Obj;
+  /** For paths in messages (relative inside the working directory). */
+  readonly workingDir: string;
 }
 
 type Rule = (value: JsonValue, ctx: RuleContext) => readonly Finding[];
@@ -47,7 +49,7 @@ const SERVICE_RULES: Readonly<Record<string, Rule>> = {
   env_file: () => [mapped("env_file", "read when loading; its variables become container environment")],
   ports: (v, ctx) => portFindings(v, ctx),
   expose: () => [mapped("expose", "container ports, reachable by sibling services through their security group")],
-  volumes: (v) => volumeFindings(v),
+  volumes: (v, ctx) => volumeFindings(v, ctx.workingDir),
   volumes_from: () => [notApplicable("volumes_from", "ECS shares volumes only between containers of one task; each compose service is its own task")],
   depends_on: (_v, ctx) => dependsOnFindings(ctx),
   links: (v) => linkFindings(v),
@@ -204,28 +206,22 @@ function portFindings(v: JsonValue, ctx: RuleContext): Finding[] {
   return out;
 }
 
-function volumeFindings(v: JsonValue): Finding[] {
+function volumeFindings(v: JsonValue, workingDir: string): Finding[] {
   const items = Array.isArray(v) ? (v as JsonValue[]) : [];
   const out: Finding[] = [];
   items.forEach((item, i) => {
     const key = `volumes[${i}]`;
-    const mount = volumeMount(item, "/");
+    const mount = volumeMount(item, workingDir);
     if (typeof mount === "string") return;
     const source = mount.source ?? "";
     if (mount.type === "volume" && mount.source === undefined) out.push(mapped(key, `anonymous volume at ${mount.target}: task storage, lost when the task stops`));
     else if (mount.type === "volume") out.push(mapped(key, `named volume "${source}" on EFS (encrypted), mounted at ${mount.target}`));
     else if (mount.type === "bind" && /(^|\/)docker\.sock$/.test(source)) out.push(notApplicable(key, `${source}: there is no Docker daemon socket on Fargate; whatever needs it (container management, service discovery by labels) will not work`));
-    else if (mount.type === "bind") out.push(notApplicable(key, `bind mount of host path ${displaySource(item)}: Fargate has no host files; copy them into the image or use a named volume (EFS)`));
+    else if (mount.type === "bind") out.push(notApplicable(key, `bind mount of host path ${source}: Fargate has no host files; copy them into the image or use a named volume (EFS)`));
     else if (mount.type === "tmpfs") out.push(notApplicable(key, `tmpfs at ${mount.target}: not supported on Fargate (EC2 capacity only)`));
     else out.push(notApplicable(key, `${mount.type} mounts are not available on ECS`));
   });
   return out;
-}
-
-function displaySource(item: JsonValue): string {
-  if (typeof item === "string") return item.split(":")[0] ?? item;
-  const source = (item as Obj).source;
-  return typeof source === "string" ? source : "";
 }
 
 function dependsOnFindings(ctx: RuleContext): Finding[] {
@@ -388,7 +384,7 @@ function topLevelFindings(plain: Obj): Finding[] {
  * (not-applicable) or refuses it (rejected), with the reason. Sorted by service, then key;
  * top-level entries (no service) first.
  */
-export function buildReport(root: RawMap, project: ComposeProject): ConversionEntry[] {
+export function buildReport(root: RawMap, project: ComposeProject, workingDir: string): ConversionEntry[] {
   const plain = toPlain(root) as Obj;
   const services = (plain.services ?? {}) as Readonly<Record<string, Obj>>;
   const entries: ConversionEntry[] = [];
@@ -401,7 +397,7 @@ export function buildReport(root: RawMap, project: ComposeProject): ConversionEn
     const raw = services[service.name] ?? {};
     for (const key of Object.keys(raw).sort()) {
       const rule = ruleFor(key);
-      const findings = rule === undefined ? [notApplicable(key, "not translated by compose2ecs")] : rule(raw[key] as JsonValue, { service, raw });
+      const findings = rule === undefined ? [notApplicable(key, "not translated by compose2ecs")] : rule(raw[key] as JsonValue, { service, raw, workingDir });
       for (const finding of findings) add(service.name, finding, ["services", service.name, ...keyPath(finding.key)]);
     }
   }
