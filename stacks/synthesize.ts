@@ -95,7 +95,7 @@ export async function synthesize(request: SynthRequest): Promise<SynthResult> {
   const projectDir = resolve(request.projectDir);
   const outDir = resolve(request.outDir);
   const endpoint = plan.env.aws.endpoint ?? nonEmpty(request.envVars.COMPOSE2ECS_AWS_ENDPOINT);
-  const stacks = writeStacks(plan, { outDir, projectDir, hcl: request.hcl, ...(endpoint ? { endpoint } : {}) });
+  const stacks = await writeStacks(plan, { outDir, projectDir, hcl: request.hcl, ...(endpoint ? { endpoint } : {}) });
   return { stacks, plan, ...(planned.project ? { project: planned.project } : {}), diagnostics: planned.diagnostics, report: planned.report };
 }
 
@@ -111,21 +111,26 @@ export interface WriteOptions {
 }
 
 /** Synthesizes into a sibling temporary folder, then swaps it into `outDir`. */
-export function writeStacks(plan: Plan, options: WriteOptions): string[] {
+export async function writeStacks(plan: Plan, options: WriteOptions): Promise<string[]> {
   const parent = dirname(options.outDir);
   mkdirSync(parent, { recursive: true });
   const temp = mkdtempSync(join(parent, `.${basename(options.outDir)}.tmp-`));
   try {
     // Loaded here so that planning errors never pay for cdktf and the provider classes.
-    const { buildApp } = require("./build-app") as typeof import("./build-app");
-    const { app, stacks } = buildApp(plan, {
-      writeDir: temp,
-      hcl: options.hcl,
-      outDir: options.outDir,
-      projectDir: options.projectDir,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    });
+    const { buildApp } = await import("./build-app");
+    const { constructForHcl, formatHclOutput } = await import("../review/hcl");
+    const { app, stacks } = constructForHcl(options.hcl, () =>
+      buildApp(plan, {
+        writeDir: temp,
+        hcl: options.hcl,
+        outDir: options.outDir,
+        projectDir: options.projectDir,
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      }),
+    );
     app.synth();
+    // cdktf writes HCL unindented; terraform fmt makes it what ops expect (best effort).
+    if (options.hcl) await formatHclOutput(temp);
     replaceDir(temp, options.outDir);
     return stacks;
   } catch (error) {
@@ -170,6 +175,6 @@ export async function synthBranchStack(request: {
   if (planned.plan === undefined) return { diagnostics: planned.diagnostics };
   const endpoint = request.env.aws.endpoint ?? nonEmpty(process.env.COMPOSE2ECS_AWS_ENDPOINT);
   const outDir = resolve(request.outDir);
-  writeStacks(planned.plan, { outDir, projectDir, hcl: false, ...(endpoint ? { endpoint } : {}) });
+  await writeStacks(planned.plan, { outDir, projectDir, hcl: false, ...(endpoint ? { endpoint } : {}) });
   return { stackDir: join(outDir, "stacks", planned.plan.app.stackName), diagnostics: planned.diagnostics };
 }
