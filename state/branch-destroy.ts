@@ -69,13 +69,6 @@ function lastLines(text: string): string {
 
 /** The synth command's code, loaded on demand so that `branches list` does not load cdktf. */
 async function synthWithSynthCommand(request: SynthBranchRequest): Promise<{ stackDir?: string; diagnostics: readonly Diagnostic[] }> {
-  return {
-    diagnostics: [
-      {
-        severity: "error",
-        path: "",
-        message: `synthesizing branch ${request.branch.slug} for destroy is not wired to the synth command yet; synthesize it yourself with --branch and run terraform destroy in its stack folder`,
-      },
-    ],
-  };
+  const { synthBranchStack } = await import("../stacks/synthesize");
+  return synthBranchStack(request);
 }
