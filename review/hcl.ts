@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findTerraform } from "../terraform/cli-config";
 import { runProgram } from "../terraform/run";
@@ -67,4 +67,85 @@ export async function formatHclOutput(outDir: string, env: NodeJS.ProcessEnv = p
   const result = await runProgram("terraform", ["fmt", "-recursive", "-list=false", outDir], { cwd: outDir, env });
   if (result.code !== 0) return { formatted: false, reason: `terraform fmt failed: ${result.stderr.trim()}` };
   return { formatted: true };
+}
+
+/**
+ * Escapes a template's literal parts for a quoted HCL string, leaving `${...}` interpolations (and
+ * the quoted strings inside them) as they are.
+ */
+export function escapeHclTemplate(raw: string): string {
+  let out = "";
+  let i = 0;
+  while (i < raw.length) {
+    if (raw.startsWith("$${", i)) {
+      out += "$${";
+      i += 3;
+    } else if (raw.startsWith("${", i)) {
+      const end = interpolationEnd(raw, i + 2);
+      out += raw.slice(i, end);
+      i = end;
+    } else {
+      const c = raw[i] ?? "";
+      out += c === '"' ? '\\"' : c === "\\" ? "\\\\" : c;
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** Index just after the `}` closing an interpolation opened before `start`, skipping nested braces and strings. */
+function interpolationEnd(raw: string, start: number): number {
+  let depth = 1;
+  let inString = false;
+  for (let i = start; i < raw.length; i++) {
+    const c = raw[i];
+    if (inString) {
+      if (c === "\\") i += 1;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "{") depth += 1;
+    else if (c === "}" && --depth === 0) return i + 1;
+  }
+  return raw.length;
+}
+
+/**
+ * cdktf 0.21 bug: its HCL renderer does not escape quotes in strings that contain `${`, so a JSON
+ * document with a reference (an IAM policy naming a log group ARN, container definitions with a
+ * secret ARN) becomes `policy = "{"Version":...}"`, which Terraform rejects. The raw value is the
+ * whole text between `= "` and the closing quote at the end of the line; it is re-escaped here.
+ */
+export function repairHclQuoting(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const match = /^(\s*[A-Za-z0-9_"-]+\s*=\s*)"(.*)"\s*$/.exec(line);
+      if (match === null) return line;
+      const [, head, raw] = match;
+      if (raw === undefined || !raw.includes("${") || !/(?<!\\)"/.test(raw)) return line;
+      return `${head}"${escapeHclTemplate(raw)}"`;
+    })
+    .join("\n");
+}
+
+/** Repairs cdktf's quoting in every stack's cdk.tf; returns the files changed. */
+export function repairHclOutput(outDir: string): string[] {
+  const changed: string[] = [];
+  for (const dir of stackDirs(outDir)) {
+    const file = join(dir, "cdk.tf");
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, "utf8");
+    const repaired = repairHclQuoting(text);
+    if (repaired !== text) {
+      writeFileSync(file, repaired);
+      changed.push(file);
+    }
+  }
+  return changed;
+}
+
+/** What synth --hcl runs on its output before publishing it: quoting repair, then terraform fmt. */
+export async function finishHclOutput(outDir: string, env: NodeJS.ProcessEnv = process.env): Promise<FormatOutcome> {
+  repairHclOutput(outDir);
+  return formatHclOutput(outDir, env);
 }
