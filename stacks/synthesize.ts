@@ -118,7 +118,7 @@ export async function writeStacks(plan: Plan, options: WriteOptions): Promise<st
   try {
     // Loaded here so that planning errors never pay for cdktf and the provider classes.
     const { buildApp } = await import("./build-app");
-    const { constructForHcl, formatHclOutput } = await import("../review/hcl");
+    const { constructForHcl, finishHclOutput } = await import("../review/hcl");
     const { app, stacks } = constructForHcl(options.hcl, () =>
       buildApp(plan, {
         writeDir: temp,
@@ -129,8 +129,9 @@ export async function writeStacks(plan: Plan, options: WriteOptions): Promise<st
       }),
     );
     app.synth();
-    // cdktf writes HCL unindented; terraform fmt makes it what ops expect (best effort).
-    if (options.hcl) await formatHclOutput(temp);
+    // cdktf 0.21 leaves quotes unescaped in strings with references (IAM policies): repair them,
+    // then terraform fmt (cdktf writes HCL unindented), so ops get valid, canonical files.
+    if (options.hcl) await finishHclOutput(temp);
     replaceDir(temp, options.outDir);
     return stacks;
   } catch (error) {
