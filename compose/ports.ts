@@ -25,7 +25,7 @@ export function parsePort(value: JsonValue): Parsed<PortSpec[]> {
 
 function parseShort(text: string): Parsed<PortSpec[]> {
   const raw = text.trim();
-  if (raw === "") return fail(`empty port (an unset variable?)`);
+  if (raw === "") return fail("port is empty");
   const slash = raw.lastIndexOf("/");
   const protocol = slash >= 0 ? raw.slice(slash + 1).toLowerCase() : "tcp";
   let rest = slash >= 0 ? raw.slice(0, slash) : raw;
