@@ -5,6 +5,7 @@ import { defaultEnvironment } from "../config/defaults";
 import { BranchContext, EnvironmentConfig } from "../config/environment-model";
 import { Plan } from "../planner/plan";
 import { planProject } from "../planner/plan-project";
+import { albShare } from "../state/alb-capacity";
 
 /**
  * Synth as a function: environment -> compose project -> plan -> cdktf stacks, written to a
@@ -84,6 +85,8 @@ export async function planRequest(request: SynthRequest): Promise<{ plan?: Plan;
 
   const planned = planProject({ project: loaded.project, env, ...(branch ? { branch } : {}) });
   diagnostics.push(...planned.diagnostics);
+  // A branch that alone takes a large share of the shared ALB's limits gets a warning (state/alb-capacity.ts).
+  if (planned.plan?.branch !== undefined) diagnostics.push(...albShare(planned.plan.app).diagnostics);
   return { ...(planned.plan ? { plan: planned.plan } : {}), project: loaded.project, diagnostics, report: loaded.report };
 }
 
