@@ -75,7 +75,9 @@ export function branchName(opts: Pick<BranchOptions, "branch" | "projectDir" | "
   try {
     head = execFileSync("git", ["rev-parse", "--abbrev-ref", "HEAD"], { cwd: opts.projectDir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
   } catch (error) {
-    const reason = error instanceof Error && "stderr" in error ? String((error as { stderr: unknown }).stderr).trim().split("\n")[0] : String(error);
+    // execFileSync errors carry git's own message in stderr (not instanceof Error across jest realms, so duck-typed).
+    const stderr = typeof error === "object" && error !== null && "stderr" in error ? String((error as { stderr: unknown }).stderr).trim() : "";
+    const reason = (stderr || String(error)).split("\n")[0];
     return { diagnostics: [branchError(`no branch given and git could not tell the current branch in ${opts.projectDir} (${reason}); pass --branch NAME or set BRANCH`)] };
   }
   if (head === "HEAD" || head === "") {
