@@ -1,0 +1,210 @@
+import { parsePort } from "../../compose/ports";
+import { parseBytes, parseCpus, parseDuration, shellWords } from "../../compose/units";
+import { ServiceModel } from "../../compose/model";
+import { loadProject, messages } from "./helpers";
+
+describe("units", () => {
+  test.each([
+    ["1m30s", 90],
+    ["10s", 10],
+    ["1h", 3600],
+    ["500ms", 0.5],
+    ["1.5m", 90],
+    ["2h45m10s", 9910],
+    [30, 30],
+    ["0", 0],
+  ])("GIVEN duration %j THEN it is %d seconds", (input, seconds) => {
+    expect(parseDuration(input)).toEqual({ ok: true, value: seconds });
+  });
+
+  test.each(["10", "1x", "s", "", "1m 30s"])("GIVEN duration %j THEN it is refused", (input) => {
+    expect(parseDuration(input).ok).toBe(false);
+  });
+
+  test.each([
+    ["512M", 512 * 1024 ** 2],
+    ["512m", 512 * 1024 ** 2],
+    ["1G", 1024 ** 3],
+    ["1gb", 1024 ** 3],
+    ["10000Mb", 10000 * 1024 ** 2],
+    [10000, 10000],
+    ["10000", 10000],
+    ["64k", 65536],
+    ["1.5g", 1.5 * 1024 ** 3],
+  ])("GIVEN size %j THEN it is %d bytes", (input, bytes) => {
+    expect(parseBytes(input)).toEqual({ ok: true, value: bytes });
+  });
+
+  test.each(["1x", "lots", "-1m"])("GIVEN size %j THEN it is refused", (input) => {
+    expect(parseBytes(input).ok).toBe(false);
+  });
+
+  test.each([["0.5", 0.5], [2, 2], ["1.25", 1.25]])("GIVEN cpus %j THEN %d", (input, value) => {
+    expect(parseCpus(input)).toEqual({ ok: true, value });
+  });
+
+  test.each([
+    ['sh -c "echo Hello Foo"', ["sh", "-c", "echo Hello Foo"]],
+    ["nodemon -L app/bin/www", ["nodemon", "-L", "app/bin/www"]],
+    ["echo 'a  b' c\\ d", ["echo", "a  b", "c d"]],
+    ['echo "say \\"hi\\"" \'$HOME\'', ["echo", 'say "hi"', "$HOME"]],
+    ["  spaced   out  ", ["spaced", "out"]],
+    ["empty '' arg", ["empty", "", "arg"]],
+  ])("GIVEN command string %j THEN words %j", (input, words) => {
+    expect(shellWords(input)).toEqual({ ok: true, value: words });
+  });
+
+  test("GIVEN an unterminated quote THEN splitting fails", () => {
+    expect(shellWords("echo 'oops").ok).toBe(false);
+  });
+});
+
+describe("parsePort", () => {
+  test.each([
+    ["80", [{ target: 80, protocol: "tcp" }]],
+    [8080, [{ target: 8080, protocol: "tcp" }]],
+    ["8080:80", [{ target: 80, published: 8080, protocol: "tcp" }]],
+    ["6379/udp", [{ target: 6379, protocol: "udp" }]],
+    ["1234:1235/udp", [{ target: 1235, published: 1234, protocol: "udp" }]],
+    ["127.0.0.1:8001:8001", [{ target: 8001, published: 8001, protocol: "tcp", hostIp: "127.0.0.1" }]],
+    ["[::1]:80:80", [{ target: 80, published: 80, protocol: "tcp", hostIp: "::1" }]],
+    ["3000-3002", [3000, 3001, 3002].map((target) => ({ target, protocol: "tcp" }))],
+    ["9090-9091:8080-8081", [{ target: 8080, published: 9090, protocol: "tcp" }, { target: 8081, published: 9091, protocol: "tcp" }]],
+    ["8000-8010:80", [{ target: 80, published: 8000, protocol: "tcp" }]],
+    [{ target: 80, published: "8080", protocol: "tcp", mode: "host" }, [{ target: 80, published: 8080, protocol: "tcp", mode: "host" }]],
+    [{ target: 80, host_ip: "10.0.0.1", app_protocol: "http", name: "web" }, [{ target: 80, protocol: "tcp", hostIp: "10.0.0.1", appProtocol: "http", name: "web" }]],
+  ])("GIVEN %j THEN %j", (input, expected) => {
+    expect(parsePort(input)).toEqual({ ok: true, value: expected });
+  });
+
+  test.each(["", "abc", "70000", "1-2:3-5", "1:2:3:4", { published: 80 }])("GIVEN %j THEN it is refused", (input) => {
+    expect(parsePort(input).ok).toBe(false);
+  });
+});
+
+describe("normalise (stage 5: the typed model)", () => {
+  const service = (yaml: string, files: Record<string, string> = {}, environment: Record<string, string> = {}): ServiceModel => {
+    const result = loadProject({ "compose.yaml": `services:\n  web:\n${yaml}`, ...files }, { environment });
+    expect(messages(result)).toEqual([]);
+    const svc = result.project?.services.find((s) => s.name === "web");
+    if (svc === undefined) throw new Error("no service");
+    return svc;
+  };
+
+  test("GIVEN environment from env_file, a list and bare names WHEN normalised THEN later sources win and bare names come from the host", () => {
+    const svc = service("    image: x\n    env_file: [web.env]\n    environment:\n      - FROM_LIST=list\n      - SHARED=list\n      - FROM_HOST\n      - MISSING\n", { "web.env": "SHARED=file\nONLY_FILE=file\n" }, { FROM_HOST: "host" });
+    expect(svc.environment).toEqual({ FROM_HOST: "host", FROM_LIST: "list", ONLY_FILE: "file", SHARED: "list" });
+    expect(Object.keys(svc.environment)).toEqual(["FROM_HOST", "FROM_LIST", "ONLY_FILE", "SHARED"]);
+  });
+
+  test.each([
+    ["a string test", "test: curl -f http://x || exit 1", { test: ["CMD-SHELL", "curl -f http://x || exit 1"], disabled: false }],
+    ["a CMD list", "test: [CMD, pg_isready]", { test: ["CMD", "pg_isready"], disabled: false }],
+    ["a CMD-SHELL list", "test: [CMD-SHELL, 'a && b']", { test: ["CMD-SHELL", "a && b"], disabled: false }],
+    ["NONE", "test: [NONE]", { disabled: true }],
+    ["disable: true", "disable: true", { disabled: true }],
+  ])("GIVEN a healthcheck with %s WHEN normalised THEN ECS's form", (_name, line, expected) => {
+    expect(service(`    image: x\n    healthcheck:\n      ${line}\n`).healthcheck).toEqual(expected);
+  });
+
+  test("GIVEN healthcheck timings WHEN normalised THEN they are seconds", () => {
+    expect(service("    image: x\n    healthcheck:\n      test: [CMD, x]\n      interval: 1m30s\n      timeout: 10s\n      start_period: 500ms\n      retries: 3\n").healthcheck).toEqual({
+      test: ["CMD", "x"], disabled: false, intervalSeconds: 90, timeoutSeconds: 10, startPeriodSeconds: 0.5, retries: 3,
+    });
+  });
+
+  test("GIVEN command and entrypoint strings and lists WHEN normalised THEN strings are split like a shell, lists kept", () => {
+    const svc = service("    image: x\n    command: sh -c \"echo Hello\"\n    entrypoint: ['/bin/run', 'a b']\n");
+    expect(svc.command).toEqual(["sh", "-c", "echo Hello"]);
+    expect(svc.entrypoint).toEqual(["/bin/run", "a b"]);
+  });
+
+  test("GIVEN short and long volumes WHEN normalised THEN each has its type, and bind paths are relative to the project", () => {
+    const svc = service(
+      "    image: x\n    volumes:\n      - data:/data:ro\n      - ./app:/app\n      - /var/run/docker.sock:/var/run/docker.sock\n      - /anon\n      - {type: tmpfs, target: /tmp, tmpfs: {size: 64m}}\n      - {type: bind, source: ./conf, target: /etc/conf, read_only: true}\n    tmpfs: ['/run:rw,size=1g']\nvolumes:\n  data: {}\n",
+    );
+    expect(svc.volumes).toEqual([
+      { type: "volume", source: "data", target: "/data", readOnly: true },
+      { type: "bind", source: "./app", target: "/app", readOnly: false },
+      { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: false },
+      { type: "volume", target: "/anon", readOnly: false },
+      { type: "tmpfs", target: "/tmp", readOnly: false, tmpfsSize: 64 * 1024 ** 2 },
+      { type: "bind", source: "./conf", target: "/etc/conf", readOnly: true },
+      { type: "tmpfs", target: "/run", readOnly: false, tmpfsSize: 1024 ** 3 },
+    ]);
+  });
+
+  test("GIVEN deploy, legacy limits and other keys WHEN normalised THEN the model has every field", () => {
+    const svc = service(
+      [
+        "    image: x",
+        "    mem_limit: 10000Mb",
+        "    cpus: 0.5",
+        "    deploy:",
+        "      replicas: 2",
+        "      resources: {reservations: {memory: 256M}}",
+        "      update_config: {parallelism: 2, order: start-first, failure_action: rollback}",
+        "      restart_policy: {condition: on-failure, max_attempts: 3}",
+        "      placement: {constraints: [node.role == manager]}",
+        "      labels: [APP=VOTING]",
+        "    depends_on:",
+        "      db: {condition: service_healthy}",
+        "    links: ['db:database']",
+        "    expose: ['3000-3001', '6379/udp']",
+        "    secrets: [token, {source: cert, target: /etc/cert.pem}]",
+        "    ulimits: {nproc: 65535, nofile: {soft: 20000, hard: 40000}}",
+        "    labels: [a=b]",
+        "    stop_grace_period: 1m",
+        "    user: '999:999'",
+        "    x-ecs: {path: /api}",
+        "    x-other: {a: 1}",
+        "  db: {image: pg}",
+        "secrets: {token: {file: ./t.txt}, cert: {external: true}}",
+        "",
+      ].join("\n"),
+    );
+    expect(svc.deploy).toEqual({
+      mode: "replicated",
+      replicas: 2,
+      limits: { cpus: 0.5, memoryBytes: 10000 * 1024 ** 2 },
+      reservations: { memoryBytes: 256 * 1024 ** 2 },
+      updateConfig: { parallelism: 2, order: "start-first", failureAction: "rollback" },
+      restartPolicy: { condition: "on-failure", maxAttempts: 3 },
+      placementConstraints: ["node.role == manager"],
+      labels: { APP: "VOTING" },
+    });
+    expect(svc.dependsOn).toEqual([{ service: "db", condition: "service_healthy", required: true }]);
+    expect(svc.links).toEqual(["db"]);
+    expect(svc.expose).toEqual([3000, 3001, 6379]);
+    expect(svc.secrets).toEqual([{ source: "cert", target: "/etc/cert.pem" }, { source: "token", target: "token" }]);
+    expect(svc.ulimits).toEqual([{ name: "nofile", soft: 20000, hard: 40000 }, { name: "nproc", soft: 65535, hard: 65535 }]);
+    expect(svc.labels).toEqual({ a: "b" });
+    expect(svc.stopGracePeriodSeconds).toBe(60);
+    expect(svc.user).toBe("999:999");
+    expect(svc.ecs).toEqual({ path: "/api" });
+    expect(svc.extensions).toEqual({ "x-other": { a: 1 } });
+    expect(svc.networks).toEqual(["default"]);
+  });
+
+  test("GIVEN an invalid x-ecs WHEN loaded THEN the problem is an error at the offending key", () => {
+    const result = loadProject({ "compose.yaml": "services:\n  web:\n    image: x\n    x-ecs:\n      replicas: many\n      colour: blue\n" });
+    expect(messages(result)).toEqual([
+      expect.stringMatching(/compose\.yaml:5:7 services\.web\.x-ecs\.replicas: must be a whole number, got "many"$/),
+      expect.stringMatching(/compose\.yaml:6:7 services\.web\.x-ecs\.colour: unknown key/),
+    ]);
+    expect(result.project).toBeUndefined();
+  });
+
+  test.each([
+    ["a number where the schema wants a duration", "    healthcheck: {test: [CMD, x], interval: 10}\n", /services\.web\.healthcheck\.interval: must be a string, got number 10/],
+    ["a duration without unit", "    healthcheck: {test: [CMD, x], interval: '10'}\n", /compose\.yaml:4:45 services\.web\.healthcheck\.interval: must be a duration like "30s"/],
+    ["a valid duration", "    healthcheck: {test: [CMD, x], interval: 10s}\n", null],
+    ["a bad size", "    mem_limit: lots\n", /services\.web\.mem_limit: must be a size/],
+    ["an sctp port", "    ports: ['80:80/sctp']\n", /services\.web\.ports\[0\]: protocol "sctp" is not supported by ECS/],
+    ["a list healthcheck without CMD", "    healthcheck: {test: [curl, x]}\n", /must start with "CMD", "CMD-SHELL" or "NONE"/],
+  ])("GIVEN %s WHEN loaded THEN a located error (or none when valid)", (_name, yaml, message) => {
+    const result = loadProject({ "compose.yaml": `services:\n  web:\n    image: x\n${yaml}` });
+    if (message === null) expect(messages(result)).toEqual([]);
+    else expect(messages(result).join("\n")).toMatch(message);
+  });
+});
