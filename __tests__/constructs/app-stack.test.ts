@@ -1,0 +1,238 @@
+import { Testing } from "cdktf";
+import { ComposeProject } from "../../compose/model";
+import { EnvironmentConfig } from "../../config/environment-model";
+import { planProject } from "../../planner/plan-project";
+import { AppStack } from "../../stacks/app-stack";
+import { BaseStack } from "../../stacks/base-stack";
+import { productionEnv, project, seedProject, service } from "../planner/fixtures";
+import { SynthJson, only, resourcesOf } from "./synth-helpers";
+
+function synthApp(p: ComposeProject, env: EnvironmentConfig, branch?: { branch: string; slug: string; slot: number }): { json: SynthJson; text: string; base: SynthJson } {
+  const result = planProject({ project: p, env, ...(branch ? { branch } : {}) });
+  if (result.plan === undefined) throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
+  const app = Testing.app();
+  const options = { projectDir: "/project", outDir: "/project/cdktf.out" };
+  const base = new BaseStack(app, result.plan, options);
+  const stack = new AppStack(app, result.plan, options);
+  const text = Testing.synth(stack, true);
+  return { json: JSON.parse(text) as SynthJson, text, base: JSON.parse(Testing.synth(base)) as SynthJson };
+}
+
+interface Container {
+  name: string;
+  image: string;
+  environment: { name: string; value: string }[];
+  secrets?: { name: string; valueFrom: string }[];
+  [key: string]: unknown;
+}
+function containers(taskDefinition: Record<string, unknown>): Container[] {
+  return JSON.parse(String(taskDefinition.container_definitions)) as Container[];
+}
+/** Testing.synth drops metadata; cdktf addresses start with the construct path joined by "_". */
+function byPath(json: SynthJson, type: string, path: string): Record<string, unknown> {
+  const prefix = path.split("/").slice(1).filter(Boolean).join("_");
+  const found = Object.entries(json.resource[type] ?? {}).filter(([address]) => address.startsWith(`${prefix}_`));
+  if (found.length !== 1) throw new Error(`expected one ${type} under ${path}, found ${found.length}`);
+  return found[0]?.[1] as Record<string, unknown>;
+}
+
+describe("AppStack with the seed example (production)", () => {
+  const { json, text } = synthApp(seedProject(), productionEnv());
+
+  test("THEN every task definition is awsvpc Fargate with separate execution and task roles", () => {
+    for (const td of resourcesOf(json, "aws_ecs_task_definition")) {
+      expect(td).toMatchObject({ network_mode: "awsvpc", requires_compatibilities: ["FARGATE"] });
+      expect(td.execution_role_arn).not.toEqual(td.task_role_arn);
+    }
+    expect(byPath(json, "aws_ecs_task_definition", "production-app/boot/")).toMatchObject({ cpu: "512", memory: "1024", family: "multi-env-production-boot" });
+  });
+
+  test("THEN the web container carries the compose settings and pulls its image from ECR", () => {
+    const web = containers(byPath(json, "aws_ecs_task_definition", "production-app/web/")).find((c) => c.name === "web");
+    expect(web?.image).toMatch(/^\$\{aws_ecr_repository\.web-image_repository_\w+\.repository_url\}:latest$/);
+    expect(web?.environment.map((e) => e.name)).toEqual(["BOOT_URL", "REDIS_HOST", "REDIS_PORT"]);
+    expect(web).toMatchObject({
+      essential: true,
+      privileged: false,
+      portMappings: [{ containerPort: 5000, protocol: "tcp" }],
+      healthCheck: { interval: 30, timeout: 5, retries: 3, startPeriod: 10 },
+      logConfiguration: { logDriver: "awslogs", options: { "awslogs-region": "eu-west-1", "awslogs-stream-prefix": "web" } },
+    });
+    expect(JSON.stringify(web?.logConfiguration)).not.toContain("awslogs-create-group");
+  });
+
+  test("THEN each ECS service runs in private subnets without public IPs, with the circuit breaker and Cloud Map", () => {
+    for (const s of resourcesOf(json, "aws_ecs_service")) {
+      expect(s).toMatchObject({
+        deployment_circuit_breaker: { enable: true, rollback: true },
+        network_configuration: { assign_public_ip: false },
+        capacity_provider_strategy: [{ capacity_provider: "FARGATE", weight: 1 }],
+        scheduling_strategy: "REPLICA",
+      });
+      expect(String((s.service_registries as { registry_arn: string }).registry_arn)).toMatch(/aws_service_discovery_service/);
+    }
+    expect(byPath(json, "aws_ecs_service", "production-app/web/")).toMatchObject({ desired_count: 2, deployment_maximum_percent: 200, deployment_minimum_healthy_percent: 50 });
+  });
+
+  test("THEN routed services get a target group with the compose health check and a prioritised rule", () => {
+    expect(byPath(json, "aws_lb_target_group", "production-app/boot/")).toMatchObject({
+      port: 8080,
+      target_type: "ip",
+      deregistration_delay: "30",
+      health_check: { path: "/actuator/health", matcher: "200-399" },
+    });
+    expect(byPath(json, "aws_lb_listener_rule", "production-app/boot/")).toMatchObject({ priority: 1, condition: [{ path_pattern: { values: ["/boot", "/boot/*"] } }] });
+    expect(byPath(json, "aws_lb_listener_rule", "production-app/web/")).toMatchObject({ priority: 2, condition: [{ path_pattern: { values: ["/*"] } }] });
+    expect(Testing.toHaveDataSourceWithProperties(text, "aws_lb_listener", { port: 443 })).toBe(true);
+  });
+
+  test("THEN base resources are looked up by name, never by remote state", () => {
+    expect(Testing.toHaveDataSourceWithProperties(text, "aws_ecs_cluster", { cluster_name: "multi-env-production" })).toBe(true);
+    expect(Testing.toHaveDataSourceWithProperties(text, "aws_lb", { name: "multi-env-production" })).toBe(true);
+    expect(Testing.toHaveDataSourceWithProperties(text, "aws_security_group", { name: "multi-env-production-alb" })).toBe(true);
+    expect(text).not.toContain("terraform_remote_state");
+  });
+
+  test("THEN the execution role may only write its own log group and pull its own repository", () => {
+    const policy = JSON.parse(String(byPath(json, "aws_iam_role_policy", "production-app/web/").policy)) as { Statement: { Action: string[]; Resource: string | string[] }[] };
+    const resources = policy.Statement.map((s) => [s.Action.join(","), s.Resource]);
+    expect(resources).toEqual([
+      ["logs:CreateLogStream,logs:PutLogEvents", [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.web_logs_\w+\.arn\}:\*$/)]],
+      ["ecr:GetAuthorizationToken", "*"],
+      ["ecr:BatchCheckLayerAvailability,ecr:BatchGetImage,ecr:GetDownloadUrlForLayer", [expect.stringMatching(/aws_ecr_repository\.web-image/)]],
+    ]);
+    const trust = JSON.parse(String(byPath(json, "aws_iam_role", "production-app/web/roles/execution-role").assume_role_policy));
+    expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+  });
+
+  test("THEN the task security groups admit the ALB on routed ports and the compose network on service ports only", () => {
+    const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map((r) => {
+      const target = /aws_security_group\.(\w+?)_/.exec(String(r.security_group_id))?.[1];
+      const source = String(r.referenced_security_group_id).startsWith("${data.aws_security_group.") ? "alb" : /aws_security_group\.([\w-]+)\./.exec(String(r.referenced_security_group_id))?.[1];
+      return `${target}:${r.from_port}:${source}`;
+    });
+    expect(ingress.sort()).toEqual(["boot:8080:alb", "boot:8080:network-default", "redis:6379:network-default", "web:5000:alb", "web:5000:network-default"]);
+    for (const r of resourcesOf(json, "aws_vpc_security_group_egress_rule")) {
+      expect(r.cidr_ipv4 === "0.0.0.0/0" ? [r.ip_protocol, r.from_port] : ["vpc", String(r.cidr_ipv4)]).toEqual(
+        r.cidr_ipv4 === "0.0.0.0/0" ? ["tcp", 443] : ["vpc", expect.stringMatching(/data\.aws_vpc/)],
+      );
+    }
+  });
+
+  test("THEN the ECR repository is immutable, scanned and KMS-encrypted", () => {
+    expect(only(json, "aws_ecr_repository")).toMatchObject({
+      name: "multi-env-production/web",
+      image_tag_mutability: "IMMUTABLE",
+      image_scanning_configuration: { scan_on_push: true },
+      encryption_configuration: [{ encryption_type: "KMS" }],
+    });
+  });
+
+  test("THEN every resource of a service carries its compose2ecs:service tag", () => {
+    for (const [type, resources] of Object.entries(json.resource)) {
+      for (const [address, r] of Object.entries(resources)) {
+        const service = /^(web|boot|redis)_/.exec(address)?.[1];
+        if (service === undefined || !("tags" in r)) continue;
+        expect([type, (r.tags as Record<string, string>)["compose2ecs:service"]]).toEqual([type, service]);
+      }
+    }
+  });
+});
+
+describe("AppStack: optional pieces", () => {
+  test("GIVEN a named volume and a secret THEN EFS is encrypted with IAM + TLS mounts and the secret is injected by ARN", () => {
+    const db = service({
+      name: "db",
+      image: "postgres:16",
+      user: "999",
+      volumes: [{ type: "volume", source: "pgdata", target: "/var/lib/postgresql/data", readOnly: false }],
+      secrets: [{ source: "db_password", target: "db_password" }],
+      ulimits: [{ name: "nofile", soft: 1024, hard: 2048 }, { name: "bogus", soft: 1, hard: 1 }],
+      workingDir: "/srv",
+      labels: { "b.label": "2", "a.label": "1" },
+    });
+    const { json } = synthApp(project([db], { volumes: [{ name: "pgdata", external: false }], secrets: [{ name: "db_password", file: "./pw.txt", external: false }] }), productionEnv());
+    expect(only(json, "aws_efs_file_system")).toMatchObject({ encrypted: true, creation_token: "shop-production-pgdata" });
+    expect(only(json, "aws_efs_access_point")).toMatchObject({ root_directory: { path: "/data", creation_info: { owner_uid: 999, owner_gid: 999 } } });
+    expect(only(json, "aws_efs_mount_target").count).toMatch(/length\(data\.aws_subnets/);
+    const td = only(json, "aws_ecs_task_definition");
+    expect(td.volume).toEqual([
+      {
+        name: "pgdata",
+        efs_volume_configuration: {
+          file_system_id: expect.stringMatching(/aws_efs_file_system/),
+          transit_encryption: "ENABLED",
+          authorization_config: { access_point_id: expect.stringMatching(/aws_efs_access_point/), iam: "ENABLED" },
+        },
+      },
+    ]);
+    const container = containers(td).find((c) => c.name === "db");
+    expect(container).toMatchObject({
+      secrets: [{ name: "DB_PASSWORD", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secret-db_password_secret_\w+\.arn\}$/) }],
+      mountPoints: [{ sourceVolume: "pgdata", containerPath: "/var/lib/postgresql/data", readOnly: false }],
+      ulimits: [{ name: "nofile", softLimit: 1024, hardLimit: 2048 }],
+      workingDirectory: "/srv",
+      user: "999",
+    });
+    expect(Object.keys(container?.dockerLabels as object)).toEqual(["a.label", "b.label"]);
+    expect(only(json, "aws_secretsmanager_secret")).not.toHaveProperty("secret_string");
+    expect(resourcesOf(json, "aws_secretsmanager_secret_version")).toEqual([]);
+  });
+
+  test("GIVEN autoscaling THEN a scalable target with a CPU policy exists and Terraform leaves desired_count alone", () => {
+    const api = service({ name: "api", ports: [{ target: 80, published: 80, protocol: "tcp" }] });
+    const env = productionEnv({ services: { api: { autoscaling: { minCapacity: 2, maxCapacity: 5, targetCpuPercent: 60, targetRequestsPerTarget: 100 } } } });
+    const { json } = synthApp(project([api]), env);
+    expect(only(json, "aws_appautoscaling_target")).toMatchObject({ min_capacity: 2, max_capacity: 5, resource_id: "service/shop-production/shop-api" });
+    const policies = resourcesOf(json, "aws_appautoscaling_policy").map((p) => (p.target_tracking_scaling_policy_configuration as { predefined_metric_specification: { predefined_metric_type: string } }).predefined_metric_specification.predefined_metric_type);
+    expect(policies.sort()).toEqual(["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"]);
+    expect(only(json, "aws_ecs_service")).toMatchObject({ lifecycle: { ignore_changes: ["desired_count"] } });
+  });
+
+  test("GIVEN a branch without a domain THEN the stack has its own listener on 10000+slot and a url output", () => {
+    const env = productionEnv({ name: "qa", branches: true });
+    const { json } = synthApp(seedProject(), env, { branch: "feature/x", slug: "feature-x", slot: 4 });
+    expect(only(json, "aws_lb_listener")).toMatchObject({ port: 10004, protocol: "HTTP", default_action: [expect.objectContaining({ type: "fixed-response" })] });
+    expect(JSON.stringify(json.output)).toMatch(/:10004/);
+    expect(resourcesOf(json, "aws_lb_listener_rule").map((r) => r.priority).sort()).toEqual([201, 202]);
+  });
+
+  test("GIVEN single-task placement THEN one task definition holds every container and one service runs it", () => {
+    const { json } = synthApp(seedProject(), productionEnv({ placement: "single-task" }));
+    const td = only(json, "aws_ecs_task_definition");
+    expect(containers(td).map((c) => c.name)).toEqual(["boot", "redis", "web"]);
+    expect(only(json, "aws_ecs_service")).toMatchObject({ name: "multi-env-production-all" });
+    expect(resourcesOf(json, "aws_lb_target_group")).toHaveLength(2);
+  });
+});
+
+describe("AppStack: resource addresses depend only on names", () => {
+  const addressesOf = (json: SynthJson, service: string) => {
+    const out: Record<string, unknown> = {};
+    for (const [type, resources] of Object.entries(json.resource)) {
+      for (const [name, body] of Object.entries(resources)) {
+        if (name.startsWith(`${service}_`)) out[`${type}.${name}`] = body;
+      }
+    }
+    return out;
+  };
+
+  test.each([
+    ["adding a service", (p: ComposeProject): ComposeProject => ({ ...p, services: [...p.services, service({ name: "aaa", ports: [{ target: 9000, published: 9000, protocol: "tcp" }] })] })],
+    ["renaming a service", (p: ComposeProject): ComposeProject => ({ ...p, services: p.services.map((s) => (s.name === "redis" ? { ...s, name: "cache" } : s)) })],
+  ])("GIVEN %s THEN the untouched services' resources keep their addresses and bodies", (_label, change) => {
+    const before = synthApp(seedProject(), productionEnv()).json;
+    const after = synthApp(change(seedProject()), productionEnv()).json;
+    for (const name of ["web", "boot"]) {
+      const a = addressesOf(before, name);
+      const b = addressesOf(after, name);
+      expect(Object.keys(a).length).toBeGreaterThan(10);
+      // Only listener-rule priorities may move (specificity order), never addresses or other fields.
+      for (const [address, body] of Object.entries(a)) {
+        expect(Object.keys(b)).toContain(address);
+        const strip = (x: unknown) => (address.startsWith("aws_lb_listener_rule.") ? { ...(x as object), priority: 0 } : x);
+        expect(strip(b[address])).toEqual(strip(body));
+      }
+    }
+  });
+});
