@@ -1,0 +1,51 @@
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+
+export const REPO = resolve(__dirname, "../..");
+
+/** A throw-away copy of the bundled example's project dir (environments + examples/seed), so state and slots stay out of the repo. */
+export function exampleProjectDir(): { root: string; projectDir: string } {
+  const root = mkdtempSync(join(tmpdir(), "compose2ecs-synth-"));
+  const projectDir = join(root, "project");
+  mkdirSync(projectDir);
+  cpSync(join(REPO, "environments"), join(projectDir, "environments"), { recursive: true });
+  cpSync(join(REPO, "examples", "seed"), join(projectDir, "examples", "seed"), { recursive: true });
+  return { root, projectDir };
+}
+
+/** Every file under `dir`, relative, sorted, with its bytes. */
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.set(relative(dir, full), readFileSync(full, "utf8"));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Runs the CLI in-process and captures what it prints. */
+export async function runCli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import("../../cli/main");
+  let stdout = "";
+  let stderr = "";
+  const out = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
