@@ -55,7 +55,7 @@ function valueAt(root: JsonValue, path: ComposePath): JsonValue | undefined {
   let node: JsonValue | undefined = root;
   for (const segment of path) {
     if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string, JsonValue>)[String(segment)] ?? (Array.isArray(node) ? (node as JsonValue[])[Number(segment)] : undefined);
+    node = Array.isArray(node) ? (node as readonly JsonValue[])[Number(segment)] : (node as Readonly<Record<string, JsonValue>>)[String(segment)];
   }
   return node;
 }
@@ -116,7 +116,7 @@ export function translateErrors(errors: readonly ErrorObject[], root: JsonValue)
         problems.push({ path, message: `must not contain duplicates (items ${String(params.j)} and ${String(params.i)} are equal)`, atKey: false, keyword: e.keyword });
         break;
       case "pattern":
-        problems.push({ path, message: `${describe(valueAt(root, path))} does not match ${String(params.pattern)}`, atKey: path.length > 0 && e.propertyName !== undefined, keyword: e.keyword });
+        problems.push({ path, message: `must match the pattern ${String(params.pattern)}, got ${describe(valueAt(root, path))}`, atKey: false, keyword: e.keyword });
         break;
       case "propertyNames":
         break;
