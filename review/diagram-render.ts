@@ -45,6 +45,7 @@ export function renderDot(graph: Graph): string {
  */
 export function mermaidText(text: string): string {
   return text
+    .replace(/#/g, "#35;")
     .replace(/&/g, "#amp;")
     .replace(/"/g, "#quot;")
     .replace(/</g, "#lt;")

@@ -69,5 +69,5 @@ export function replicasLabel(service: TopologyService): string {
 
 export function ruleLabel(rule: TopologyRule): string {
   const parts = [...rule.hosts.map((h) => `host ${h}`), ...(rule.paths.length > 0 ? [`path ${rule.paths.join(", ")}`] : [])];
-  return `#${rule.priority} ${parts.length > 0 ? parts.join(" + ") : "any request"}`;
+  return `priority ${rule.priority}: ${parts.length > 0 ? parts.join(" + ") : "any request"}`;
 }

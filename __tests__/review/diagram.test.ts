@@ -1,4 +1,8 @@
 import { DOMParser } from "@xmldom/xmldom";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "./cli-harness";
 import { nodeId, topologyGraph } from "../../review/diagram-graph";
 import { mermaidText, renderDot, renderMermaid, renderSvg } from "../../review/diagram-render";
 import { Topology, TopologyService } from "../../review/topology";
@@ -86,7 +90,7 @@ describe("diagram graph", () => {
     expect(edge(nodeId("target-group", "mep-boot"), nodeId("service", "boot"))).toBeDefined();
     expect(edge(nodeId("service", "web"), nodeId("service", "redis"))).toEqual(expect.objectContaining({ style: "dashed", label: "discovery redis" }));
     expect(graph.nodes.find((n) => n.id === nodeId("service", "boot"))?.lines).toEqual(["boot", "0.5 vCPU / 1 GiB × 2 tasks", "image boot:1"]);
-    expect(graph.nodes.find((n) => n.id === nodeId("rule", "443_1"))?.lines).toEqual(["#1 path /boot, /boot/*"]);
+    expect(graph.nodes.find((n) => n.id === nodeId("rule", "443_1"))?.lines).toEqual(["priority 1: path /boot, /boot/*"]);
   });
 
   test.each([
@@ -112,6 +116,7 @@ describe("Mermaid", () => {
     expect(checkMermaid(text)).toEqual([]);
     expect(text).toContain("we#quot;ird#lt;x#gt;#124;y");
     expect(mermaidText('a"b')).toBe("a#quot;b");
+    expect(mermaidText("#1 & <b>")).toBe("#35;1 #amp; #lt;b#gt;");
   });
 
   test("GIVEN 25 services WHEN rendered THEN all of them are nodes and the flowchart is valid", () => {
@@ -145,5 +150,41 @@ describe("SVG (Graphviz wasm)", () => {
   test("GIVEN DOT with an escaped quote in a label WHEN rendered THEN Graphviz accepts it", async () => {
     const svg = await renderSvg(renderDot(topologyGraph({ ...SEED, services: [service('a"b')], listeners: [] })));
     expect(svg).toContain("a&quot;b");
+  });
+});
+
+describe("compose2ecs diagram on the bundled example", () => {
+  const repo = join(__dirname, "..", "..");
+
+  test("GIVEN the production environment WHEN drawn as Mermaid THEN routes, sizes and discovery dependencies of the plan appear", async () => {
+    const result = await runCli(["diagram", "-C", repo, "--env", "production"]);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(checkMermaid(result.stdout)).toEqual([]);
+    expect(result.stdout).toContain("HTTPS :443");
+    expect(result.stdout).toMatch(/service__web\[\["web<br\/>0\.25 vCPU \/ 512 MiB × 2 tasks \(2-6\)/);
+    expect(result.stdout).toContain('service__web -.->|"discovery redis"| service__redis');
+  });
+
+  test("GIVEN a QA branch WHEN drawn as SVG into a file THEN it is valid SVG with the branch listener", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "c2e-diagram-"));
+    try {
+      cpSync(join(repo, "environments"), join(dir, "environments"), { recursive: true });
+      cpSync(join(repo, "examples"), join(dir, "examples"), { recursive: true });
+      const out = join(dir, "qa.svg");
+      const result = await runCli(["diagram", "-C", dir, "--env", "qa", "--branch", "feature-x", "--format", "svg", "--out", out]);
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+      const svg = readFileSync(out, "utf8");
+      const errors: string[] = [];
+      new DOMParser({ onError: (level: string, message: string) => void (level !== "warning" && errors.push(message)) }).parseFromString(svg, "image/svg+xml");
+      expect(errors).toEqual([]);
+      expect(svg).toMatch(/HTTP :100\d\d/);
+      expect(svg).toContain("branch listener");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("GIVEN an unknown format WHEN run THEN exit 2", async () => {
+    expect((await runCli(["diagram", "--format", "png"])).code).toBe(2);
   });
 });
