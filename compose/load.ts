@@ -60,8 +60,9 @@ export function load(options: LoadOptions): LoadResult {
   const profiled = applyProfiles(merged, active);
   merged = profiled.root;
 
+  // Normalising still runs after consistency errors: it finds other problems (bad ports,
+  // durations, x-ecs) and the user gets all of them in one run.
   session.diagnostics.push(...checkConsistency(merged, profiled.disabled));
-  if (hasErrors(session.diagnostics)) return finish(session.diagnostics, []);
 
   const normalised = normaliseProject(merged, {
     workingDir,
@@ -79,6 +80,7 @@ export function load(options: LoadOptions): LoadResult {
     const why = profiled.disabled.size > 0 ? ` (every service needs a profile: ${[...profiled.disabled.keys()].sort().join(", ")}; use --profile)` : "";
     session.diagnostics.push(error(`no services to deploy${why}`, "services", merged.entries.get("services")?.keyLoc ?? { file: displayPath(files[0] as string), line: 1, col: 1 }));
   }
+  if (hasErrors(session.diagnostics)) return finish(session.diagnostics, []);
   const report = buildReport(merged, normalised.project, workingDir);
   session.diagnostics.push(...reportDiagnostics(report));
   if (hasErrors(session.diagnostics)) return finish(session.diagnostics, report);
