@@ -22,6 +22,8 @@ interface Context {
   readonly lines: LineCounter;
   readonly doc: Document.Parsed;
   readonly converted: Map<YamlNode, RawNode>;
+  /** Anchors seen so far in document order: an alias refers to the latest one before it (YAML 1.2, 3.2.2.2). */
+  readonly anchors: Map<string, YamlNode>;
   readonly diagnostics: Diagnostic[];
   aliases: number;
 }
@@ -49,7 +51,7 @@ export function parseCompose(text: string, file: string): ParseResult {
   let root: RawNode | undefined;
   for (const doc of list) {
     if (doc.contents === null) continue;
-    const ctx: Context = { file, lines, doc, converted: new Map(), diagnostics, aliases: 0 };
+    const ctx: Context = { file, lines, doc, converted: new Map(), anchors: new Map(), diagnostics, aliases: 0 };
     const node = convert(doc.contents as YamlNode, ctx);
     if (ctx.diagnostics.some((d) => d.severity === "error")) return { diagnostics };
     if (expandedSize(node, new WeakMap()) > MAX_EXPANDED_NODES) {
@@ -85,6 +87,8 @@ function convertUncached(node: YamlNode, ctx: Context): RawNode {
   const loc = locationOf(node, ctx);
   const tag = mergeTag(node.tag);
   if (isAlias(node)) return resolveAlias(node, ctx);
+  const anchor = (node as { anchor?: string }).anchor;
+  if (anchor !== undefined) ctx.anchors.set(anchor, node);
   if (isScalar(node)) {
     // `key: !reset` parses as an empty string; it means "no value".
     if (tag === "!reset" && node.value === "") return { ...scalar(null, loc), tag };
@@ -142,7 +146,8 @@ function resolveAlias(node: Alias, ctx: Context): RawNode {
     ctx.diagnostics.push(error(`more than ${MAX_ALIAS_RESOLUTIONS} alias references; refusing to expand`, "", loc));
     return scalar(null, loc);
   }
-  const target = node.resolve(ctx.doc);
+  // yaml's Alias.resolve walks the whole document for every alias (quadratic on big files).
+  const target = ctx.anchors.get(node.source);
   if (target === undefined) {
     ctx.diagnostics.push(error(`unknown alias *${node.source}`, "", loc));
     return scalar(null, loc);
