@@ -144,7 +144,8 @@ function dependencyCycles(services: Obj, root: RawMap): Diagnostic[] {
  */
 function duplicatePublishedPorts(services: Obj, root: RawMap): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const seen = new Map<string, string>();
+  const taken = new Map<string, { ip: string; owner: string }[]>();
+  const wildcard = (ip: string): boolean => ip === "0.0.0.0" || ip === "::";
   for (const name of Object.keys(services).sort()) {
     const ports = asObj(services[name]).ports;
     if (!Array.isArray(ports)) continue;
@@ -155,13 +156,16 @@ function duplicatePublishedPorts(services: Obj, root: RawMap): Diagnostic[] {
         if (p.published === undefined) continue;
         const ip = p.hostIp ?? "0.0.0.0";
         const key = `${p.published}/${p.protocol}`;
-        const clash = [...[ip, "0.0.0.0", "::"]].map((x) => seen.get(`${x}:${key}`)).find((s) => s !== undefined) ?? (ip === "0.0.0.0" ? [...seen.entries()].find(([k]) => k.endsWith(`:${key}`))?.[1] : undefined);
+        const holders = taken.get(key) ?? [];
+        // A wildcard address takes the port on every interface, so it clashes with any other binding.
+        const clash = holders.find((h) => h.ip === ip || wildcard(h.ip) || wildcard(ip));
         if (clash !== undefined) {
           const path: ComposePath = ["services", name, "ports", i];
-          out.push(error(`published port ${p.published}/${p.protocol} is already published by ${clash}`, formatPath(path), locate(root, path)));
+          out.push(error(`published port ${key} is already published by ${clash.owner}`, formatPath(path), locate(root, path)));
           continue;
         }
-        seen.set(`${ip}:${key}`, `service "${name}"`);
+        holders.push({ ip, owner: `service "${name}"` });
+        taken.set(key, holders);
       }
     });
   }
