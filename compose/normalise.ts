@@ -319,6 +319,7 @@ export function volumeMount(item: JsonValue, workingDir: string): VolumeMount | 
     if (parts.length > 3) return `"${item}" is not a volume: expected [SOURCE:]TARGET[:MODE]`;
     const [source, target, mode] = parts as [string, string, string | undefined];
     if (target === "") return `"${item}" has no container path`;
+    if (source === "") return `"${item}" has an empty source (compose: empty section between colons)`;
     const modes = (mode ?? "").split(",");
     const bind = isHostPath(source);
     return { type: bind ? "bind" : "volume", source: bind ? bindSourcePath(source, workingDir) : source, target, readOnly: modes.includes("ro") };

@@ -88,6 +88,7 @@ describe("load (the whole pipeline)", () => {
     ["a missing env_file", { "compose.yaml": "services:\n  web: {image: a, env_file: [nope.env]}\n" }, ["compose.yaml"], /services\.web\.env_file\[0\]: env file nope\.env not found/],
     ["an unset required variable", { "compose.yaml": "services:\n  web: {image: '${IMG:?set IMG}'}\n" }, ["compose.yaml"], /compose\.yaml:2:16 services\.web\.image: required variable IMG is not set: set IMG/],
     ["the legacy v1 layout", { "compose.yaml": "web:\n  image: a\ndb:\n  image: b\n" }, ["compose.yaml"], /compose\.yaml:1:1 web: legacy Compose file format \(version 1\)/],
+    ["a volume whose source variable is unset", { "compose.yaml": "services:\n  web: {image: a, volumes: ['${DATA}:/data']}\n" }, ["compose.yaml"], /services\.web\.volumes\[0\]: ":\/data" has an empty source .*\(written as "\$\{DATA\}:\/data"\)/],
     ["no services at all", { "compose.yaml": "networks: {}\n" }, ["compose.yaml"], /no services to deploy/],
     ["only services behind profiles", { "compose.yaml": "services:\n  t: {image: a, profiles: [x]}\n" }, ["compose.yaml"], /every service needs a profile: t; use --profile/],
   ])("GIVEN %s WHEN loaded THEN a clear error naming the file", (_name, files, list, message) => {
