@@ -39,7 +39,9 @@ describe("reading synth output", () => {
     const output = read(synth({ services: SEED_LIKE }));
     expect(output.stacks.map((s) => [s.name, s.environment, s.stackRole])).toEqual([["qa-app", "qa", "app"]]);
     const services = new Set(output.stacks[0]?.resources.map((r) => r.service));
-    expect(services).toEqual(new Set(["boot", "redis", "web"]));
+    expect(services).toEqual(new Set(["boot", "redis", "web", undefined]));
+    // Shared resources (no tag, not under a service scope) belong to no service.
+    expect(output.stacks[0]?.resources.find((r) => r.type === "aws_vpc")?.service).toBeUndefined();
     // The inline IAM policy has no tags: its service comes from the construct path.
     const policy = output.stacks[0]?.resources.find((r) => r.type === "aws_iam_role_policy" && r.constructPath?.includes("/web/"));
     expect(policy?.service).toBe("web");
