@@ -33,9 +33,17 @@ export class AppStack extends TerraformStack {
 
     const namespace = app.discovery ? new DiscoveryNamespace(this, "discovery", { name: app.namespace, vpcId: base.vpcId }) : undefined;
 
+    // Compose names are user input: each kind gets its own scope so no name can clash with
+    // another kind or with the stack's own constructs (cdktf's "backend", the provider, ...).
+    const networks = new Construct(this, "networks");
+    const secretScope = new Construct(this, "secrets");
+    const images = new Construct(this, "images");
+    const volumeScope = new Construct(this, "volumes");
+    const services = new Construct(this, "services");
+
     const networkSecurityGroupIds = new Map<string, string>();
     for (const n of app.networks) {
-      const sg = new SecurityGroup(this, `network-${n.name}`, {
+      const sg = new SecurityGroup(networks, n.name, {
         name: n.securityGroupName,
         description: `Members of compose network ${n.name}: services admit each other on their ports`,
         vpcId: base.vpcId,
@@ -45,22 +53,22 @@ export class AppStack extends TerraformStack {
 
     const secretArns = new Map<string, string>();
     for (const s of app.secrets) {
-      secretArns.set(s.name, new AppSecret(this, `secret-${s.name}`, { plan: s, recoveryWindowDays: ephemeral ? 0 : 7 }).arn);
+      secretArns.set(s.name, new AppSecret(secretScope, s.name, { plan: s, recoveryWindowDays: ephemeral ? 0 : 7 }).arn);
     }
     const repositories = new Map<string, { url: string; arn: string }>();
     for (const r of app.repositories) {
-      const repo = new EcrRepository(this, `${r.service}-image`, { name: r.name, forceDelete: ephemeral, tags: { "compose2ecs:service": r.service } }).repository;
+      const repo = new EcrRepository(images, r.service, { name: r.name, forceDelete: ephemeral, tags: { "compose2ecs:service": r.service } }).repository;
       repositories.set(r.service, { url: repo.repositoryUrl, arn: repo.arn });
     }
     const efsVolumes = new Map<string, EfsVolume>();
     for (const v of app.volumes) {
-      efsVolumes.set(v.name, new EfsVolume(this, `volume-${v.name}`, { plan: v, vpcId: base.vpcId, subnetIds: base.privateSubnetIds }));
+      efsVolumes.set(v.name, new EfsVolume(volumeScope, v.name, { plan: v, vpcId: base.vpcId, subnetIds: base.privateSubnetIds }));
     }
 
     const ec2 = plan.base.cluster.ec2;
     const capacityProvider = ec2 ? ec2.capacityProviderName : plan.base.cluster.kind === "fargate-spot" ? "FARGATE_SPOT" : "FARGATE";
     for (const service of app.services) {
-      new ComposeService(this, service.id, {
+      new ComposeService(services, service.id, {
         plan: service,
         cluster: { arn: base.clusterArn, name: plan.base.cluster.name },
         capacityProvider,

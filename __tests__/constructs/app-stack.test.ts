@@ -30,7 +30,7 @@ function containers(taskDefinition: Record<string, unknown>): Container[] {
 }
 /** Testing.synth drops metadata; cdktf addresses start with the construct path joined by "_". */
 function byPath(json: SynthJson, type: string, path: string): Record<string, unknown> {
-  const prefix = path.split("/").slice(1).filter(Boolean).join("_");
+  const prefix = ["services", ...path.split("/").slice(1).filter(Boolean)].join("_");
   const found = Object.entries(json.resource[type] ?? {}).filter(([address]) => address.startsWith(`${prefix}_`));
   if (found.length !== 1) throw new Error(`expected one ${type} under ${path}, found ${found.length}`);
   return found[0]?.[1] as Record<string, unknown>;
@@ -49,7 +49,7 @@ describe("AppStack with the seed example (production)", () => {
 
   test("THEN the web container carries the compose settings and pulls its image from ECR", () => {
     const web = containers(byPath(json, "aws_ecs_task_definition", "production-app/web/")).find((c) => c.name === "web");
-    expect(web?.image).toMatch(/^\$\{aws_ecr_repository\.web-image_repository_\w+\.repository_url\}:latest$/);
+    expect(web?.image).toMatch(/^\$\{aws_ecr_repository\.images_web_repository_\w+\.repository_url\}:latest$/);
     expect(web?.environment.map((e) => e.name)).toEqual(["BOOT_URL", "REDIS_HOST", "REDIS_PORT"]);
     expect(web).toMatchObject({
       essential: true,
@@ -97,9 +97,9 @@ describe("AppStack with the seed example (production)", () => {
     const policy = JSON.parse(String(byPath(json, "aws_iam_role_policy", "production-app/web/").policy)) as { Statement: { Action: string[]; Resource: string | string[] }[] };
     const resources = policy.Statement.map((s) => [s.Action.join(","), s.Resource]);
     expect(resources).toEqual([
-      ["logs:CreateLogStream,logs:PutLogEvents", [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.web_logs_\w+\.arn\}:\*$/)]],
+      ["logs:CreateLogStream,logs:PutLogEvents", [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.services_web_logs_\w+\.arn\}:\*$/)]],
       ["ecr:GetAuthorizationToken", "*"],
-      ["ecr:BatchCheckLayerAvailability,ecr:BatchGetImage,ecr:GetDownloadUrlForLayer", [expect.stringMatching(/aws_ecr_repository\.web-image/)]],
+      ["ecr:BatchCheckLayerAvailability,ecr:BatchGetImage,ecr:GetDownloadUrlForLayer", [expect.stringMatching(/aws_ecr_repository\.images_web_repository/)]],
     ]);
     const trust = JSON.parse(String(byPath(json, "aws_iam_role", "production-app/web/roles/execution-role").assume_role_policy));
     expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }]);
@@ -107,11 +107,11 @@ describe("AppStack with the seed example (production)", () => {
 
   test("THEN the task security groups admit the ALB on routed ports and the compose network on service ports only", () => {
     const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map((r) => {
-      const target = /aws_security_group\.(\w+?)_/.exec(String(r.security_group_id))?.[1];
-      const source = String(r.referenced_security_group_id).startsWith("${data.aws_security_group.") ? "alb" : /aws_security_group\.([\w-]+)\./.exec(String(r.referenced_security_group_id))?.[1];
+      const target = /aws_security_group\.services_(\w+?)_/.exec(String(r.security_group_id))?.[1];
+      const source = String(r.referenced_security_group_id).startsWith("${data.aws_security_group.") ? "alb" : /aws_security_group\.networks_(\w+?)_/.exec(String(r.referenced_security_group_id))?.[1];
       return `${target}:${r.from_port}:${source}`;
     });
-    expect(ingress.sort()).toEqual(["boot:8080:alb", "boot:8080:network-default", "redis:6379:network-default", "web:5000:alb", "web:5000:network-default"]);
+    expect(ingress.sort()).toEqual(["boot:8080:alb", "boot:8080:default", "redis:6379:default", "web:5000:alb", "web:5000:default"]);
     for (const r of resourcesOf(json, "aws_vpc_security_group_egress_rule")) {
       expect(r.cidr_ipv4 === "0.0.0.0/0" ? [r.ip_protocol, r.from_port] : ["vpc", String(r.cidr_ipv4)]).toEqual(
         r.cidr_ipv4 === "0.0.0.0/0" ? ["tcp", 443] : ["vpc", expect.stringMatching(/data\.aws_vpc/)],
@@ -131,7 +131,7 @@ describe("AppStack with the seed example (production)", () => {
   test("THEN every resource of a service carries its compose2ecs:service tag", () => {
     for (const [type, resources] of Object.entries(json.resource)) {
       for (const [address, r] of Object.entries(resources)) {
-        const service = /^(web|boot|redis)_/.exec(address)?.[1];
+        const service = /^services_(web|boot|redis)_/.exec(address)?.[1];
         if (service === undefined || !("tags" in r)) continue;
         expect([type, (r.tags as Record<string, string>)["compose2ecs:service"]]).toEqual([type, service]);
       }
@@ -168,7 +168,7 @@ describe("AppStack: optional pieces", () => {
     ]);
     const container = containers(td).find((c) => c.name === "db");
     expect(container).toMatchObject({
-      secrets: [{ name: "DB_PASSWORD", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secret-db_password_secret_\w+\.arn\}$/) }],
+      secrets: [{ name: "DB_PASSWORD", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secrets_db_password_secret_\w+\.arn\}$/) }],
       mountPoints: [{ sourceVolume: "pgdata", containerPath: "/var/lib/postgresql/data", readOnly: false }],
       ulimits: [{ name: "nofile", softLimit: 1024, hardLimit: 2048 }],
       workingDirectory: "/srv",
@@ -206,12 +206,34 @@ describe("AppStack: optional pieces", () => {
   });
 });
 
+describe("AppStack: compose names and text are user input", () => {
+  test("GIVEN services named like the stack's own constructs THEN synth still works and each keeps its own scope", () => {
+    const names = ["backend", "base", "aws", "discovery", "url", "services", "secrets"];
+    const { json } = synthApp(project(names.map((name) => service({ name }))), productionEnv());
+    expect(resourcesOf(json, "aws_ecs_service").map((s) => s.name).sort()).toEqual(names.map((n) => `shop-${n}`).sort());
+  });
+
+  test("GIVEN a command and healthcheck with literal ${VAR} and %{x} THEN Terraform gets them escaped", () => {
+    const s = service({
+      name: "worker",
+      command: ["sh", "-c", "echo ${HOSTNAME} %{done}"],
+      healthcheck: { test: ["CMD-SHELL", "check --host \"${HOSTNAME}\""], disabled: false },
+    });
+    const { json } = synthApp(project([s]), productionEnv());
+    const td = only(json, "aws_ecs_task_definition");
+    const text = String(td.container_definitions);
+    expect(text).toContain("echo $${HOSTNAME} %%{done}");
+    expect(text).toContain('--host \\"$${HOSTNAME}\\"');
+    expect(text).toMatch(/"awslogs-group":"\$\{aws_cloudwatch_log_group\.services_worker_logs_\w+\.name\}"/);
+  });
+});
+
 describe("AppStack: resource addresses depend only on names", () => {
   const addressesOf = (json: SynthJson, service: string) => {
     const out: Record<string, unknown> = {};
     for (const [type, resources] of Object.entries(json.resource)) {
       for (const [name, body] of Object.entries(resources)) {
-        if (name.startsWith(`${service}_`)) out[`${type}.${name}`] = body;
+        if (name.startsWith(`services_${service}_`)) out[`${type}.${name}`] = body;
       }
     }
     return out;
