@@ -120,7 +120,7 @@ export async function writeStacks(plan: Plan, options: WriteOptions): Promise<st
   const temp = mkdtempSync(join(parent, `.${basename(options.outDir)}.tmp-`));
   try {
     // Loaded here so that planning errors never pay for cdktf and the provider classes.
-    const { buildApp } = await import("./build-app");
+    const { buildApp, withoutTokenStackTraces } = await import("./build-app");
     const { constructForHcl, finishHclOutput } = await import("../review/hcl");
     const { app, stacks } = constructForHcl(options.hcl, () =>
       buildApp(plan, {
@@ -131,7 +131,7 @@ export async function writeStacks(plan: Plan, options: WriteOptions): Promise<st
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       }),
     );
-    app.synth();
+    withoutTokenStackTraces(() => app.synth());
     // cdktf 0.21 leaves quotes unescaped in strings with references (IAM policies): repair them,
     // then terraform fmt (cdktf writes HCL unindented), so ops get valid, canonical files.
     if (options.hcl) await finishHclOutput(temp);
