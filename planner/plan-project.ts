@@ -66,7 +66,8 @@ export function planProject(input: PlanInput): PlanResult {
     diagnose(
       "error",
       envPath("loadBalancer.allowedCidrs"),
-      `the load balancer is internet-facing but no CIDR may reach it: list the allowed CIDRs (e.g. ["203.0.113.0/24"], or ["0.0.0.0/0"] for the whole internet) or set loadBalancer.internal: true`,
+      `the load balancer is internet-facing but no CIDR may reach it: list the allowed CIDRs (e.g. ["203.0.113.0/24"], or ["0.0.0.0/0"] for the whole internet) or set loadBalancer.internal: true` +
+        (env.file === undefined ? ` (in environments/${env.name}.yml; synth without --env uses the built-in "${env.name}" environment, so pick one with --env)` : ""),
       envLocation,
     );
   }

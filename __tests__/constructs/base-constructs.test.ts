@@ -1,4 +1,6 @@
-import { Testing } from "cdktf";
+import { TerraformStack, Testing } from "cdktf";
+import { defaultEnvironment } from "../../config/defaults";
+import { ENDPOINT_SERVICES, configureProvider } from "../../stacks/provider";
 import { Cluster } from "../../constructs/cluster";
 import { LoadBalancer } from "../../constructs/load-balancer";
 import { Network } from "../../constructs/network";
@@ -166,5 +168,26 @@ describe("LoadBalancer", () => {
     const json = build(plan({ accessLogsBucket: "logs", wafAclArn: "arn:aws:wafv2:x" }));
     expect(only(json, "aws_lb")).toMatchObject({ access_logs: { bucket: "logs", enabled: true } });
     expect(only(json, "aws_wafv2_web_acl_association")).toMatchObject({ web_acl_arn: "arn:aws:wafv2:x" });
+  });
+});
+
+describe("provider", () => {
+  test("GIVEN an emulator endpoint THEN every AWS service the stacks use points at it and account checks are skipped", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "p");
+    configureProvider(stack, { env: { ...defaultEnvironment("qa", true), tags: { team: "x" } }, project: "shop", stackName: "qa-base", endpoint: "http://127.0.0.1:5000" });
+    const provider = (JSON.parse(Testing.synth(stack)) as { provider: { aws: Record<string, unknown>[] } }).provider.aws[0];
+    expect(provider).toMatchObject({
+      region: "eu-west-1",
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_region_validation: true,
+      s3_use_path_style: true,
+      default_tags: [{ tags: { team: "x", "managed-by": "compose2ecs", "compose2ecs:environment": "qa", "compose2ecs:stack": "qa-base" } }],
+    });
+    const endpoints = (provider?.endpoints as Record<string, string>[])[0] ?? {};
+    expect(Object.keys(endpoints).sort()).toEqual([...ENDPOINT_SERVICES].sort());
+    expect(new Set(Object.values(endpoints))).toEqual(new Set(["http://127.0.0.1:5000"]));
+    expect(ENDPOINT_SERVICES).toEqual(expect.arrayContaining(["elbv2", "cloudwatchlogs", "applicationautoscaling", "servicediscovery", "ecs", "iam"]));
   });
 });
