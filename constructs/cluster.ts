@@ -2,7 +2,7 @@ import { EcsCluster } from "@cdktf/provider-aws/lib/ecs-cluster";
 import { EcsClusterCapacityProviders } from "@cdktf/provider-aws/lib/ecs-cluster-capacity-providers";
 import { Construct } from "constructs";
 import { ClusterPlan } from "../planner/plan";
-import { Ec2Capacity } from "./ec2-capacity";
+import type { Ec2Capacity as Ec2CapacityType } from "./ec2-capacity";
 
 export interface ClusterProps {
   /** Name, capacity kind and EC2 settings (planner/plan.ts). */
@@ -35,6 +35,8 @@ export class Cluster extends Construct {
     const providers = ["FARGATE", "FARGATE_SPOT"];
     let defaultProvider = plan.kind === "fargate-spot" ? "FARGATE_SPOT" : "FARGATE";
     if (plan.kind === "ec2" && plan.ec2 !== undefined) {
+      // Loaded only when used: the launch template and ASG classes are the largest provider modules.
+      const { Ec2Capacity } = require("./ec2-capacity") as { Ec2Capacity: typeof Ec2CapacityType };
       const ec2 = new Ec2Capacity(this, "ec2", {
         plan: plan.ec2,
         clusterName: plan.name,

@@ -5,7 +5,7 @@ import { ServiceDiscoveryService } from "@cdktf/provider-aws/lib/service-discove
 import { Construct } from "constructs";
 import { ServicePlan } from "../planner/plan";
 import { renderContainerDefinitions } from "./container-definitions";
-import { EfsVolume } from "./efs-volume";
+import type { EfsVolume } from "./efs-volume";
 import { ServiceAutoscaling } from "./service-autoscaling";
 import { ServiceRoute } from "./service-route";
 import { ServiceSecurityGroup } from "./service-security-group";

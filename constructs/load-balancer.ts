@@ -3,7 +3,7 @@ import { LbListener, LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
+import type { Wafv2WebAclAssociation as Wafv2WebAclAssociationType } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Construct } from "constructs";
 import { LoadBalancerPlan } from "../planner/plan";
 
@@ -98,6 +98,7 @@ export class LoadBalancer extends Construct {
       });
     }
     if (plan.wafAclArn !== undefined) {
+      const { Wafv2WebAclAssociation } = require("@cdktf/provider-aws/lib/wafv2-web-acl-association") as { Wafv2WebAclAssociation: typeof Wafv2WebAclAssociationType };
       new Wafv2WebAclAssociation(this, "waf", { resourceArn: this.lb.arn, webAclArn: plan.wafAclArn });
     }
   }

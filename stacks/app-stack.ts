@@ -1,13 +1,13 @@
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { AppSecret } from "../constructs/app-secret";
+import type { AppSecret as AppSecretType } from "../constructs/app-secret";
 import { BaseLookup } from "../constructs/base-lookup";
 import { BranchListener } from "../constructs/branch-listener";
 import { ComposeService } from "../constructs/compose-service";
 import { DiscoveryNamespace } from "../constructs/discovery-namespace";
 import { EcrRepository } from "../constructs/ecr-repository";
-import { EfsVolume } from "../constructs/efs-volume";
+import type { EfsVolume } from "../constructs/efs-volume";
 import { Plan } from "../planner/plan";
 import { configureBackend } from "../state/backend";
 import { StackOptions } from "./base-stack";
@@ -51,8 +51,13 @@ export class AppStack extends TerraformStack {
       networkSecurityGroupIds.set(n.name, sg.id);
     }
 
+    // Secrets and EFS classes are loaded only for projects that use them (synth start-up time).
+    const { AppSecret } = app.secrets.length > 0 ? (require("../constructs/app-secret") as { AppSecret: typeof AppSecretType }) : { AppSecret: undefined };
+    const { EfsVolume: EfsVolumeClass } =
+      app.volumes.length > 0 ? (require("../constructs/efs-volume") as { EfsVolume: typeof EfsVolume }) : { EfsVolume: undefined };
     const secretArns = new Map<string, string>();
     for (const s of app.secrets) {
+      if (AppSecret === undefined) break;
       secretArns.set(s.name, new AppSecret(secretScope, s.name, { plan: s, recoveryWindowDays: ephemeral ? 0 : 7 }).arn);
     }
     const repositories = new Map<string, { url: string; arn: string }>();
@@ -62,7 +67,8 @@ export class AppStack extends TerraformStack {
     }
     const efsVolumes = new Map<string, EfsVolume>();
     for (const v of app.volumes) {
-      efsVolumes.set(v.name, new EfsVolume(volumeScope, v.name, { plan: v, vpcId: base.vpcId, subnetIds: base.privateSubnetIds }));
+      if (EfsVolumeClass === undefined) break;
+      efsVolumes.set(v.name, new EfsVolumeClass(volumeScope, v.name, { plan: v, vpcId: base.vpcId, subnetIds: base.privateSubnetIds }));
     }
 
     const ec2 = plan.base.cluster.ec2;
