@@ -133,13 +133,3 @@ export function searchDomainContainer(namespace: string): ContainerPlan {
     logStreamPrefix: SEARCH_DOMAIN_SIDECAR.name,
   };
 }
-
-/** Names like DB_PASSWORD or API_TOKEN with a literal value belong in `secrets:` (SEC-18). */
-export function looksSecret(name: string): boolean {
-  const words = name.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
-  if (words.length === 0) return false;
-  const last = words[words.length - 1] ?? "";
-  if (["FILE", "PATH", "ID", "ARN", "URL", "NAME", "HOST", "PORT", "USER", "USERNAME", "DIR", "TYPE", "LENGTH", "SIZE"].includes(last)) return false;
-  if (words.some((w) => w === "PUBLIC" || w === "PUBLISHABLE")) return false;
-  return words.some((w) => ["PASSWORD", "PASSWD", "PWD", "SECRET", "TOKEN", "KEY", "APIKEY", "CREDENTIAL", "CREDENTIALS", "PASSPHRASE"].includes(w));
-}

@@ -3,7 +3,7 @@ import { DEFAULT_EC2_CAPACITY } from "../config/defaults";
 import { BranchContext, EnvironmentConfig, ServiceOverride } from "../config/environment-model";
 import { mergeOverrides } from "../config/service-override";
 import * as names from "../naming/names";
-import { appContainer, containerDependencies, looksSecret, searchDomainContainer, taskVolumeFor } from "./containers";
+import { appContainer, containerDependencies, searchDomainContainer, taskVolumeFor } from "./containers";
 import { deploymentPercentages } from "./deployment";
 import { targetHealthCheck } from "./health-check";
 import { subnetLayout } from "./network";
@@ -200,15 +200,7 @@ function routedPort(service: ServiceModel, override: ServiceOverride, diagnose: 
   }
   const first = published[0];
   if (first === undefined) return undefined;
-  const others = [...new Set(published.map((p) => p.target))].filter((t) => t !== first.target);
-  if (others.length > 0) {
-    diagnose(
-      "warning",
-      `services.${service.name}.ports`,
-      `only container port ${first.target} is routed through the load balancer; ${others.join(", ")} stay reachable by sibling services (set x-ecs port to choose)`,
-      service.location,
-    );
-  }
+  // Other published ports stay reachable by sibling services; the loader's report says so.
   return first.target;
 }
 
@@ -276,19 +268,6 @@ function planApp(
       },
     ]),
   );
-
-  for (const service of project.services) {
-    for (const name of Object.keys(service.environment).sort()) {
-      if (looksSecret(name) && (service.environment[name] ?? "") !== "") {
-        diagnose(
-          "warning",
-          `services.${service.name}.environment.${name}`,
-          "looks like a secret but is a plain value: it would be stored in the task definition in clear text; use a compose secret (it becomes a Secrets Manager secret)",
-          service.location,
-        );
-      }
-    }
-  }
 
   const services =
     env.placement === "single-task"

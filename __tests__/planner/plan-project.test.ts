@@ -113,13 +113,6 @@ describe("planner: environment rules", () => {
     expect(result.diagnostics).toContainEqual(expect.objectContaining({ severity: "warning", path: expect.stringMatching(/services\.ghost/) }));
   });
 
-  test("GIVEN a secret-looking environment value THEN a warning points at it", () => {
-    const s = service({ name: "db", environment: { POSTGRES_PASSWORD: "hunter2", POSTGRES_PASSWORD_FILE: "/run/secrets/db", POSTGRES_USER: "app" } });
-    const result = planProject({ project: project([s]), env: productionEnv() });
-    const warnings = result.diagnostics.filter((d) => d.severity === "warning").map((d) => d.path);
-    expect(warnings).toEqual(["services.db.environment.POSTGRES_PASSWORD"]);
-  });
-
   test("GIVEN compose secrets THEN they become Secrets Manager references named after the target", () => {
     const s = service({ name: "db", secrets: [{ source: "db_password", target: "/run/secrets/db_password" }] });
     const plan = planOf({ project: project([s], { secrets: [{ name: "db_password", file: "./password.txt", external: false }] }), env: productionEnv() });

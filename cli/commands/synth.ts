@@ -12,8 +12,9 @@ Run terraform in each stack folder (base first). The output folder is replaced o
 synth succeeded; on any error nothing is written.
 
 Options:
-  -f, --file FILE      compose file (repeatable; later files override earlier ones)
-                       (default: the environment's compose list, else compose.yaml/docker-compose.yml)
+  -f, --file FILE      compose file, relative to the project directory (repeatable; later files
+                       override earlier ones) (default: the environment's compose list, else
+                       compose.yaml/docker-compose.yml in the project directory)
   -C, --project-dir DIR  project directory: compose files, environments/, local state (default: .)
       --profile P      activate a compose profile (repeatable; default: the environment's)
       --env NAME       environment file environments/NAME.yml (default: COMPOSE2ECS_ENV, else the
