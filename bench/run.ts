@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: whole-process synth time (median of several runs, after one warm-up) and
+ * `npm run bench`: whole-process synth time (median of several rounds, after a warm-up round) and
  * peak memory for the bundled example, generated 50- and 200-service projects, and a minimal
  * hand-written cdktf app with the same resources as the example; printed as ratios against
  * the hand-written app. Set BENCH_RUNS to change the number of runs (default 7).
@@ -42,17 +42,24 @@ function runOnce(c: Case): { ms: number; rssKb: number } {
   return { ms, rssKb: rss ? Number(rss[1]) : 0 };
 }
 
-function measure(c: Case): Measurement {
-  runOnce(c); // warm-up: file system cache, not measured
-  const runs = Array.from({ length: RUNS }, () => runOnce(c));
-  const times = runs.map((r) => r.ms);
-  return {
-    name: c.name,
-    medianMs: median(times),
-    minMs: Math.min(...times),
-    maxMs: Math.max(...times),
-    maxRssMb: Math.max(...runs.map((r) => r.rssKb)) / 1024,
-  };
+/**
+ * Runs the cases round-robin (one warm-up round first), so that load from other processes on
+ * the machine spreads over all cases instead of skewing the ratios.
+ */
+function measureAll(cases: readonly Case[]): Measurement[] {
+  for (const c of cases) runOnce(c);
+  const runs = cases.map(() => [] as { ms: number; rssKb: number }[]);
+  for (let round = 0; round < RUNS; round++) cases.forEach((c, i) => runs[i]?.push(runOnce(c)));
+  return cases.map((c, i) => {
+    const times = (runs[i] ?? []).map((r) => r.ms);
+    return {
+      name: c.name,
+      medianMs: median(times),
+      minMs: Math.min(...times),
+      maxMs: Math.max(...times),
+      maxRssMb: Math.max(...(runs[i] ?? []).map((r) => r.rssKb)) / 1024,
+    };
+  });
 }
 
 function generatedProject(root: string, services: number): string {
@@ -82,8 +89,8 @@ function main(): number {
       { name: "generated 50 services", args: ["cli", "synth", "-C", p50, "--env", "bench", "--out", join(root, "out-50")] },
       { name: "generated 200 services", args: ["cli", "synth", "-C", p200, "--env", "bench", "--out", join(root, "out-200")] },
     ];
-    process.stdout.write(`compose2ecs bench: ${RUNS} runs per case (+1 warm-up), whole process (node start to exit)\n\n`);
-    const results = cases.map((c) => measure(c));
+    process.stdout.write(`compose2ecs bench: ${RUNS} rounds over all cases (+1 warm-up round), whole process (node start to exit)\n\n`);
+    const results = measureAll(cases);
     const reference = results[0]?.medianMs ?? 1;
     const width = Math.max(...results.map((r) => r.name.length));
     process.stdout.write(`${"case".padEnd(width)}  median ms   min ms   max ms  peak MB  vs hand-written\n`);
