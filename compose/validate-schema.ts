@@ -1,25 +1,24 @@
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { error } from "./diagnostics";
 import { Diagnostic, JsonValue } from "./model";
 import { ComposePath, PathSegment, RawNode, formatPath, locate, toPlain } from "./raw";
-import schemaJson from "./schema/compose-spec.json";
+import { COMPOSE_AJV_OPTIONS, composeSchema } from "./schema-options";
 
 /**
- * Compiling the 1,900-line schema costs tens of milliseconds: do it once per process, and
- * only when a file is validated (commands that never load compose files do not pay).
+ * The validator is made once per process, and only when a file is validated (commands that
+ * never load compose files do not pay). The build pre-compiles it (scripts/build-schema-validator.js);
+ * from sources (tests) it is compiled here with the same options.
  */
 let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (compiled === undefined) {
-    // The official schema is draft-07 but names it by an https URL ajv does not know; the
-    // meta-schema check adds nothing for a schema we ship, and formats (duration, ...) are
-    // checked by the normaliser with better messages.
-    // ajv's code optimiser and ref inlining more than double the compile time of this schema
-    // while validation stays as fast: one compile per process is what matters here.
-    const ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false, validateFormats: false, inlineRefs: false, code: { optimize: false } });
-    const { $schema: _ignored, ...schema } = schemaJson as Record<string, unknown>;
-    compiled = ajv.compile(schema);
+    const prebuilt = join(__dirname, "schema", "compose-validator.js");
+    compiled = existsSync(prebuilt)
+      ? (require(prebuilt) as { default: ValidateFunction }).default
+      : new Ajv(COMPOSE_AJV_OPTIONS).compile(composeSchema());
   }
   return compiled;
 }
