@@ -1,5 +1,4 @@
 import type { Options } from "ajv";
-import schemaJson from "./schema/compose-spec.json";
 
 /**
  * One set of ajv options for the run-time compile and the build-time standalone validator
@@ -18,7 +17,8 @@ export const COMPOSE_AJV_OPTIONS: Options = {
   code: { optimize: false },
 };
 
+/** Read on demand: the pre-built validator does not need the 100 KB schema at run time. */
 export function composeSchema(): Record<string, unknown> {
-  const { $schema: _ignored, ...schema } = schemaJson as Record<string, unknown>;
+  const { $schema: _ignored, ...schema } = require("./schema/compose-spec.json") as Record<string, unknown>;
   return schema;
 }

@@ -1,4 +1,4 @@
-import Ajv, { ErrorObject, ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { error } from "./diagnostics";
@@ -18,9 +18,15 @@ function validator(): ValidateFunction {
     const prebuilt = join(__dirname, "schema", "compose-validator.js");
     compiled = existsSync(prebuilt)
       ? (require(prebuilt) as { default: ValidateFunction }).default
-      : new Ajv(COMPOSE_AJV_OPTIONS).compile(composeSchema());
+      : compileAtRunTime();
   }
   return compiled;
+}
+
+/** Loaded only without the pre-built validator: ajv itself is ~60 modules to load. */
+function compileAtRunTime(): ValidateFunction {
+  const Ajv = (require("ajv") as typeof import("ajv")).default;
+  return new Ajv(COMPOSE_AJV_OPTIONS).compile(composeSchema());
 }
 
 /**
