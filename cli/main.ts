@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Command, InputError, UsageError } from "./command";
 
 /**
@@ -13,6 +15,18 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
   synth: { summary: "Write Terraform (cdktf stacks) for the compose project and an environment", load: async () => (await import("./commands/synth")).command },
   branches: { summary: "List branch environments; gc those whose git branch is gone", load: async () => (await import("./commands/branches")).command },
 };
+
+/** compose2ecs's own package.json, found upwards from this file (dist/cli/ or a bundle in dist/). */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) {
+      const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "compose2ecs" && pkg.version) return pkg.version;
+    }
+  }
+  return "unknown";
+}
 
 function usage(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
@@ -37,7 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-V") {
-    process.stdout.write(`${require("../package.json").version}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const entry = COMMANDS[name];
