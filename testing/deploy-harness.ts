@@ -1,14 +1,15 @@
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { BucketLocationConstraint, CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { formatDiagnostic } from "../compose/diagnostics";
 import { Plan } from "../planner/plan";
 import { findTerraform, writeCliConfig } from "../terraform/cli-config";
 import { RunResult, terraform } from "../terraform/run";
 import { assertLoopback, awsClients, AwsClients, DUMMY_CREDENTIALS } from "./aws-clients";
-import { MotoServer, startMoto } from "./moto";
+import { findMotoServer, MotoServer, startMoto } from "./moto";
+import { classifyDrift, DriftReport, PlanJson } from "./plan-drift";
 
 /**
  * Real deployments of the bundled example against moto_server: a temporary project folder
@@ -18,8 +19,18 @@ import { MotoServer, startMoto } from "./moto";
  * mirror-only CLI config and a shared provider cache. Every terraform run has a timeout.
  */
 
-/** The repository root: the bundled example's project folder. */
-export const REPO_DIR = resolve(__dirname, "..");
+/** The repository root (the bundled example's project folder), from sources or from dist/. */
+export const REPO_DIR = findRepoDir(__dirname);
+
+function findRepoDir(start: string): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, "environments", "qa.yml")) && existsSync(join(dir, "examples"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(start, "..");
+    dir = parent;
+  }
+}
 
 export const STATE_BUCKET = "compose2ecs-e2e-state";
 export const STATE_PREFIX = "compose2ecs";
@@ -35,6 +46,10 @@ export interface HarnessOptions {
   readonly log?: (line: string) => void;
   /** Terraform -parallelism. @default 10 */
   readonly parallelism?: number;
+  /** Where terraform, the provider mirror and moto_server are looked up. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Called with each line terraform prints, labelled with the stack folder's name. */
+  readonly onTerraformLine?: (stack: string, line: string) => void;
 }
 
 /** What one synth produced: its output folder and the stacks in it. */
@@ -128,20 +143,22 @@ export class DeployHarness {
    * missing), starts moto, makes the project folder and the state bucket.
    */
   static async start(options: HarnessOptions = {}, region = "eu-west-1"): Promise<DeployHarness> {
-    findTerraform();
+    const env = options.env ?? process.env;
+    findTerraform(env);
+    findMotoServer(env);
     const workDir = mkdtempSync(join(tmpdir(), "compose2ecs-e2e-"));
     let moto: MotoServer | undefined;
     try {
       const pluginCache = join(workDir, "plugin-cache");
       mkdirSync(pluginCache, { recursive: true });
       // Fails with MissingToolError when there is no provider mirror.
-      const tfEnv = writeCliConfig(join(workDir, "terraform.rc"), emulatorProcessEnv(process.env, region, pluginCache));
-      moto = await startMoto();
+      const tfEnv = writeCliConfig(join(workDir, "terraform.rc"), emulatorProcessEnv(env, region, pluginCache));
+      moto = await startMoto({ env });
       assertLoopback(moto.endpoint);
       const projectDir = join(workDir, "project");
       copyExample(projectDir);
       const harness = new DeployHarness(moto, workDir, projectDir, region, tfEnv, options);
-      await harness.clients.s3.send(new CreateBucketCommand({ Bucket: STATE_BUCKET, CreateBucketConfiguration: { LocationConstraint: region } }));
+      await harness.clients.s3.send(new CreateBucketCommand({ Bucket: STATE_BUCKET, CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }));
       harness.log(`moto_server on ${moto.endpoint}; project in ${projectDir}`);
       return harness;
     } catch (error) {
@@ -232,6 +249,18 @@ export class DeployHarness {
     return this.tf(dir, ["destroy", "-auto-approve", "-input=false", `-parallelism=${this.parallelism()}`], TIMEOUTS.destroy);
   }
 
+  /**
+   * A second plan: exit code of `plan -detailed-exitcode` and its changes sorted into known
+   * emulator drift and the rest (testing/plan-drift.ts).
+   */
+  async replan(dir: string): Promise<{ readonly code: number; readonly drift: DriftReport; readonly output: string }> {
+    const planned = await this.plan(dir, ["-out=replan.tfplan"]);
+    if (planned.code === 1) throw new Error(`terraform plan in ${dir} failed:\n${planned.stderr || planned.stdout}`);
+    const shown = await this.tf(dir, ["show", "-json", "replan.tfplan"], TIMEOUTS.plan);
+    expectOk(shown, `terraform show -json in ${dir}`);
+    return { code: planned.code, drift: classifyDrift(JSON.parse(shown.stdout) as PlanJson), output: planned.stdout };
+  }
+
   /** `terraform output -json` as an object of values. */
   async outputs(dir: string): Promise<Record<string, unknown>> {
     const result = await this.tf(dir, ["output", "-json"], TIMEOUTS.plan);
@@ -280,7 +309,22 @@ export class DeployHarness {
 
   private async tf(dir: string, args: readonly string[], timeoutMs: number): Promise<RunResult> {
     const started = Date.now();
-    const result = await terraform(args, { cwd: dir, env: this.tfEnv, timeoutMs });
+    const onLine = this.options.onTerraformLine;
+    let pending = "";
+    const result = await terraform(args, {
+      cwd: dir,
+      env: this.tfEnv,
+      timeoutMs,
+      ...(onLine
+        ? {
+            onOutput: (chunk: string) => {
+              const lines = (pending + chunk).split("\n");
+              pending = lines.pop() ?? "";
+              for (const line of lines) onLine(stackLabel(dir), line);
+            },
+          }
+        : {}),
+    });
     this.log(`terraform ${args[0]} ${stackLabel(dir)}: exit ${result.code} after ${seconds(started)}${summaryLine(result.stdout)}`);
     return result;
   }

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { request } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
@@ -12,6 +13,50 @@ import { MissingToolError } from "../terraform/cli-config";
  */
 
 export const MOTO_INSTALL_HINT = "Install it with `pip install 'moto[server]>=5.2,<5.3'` (it provides the moto_server command).";
+
+/** Printed by the corrections when they are in place; startMoto checks for it. */
+export const CORRECTIONS_MARKER = "compose2ecs: moto corrections applied";
+
+/**
+ * Where moto 5.2 is stricter than AWS in a way that stops the product's design from deploying,
+ * corrected inside the moto_server process (Python's sitecustomize, loaded only by the emulator
+ * this module starts). Each correction restores documented AWS behaviour; docs/e2e.md lists them.
+ *
+ * - Cloud Map CreatePrivateDnsNamespace: moto refuses a second private DNS namespace in the same
+ *   VPC (ConflictingDomainExists) whatever its name; AWS refuses only a namespace whose name is
+ *   already associated with that VPC (Route 53 private hosted zones of different names share a
+ *   VPC). compose2ecs gives every branch its own namespace in the shared QA VPC.
+ */
+export const MOTO_CORRECTIONS_PY = `
+import sys
+try:
+    from moto.servicediscovery import models as _sd
+    from moto.servicediscovery.exceptions import ConflictingDomainExists as _Conflict
+
+    def _create_private_dns_namespace(self, name, creator_request_id, description, vpc, tags, properties):
+        for namespace in self.namespaces.values():
+            if namespace.vpc == vpc and namespace.name == name:
+                raise _Conflict(vpc)
+        dns_properties = (properties or {}).get("DnsProperties", {})
+        hosted_zone = _sd.route53_backends[self.account_id][_sd.get_partition(self.region_name)].create_hosted_zone(
+            f"{name}-hz", private_zone=True, comment=f"hosted zone for private dns namespace {name}"
+        )
+        dns_properties["HostedZoneId"] = hosted_zone.id
+        namespace = _sd.Namespace(
+            account_id=self.account_id, region=self.region_name, name=name, ns_type="DNS_PRIVATE",
+            creator_request_id=creator_request_id, description=description,
+            dns_properties=dns_properties, http_properties={}, vpc=vpc,
+        )
+        self.namespaces[namespace.id] = namespace
+        if tags:
+            self.tagger.tag_resource(namespace.arn, tags)
+        return self._create_operation("CREATE_NAMESPACE", targets={"NAMESPACE": namespace.id})
+
+    _sd.ServiceDiscoveryBackend.create_private_dns_namespace = _create_private_dns_namespace
+    sys.stderr.write("${CORRECTIONS_MARKER}\\n")
+except Exception as error:
+    sys.stderr.write(f"compose2ecs: could not apply the moto corrections: {error!r}\\n")
+`;
 
 /** A running emulator. */
 export interface MotoServer {
@@ -74,18 +119,29 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   const program = findMotoServer(env);
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
   let lastError = "";
+  const corrections = mkdtempSync(join(tmpdir(), "compose2ecs-moto-"));
+  writeFileSync(join(corrections, "sitecustomize.py"), MOTO_CORRECTIONS_PY);
+  const pythonPath = [corrections, env.PYTHONPATH].filter(Boolean).join(":");
   // The port is free when chosen but another process may take it before moto binds: retry.
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freeLoopbackPort();
-    const server = launch(program, port, env);
+    const server = launch(program, port, { ...env, PYTHONPATH: pythonPath });
     while (Date.now() < deadline && server.running()) {
-      if (await motoAnswers(server.endpoint)) return server;
+      if (await motoAnswers(server.endpoint)) {
+        // Python read sitecustomize at start-up; the file is no longer needed.
+        rmSync(corrections, { recursive: true, force: true });
+        for (let i = 0; i < 10 && !server.log().includes(CORRECTIONS_MARKER); i++) await sleep(100);
+        if (server.log().includes(CORRECTIONS_MARKER)) return server;
+        await server.stop();
+        throw new Error(`moto_server started without the compose2ecs corrections (is it moto 5.2?). Its output:\n${server.log().trim().split("\n").slice(-5).join("\n")}`);
+      }
       await sleep(200);
     }
     lastError = server.log().trim().split("\n").slice(-5).join("\n");
     await server.stop();
     if (Date.now() >= deadline) break;
   }
+  rmSync(corrections, { recursive: true, force: true });
   throw new Error(`moto_server did not answer on 127.0.0.1 within ${options.startTimeoutMs ?? 30_000} ms.${lastError ? `\nIts last output:\n${lastError}` : ""}`);
 }
 
@@ -128,8 +184,9 @@ function launch(program: string, port: number, env: NodeJS.ProcessEnv): MotoServ
   const onSignal = (signal: NodeJS.Signals) => {
     killGroup("SIGKILL");
     removeHooks();
-    // Re-raise so the process ends the way it would have without us.
-    process.kill(process.pid, signal);
+    // Re-raise so the process ends the way it would have without us, unless someone else
+    // (the demo's cleanup) handles the signal.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   };
   const removeHooks = () => {
     process.off("exit", onExit);

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findTerraform, MissingToolError, writeCliConfig } from "../../terraform/cli-config";
+import { assertLoopback } from "../../testing/aws-clients";
+import { DeployHarness } from "../../testing/deploy-harness";
+import { findMotoServer, motoAnswers, startMoto } from "../../testing/moto";
+
+/** The harness's own behaviour: clear failures for missing tools, and an emulator that always stops. */
+
+describe("missing tools fail clearly, never skip", () => {
+  let empty: string;
+  beforeAll(() => {
+    empty = mkdtempSync(join(tmpdir(), "compose2ecs-no-tools-"));
+  });
+  afterAll(() => rmSync(empty, { recursive: true, force: true }));
+
+  test.each([
+    ["moto_server", () => findMotoServer({ PATH: empty }), /moto_server is not on PATH.*pip install 'moto\[server\]/],
+    ["terraform", () => findTerraform({ PATH: empty }), /terraform is not on PATH.*Install Terraform/],
+    ["the provider mirror", () => writeCliConfig(join(empty, "tf.rc"), { COMPOSE2ECS_PROVIDER_MIRROR: empty }), /no registry\.terraform\.io folder.*terraform providers mirror/],
+  ])("GIVEN no %s WHEN it is looked up THEN a MissingToolError says what is missing and how to install it", (_tool, lookUp, message) => {
+    expect(lookUp).toThrow(MissingToolError);
+    expect(lookUp).toThrow(message);
+  });
+
+  test("GIVEN a PATH without moto_server WHEN the deploy harness starts THEN it rejects with the install hint", async () => {
+    const pathWithTerraformOnly = (process.env.PATH ?? "").split(":").filter((d) => !d.includes("pyenv")).join(":");
+    let error: unknown;
+    try {
+      findMotoServer({ PATH: pathWithTerraformOnly });
+    } catch (e) {
+      error = e;
+    }
+    // This machine's moto_server comes from pyenv; if it is elsewhere, use an empty PATH instead.
+    const path = error ? pathWithTerraformOnly : empty;
+    await expect(DeployHarness.start({ env: { ...process.env, PATH: path } })).rejects.toThrow(/is not on PATH/);
+  });
+});
+
+describe("moto_server lifecycle", () => {
+  test("GIVEN moto_server WHEN started THEN it answers on a loopback port, and after stop() (twice) it no longer does", async () => {
+    const moto = await startMoto();
+    expect(moto.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await motoAnswers(moto.endpoint)).toBe(true);
+    await moto.stop();
+    await moto.stop();
+    expect(await motoAnswers(moto.endpoint)).toBe(false);
+  }, 60_000);
+
+  test.each([["http://127.0.0.1:5000", true], ["http://localhost:1", true], ["https://s3.amazonaws.com", false], ["http://10.0.0.1:5000", false]])(
+    "GIVEN endpoint %s WHEN the test clients are made THEN loopback-only is enforced (allowed: %s)",
+    (endpoint, allowed) => {
+      if (allowed) expect(() => assertLoopback(endpoint)).not.toThrow();
+      else expect(() => assertLoopback(endpoint)).toThrow(/only ever talk to an emulator on 127\.0\.0\.1/);
+    },
+  );
+});
