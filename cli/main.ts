@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
   diagram: { summary: "Draw the deployed topology (Mermaid, SVG or DOT) from compose files and environment", load: async () => (await import("./commands/diagram")).command },
   synth: { summary: "Write Terraform (cdktf stacks) for the compose project and an environment", load: async () => (await import("./commands/synth")).command },
   branches: { summary: "List branch environments; gc those whose git branch is gone", load: async () => (await import("./commands/branches")).command },
+  demo: { summary: "Deploy the bundled example's QA branches to a local AWS emulator (moto), show them, tear down", load: async () => (await import("./commands/demo")).command },
 };
 
 /** compose2ecs's own package.json, found upwards from this file (dist/cli/ or a bundle in dist/). */
