@@ -58,3 +58,24 @@ export function awsClients(endpoint: string, region: string): AwsClients {
     destroy: () => Object.values(clients).forEach((c) => c.destroy()),
   };
 }
+
+/**
+ * An ACM certificate in the emulator (RequestCertificate), for environments with HTTPS:
+ * moto's ELBv2 refuses a listener whose certificate it does not know. One JSON call made
+ * directly, so the tests need no ACM client package; moto routes it by the credential scope.
+ */
+export async function requestCertificate(endpoint: string, region: string, domainName: string): Promise<string> {
+  assertLoopback(endpoint);
+  const response = await fetch(`${endpoint}/`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-amz-json-1.1",
+      "X-Amz-Target": "CertificateManager.RequestCertificate",
+      Authorization: `AWS4-HMAC-SHA256 Credential=${DUMMY_CREDENTIALS.accessKeyId}/20250101/${region}/acm/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: JSON.stringify({ DomainName: domainName, ValidationMethod: "DNS" }),
+  });
+  const body = (await response.json()) as { CertificateArn?: string };
+  if (!response.ok || body.CertificateArn === undefined) throw new Error(`ACM RequestCertificate failed with HTTP ${response.status}`);
+  return body.CertificateArn;
+}

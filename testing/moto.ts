@@ -28,7 +28,20 @@ export const CORRECTIONS_MARKER = "compose2ecs: moto corrections applied";
  *   VPC). compose2ecs gives every branch its own namespace in the shared QA VPC.
  */
 export const MOTO_CORRECTIONS_PY = `
-import sys
+import os, sys, threading
+
+# Ends the emulator when the Node process that started it goes away, even by SIGKILL:
+# its end of the stdin pipe closes and this read returns.
+def _watch_parent():
+    try:
+        while sys.stdin.buffer.read(1):
+            pass
+    finally:
+        os._exit(0)
+
+if os.environ.get("COMPOSE2ECS_MOTO_WATCH_STDIN") == "1":
+    threading.Thread(target=_watch_parent, daemon=True).start()
+
 try:
     from moto.servicediscovery import models as _sd
     from moto.servicediscovery.exceptions import ConflictingDomainExists as _Conflict
@@ -148,8 +161,9 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
 function launch(program: string, port: number, env: NodeJS.ProcessEnv): MotoServer & { running(): boolean } {
   // Own process group, so stop() also ends anything moto started (werkzeug workers).
   const child: ChildProcess = spawn(program, ["-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...env, MOTO_PORT: String(port) },
-    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...env, MOTO_PORT: String(port), COMPOSE2ECS_MOTO_WATCH_STDIN: "1" },
+    // stdin stays open as a lifeline: the corrections end moto when it closes (testing/moto.ts above).
+    stdio: ["pipe", "pipe", "pipe"],
     detached: true,
   });
   let output = "";
@@ -210,6 +224,7 @@ function launch(program: string, port: number, env: NodeJS.ProcessEnv): MotoServ
         await exit;
         clearTimeout(timer);
         removeHooks();
+        child.stdin?.destroy();
         child.stdout?.destroy();
         child.stderr?.destroy();
       })();

@@ -1,4 +1,5 @@
 import { DescribeCapacityProvidersCommand, DescribeClustersCommand } from "@aws-sdk/client-ecs";
+import { requestCertificate } from "../../testing/aws-clients";
 import { DeployHarness, EnvironmentEdit, expectOk, SynthOutput } from "../../testing/deploy-harness";
 import { ecsServices, leftovers, listeners, loadBalancerArn, routing, rules } from "./readback";
 
@@ -8,7 +9,9 @@ import { ecsServices, leftovers, listeners, loadBalancerArn, routing, rules } fr
  * same time on one emulator: each has its own ALB, and the emulator's ALB wait (about 60 s)
  * dominates, so running them side by side halves the time.
  *
- * Two edits to the bundled production file, both environment settings (docs/e2e.md):
+ * Three edits to the bundled production file, all environment settings (docs/e2e.md):
+ * - loadBalancer.certificateArn: a certificate requested from the emulator's ACM (the bundled
+ *   ARN is a placeholder; moto, like AWS, refuses an HTTPS listener with an unknown certificate);
  * - loadBalancer.deletionProtection: false, or `terraform destroy` could not remove the ALB
  *   (as on AWS: a user turns it off before tearing production down);
  * - no services.*.autoscaling: moto 5.2 has no Application Auto Scaling ListTagsForResource,
@@ -18,29 +21,35 @@ import { ecsServices, leftovers, listeners, loadBalancerArn, routing, rules } fr
 
 const STEP = 15 * 60_000;
 
-/** Production as bundled, destroyable, without autoscaling. */
-const destroyableWithoutAutoscaling: EnvironmentEdit = (doc) => {
-  const services = (doc.services ?? {}) as Record<string, Record<string, unknown>>;
-  const withoutAutoscaling = Object.fromEntries(Object.entries(services).map(([name, o]) => [name, Object.fromEntries(Object.entries(o).filter(([k]) => k !== "autoscaling"))]));
-  return { ...doc, services: withoutAutoscaling, loadBalancer: { ...(doc.loadBalancer as Record<string, unknown>), deletionProtection: false } };
-};
-
-const ec2Capacity: EnvironmentEdit = (doc) => {
-  const edited = destroyableWithoutAutoscaling(doc);
-  return {
-    ...edited,
-    network: { ...(edited.network as Record<string, unknown>), cidr: "10.40.0.0/16", nat: "single" },
-    capacity: { kind: "ec2", containerInsights: false, ec2: { instanceType: "t3.small", desiredSize: 2, minSize: 1, maxSize: 4 } },
+/** Production as bundled, destroyable, without autoscaling, with a certificate the emulator knows. */
+const forEmulator =
+  (certificateArn: string): EnvironmentEdit =>
+  (doc) => {
+    const services = (doc.services ?? {}) as Record<string, Record<string, unknown>>;
+    const withoutAutoscaling = Object.fromEntries(Object.entries(services).map(([name, o]) => [name, Object.fromEntries(Object.entries(o).filter(([k]) => k !== "autoscaling"))]));
+    return { ...doc, services: withoutAutoscaling, loadBalancer: { ...(doc.loadBalancer as Record<string, unknown>), deletionProtection: false, certificateArn } };
   };
-};
+
+const ec2Capacity =
+  (certificateArn: string): EnvironmentEdit =>
+  (doc) => {
+    const edited = forEmulator(certificateArn)(doc);
+    return {
+      ...edited,
+      network: { ...(edited.network as Record<string, unknown>), cidr: "10.40.0.0/16", nat: "single" },
+      capacity: { kind: "ec2", containerInsights: false, ec2: { instanceType: "t3.small", desiredSize: 2, minSize: 1, maxSize: 4 } },
+    };
+  };
 
 let h: DeployHarness;
 const synthesized = new Map<string, SynthOutput>();
 
 beforeAll(async () => {
   h = await DeployHarness.start({ log: (line) => process.stderr.write(`[e2e production] ${line}\n`) });
-  h.writeEnvironment("production", { edit: destroyableWithoutAutoscaling });
-  h.writeEnvironment("ec2", { from: "production", edit: ec2Capacity });
+  // The bundled file's certificate ARN is a placeholder to replace; the emulator needs a real one.
+  const certificateArn = await requestCertificate(h.moto.endpoint, h.region, "shop.example.com");
+  h.writeEnvironment("production", { edit: forEmulator(certificateArn) });
+  h.writeEnvironment("ec2", { from: "production", edit: ec2Capacity(certificateArn) });
   for (const env of ["production", "ec2"]) synthesized.set(env, await h.synth(env));
 }, STEP);
 
@@ -55,21 +64,29 @@ function out(env: string): SynthOutput {
 }
 
 describe("production and EC2 capacity on the emulator", () => {
-  test("6a. GIVEN production (Fargate) and an EC2-capacity variant WHEN base and app stacks are applied THEN every service runs with its replicas", async () => {
-    await Promise.all(
-      ["production", "ec2"].map(async (env) => {
+  test(
+    "6a. GIVEN production (Fargate) and an EC2-capacity variant WHEN base and app stacks are applied THEN every service runs with its replicas",
+    async () => {
+      await Promise.all(
+        ["production", "ec2"].map(async (env) => {
+          const o = out(env);
+          await h.deploy(h.stackDir(o, o.baseStack));
+          await h.deploy(h.stackDir(o, o.appStack));
+        })
+      );
+      for (const env of ["production", "ec2"]) {
         const o = out(env);
-        await h.deploy(h.stackDir(o, o.baseStack));
-        await h.deploy(h.stackDir(o, o.appStack));
-      }),
-    );
-    for (const env of ["production", "ec2"]) {
-      const o = out(env);
-      const found = await ecsServices(h.clients, o.plan.base.cluster.name, o.plan.app.services.map((s) => s.names.ecsService));
-      // Compose replicas (web 2, boot 2) and redis 1: production does not override them.
-      expect(Object.fromEntries(o.plan.app.services.map((s) => [s.id, found.get(s.names.ecsService)?.desiredCount]))).toEqual({ web: 2, boot: 2, redis: 1 });
-    }
-  }, STEP);
+        const found = await ecsServices(
+          h.clients,
+          o.plan.base.cluster.name,
+          o.plan.app.services.map((s) => s.names.ecsService)
+        );
+        // Compose replicas (web 2, boot 2) and redis 1: production does not override them.
+        expect(Object.fromEntries(o.plan.app.services.map((s) => [s.id, found.get(s.names.ecsService)?.desiredCount]))).toEqual({ web: 2, boot: 2, redis: 1 });
+      }
+    },
+    STEP
+  );
 
   test("6b. GIVEN production WHEN its load balancer is read THEN HTTP only redirects and the HTTPS listener (TLS 1.3 policy) routes /boot and the rest", async () => {
     const o = out("production");
@@ -93,20 +110,36 @@ describe("production and EC2 capacity on the emulator", () => {
     expect(asg?.managedScaling?.status).toBe("ENABLED");
   });
 
-  test("6d. GIVEN both environments WHEN app and base stacks are destroyed THEN nothing of compose2ecs is left in the emulator", async () => {
-    await Promise.all(
-      ["production", "ec2"].map(async (env) => {
-        const o = out(env);
-        expectOk(await h.destroy(h.stackDir(o, o.appStack)), `destroy ${o.appStack}`);
-        expectOk(await h.destroy(h.stackDir(o, o.baseStack)), `destroy ${o.baseStack}`);
-      }),
-    );
-    const services = [...synthesized.values()].flatMap((o) => o.plan.app.services);
-    const left = await leftovers(
-      h.clients,
-      services.flatMap((s) => [s.names.executionRole, s.names.taskRole]),
-      services.map((s) => s.names.logGroup),
-    );
-    expect(left).toEqual({ vpcs: [], subnets: [], securityGroups: [], internetGateways: [], natGateways: [], clusters: [], loadBalancers: [], targetGroups: [], namespaces: [], roles: [], logGroups: [] });
-  }, STEP);
+  test(
+    "6d. GIVEN both environments WHEN app and base stacks are destroyed THEN nothing of compose2ecs is left in the emulator",
+    async () => {
+      await Promise.all(
+        ["production", "ec2"].map(async (env) => {
+          const o = out(env);
+          expectOk(await h.destroy(h.stackDir(o, o.appStack)), `destroy ${o.appStack}`);
+          expectOk(await h.destroy(h.stackDir(o, o.baseStack)), `destroy ${o.baseStack}`);
+        })
+      );
+      const services = [...synthesized.values()].flatMap((o) => o.plan.app.services);
+      const left = await leftovers(
+        h.clients,
+        services.flatMap((s) => [s.names.executionRole, s.names.taskRole]),
+        services.map((s) => s.names.logGroup)
+      );
+      expect(left).toEqual({
+        vpcs: [],
+        subnets: [],
+        securityGroups: [],
+        internetGateways: [],
+        natGateways: [],
+        clusters: [],
+        loadBalancers: [],
+        targetGroups: [],
+        namespaces: [],
+        roles: [],
+        logGroups: [],
+      });
+    },
+    STEP
+  );
 });

@@ -3,7 +3,7 @@ import { DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeSe
 import { ContainerDefinition, DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ListClustersCommand, Service } from "@aws-sdk/client-ecs";
 import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTargetGroupAttributesCommand, DescribeTargetGroupsCommand, Listener, Rule, TargetGroup } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetRoleCommand, ListRolesCommand } from "@aws-sdk/client-iam";
-import { ListNamespacesCommand, ListServicesCommand as ListDiscoveryServicesCommand, NamespaceSummary, ServiceSummary } from "@aws-sdk/client-servicediscovery";
+import { GetServiceCommand, ListNamespacesCommand, ListServicesCommand as ListDiscoveryServicesCommand, NamespaceSummary, ServiceSummary } from "@aws-sdk/client-servicediscovery";
 import { AwsClients } from "../../testing/aws-clients";
 
 /** Reads deployed resources back through the AWS SDK v3 (never through Terraform). */
@@ -105,9 +105,15 @@ export async function namespace(c: AwsClients, name: string): Promise<NamespaceS
   return (out.Namespaces ?? []).find((n) => n.Name === name);
 }
 
+/** Cloud Map services of one namespace. moto 5.2 ignores ListServices' NAMESPACE_ID filter, so each is checked with GetService. */
 export async function discoveryServices(c: AwsClients, namespaceId: string): Promise<ServiceSummary[]> {
   const out = await c.discovery.send(new ListDiscoveryServicesCommand({ Filters: [{ Name: "NAMESPACE_ID", Values: [namespaceId], Condition: "EQ" }] }));
-  return out.Services ?? [];
+  const inNamespace: ServiceSummary[] = [];
+  for (const summary of out.Services ?? []) {
+    const full = await c.discovery.send(new GetServiceCommand({ Id: summary.Id }));
+    if (full.Service?.NamespaceId === namespaceId) inNamespace.push(summary);
+  }
+  return inNamespace;
 }
 
 export async function trustedServices(c: AwsClients, roleName: string): Promise<string[]> {
