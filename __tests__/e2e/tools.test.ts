@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findTerraform, MissingToolError, writeCliConfig } from "../../terraform/cli-config";
-import { assertLoopback } from "../../testing/aws-clients";
+import { CreateVpcCommand } from "@aws-sdk/client-ec2";
+import { CreatePrivateDnsNamespaceCommand, ListNamespacesCommand } from "@aws-sdk/client-servicediscovery";
+import { assertLoopback, awsClients } from "../../testing/aws-clients";
 import { DeployHarness } from "../../testing/deploy-harness";
 import { findMotoServer, motoAnswers, startMoto } from "../../testing/moto";
 
@@ -46,6 +48,23 @@ describe("moto_server lifecycle", () => {
     await moto.stop();
     await moto.stop();
     expect(await motoAnswers(moto.endpoint)).toBe(false);
+  }, 60_000);
+
+  test("GIVEN the started emulator WHEN two private DNS namespaces of different names share a VPC THEN both are made (as on AWS), and a repeated name is refused", async () => {
+    const moto = await startMoto();
+    const clients = awsClients(moto.endpoint, "eu-west-1");
+    try {
+      const vpc = (await clients.ec2.send(new CreateVpcCommand({ CidrBlock: "10.9.0.0/16" }))).Vpc?.VpcId;
+      const create = (name: string) => clients.discovery.send(new CreatePrivateDnsNamespaceCommand({ Name: name, Vpc: vpc }));
+      await create("one.qa.example.internal");
+      await create("two.qa.example.internal");
+      await expect(create("two.qa.example.internal")).rejects.toThrow(/ConflictingDomainExists|vpc-/);
+      const names = ((await clients.discovery.send(new ListNamespacesCommand({}))).Namespaces ?? []).map((n) => n.Name).sort();
+      expect(names).toEqual(["one.qa.example.internal", "two.qa.example.internal"]);
+    } finally {
+      clients.destroy();
+      await moto.stop();
+    }
   }, 60_000);
 
   test.each([["http://127.0.0.1:5000", true], ["http://localhost:1", true], ["https://s3.amazonaws.com", false], ["http://10.0.0.1:5000", false]])(
