@@ -161,7 +161,9 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
 function launch(program: string, port: number, env: NodeJS.ProcessEnv): MotoServer & { running(): boolean } {
   // Own process group, so stop() also ends anything moto started (werkzeug workers).
   const child: ChildProcess = spawn(program, ["-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...env, MOTO_PORT: String(port), COMPOSE2ECS_MOTO_WATCH_STDIN: "1" },
+    // AWS managed IAM policies (AmazonEC2ContainerServiceforEC2Role for EC2 capacity) exist on
+    // AWS; moto has them only when asked to load them.
+    env: { ...env, MOTO_PORT: String(port), MOTO_IAM_LOAD_MANAGED_POLICIES: "true", COMPOSE2ECS_MOTO_WATCH_STDIN: "1" },
     // stdin stays open as a lifeline: the corrections end moto when it closes (testing/moto.ts above).
     stdio: ["pipe", "pipe", "pipe"],
     detached: true,

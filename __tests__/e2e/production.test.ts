@@ -67,7 +67,7 @@ describe("production and EC2 capacity on the emulator", () => {
   test(
     "6a. GIVEN production (Fargate) and an EC2-capacity variant WHEN base and app stacks are applied THEN every service runs with its replicas",
     async () => {
-      await Promise.all(
+      await allOrEveryError(
         ["production", "ec2"].map(async (env) => {
           const o = out(env);
           await h.deploy(h.stackDir(o, o.baseStack));
@@ -113,7 +113,7 @@ describe("production and EC2 capacity on the emulator", () => {
   test(
     "6d. GIVEN both environments WHEN app and base stacks are destroyed THEN nothing of compose2ecs is left in the emulator",
     async () => {
-      await Promise.all(
+      await allOrEveryError(
         ["production", "ec2"].map(async (env) => {
           const o = out(env);
           expectOk(await h.destroy(h.stackDir(o, o.appStack)), `destroy ${o.appStack}`);
@@ -143,3 +143,10 @@ describe("production and EC2 capacity on the emulator", () => {
     STEP
   );
 });
+
+/** Waits for every run and fails with all their errors, not just the first. */
+async function allOrEveryError(runs: readonly Promise<void>[]): Promise<void> {
+  const settled = await Promise.allSettled(runs);
+  const errors = settled.flatMap((s) => (s.status === "rejected" ? [s.reason instanceof Error ? s.reason.message : String(s.reason)] : []));
+  if (errors.length > 0) throw new Error(errors.join("\n\n"));
+}
