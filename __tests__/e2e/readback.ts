@@ -111,7 +111,8 @@ export async function discoveryServices(c: AwsClients, namespaceId: string): Pro
   const inNamespace: ServiceSummary[] = [];
   for (const summary of out.Services ?? []) {
     const full = await c.discovery.send(new GetServiceCommand({ Id: summary.Id }));
-    if (full.Service?.NamespaceId === namespaceId) inNamespace.push(summary);
+    // The provider names the namespace inside DnsConfig; moto keeps it only there.
+    if ((full.Service?.NamespaceId || full.Service?.DnsConfig?.NamespaceId) === namespaceId) inNamespace.push(summary);
   }
   return inNamespace;
 }
