@@ -31,7 +31,8 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     const planned = /^Plan: (\d+) to add, \d+ to change, (\d+) to destroy/.exec(line);
     if (planned) p.total = Number(planned[1]) + Number(planned[2]);
     const working = /^(\S+): (Creating|Destroying|Still creating|Still destroying)/.exec(line);
-    if (working) p.current = working[1];
+    // cdktf addresses end in a hash of the construct path; the type and readable part say enough.
+    if (working) p.current = (working[1] ?? "").replace(/_[0-9A-F]{8}$/, "").replace(".", " ");
     if (/^\S+: (Creation|Destruction) complete/.test(line)) p.done++;
   };
 
