@@ -394,11 +394,13 @@ function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, probl
   const update = asObj(deploy.update_config);
   const restart = asObj(deploy.restart_policy);
   const mode = deploy.mode === "global" || deploy.mode === "replicated-job" || deploy.mode === "global-job" ? deploy.mode : "replicated";
-  const replicas = typeof deploy.replicas === "number" ? deploy.replicas : typeof svc.scale === "number" ? svc.scale : undefined;
+  const replicas = deploy.replicas !== undefined && deploy.replicas !== null
+    ? wholeNumber(deploy.replicas, at("deploy", "replicas"), problems)
+    : svc.scale !== undefined && svc.scale !== null ? wholeNumber(svc.scale, at("scale"), problems) : undefined;
   const updateConfig: UpdateConfig | undefined = deploy.update_config === undefined
     ? undefined
     : {
-        ...optional("parallelism", typeof update.parallelism === "number" ? update.parallelism : undefined),
+        ...optional("parallelism", update.parallelism === undefined || update.parallelism === null ? undefined : wholeNumber(update.parallelism, at("deploy", "update_config", "parallelism"), problems)),
         ...(update.order === "start-first" || update.order === "stop-first" ? { order: update.order } : {}),
         ...optional("failureAction", typeof update.failure_action === "string" ? update.failure_action : undefined),
       };
@@ -406,7 +408,7 @@ function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, probl
     ? undefined
     : {
         ...optional("condition", typeof restart.condition === "string" ? restart.condition : undefined),
-        ...optional("maxAttempts", typeof restart.max_attempts === "number" ? restart.max_attempts : undefined),
+        ...optional("maxAttempts", restart.max_attempts === undefined || restart.max_attempts === null ? undefined : wholeNumber(restart.max_attempts, at("deploy", "restart_policy", "max_attempts"), problems)),
       };
   return {
     mode,
@@ -418,6 +420,23 @@ function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, probl
     placementConstraints: stringList(asObj(deploy.placement).constraints),
     labels: stringMap(deploy.labels),
   };
+}
+
+/**
+ * Counts such as `replicas` may be written as strings (the schema allows it so that
+ * `${REPLICAS:-2}` interpolates); compose-go rejects negatives with this wording.
+ */
+function wholeNumber(value: JsonValue, path: ComposePath, problems: Problems): number | undefined {
+  const number = typeof value === "number" ? value : typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(number)) {
+    problems.error(path, `must be a whole number, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  if (number < 0) {
+    problems.error(path, "must be greater than or equal to 0");
+    return undefined;
+  }
+  return number;
 }
 
 function resourceSpec(spec: Obj, path: ComposePath, problems: Problems): ResourceSpec {

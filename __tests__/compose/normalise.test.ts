@@ -196,12 +196,25 @@ describe("normalise (stage 5: the typed model)", () => {
   });
 
   test.each([
+    ["a number", "deploy: {replicas: 3}", 3],
+    ["an interpolated string", "deploy: {replicas: '${REPLICAS:-4}'}", 4],
+    ["the legacy scale key", "scale: 2", 2],
+  ])("GIVEN replicas as %s WHEN loaded THEN the model has the count", (_name, yaml, count) => {
+    const result = loadProject({ "compose.yaml": `services:\n  web:\n    image: x\n    ${yaml}\n` });
+    expect(messages(result)).toEqual([]);
+    expect(result.project?.services[0]?.deploy.replicas).toBe(count);
+  });
+
+  test.each([
     ["a number where the schema wants a duration", "    healthcheck: {test: [CMD, x], interval: 10}\n", /services\.web\.healthcheck\.interval: must be a string, got number 10/],
     ["a duration without unit", "    healthcheck: {test: [CMD, x], interval: '10'}\n", /compose\.yaml:4:45 services\.web\.healthcheck\.interval: must be a duration like "30s"/],
     ["a valid duration", "    healthcheck: {test: [CMD, x], interval: 10s}\n", null],
     ["a bad size", "    mem_limit: lots\n", /services\.web\.mem_limit: must be a size/],
     ["an sctp port", "    ports: ['80:80/sctp']\n", /services\.web\.ports\[0\]: protocol "sctp" is not supported by ECS/],
     ["a list healthcheck without CMD", "    healthcheck: {test: [curl, x]}\n", /must start with "CMD", "CMD-SHELL" or "NONE"/],
+    ["negative replicas", "    deploy: {replicas: -1}\n", /compose\.yaml:4:23 services\.web\.deploy\.replicas: must be greater than or equal to 0/],
+    ["replicas that are not a number", "    deploy: {replicas: 'two'}\n", /services\.web\.deploy\.replicas: must be a whole number, got "two"/],
+    ["a negative scale", "    scale: -2\n", /services\.web\.scale: must be greater than or equal to 0/],
   ])("GIVEN %s WHEN loaded THEN a located error (or none when valid)", (_name, yaml, message) => {
     const result = loadProject({ "compose.yaml": `services:\n  web:\n    image: x\n${yaml}` });
     if (message === null) expect(messages(result)).toEqual([]);
