@@ -212,7 +212,7 @@ describe("normalise (stage 5: the typed model)", () => {
     ["a bad size", "    mem_limit: lots\n", /services\.web\.mem_limit: must be a size/],
     ["an sctp port", "    ports: ['80:80/sctp']\n", /services\.web\.ports\[0\]: protocol "sctp" is not supported by ECS/],
     ["a list healthcheck without CMD", "    healthcheck: {test: [curl, x]}\n", /must start with "CMD", "CMD-SHELL" or "NONE"/],
-    ["negative replicas", "    deploy: {replicas: -1}\n", /compose\.yaml:4:23 services\.web\.deploy\.replicas: must be greater than or equal to 0/],
+    ["negative replicas", "    deploy: {replicas: -1}\n", /compose\.yaml:4:24 services\.web\.deploy\.replicas: must be greater than or equal to 0/],
     ["replicas that are not a number", "    deploy: {replicas: 'two'}\n", /services\.web\.deploy\.replicas: must be a whole number, got "two"/],
     ["a negative scale", "    scale: -2\n", /services\.web\.scale: must be greater than or equal to 0/],
   ])("GIVEN %s WHEN loaded THEN a located error (or none when valid)", (_name, yaml, message) => {
