@@ -149,7 +149,10 @@ export class ComposeService extends Construct {
       ...(plan.schedulingStrategy === "REPLICA"
         ? {
             desiredCount: plan.desiredCount,
-            capacityProviderStrategy: [{ capacityProvider: props.capacityProvider, weight: 1 }],
+            // Plain Fargate needs no strategy; a strategy is for Spot and EC2 capacity providers.
+            ...(props.capacityProvider === "FARGATE"
+              ? { launchType: "FARGATE" }
+              : { capacityProviderStrategy: [{ capacityProvider: props.capacityProvider, weight: 1 }] }),
           }
         : { launchType: "EC2" }),
       deploymentMaximumPercent: plan.deployment.maximumPercent,

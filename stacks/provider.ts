@@ -53,7 +53,8 @@ export function configureProvider(scope: Construct, options: ProviderOptions): A
       ? {
           endpoints: [Object.fromEntries(ENDPOINT_SERVICES.map((s) => [s, endpoint]))],
           skipCredentialsValidation: true,
-          skipRequestingAccountId: true,
+          // Not skipRequestingAccountId: without the account id the provider reads rules that
+          // reference another security group back as "<account>/sg-..." and every plan drifts.
           skipMetadataApiCheck: "true",
           skipRegionValidation: true,
           s3UsePathStyle: true,

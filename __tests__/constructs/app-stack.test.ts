@@ -66,9 +66,10 @@ describe("AppStack with the seed example (production)", () => {
       expect(s).toMatchObject({
         deployment_circuit_breaker: { enable: true, rollback: true },
         network_configuration: { assign_public_ip: false },
-        capacity_provider_strategy: [{ capacity_provider: "FARGATE", weight: 1 }],
+        launch_type: "FARGATE",
         scheduling_strategy: "REPLICA",
       });
+      expect(s).not.toHaveProperty("capacity_provider_strategy");
       expect(String((s.service_registries as { registry_arn: string }).registry_arn)).toMatch(/aws_service_discovery_service/);
     }
     expect(byPath(json, "aws_ecs_service", "production-app/web/")).toMatchObject({ desired_count: 2, deployment_maximum_percent: 200, deployment_minimum_healthy_percent: 50 });
@@ -140,6 +141,15 @@ describe("AppStack with the seed example (production)", () => {
 });
 
 describe("AppStack: optional pieces", () => {
+  test("GIVEN Fargate Spot capacity THEN services use a FARGATE_SPOT capacity provider strategy instead of a launch type", () => {
+    const env = productionEnv();
+    const { json } = synthApp(seedProject(), { ...env, capacity: { ...env.capacity, kind: "fargate-spot" } });
+    for (const s of resourcesOf(json, "aws_ecs_service")) {
+      expect(s).toMatchObject({ capacity_provider_strategy: [{ capacity_provider: "FARGATE_SPOT", weight: 1 }] });
+      expect(s).not.toHaveProperty("launch_type");
+    }
+  });
+
   test("GIVEN a named volume and a secret THEN EFS is encrypted with IAM + TLS mounts and the secret is injected by ARN", () => {
     const db = service({
       name: "db",

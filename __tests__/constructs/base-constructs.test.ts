@@ -172,7 +172,7 @@ describe("LoadBalancer", () => {
 });
 
 describe("provider", () => {
-  test("GIVEN an emulator endpoint THEN every AWS service the stacks use points at it and account checks are skipped", () => {
+  test("GIVEN an emulator endpoint THEN every AWS service the stacks use points at it, credential checks are skipped but the account id is still read", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "p");
     configureProvider(stack, { env: { ...defaultEnvironment("qa", true), tags: { team: "x" } }, project: "shop", stackName: "qa-base", endpoint: "http://127.0.0.1:5000" });
@@ -180,11 +180,13 @@ describe("provider", () => {
     expect(provider).toMatchObject({
       region: "eu-west-1",
       skip_credentials_validation: true,
-      skip_requesting_account_id: true,
       skip_region_validation: true,
       s3_use_path_style: true,
       default_tags: [{ tags: { team: "x", "managed-by": "compose2ecs", "compose2ecs:environment": "qa", "compose2ecs:stack": "qa-base" } }],
     });
+    // Without the account id, rules referencing another security group read back as
+    // "<account>/sg-..." and every re-plan drifts.
+    expect(provider).not.toHaveProperty("skip_requesting_account_id");
     const endpoints = (provider?.endpoints as Record<string, string>[])[0] ?? {};
     expect(Object.keys(endpoints).sort()).toEqual([...ENDPOINT_SERVICES].sort());
     expect(new Set(Object.values(endpoints))).toEqual(new Set(["http://127.0.0.1:5000"]));
