@@ -34,7 +34,22 @@ export type EmulatorQuirk =
   /** moto 5.2's ECS CreateService ignores capacityProviderStrategy, so Terraform wants to replace the service. */
   | "ecs-service-capacity-provider-strategy-not-stored"
   /** moto 5.2's DescribeSecurityGroupRules returns no Description for rules that reference a security group. */
-  | "sg-rule-description-not-returned-for-group-references";
+  | "sg-rule-description-not-returned-for-group-references"
+  /**
+   * moto 5.2's ECS CreateService drops enableECSManagedTags, healthCheckGracePeriodSeconds and
+   * availabilityZoneRebalancing, so they read back empty and Terraform updates them in place.
+   */
+  | "ecs-service-attributes-not-stored";
+
+/** The ECS service arguments moto 5.2 accepts but never returns. */
+const ECS_SERVICE_ATTRIBUTES_NOT_STORED: ReadonlySet<string> = new Set([
+  "availability_zone_rebalancing",
+  "enable_ecs_managed_tags",
+  "health_check_grace_period_seconds",
+]);
+
+/** What a value that the emulator never stored reads back as. */
+const isUnset = (v: unknown) => v === null || v === undefined || v === "" || v === false || v === 0;
 
 const isEmpty = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0);
 
@@ -63,6 +78,13 @@ function quirkOf(rc: ResourceChange): EmulatorQuirk | undefined {
     const after = change.after ?? {};
     if (paths.length === 1 && paths[0] === "capacity_provider_strategy" && isEmpty(before.capacity_provider_strategy) && !isEmpty(after.capacity_provider_strategy)) {
       return "ecs-service-capacity-provider-strategy-not-stored";
+    }
+  }
+  if (rc.type === "aws_ecs_service" && actions === "update") {
+    const before = change.before ?? {};
+    const attrs = changedAttributes(change);
+    if (attrs.length > 0 && attrs.every((a) => ECS_SERVICE_ATTRIBUTES_NOT_STORED.has(a) && isUnset(before[a]))) {
+      return "ecs-service-attributes-not-stored";
     }
   }
   if ((rc.type === "aws_vpc_security_group_ingress_rule" || rc.type === "aws_vpc_security_group_egress_rule") && actions === "update") {

@@ -22,6 +22,13 @@ const ruleUpdate = (before: Record<string, unknown>, after: Record<string, unkno
   change: { actions: ["update"], before, after },
 });
 
+const serviceUpdate = (before: Record<string, unknown>, after: Record<string, unknown>): ResourceChange => ({
+  address: "aws_ecs_service.boot",
+  type: "aws_ecs_service",
+  mode: "managed",
+  change: { actions: ["update"], before, after },
+});
+
 const strategy = [{ capacity_provider: "FARGATE", weight: 1, base: 0 }];
 
 describe("classifyDrift", () => {
@@ -31,6 +38,14 @@ describe("classifyDrift", () => {
       "a group-referencing rule whose only difference is the description moto did not return",
       ruleUpdate({ description: null, referenced_security_group_id: "sg-1" }, { description: "from the ALB", referenced_security_group_id: "sg-1" }),
       "sg-rule-description-not-returned-for-group-references",
+    ],
+    [
+      "an ECS service whose only differences are the arguments moto never returns",
+      serviceUpdate(
+        { availability_zone_rebalancing: "", enable_ecs_managed_tags: false, health_check_grace_period_seconds: 0, desired_count: 1 },
+        { availability_zone_rebalancing: "DISABLED", enable_ecs_managed_tags: true, health_check_grace_period_seconds: 60, desired_count: 1 },
+      ),
+      "ecs-service-attributes-not-stored",
     ],
   ])("GIVEN %s WHEN classified THEN it is the known emulator drift", (_what, change, quirk) => {
     const report = classifyDrift({ resource_changes: [change] });
@@ -44,6 +59,11 @@ describe("classifyDrift", () => {
     [
       "a rule whose referenced group reads back with an account prefix",
       ruleUpdate({ description: null, referenced_security_group_id: "123456789012/sg-1" }, { description: "from the ALB", referenced_security_group_id: "sg-1" }),
+    ],
+    ["an ECS service whose grace period really changed", serviceUpdate({ health_check_grace_period_seconds: 30 }, { health_check_grace_period_seconds: 60 })],
+    [
+      "an ECS service with an unstored argument and a real change",
+      serviceUpdate({ enable_ecs_managed_tags: false, desired_count: 1 }, { enable_ecs_managed_tags: true, desired_count: 2 }),
     ],
     ["a CIDR rule whose description changed", ruleUpdate({ description: "old", cidr_ipv4: "10.0.0.0/16" }, { description: "new", cidr_ipv4: "10.0.0.0/16" })],
   ])("GIVEN %s WHEN classified THEN it is unexpected drift, with the differing attributes", (_what, change) => {

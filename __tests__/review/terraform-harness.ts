@@ -1,5 +1,3 @@
-import { spawn, ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { findTerraform, writeCliConfig } from "../../terraform/cli-config";
 import { RunResult, runProgram, terraform } from "../../terraform/run";
@@ -10,56 +8,9 @@ import { JsonValue } from "../../review/json";
  * to install (never a skip). moto only ever listens on 127.0.0.1.
  */
 
-export interface Moto {
-  readonly endpoint: string;
-  stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited with code ${child.exitCode} before listening`);
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`moto_server did not answer on ${url}`);
-}
-
-export async function startMoto(): Promise<Moto> {
-  const port = await freePort();
-  const child = spawn("moto_server", ["-H", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
-  const spawned = new Promise<void>((resolve, reject) => {
-    child.once("spawn", () => resolve());
-    child.once("error", (error) => reject(new Error(`moto_server is required for this test (pip install 'moto[server]==5.*'): ${error.message}`)));
-  });
-  await spawned;
-  const endpoint = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${endpoint}/moto-api/`, child);
-  return {
-    endpoint,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
-}
+/** The one moto launcher (testing/moto.ts): loopback only, fails clearly when moto is missing. */
+export { startMoto } from "../../testing/moto";
+export type { MotoServer as Moto } from "../../testing/moto";
 
 /** Environment for terraform: mirror-only providers, fake credentials for the emulator. */
 export function terraformEnv(workDir: string): NodeJS.ProcessEnv {
