@@ -30,8 +30,10 @@ export interface SynthRequest {
   readonly outDir: string;
   /** Write `cdk.tf` (HCL) instead of `cdk.tf.json`. */
   readonly hcl: boolean;
-  /** Process environment (COMPOSE2ECS_AWS_ENDPOINT, BRANCH, interpolation variables). */
+  /** Process environment (COMPOSE2ECS_AWS_ENDPOINT, COMPOSE2ECS_IMAGE_TAG, BRANCH, interpolation variables). */
   readonly envVars: NodeJS.ProcessEnv;
+  /** `--image-tag`: the tag of images built from source, overriding the environment's `imageTag`. */
+  readonly imageTag?: string;
 }
 
 export interface SynthResult {
@@ -59,6 +61,17 @@ export async function planRequest(request: SynthRequest): Promise<{ plan?: Plan;
     env = loaded.env;
   }
   if (env === undefined || hasErrors(diagnostics)) return { diagnostics, report: [] };
+  // ECR repositories are immutable, so CI passes a tag per build (e.g. "<branch>-<sha>") rather
+  // than re-pushing the environment's default.
+  const imageTag = request.imageTag ?? nonEmpty(request.envVars.COMPOSE2ECS_IMAGE_TAG);
+  if (imageTag !== undefined) {
+    const { IMAGE_TAG } = await import("../config/load-environment");
+    if (!IMAGE_TAG.test(imageTag)) {
+      diagnostics.push({ severity: "error", path: request.imageTag !== undefined ? "--image-tag" : "COMPOSE2ECS_IMAGE_TAG", message: `not a Docker image tag ([A-Za-z0-9_][A-Za-z0-9_.-]*, at most 128 characters): ${JSON.stringify(imageTag)}` });
+      return { diagnostics, report: [] };
+    }
+    env = { ...env, imageTag };
+  }
 
   const files = (request.files.length > 0 ? request.files : env.composeFiles).map((f) => (isAbsolute(f) ? f : resolve(projectDir, f)));
   const { load } = await import("../compose/load");

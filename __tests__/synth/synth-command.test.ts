@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checkHclLayout } from "../../review/hcl";
 import { exampleProjectDir, readTree, REPO, runCli } from "./project-dir";
@@ -45,6 +45,36 @@ describe("compose2ecs synth on the bundled example", () => {
     expect(result.stdout).toContain(`${out}/stacks/production-app/cdk.tf.json`);
     expect(readdirSync(out).sort()).toEqual(["manifest.json", "stacks"]);
     expect(readdirSync(join(out, "stacks")).sort()).toEqual(["production-app", "production-base"]);
+  });
+
+  test.each([
+    ["--image-tag", (tag: string) => ({ args: ["--image-tag", tag], env: {} })],
+    ["COMPOSE2ECS_IMAGE_TAG", (tag: string) => ({ args: [], env: { COMPOSE2ECS_IMAGE_TAG: tag } })],
+  ])("GIVEN an image tag from %s WHEN synthesized THEN the service built from source runs its ECR image with that tag", async (_how, given) => {
+    const { root, projectDir } = exampleProjectDir();
+    const out = join(root, "tagged");
+    const { args, env } = given("main-3f2a1c9");
+    const saved = process.env.COMPOSE2ECS_IMAGE_TAG;
+    Object.assign(process.env, env);
+    try {
+      expect((await runCli(["synth", "-C", projectDir, "--env", "production", "--out", out, ...args])).code).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.COMPOSE2ECS_IMAGE_TAG;
+      else process.env.COMPOSE2ECS_IMAGE_TAG = saved;
+    }
+    const app = JSON.parse(readFileSync(join(out, "stacks", "production-app", "cdk.tf.json"), "utf8")) as { resource: { aws_ecs_task_definition: Record<string, { container_definitions: string }> } };
+    const images = Object.values(app.resource.aws_ecs_task_definition).flatMap((t) => (JSON.parse(t.container_definitions) as { image: string }[]).map((c) => c.image));
+    expect(images.filter((i) => i.includes("aws_ecr_repository"))).toEqual([expect.stringMatching(/\}:main-3f2a1c9$/)]);
+    expect(images).toEqual(expect.arrayContaining(["laszlocph/spring-boot-dummy:exposed", "redis:7.2-alpine"]));
+  });
+
+  test("GIVEN an image tag that Docker would refuse WHEN synthesized THEN it exits 1 naming the flag and writes nothing", async () => {
+    const { root, projectDir } = exampleProjectDir();
+    const out = join(root, "bad-tag");
+    const result = await runCli(["synth", "-C", projectDir, "--env", "production", "--out", out, "--image-tag", "has space"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--image-tag: not a Docker image tag/);
+    expect(existsSync(out)).toBe(false);
   });
 
   test("GIVEN --hcl WHEN synthesized THEN every stack has cdk.tf (HCL) and no cdk.tf.json", async () => {

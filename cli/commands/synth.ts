@@ -20,6 +20,10 @@ Options:
       --env NAME       environment file environments/NAME.yml (default: COMPOSE2ECS_ENV, else the
                        built-in "default" environment, which needs no file)
       --branch NAME    branch for a branch environment (default: BRANCH, else the git branch)
+      --image-tag TAG  tag of images built from source (build:) in their ECR repositories;
+                       repositories are immutable, so give each build its own tag, e.g.
+                       "<branch>-<commit>" (default: COMPOSE2ECS_IMAGE_TAG, else the
+                       environment's imageTag)
       --out DIR        output folder (default: cdktf.out)
       --hcl            write cdk.tf (HCL) instead of cdk.tf.json
   -h, --help           show this help
@@ -34,6 +38,7 @@ interface SynthOptions {
   readonly profiles: string[];
   readonly env?: string;
   readonly branch?: string;
+  readonly imageTag?: string;
   readonly out: string;
   readonly hcl: boolean;
 }
@@ -50,6 +55,7 @@ function parse(argv: readonly string[]): SynthOptions {
         profile: { type: "string", multiple: true, default: [] },
         env: { type: "string" },
         branch: { type: "string" },
+        "image-tag": { type: "string" },
         out: { type: "string", default: "cdktf.out" },
         hcl: { type: "boolean", default: false },
       },
@@ -65,6 +71,7 @@ function parse(argv: readonly string[]): SynthOptions {
     profiles: v.profile ?? [],
     ...(env !== undefined && env.trim() !== "" ? { env: env.trim() } : {}),
     ...(v.branch !== undefined ? { branch: v.branch } : {}),
+    ...(v["image-tag"] !== undefined ? { imageTag: v["image-tag"] } : {}),
     out: v.out ?? "cdktf.out",
     hcl: v.hcl ?? false,
   };
@@ -83,6 +90,7 @@ export const command: Command = {
       profiles: options.profiles,
       ...(options.env !== undefined ? { envName: options.env } : {}),
       ...(options.branch !== undefined ? { branch: options.branch } : {}),
+      ...(options.imageTag !== undefined ? { imageTag: options.imageTag } : {}),
       outDir: options.out,
       hcl: options.hcl,
       envVars: process.env,
