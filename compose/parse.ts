@@ -22,6 +22,8 @@ interface Context {
   readonly lines: LineCounter;
   readonly doc: Document.Parsed;
   readonly converted: Map<YamlNode, RawNode>;
+  /** Nodes being converted: an alias to one of them is a recursive structure (`x: &a [*a]`). */
+  readonly inProgress: Set<YamlNode>;
   /** Anchors seen so far in document order: an alias refers to the latest one before it (YAML 1.2, 3.2.2.2). */
   readonly anchors: Map<string, YamlNode>;
   readonly diagnostics: Diagnostic[];
@@ -51,7 +53,7 @@ export function parseCompose(text: string, file: string): ParseResult {
   let root: RawNode | undefined;
   for (const doc of list) {
     if (doc.contents === null) continue;
-    const ctx: Context = { file, lines, doc, converted: new Map(), anchors: new Map(), diagnostics, aliases: 0 };
+    const ctx: Context = { file, lines, doc, converted: new Map(), inProgress: new Set(), anchors: new Map(), diagnostics, aliases: 0 };
     const node = convert(doc.contents as YamlNode, ctx);
     if (ctx.diagnostics.some((d) => d.severity === "error")) return { diagnostics };
     if (expandedSize(node, new WeakMap()) > MAX_EXPANDED_NODES) {
@@ -78,7 +80,9 @@ function mergeDocuments(a: RawNode, b: RawNode): RawNode {
 function convert(node: YamlNode, ctx: Context): RawNode {
   const cached = ctx.converted.get(node);
   if (cached !== undefined) return cached;
+  ctx.inProgress.add(node);
   const result = convertUncached(node, ctx);
+  ctx.inProgress.delete(node);
   ctx.converted.set(node, result);
   return result;
 }
@@ -150,6 +154,10 @@ function resolveAlias(node: Alias, ctx: Context): RawNode {
   const target = ctx.anchors.get(node.source);
   if (target === undefined) {
     ctx.diagnostics.push(error(`unknown alias *${node.source}`, "", loc));
+    return scalar(null, loc);
+  }
+  if (ctx.inProgress.has(target as YamlNode)) {
+    ctx.diagnostics.push(error(`alias *${node.source} refers to a value that contains it: a recursive structure cannot be a compose file`, "", loc));
     return scalar(null, loc);
   }
   return convert(target as YamlNode, ctx);

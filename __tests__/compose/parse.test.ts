@@ -64,4 +64,15 @@ describe("parseCompose (stage 1: YAML with positions)", () => {
     const { diagnostics } = parseCompose(levels.join("\n"), "bomb.yml");
     expect(diagnostics[0]?.message).toMatch(/refusing/);
   });
+
+  test.each([
+    ["a sequence", "x: &a [*a]\nservices: {}\n", 1, 8],
+    ["a mapping", "x: &a\n  self: *a\nservices: {}\n", 2, 9],
+  ])("GIVEN an alias inside %s it names WHEN parsed THEN it is an error at the alias, not a crash", (_name, text, line, col) => {
+    const { root, diagnostics } = parseCompose(text, "loop.yml");
+    expect(root).toBeUndefined();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ severity: "error", location: { file: "loop.yml", line, col } });
+    expect(diagnostics[0]?.message).toMatch(/alias \*a .*recursive/);
+  });
 });
