@@ -1,5 +1,6 @@
 import { Alias, Document, LineCounter, Node as YamlNode, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from "yaml";
 import { error, warning } from "./diagnostics";
+import { mergeProjects } from "./merge";
 import { Diagnostic, SourceLocation } from "./model";
 import { MergeTag, RawEntry, RawMap, RawNode, isMap as isRawMap, rawSeq, scalar } from "./raw";
 
@@ -69,12 +70,10 @@ export function parseCompose(text: string, file: string): ParseResult {
   return root === undefined ? { diagnostics } : { root, diagnostics };
 }
 
-/** Later documents of one file add to earlier ones key by key (top level only). */
+/** compose-go loads the documents of one file in order and merges each like another `-f` file. */
 function mergeDocuments(a: RawNode, b: RawNode): RawNode {
   if (!isRawMap(a) || !isRawMap(b)) return b;
-  const entries = new Map(a.entries);
-  for (const [key, entry] of b.entries) entries.set(key, entry);
-  return { ...a, entries };
+  return mergeProjects(a, b);
 }
 
 function convert(node: YamlNode, ctx: Context): RawNode {

@@ -75,4 +75,14 @@ describe("parseCompose (stage 1: YAML with positions)", () => {
     expect(diagnostics[0]).toMatchObject({ severity: "error", location: { file: "loop.yml", line, col } });
     expect(diagnostics[0]?.message).toMatch(/alias \*a .*recursive/);
   });
+
+  test("GIVEN several documents WHEN parsed THEN they merge like -f files: services of every document are kept, later values win", () => {
+    const text = "services:\n  web:\n    image: nginx\n    environment: {A: '1'}\n---\nservices:\n  web:\n    environment: {B: '2'}\n  db:\n    image: redis\n";
+    const { root, diagnostics } = parseCompose(text, "multi.yml");
+    expect(diagnostics).toEqual([]);
+    expect(toPlain(getNode(root, ["services"])!)).toEqual({
+      web: { image: "nginx", environment: { A: "1", B: "2" } },
+      db: { image: "redis" },
+    });
+  });
 });
