@@ -84,6 +84,15 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   null: "null",
 };
 
+/** Top-level sections whose keys are names (the schema's `^[a-zA-Z0-9._-]+$`), by what they name. */
+const NAMED_SECTIONS: Readonly<Record<string, string>> = {
+  services: "service",
+  networks: "network",
+  volumes: "volume",
+  secrets: "secret",
+  configs: "config",
+};
+
 /**
  * ajv reports every failed branch of a oneOf. The useful message is the one from the branch
  * the value was meant for: errors deeper in the value win over type mismatches at the
@@ -98,7 +107,10 @@ export function translateErrors(errors: readonly ErrorObject[], root: JsonValue)
       case "additionalProperties": {
         const key = String(params.additionalProperty);
         const where = path.length === 0 ? "at the top level" : `in ${formatPath(path)}`;
-        problems.push({ path: [...path, key], message: `unknown key "${key}" ${where}`, atKey: true, keyword: e.keyword });
+        const kind = path.length === 1 ? NAMED_SECTIONS[String(path[0])] : undefined;
+        // These sections take any name matching the schema's pattern, so the key is a bad name, not an unknown key.
+        const message = kind !== undefined ? `invalid ${kind} name "${key}": use only letters, digits, ".", "_" and "-"` : `unknown key "${key}" ${where}`;
+        problems.push({ path: [...path, key], message, atKey: true, keyword: e.keyword });
         break;
       }
       case "required":

@@ -17,6 +17,8 @@ describe("validateSchema (stage 4: the Compose Specification schema)", () => {
   test.each([
     ["an unknown service key", "services:\n  web:\n    image: nginx\n    imagee: x\n", 'compose.yaml:4:5 services.web.imagee: unknown key "imagee" in services.web'],
     ["an unknown top-level key", "services: {}\nservice: {}\n", 'compose.yaml:2:1 service: unknown key "service" at the top level'],
+    ["a service name with a space", "services:\n  bad name:\n    image: x\n", 'compose.yaml:2:3 services["bad name"]: invalid service name "bad name": use only letters, digits, ".", "_" and "-"'],
+    ["a volume name with a slash", "services: {}\nvolumes:\n  a/b: {}\n", 'compose.yaml:3:3 volumes.a/b: invalid volume name "a/b": use only letters, digits, ".", "_" and "-"'],
     ["a wrong type", "services:\n  web:\n    image: [nginx]\n", "compose.yaml:3:12 services.web.image: must be a string, got a list"],
     ["a port of the wrong shape", "services:\n  web:\n    image: x\n    ports:\n      - [80]\n", "compose.yaml:5:9 services.web.ports[0]: must be a number, a string or a mapping, got a list"],
     ["a long-syntax port with an unknown key", "services:\n  web:\n    image: x\n    ports:\n      - {target: 80, publised: 80}\n", 'compose.yaml:5:22 services.web.ports[0].publised: unknown key "publised" in services.web.ports[0]'],
