@@ -238,12 +238,14 @@ function normaliseEnvironment(svc: Obj, at: (...p: ComposePath) => ComposePath, 
     env[key] = typeof value === "object" ? JSON.stringify(value) : String(value);
   };
   if (Array.isArray(environment)) {
-    for (const item of environment as JsonValue[]) {
+    (environment as JsonValue[]).forEach((item, i) => {
       const text = String(item);
       const eq = text.indexOf("=");
-      if (eq < 0) assign(text, null);
+      // Docker refuses a variable without a name; ECS would register it and fail at task start.
+      if (eq === 0 || text === "") problems.error(at("environment", i), `"${text}" has no variable name`);
+      else if (eq < 0) assign(text, null);
       else assign(text.slice(0, eq), text.slice(eq + 1));
-    }
+    });
   } else {
     for (const [k, v] of Object.entries(asObj(environment))) assign(k, v);
   }
