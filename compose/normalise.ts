@@ -316,6 +316,7 @@ function splitOnce(text: string, sep: string): [string, string | undefined] {
 /** One volume entry to a mount, or a message saying why it is not one. */
 export function volumeMount(item: JsonValue, workingDir: string): VolumeMount | string {
   if (typeof item === "string") {
+    if (item.trim() === "") return "volume entry is empty";
     const parts = splitVolumeSpec(item);
     if (parts.length === 1) return { type: "volume", target: item, readOnly: false };
     if (parts.length > 3) return `"${item}" is not a volume: expected [SOURCE:]TARGET[:MODE]`;
@@ -330,6 +331,8 @@ export function volumeMount(item: JsonValue, workingDir: string): VolumeMount | 
   const type = String(obj.type ?? "volume") as VolumeMountType;
   const target = typeof obj.target === "string" ? obj.target : "";
   if (target === "") return `volume has no "target" (the container path)`;
+  // compose-go: invalid mount config for type "bind": field Source must not be empty.
+  if (type === "bind" && (typeof obj.source !== "string" || obj.source === "")) return `a bind mount needs a "source" (the host path)`;
   const source = typeof obj.source === "string" && obj.source !== "" ? (type === "bind" ? bindSourcePath(obj.source, workingDir) : obj.source) : undefined;
   const size = asObj(obj.tmpfs).size;
   const bytes = size === undefined ? undefined : parseBytes(size);

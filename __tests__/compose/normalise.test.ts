@@ -215,6 +215,8 @@ describe("normalise (stage 5: the typed model)", () => {
     ["negative replicas", "    deploy: {replicas: -1}\n", /compose\.yaml:4:24 services\.web\.deploy\.replicas: must be greater than or equal to 0/],
     ["replicas that are not a number", "    deploy: {replicas: 'two'}\n", /services\.web\.deploy\.replicas: must be a whole number, got "two"/],
     ["a negative scale", "    scale: -2\n", /services\.web\.scale: must be greater than or equal to 0/],
+    ["an empty volume entry", "    volumes: ['']\n", /compose\.yaml:4:15 services\.web\.volumes\[0\]: volume entry is empty/],
+    ["a long-syntax bind mount without source", "    volumes:\n      - {type: bind, target: /data}\n", /compose\.yaml:5:9 services\.web\.volumes\[0\]: a bind mount needs a "source"/],
     ["an environment entry without a name", "    environment: ['=value']\n", /compose\.yaml:4:19 services\.web\.environment\[0\]: "=value" has no variable name/],
   ])("GIVEN %s WHEN loaded THEN a located error (or none when valid)", (_name, yaml, message) => {
     const result = loadProject({ "compose.yaml": `services:\n  web:\n    image: x\n${yaml}` });
