@@ -52,7 +52,8 @@ export function load(options: LoadOptions): LoadResult {
   if (roots.some((r) => r === undefined) || hasErrors(session.diagnostics)) return finish(session.diagnostics, []);
   let merged = (roots as RawMap[]).reduce((acc, root) => mergeProjects(acc, root));
 
-  const extended = resolveExtends(merged, files[0] as string, (file) => loadComposeFile(file, variables, path.dirname(file), session, []));
+  // A missing extends file is reported by resolveExtends at the `extends` key.
+  const extended = resolveExtends(merged, files[0] as string, (file) => loadComposeFile(file, variables, path.dirname(file), session, [], () => undefined));
   session.diagnostics.push(...extended.diagnostics);
   merged = extended.root;
 
@@ -120,14 +121,22 @@ function chooseFiles(options: LoadOptions, workingDir: string, env: Variables, s
  * against the schema, make paths absolute against `baseDir`, then splice in its `include`s.
  * Undefined when the file has errors (they are in the session).
  */
-function loadComposeFile(file: string, variables: Variables, baseDir: string, session: Session, includeStack: readonly string[]): RawMap | undefined {
+function loadComposeFile(
+  file: string,
+  variables: Variables,
+  baseDir: string,
+  session: Session,
+  includeStack: readonly string[],
+  onUnreadable?: (problem: string) => void,
+): RawMap | undefined {
   const cacheKey = `${file}\u0000${baseDir}`;
   if (session.cache.has(cacheKey)) return session.cache.get(cacheKey);
   session.cache.set(cacheKey, undefined);
   const shown = displayPath(file);
   const read = readText(file);
   if (!("text" in read)) {
-    session.diagnostics.push(error(`${shown}: ${read.problem}`));
+    if (onUnreadable !== undefined) onUnreadable(read.problem);
+    else session.diagnostics.push(error(`${shown}: ${read.problem}`));
     return undefined;
   }
   const parsed = parseCompose(read.text, shown);
@@ -213,7 +222,8 @@ function applyIncludes(root: RawMap, file: string, parentVars: Variables, sessio
     }
     const roots: RawMap[] = [];
     for (const p of spec.paths) {
-      const loaded = loadComposeFile(p, vars, projectDir, session, stack);
+      const unreadable = (problem: string): void => void session.diagnostics.push(error(`included file ${displayPath(p)}: ${problem}`, at, spec.node.loc));
+      const loaded = loadComposeFile(p, vars, projectDir, session, stack, unreadable);
       if (loaded === undefined) {
         if (!session.diagnostics.some((d) => d.message.includes(displayPath(p)) || d.location?.file === displayPath(p))) {
           session.diagnostics.push(error(`included file ${displayPath(p)} could not be loaded`, at, spec.node.loc));
@@ -223,7 +233,7 @@ function applyIncludes(root: RawMap, file: string, parentVars: Variables, sessio
       roots.push(loaded);
     }
     let sub = roots.reduce((acc, r) => mergeProjects(acc, r));
-    const extended = resolveExtends(sub, first, (other) => loadComposeFile(other, vars, path.dirname(other), session, []));
+    const extended = resolveExtends(sub, first, (other) => loadComposeFile(other, vars, path.dirname(other), session, [], () => undefined));
     session.diagnostics.push(...extended.diagnostics);
     sub = extended.root;
     out = addIncludedResources(out, sub, first, session);

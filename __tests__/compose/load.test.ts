@@ -62,6 +62,15 @@ describe("load (the whole pipeline)", () => {
     expect(messages(result).join("\n")).toMatch(/compose\.yaml:3:3 services\.web: service "web" is defined here and in the included file/);
   });
 
+  test.each([
+    ["an included file", "include:\n  - missing/compose.yaml\nservices:\n  web: {image: a}\n", /compose\.yaml:2:5 include\[0\]: included file \S*missing\/compose\.yaml: file not found$/],
+    ["an extends file", "services:\n  web:\n    image: a\n    extends: {file: missing.yaml, service: base}\n", /compose\.yaml:4:14 services\.web\.extends: cannot extend service "base": file .*missing\.yaml could not be loaded$/],
+  ])("GIVEN %s that does not exist WHEN loaded THEN one error at the reference names it", (_name, text, expected) => {
+    const errors = messages(loadProject({ "compose.yaml": text }));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(expected);
+  });
+
   test("GIVEN extends from another file WHEN loaded THEN that file's relative paths stay relative to it", () => {
     const result = loadProject({ "compose.yaml": "services:\n  web:\n    extends: {file: base/common.yaml, service: common}\n", "base/common.yaml": "services:\n  common:\n    build: ./src\n" });
     expect(result.project?.services[0]?.build?.context).toBe("base/src");
