@@ -139,8 +139,9 @@ function dependencyCycles(services: Obj, root: RawMap): Diagnostic[] {
 }
 
 /**
- * docker compose cannot bind one host port twice; on ECS the published port is what the load
- * balancer or a sibling uses to reach the service, so a clash is an error there as well.
+ * docker compose cannot bind one host port twice, but its loader accepts the file and only
+ * `up` fails. On ECS every task has its own network interface and each routed service its own
+ * target group, so both services still convert: a warning, not an error.
  */
 function duplicatePublishedPorts(services: Obj, root: RawMap): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -161,7 +162,7 @@ function duplicatePublishedPorts(services: Obj, root: RawMap): Diagnostic[] {
         const clash = holders.find((h) => h.ip === ip || wildcard(h.ip) || wildcard(ip));
         if (clash !== undefined) {
           const path: ComposePath = ["services", name, "ports", i];
-          out.push(error(`published port ${key} is already published by ${clash.owner}`, formatPath(path), locate(root, path)));
+          out.push(warning(`published port ${key} is already published by ${clash.owner}: docker compose cannot start both locally; on ECS each service has its own network interface and target group`, formatPath(path), locate(root, path)));
           continue;
         }
         holders.push({ ip, owner: `service "${name}"` });

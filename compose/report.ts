@@ -174,7 +174,8 @@ function environmentFindings(v: JsonValue): Finding[] {
       })
     : Object.entries(v !== null && typeof v === "object" ? (v as Obj) : {}).map(([k, val]) => [k, val === null ? null : String(val)]);
   for (const [name, value] of entries.sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    if (value === null || value === "" || !SECRET_NAME.test(name) || /_FILE$/i.test(name)) continue;
+    // Switches such as MYSQL_RANDOM_ROOT_PASSWORD=yes name a secret but hold none.
+    if (value === null || value === "" || !SECRET_NAME.test(name) || /_FILE$/i.test(name) || /^(yes|no|true|false|on|off|0|1)$/i.test(value)) continue;
     out.push(loss(`environment.${name}`, `${name} looks like a secret: its value would be stored in plain text in the task definition and the Terraform state; use secrets: (Secrets Manager) instead`));
   }
   return out;

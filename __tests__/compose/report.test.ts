@@ -60,6 +60,12 @@ describe("conversion report", () => {
     expect(result.project).toBeDefined();
   });
 
+  test.each(["yes", "true", "1", "off"])("GIVEN a secret-named switch set to %j WHEN reported THEN it is not taken for a secret", (value) => {
+    const result = reportFor(`    image: mysql\n    environment: {MYSQL_RANDOM_ROOT_PASSWORD: '${value}', DB_PASSWORD: hunter2}\n`);
+    const flagged = result.report.filter((e) => e.status === "mapped-with-loss" && /looks like a secret/.test(e.detail)).map((e) => e.key);
+    expect(flagged).toEqual(["environment.DB_PASSWORD"]);
+  });
+
   test("GIVEN top-level networks, volumes and secrets WHEN reported THEN they have entries without a service", () => {
     const result = loadProject({
       "compose.yaml": "services:\n  web: {image: a, networks: [front, ext], volumes: ['data:/d'], secrets: [token]}\nnetworks:\n  front: {}\n  ext: {external: {name: real}}\nvolumes: {data: {}}\nsecrets: {token: {file: ./t.txt}}\n",
