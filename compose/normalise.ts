@@ -293,10 +293,22 @@ function normaliseExpose(value: JsonValue | undefined, path: ComposePath, proble
 function normaliseVolumes(svc: Obj, at: (...p: ComposePath) => ComposePath, workingDir: string, problems: Problems): VolumeMount[] {
   const out: VolumeMount[] = [];
   const volumes = Array.isArray(svc.volumes) ? (svc.volumes as JsonValue[]) : [];
+  const byTarget = new Map<string, number>();
   volumes.forEach((item, i) => {
     const mount = volumeMount(item, workingDir);
-    if (typeof mount === "string") problems.error(at("volumes", i), mount);
-    else out.push(mount);
+    if (typeof mount === "string") {
+      problems.error(at("volumes", i), mount);
+      return;
+    }
+    // Docker refuses two mounts on one path ("Duplicate mount point") and ECS would start a task
+    // with both; the later entry wins, as it would in a merge of override files.
+    const earlier = byTarget.get(mount.target);
+    if (earlier !== undefined) {
+      problems.warning(at("volumes", earlier), `${mount.target} is mounted again by volumes[${i}]; only the later mount is kept (Docker refuses duplicate mount points)`);
+      out.splice(out.findIndex((m) => m.target === mount.target), 1);
+    }
+    byTarget.set(mount.target, i);
+    out.push(mount);
   });
   // `tmpfs:` entries are tmpfs mounts too (`/run:rw,size=1g`).
   for (const entry of stringList(svc.tmpfs)) {

@@ -186,6 +186,19 @@ describe("normalise (stage 5: the typed model)", () => {
     expect(svc.networks).toEqual(["default"]);
   });
 
+  test("GIVEN two volumes on one container path WHEN normalised THEN the later is kept and the earlier is a located warning", () => {
+    const result = loadProject({ "compose.yaml": "services:\n  db:\n    image: mysql\n    volumes:\n      - /var/lib/mysql\n      - data:/var/lib/mysql\n      - ./conf:/etc/mysql/conf.d\nvolumes:\n  data: {}\n" });
+    expect(messages(result)).toEqual([]);
+    expect(messages(result, "warning")).toEqual(
+      expect.arrayContaining([expect.stringMatching(/compose\.yaml:5:9 services\.db\.volumes\[0\]: warning: \/var\/lib\/mysql is mounted again by volumes\[1\]/)]),
+    );
+    const mounts = result.project?.services[0]?.volumes ?? [];
+    expect(mounts.map((m) => [m.type, m.source, m.target])).toEqual([
+      ["volume", "data", "/var/lib/mysql"],
+      ["bind", "./conf", "/etc/mysql/conf.d"],
+    ]);
+  });
+
   test("GIVEN an invalid x-ecs WHEN loaded THEN the problem is an error at the offending key", () => {
     const result = loadProject({ "compose.yaml": "services:\n  web:\n    image: x\n    x-ecs:\n      replicas: many\n      colour: blue\n" });
     expect(messages(result)).toEqual([
