@@ -19,19 +19,24 @@ export function buildApp(plan: Plan, options: BuildOptions): { app: App; stacks:
 }
 
 /**
- * cdktf records a full, formatted stack trace for every token it creates (`creationStack`,
- * shown only when a token cannot be resolved). On a 200-service project that formatting is
- * about a sixth of synth time, so while stacks are built and synthesized the traces are left
- * unformatted (empty). COMPOSE2ECS_DEBUG keeps them for debugging cdktf errors.
+ * cdktf records a full stack trace for every token it creates (`creationStack`, shown only
+ * when a token cannot be resolved): it lifts Error.stackTraceLimit to MAX_SAFE_INTEGER and
+ * captures every frame. On a 200-service project capturing and formatting those traces is
+ * about a sixth of synth time, so while stacks are built and synthesized the limit is pinned
+ * to 0 and traces are left unformatted (empty). COMPOSE2ECS_DEBUG keeps them for debugging
+ * cdktf errors.
  */
 export function withoutTokenStackTraces<T>(work: () => T): T {
   if (process.env.COMPOSE2ECS_DEBUG) return work();
-  const previous = Error.prepareStackTrace;
+  const previousFormatter = Error.prepareStackTrace;
+  const previousLimit = Object.getOwnPropertyDescriptor(Error, "stackTraceLimit");
   Error.prepareStackTrace = () => "";
+  Object.defineProperty(Error, "stackTraceLimit", { configurable: true, enumerable: true, get: () => 0, set: () => undefined });
   try {
     return work();
   } finally {
-    Error.prepareStackTrace = previous;
+    if (previousLimit) Object.defineProperty(Error, "stackTraceLimit", previousLimit);
+    Error.prepareStackTrace = previousFormatter;
   }
 }
 
