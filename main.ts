@@ -1,7 +1,8 @@
 /**
  * The cdktf app entry (`cdktf.json` runs `node dist/main.js`): `npx cdktf synth` builds the
  * same stacks as `compose2ecs synth`. Settings come from the environment, as cdktf passes no
- * arguments: COMPOSE2ECS_ENV (environment name; default: the built-in "default"), BRANCH
+ * arguments: COMPOSE2ECS_ENV (environment name; default: cdktf.json's context
+ * "compose2ecs:environment", else the built-in "default"), BRANCH
  * (branch environments), COMPOSE2ECS_PROJECT_DIR (default: the current directory),
  * COMPOSE2ECS_AWS_ENDPOINT (an emulator). The output folder is cdktf's (CDKTF_OUTDIR).
  */
@@ -11,7 +12,11 @@ import { planRequest } from "./stacks/synthesize";
 
 async function main(): Promise<number> {
   const projectDir = resolve(process.env.COMPOSE2ECS_PROJECT_DIR ?? process.cwd());
-  const envName = process.env.COMPOSE2ECS_ENV?.trim();
+  const { App } = await import("cdktf");
+  // cdktf's CLI decides the output folder and HCL mode (CDKTF_OUTDIR, SYNTH_HCL_OUTPUT).
+  const app = new App({ stackTraces: false });
+  const fromContext: unknown = app.node.tryGetContext("compose2ecs:environment");
+  const envName = process.env.COMPOSE2ECS_ENV?.trim() || (typeof fromContext === "string" ? fromContext : undefined);
   const planned = await planRequest({
     files: [],
     projectDir,
@@ -24,13 +29,13 @@ async function main(): Promise<number> {
   const lines = sortDiagnostics(planned.diagnostics).map(formatDiagnostic);
   if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
   if (planned.plan === undefined) return 1;
-  const { App } = await import("cdktf");
-  const { addStacks } = await import("./stacks/build-app");
-  // cdktf's CLI decides the output folder and HCL mode (CDKTF_OUTDIR, SYNTH_HCL_OUTPUT).
-  const app = new App({ stackTraces: false });
+  const { addStacks, withoutTokenStackTraces } = await import("./stacks/build-app");
   const endpoint = planned.plan.env.aws.endpoint ?? process.env.COMPOSE2ECS_AWS_ENDPOINT?.trim();
-  addStacks(app, planned.plan, { projectDir, outDir: resolve(app.outdir), ...(endpoint ? { endpoint } : {}) });
-  app.synth();
+  const plan = planned.plan;
+  withoutTokenStackTraces(() => {
+    addStacks(app, plan, { projectDir, outDir: resolve(app.outdir), ...(endpoint ? { endpoint } : {}) });
+    app.synth();
+  });
   return 0;
 }
 
