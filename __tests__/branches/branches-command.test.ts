@@ -10,19 +10,12 @@ import { destroyStackFolder } from "../../state/branch-destroy";
 import { BranchEnvironment } from "../../state/branches";
 import { writeCliConfig } from "../../terraform/cli-config";
 import { terraform } from "../../terraform/run";
+import { captureOutput } from "../helpers/run-cli";
 
 /** Runs `compose2ecs branches ...` in-process and captures what it prints. */
 async function run(argv: readonly string[], destroy?: (b: BranchEnvironment) => Promise<{ ok: boolean; detail: string }>): Promise<{ code: number; out: string }> {
-  let out = "";
-  const write = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
-  });
-  try {
-    return { code: await runBranches(argv, destroy), out };
-  } finally {
-    write.mockRestore();
-  }
+  const { result, stdout } = await captureOutput(() => runBranches(argv, destroy));
+  return { code: result, out: stdout };
 }
 
 function files(dir: string): string[] {

@@ -1,28 +1,10 @@
 import * as path from "path";
-import { main } from "../../cli/main";
+import { runCli } from "../helpers/run-cli";
 import { project } from "./helpers";
 
 const REPO = path.resolve(__dirname, "../..");
 
-async function run(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const out = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = runCli;
 
 describe("compose2ecs check", () => {
   test("GIVEN the bundled example WHEN checked THEN a clean report grouped by service, exit 0, no colour off a terminal", async () => {

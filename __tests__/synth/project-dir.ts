@@ -28,24 +28,4 @@ export function readTree(dir: string): Map<string, string> {
   return out;
 }
 
-/** Runs the CLI in-process and captures what it prints. */
-export async function runCli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { main } = await import("../../cli/main");
-  let stdout = "";
-  let stderr = "";
-  const out = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+export { runCli } from "../helpers/run-cli";
