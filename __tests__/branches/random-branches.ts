@@ -1,3 +1,5 @@
+import { rng as random } from "../naming/random";
+
 /**
  * Deterministic generator of branch names git accepts (git check-ref-format): no control
  * characters, space, ~ ^ : ? * [ \, no "..", no "@{", no component starting with "." or
@@ -13,17 +15,8 @@ const ALPHABET = [
   ..."ÄÖÜäöüßéèçøæñłİı日本语ёж",
 ];
 
-/** mulberry32: a tiny seeded PRNG so every run tests the same names. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the naming property tests use, so every run tests the same names. */
+export { random };
 
 function isGitRefName(name: string): boolean {
   if (name === "" || name === "@" || name.endsWith("/") || name.endsWith(".") || name.includes("..") || name.includes("@{") || name.includes("//")) return false;
