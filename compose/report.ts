@@ -230,6 +230,9 @@ function dependsOnFindings(ctx: RuleContext): Finding[] {
   for (const dep of ctx.service.dependsOn) {
     if (dep.condition === "service_completed_successfully") {
       out.push(loss(`depends_on.${dep.service}`, `condition service_completed_successfully has no equivalent between ECS services: "${dep.service}" runs as a service and is restarted whenever it exits`));
+    } else if (dep.condition === "service_healthy") {
+      // Cloud Map answers only with healthy tasks, but nothing holds this service back until then.
+      out.push(loss(`depends_on.${dep.service}`, `condition service_healthy is not enforced between ECS services: "${dep.service}" resolves only once it is healthy, but this service may start first and must retry (placement single-task enforces it as a container dependency)`));
     }
   }
   return out;

@@ -42,6 +42,7 @@ describe("conversion report", () => {
     ["a healthcheck without test", "    healthcheck: {interval: 10s}\n", "healthcheck", "mapped-with-loss", /HEALTHCHECK/],
     ["logging to syslog", "    logging: {driver: syslog}\n", "logging", "mapped-with-loss", /CloudWatch/],
     ["configs", "    configs: [c]\n", "configs", "not-applicable", /file configs/],
+    ["a service_healthy dependency", "    depends_on: {db: {condition: service_healthy}}\n", "depends_on.db", "mapped-with-loss", /service_healthy is not enforced between ECS services/],
     ["volumes_from", "    volumes_from: [db]\n", "volumes_from", "not-applicable", /one task/],
     ["an engine-only key", "    oom_score_adj: 5\n", "oom_score_adj", "not-applicable", /Docker engine/],
     ["an invalid image reference", "", "image", "mapped-with-loss", /not a valid image reference/],
