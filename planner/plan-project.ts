@@ -400,12 +400,7 @@ function planService(
 
   const mode = service.deploy.mode;
   const daemon = (mode === "global" || mode === "global-job") && env.capacity.kind === "ec2";
-  if ((mode === "global" || mode === "global-job") && !daemon) {
-    diagnose("warning", `${path}.deploy.mode`, "global (one task per node) needs EC2 capacity; on Fargate the service runs as replicated", service.location);
-  }
-  if (mode === "replicated-job" || mode === "global-job") {
-    diagnose("warning", `${path}.deploy.mode`, `${mode}: ECS services restart tasks that exit; the job runs as a long-lived service`, service.location);
-  }
+  // global and job modes are already reported by the loader (compose/report.ts), at their line.
   const autoscaling = override.autoscaling;
   const requestedCount = override.replicas ?? service.deploy.replicas ?? 1;
   const desiredCount = autoscaling ? Math.min(autoscaling.maxCapacity, Math.max(autoscaling.minCapacity, requestedCount)) : requestedCount;
