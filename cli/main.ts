@@ -4,16 +4,16 @@ import { dirname, join } from "node:path";
 import { Command, InputError, UsageError } from "./command";
 
 /**
- * Commands are loaded lazily: `check` must not pay for loading cdktf and the AWS provider.
+ * Listed in the order a user meets them. Commands are loaded lazily: `check` must not pay for loading cdktf and the AWS provider.
  * Each entry's module exports `command: Command`.
  */
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
   check: { summary: "Load compose files and print the conversion report", load: async () => (await import("./commands/check")).command },
+  synth: { summary: "Write Terraform (cdktf stacks) for the compose project and an environment", load: async () => (await import("./commands/synth")).command },
+  branches: { summary: "List branch environments; gc those whose git branch is gone", load: async () => (await import("./commands/branches")).command },
   diff: { summary: "Compare two synth outputs per service, replacements first (exit 1 on changes)", load: async () => (await import("./commands/diff")).command },
   "plan-summary": { summary: "Summarise terraform show -json plans per service, replacements first", load: async () => (await import("./commands/plan-summary")).command },
   diagram: { summary: "Draw the deployed topology (Mermaid, SVG or DOT) from compose files and environment", load: async () => (await import("./commands/diagram")).command },
-  synth: { summary: "Write Terraform (cdktf stacks) for the compose project and an environment", load: async () => (await import("./commands/synth")).command },
-  branches: { summary: "List branch environments; gc those whose git branch is gone", load: async () => (await import("./commands/branches")).command },
   demo: { summary: "Deploy the bundled example's QA branches to a local AWS emulator (moto), show them, tear down", load: async () => (await import("./commands/demo")).command },
 };
 
