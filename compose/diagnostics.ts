@@ -9,7 +9,17 @@ export function formatDiagnostic(d: Diagnostic): string {
   const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.col}` : "";
   const head = [where, d.path].filter((s) => s !== "").join(" ");
   const prefix = d.severity === "error" ? "" : `${d.severity}: `;
-  return head === "" ? `${prefix}${d.message}` : `${head}: ${prefix}${d.message}`;
+  const line = head === "" ? `${prefix}${d.message}` : `${head}: ${prefix}${d.message}`;
+  return visible(line);
+}
+
+/**
+ * Input text ends up in messages; control characters in it (a NUL, an escape sequence) would
+ * corrupt a terminal or split the one-line-per-problem format, so they are shown escaped.
+ */
+function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
