@@ -1,3 +1,5 @@
+import { parseArgs, ParseArgsConfig } from "node:util";
+
 /** A CLI sub-command: its one-line summary, its --help text, and what it does. Only the CLI exits. */
 export interface Command {
   readonly name: string;
@@ -14,5 +16,17 @@ export class UsageError extends Error {}
 export class InputError extends Error {
   constructor(readonly lines: readonly string[]) {
     super(lines.join("\n"));
+  }
+}
+
+/**
+ * node's parseArgs, with its complaints (unknown flag, missing value) turned into usage
+ * errors, so every command reports them the same way: exit 2 with a hint.
+ */
+export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
 }

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+
 import { formatDiagnostic } from "../../compose/diagnostics";
 import { EnvironmentConfig } from "../../config/environment-model";
 import { environmentNameFrom, loadEnvironment } from "../../config/load-environment";
 import { BranchEnvironment, branchBookkeeping, collectGarbage, DestroyBranchStack, GcOutcome, listBranchEnvironments, parseLiveBranches, staleBranches } from "../../state/branches";
 import { destroyBranchWithTerraform } from "../../state/branch-destroy";
 import { listenerPort } from "../../state/priority-slots";
-import { Command, InputError, UsageError } from "../command";
+import { Command, InputError, UsageError, parseFlags } from "../command";
 
 const HELP = `Usage:
   compose2ecs branches list --env NAME [--json] [-C DIR]
@@ -45,22 +45,17 @@ interface Options {
 }
 
 function parse(argv: readonly string[]): Options {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        env: { type: "string" },
-        live: { type: "string" },
-        destroy: { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        "project-dir": { type: "string", short: "C", default: "." },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseFlags({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      env: { type: "string" },
+      live: { type: "string" },
+      destroy: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      "project-dir": { type: "string", short: "C", default: "." },
+    },
+  });
   const [sub, ...extra] = parsed.positionals;
   if (sub !== "list" && sub !== "gc") throw new UsageError(sub === undefined ? "expected a sub-command: list or gc" : `unknown sub-command "${sub}" (list or gc)`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);

@@ -1,11 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { formatDiagnostic } from "../../compose/diagnostics";
 import { load } from "../../compose/load";
 import { ConversionEntry, ConversionStatus, Diagnostic, LoadResult } from "../../compose/model";
 import { reportDiagnostics } from "../../compose/report";
-import { Command, UsageError } from "../command";
+import { Command, UsageError, parseFlags } from "../command";
 
 const HELP = `Usage: compose2ecs check [-f FILE]... [-C DIR] [--profile NAME]... [--json]
 
@@ -36,23 +35,17 @@ interface CheckArgs {
 }
 
 function parse(argv: readonly string[]): CheckArgs {
-  let values: { file?: string[]; "project-dir"?: string; profile?: string[]; json?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...argv],
-      options: {
-        file: { type: "string", short: "f", multiple: true },
-        "project-dir": { type: "string", short: "C" },
-        profile: { type: "string", multiple: true },
-        json: { type: "boolean" },
-      },
-      allowPositionals: true,
-      strict: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const { values, positionals } = parseFlags({
+    args: [...argv],
+    options: {
+      file: { type: "string", short: "f", multiple: true },
+      "project-dir": { type: "string", short: "C" },
+      profile: { type: "string", multiple: true },
+      json: { type: "boolean" },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (compose files are given with -f)`);
   const dir = path.resolve(values["project-dir"] ?? process.cwd());
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`-C ${values["project-dir"] ?? ""}: no such directory`);

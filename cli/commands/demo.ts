@@ -1,5 +1,4 @@
-import { parseArgs } from "node:util";
-import { Command, InputError, UsageError } from "../command";
+import { Command, InputError, parseFlags } from "../command";
 
 const HELP = `Usage: compose2ecs demo [--branch NAME]... [--keep]
 
@@ -30,17 +29,13 @@ interface DemoOptions {
 }
 
 function parse(argv: readonly string[]): DemoOptions {
-  try {
-    const { values } = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      options: { branch: { type: "string", multiple: true, default: [] }, keep: { type: "boolean", default: false } },
-    });
-    const branches = values.branch && values.branch.length > 0 ? [...new Set(values.branch)] : DEFAULT_BRANCHES;
-    return { branches, keep: values.keep === true };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseFlags({
+    args: [...argv],
+    allowPositionals: false,
+    options: { branch: { type: "string", multiple: true, default: [] }, keep: { type: "boolean", default: false } },
+  });
+  const branches = values.branch && values.branch.length > 0 ? [...new Set(values.branch)] : DEFAULT_BRANCHES;
+  return { branches, keep: values.keep === true };
 }
 
 export const command: Command = {

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { Command, InputError, UsageError } from "../command";
+
+import { Command, InputError, UsageError, parseFlags } from "../command";
 import { formatDiagnostic } from "../../compose/diagnostics";
 import { load } from "../../compose/load";
 import { Diagnostic } from "../../compose/model";
@@ -46,22 +46,17 @@ interface Options {
 }
 
 function parse(argv: readonly string[]): Options {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        file: { type: "string", short: "f", multiple: true, default: [] },
-        "project-dir": { type: "string", short: "C", default: "." },
-        env: { type: "string" },
-        branch: { type: "string" },
-        format: { type: "string", default: "mermaid" },
-        out: { type: "string" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseFlags({
+    args: [...argv],
+    options: {
+      file: { type: "string", short: "f", multiple: true, default: [] },
+      "project-dir": { type: "string", short: "C", default: "." },
+      env: { type: "string" },
+      branch: { type: "string" },
+      format: { type: "string", default: "mermaid" },
+      out: { type: "string" },
+    },
+  });
   const format = parsed.values.format;
   if (format !== "mermaid" && format !== "svg" && format !== "dot") throw new UsageError(`--format must be mermaid, svg or dot, not "${format}"`);
   return {

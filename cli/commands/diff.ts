@@ -1,5 +1,4 @@
-import { parseArgs } from "node:util";
-import { Command, UsageError } from "../command";
+import { Command, UsageError, parseFlags } from "../command";
 import { diffSynthOutputs, hasChanges } from "../../review/diff";
 import { renderDiffJson, renderDiffMarkdown } from "../../review/render-diff";
 import { readSynthOutput } from "../../review/synth-output";
@@ -27,16 +26,11 @@ Exit codes (usable as a CI gate):
 `;
 
 function parse(argv: readonly string[]): { oldDir: string; newDir: string; format: "md" | "json"; out?: string } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { format: { type: "string", default: "md" }, out: { type: "string" } },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseFlags({
+    args: [...argv],
+    allowPositionals: true,
+    options: { format: { type: "string", default: "md" }, out: { type: "string" } },
+  });
   const [oldDir, newDir, ...extra] = parsed.positionals;
   if (oldDir === undefined || newDir === undefined) throw new UsageError("expected OLD_DIR and NEW_DIR");
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { Command, InputError, UsageError } from "../command";
+
+import { Command, InputError, UsageError, parseFlags } from "../command";
 import { JsonValue } from "../../review/json";
 import { PlanFileSummary, countActions, parsePlan } from "../../review/plan-summary";
 import { renderPlanSummaryJson, renderPlanSummaryMarkdown } from "../../review/render-plan-summary";
@@ -28,16 +28,11 @@ Exit codes: 0 summary printed, 1 unreadable plan (or replacements with --fail-on
 `;
 
 function parse(argv: readonly string[]): { files: string[]; format: "md" | "json"; out?: string; failOnReplace: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: { format: { type: "string", default: "md" }, out: { type: "string" }, "fail-on-replace": { type: "boolean", default: false } },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseFlags({
+    args: [...argv],
+    allowPositionals: true,
+    options: { format: { type: "string", default: "md" }, out: { type: "string" }, "fail-on-replace": { type: "boolean", default: false } },
+  });
   if (parsed.positionals.length === 0) throw new UsageError("expected at least one PLAN.json (terraform show -json output)");
   const format = parsed.values.format;
   if (format !== "md" && format !== "json") throw new UsageError(`--format must be md or json, not "${format}"`);

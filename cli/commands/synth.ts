@@ -1,6 +1,5 @@
-import { parseArgs } from "node:util";
 import { formatDiagnostic, sortDiagnostics } from "../../compose/diagnostics";
-import { Command, InputError, UsageError } from "../command";
+import { Command, InputError, parseFlags } from "../command";
 
 const HELP = `Usage: compose2ecs synth [-f FILE]... [-C DIR] [--profile P]... [--env NAME] [--branch NAME] [--out DIR] [--hcl]
 
@@ -44,25 +43,20 @@ interface SynthOptions {
 }
 
 function parse(argv: readonly string[]): SynthOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      options: {
-        file: { type: "string", short: "f", multiple: true, default: [] },
-        "project-dir": { type: "string", short: "C", default: "." },
-        profile: { type: "string", multiple: true, default: [] },
-        env: { type: "string" },
-        branch: { type: "string" },
-        "image-tag": { type: "string" },
-        out: { type: "string", default: "cdktf.out" },
-        hcl: { type: "boolean", default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseFlags({
+    args: [...argv],
+    allowPositionals: false,
+    options: {
+      file: { type: "string", short: "f", multiple: true, default: [] },
+      "project-dir": { type: "string", short: "C", default: "." },
+      profile: { type: "string", multiple: true, default: [] },
+      env: { type: "string" },
+      branch: { type: "string" },
+      "image-tag": { type: "string" },
+      out: { type: "string", default: "cdktf.out" },
+      hcl: { type: "boolean", default: false },
+    },
+  });
   const v = parsed.values;
   const env = v.env ?? process.env.COMPOSE2ECS_ENV;
   return {
