@@ -78,22 +78,7 @@ function sortedRecord(record: Readonly<Record<string, string>>): Record<string, 
   return out;
 }
 
-/**
- * Terraform reads `${...}` and `%{...}` in any string as a template, so compose text such as
- * `$${HOSTNAME}` (already `${HOSTNAME}` after compose interpolation) must reach it as `$${` / `%%{`.
- * Only the plan's text is escaped; references added from `refs` stay live.
- */
-export function escapeTemplates<T>(value: T): T {
-  if (typeof value === "string") return value.replace(/\$\{/g, "$$${").replace(/%\{/g, "%%{") as T;
-  if (Array.isArray(value)) return value.map((v) => escapeTemplates(v)) as T;
-  if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[escapeTemplates(k)] = escapeTemplates(v);
-    return out as T;
-  }
-  return value;
-}
-
+/** The plan's text arrives already literal for Terraform (stacks/terraform-literal.ts). */
 export function renderContainerDefinitions(plans: readonly ContainerPlan[], refs: ContainerRefs): string {
-  return JSON.stringify(plans.map((p) => containerDefinition(escapeTemplates(p), refs)));
+  return JSON.stringify(plans.map((p) => containerDefinition(p, refs)));
 }

@@ -1,12 +1,23 @@
 import { createHash } from "node:crypto";
 
+const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz";
+
 /**
  * A short, deterministic hash of `input`: lower-case base-36 digits (valid in every AWS name
- * charset), used as the suffix that keeps truncated names unique.
+ * charset), used as the suffix that keeps shortened or composite names unique.
+ *
+ * Digits are taken from the low end of a 64-bit value (repeated `% 36`), so each position is
+ * uniform; the leading digits of a base-36 number are not (a 64-bit number starts with 1-3
+ * three times out of four), which made collisions about 8x likelier than the length promises.
+ * Branch slugs keep their own hash (naming/branch-slug.ts): they are state keys.
  */
 export function shortHash(input: string, length = 6): string {
   const digest = createHash("sha256").update(input, "utf8").digest();
-  // 8 bytes give 64 bits; base 36 of a BigInt never loses digits to float rounding.
-  const value = digest.readBigUInt64BE(0).toString(36);
-  return value.padStart(length, "0").slice(0, length);
+  let value = digest.readBigUInt64BE(0);
+  let out = "";
+  for (let i = 0; i < length; i++) {
+    out += DIGITS[Number(value % 36n)];
+    value /= 36n;
+  }
+  return out;
 }

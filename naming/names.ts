@@ -69,24 +69,51 @@ export const RULES = {
   tag: { max: 256, invalid: /[^A-Za-z0-9 _.:/=+@-]+/g, lowerCase: false, trim: /^$/g },
 } as const satisfies Record<string, NameRule>;
 
-/** Fits `raw` to `rule`: sanitised, truncated, and made unique with a hash of `raw` when changed. */
-export function fitName(raw: string, rule: NameRule): string {
-  const cased = rule.lowerCase ? raw.toLowerCase() : raw;
+/**
+ * A name made of parts (project, environment, branch slug, compose name, kind): the text AWS
+ * sees, and whether that text alone could stand for other parts. Joining `a` + `b-c` and
+ * `a-b` + `c` with "-" gives the same text, so such names carry a hash of the parts themselves.
+ */
+export interface CompositeName {
+  readonly text: string;
+  /** An unambiguous encoding of the parts: the input of the uniqueness hash. */
+  readonly key: string;
+  /** True when a part contains the separator, so the text does not identify the parts. */
+  readonly ambiguous: boolean;
+}
+
+/** Joins the present parts with `separator`; undefined and empty parts are left out. */
+export function composite(separator: string, ...parts: readonly (string | undefined)[]): CompositeName {
+  const present = parts.filter((p): p is string => p !== undefined && p !== "");
+  return { text: present.join(separator), key: JSON.stringify(present), ambiguous: present.some((p) => p.includes(separator)) };
+}
+
+/**
+ * Fits a name to `rule`: sanitised, truncated, and made unique with a hash when it changed or
+ * is ambiguous. The hash covers the unchanged input (a composite's parts, not its joined text),
+ * so two different inputs never produce the same name and the same input always does.
+ */
+export function fitName(raw: string | CompositeName, rule: NameRule): string {
+  const name = typeof raw === "string" ? { text: raw, key: raw, ambiguous: false } : raw;
+  const cased = rule.lowerCase ? name.text.toLowerCase() : name.text;
   const replaced = cased.replace(rule.invalid, "-");
   const cleaned = (rule.normalise ? rule.normalise(replaced) : replaced).replace(rule.trim, "") || "x";
-  if (cleaned === raw && cleaned.length <= rule.max) return cleaned;
-  const suffix = shortHash(raw, HASH_LENGTH);
+  if (!name.ambiguous && cleaned === name.text && cleaned.length <= rule.max) return cleaned;
+  const suffix = shortHash(name.key, HASH_LENGTH);
   if (cleaned.length + 1 + HASH_LENGTH <= rule.max) return `${cleaned}-${suffix}`;
   const head = cleaned.slice(0, rule.max - HASH_LENGTH - 1).replace(rule.trim, "");
   return `${head}-${suffix}`;
 }
 
-function join(...parts: readonly (string | undefined)[]): string {
-  return parts.filter((p): p is string => p !== undefined && p !== "").join("-");
+/** `/a/b/c`: a log group path (no part holds "/", so the path identifies its parts). */
+function logPath(...parts: readonly (string | undefined)[]): CompositeName {
+  const inner = composite("/", ...parts);
+  return { ...inner, text: `/${inner.text}` };
 }
 
-function scopeParts(scope: NameScope): string {
-  return join(scope.project, scope.env, scope.slug);
+/** `project-env[-slug]-...rest`, joined by "-". */
+function scoped(scope: NameScope, ...rest: readonly (string | undefined)[]): CompositeName {
+  return composite("-", scope.project, scope.env, scope.slug, ...rest);
 }
 
 // ---- stacks and state ---------------------------------------------------------------
@@ -109,59 +136,58 @@ export function appStateName(slug?: string): string {
 // ---- base stack (shared by all branches of an environment) ----------------------------
 
 export function vpcName(scope: NameScope): string {
-  return fitName(join(scope.project, scope.env), RULES.tag);
+  return fitName(scoped(scope), RULES.tag);
 }
 
 export function subnetName(scope: NameScope, tier: "public" | "private", az: string): string {
-  return fitName(join(scope.project, scope.env, tier, az), RULES.tag);
+  return fitName(composite("-", scope.project, scope.env, tier, az), RULES.tag);
 }
 
 export function clusterName(scope: NameScope): string {
-  return fitName(join(scope.project, scope.env), RULES.ecs);
+  return fitName(composite("-", scope.project, scope.env), RULES.ecs);
 }
 
 /** ALB: 32 characters; AWS reserves the "internal-" prefix. */
 export function loadBalancerName(scope: NameScope): string {
-  const raw = join(scope.project, scope.env);
-  const name = fitName(raw, RULES.loadBalancer);
-  return name.startsWith("internal-") ? fitName(`lb-${raw}`, RULES.loadBalancer) : name;
+  const name = fitName(composite("-", scope.project, scope.env), RULES.loadBalancer);
+  return name.startsWith("internal-") ? fitName(composite("-", "lb", scope.project, scope.env), RULES.loadBalancer) : name;
 }
 
 export function loadBalancerSecurityGroupName(scope: NameScope): string {
-  return securityGroupName(join(scope.project, scope.env, "alb"));
+  return securityGroupName(composite("-", scope.project, scope.env, "alb"));
 }
 
 export function flowLogGroupName(scope: NameScope): string {
-  return fitName(`/vpc/${scope.project}/${scope.env}/flow-logs`, RULES.logGroup);
+  return fitName(logPath("vpc", scope.project, scope.env, "flow-logs"), RULES.logGroup);
 }
 
 export function flowLogRoleName(scope: NameScope): string {
-  return fitName(join(scope.project, scope.env, "flow-logs"), RULES.iamRole);
+  return fitName(composite("-", scope.project, scope.env, "flow-logs"), RULES.iamRole);
 }
 
 /** ECS capacity provider names may not start with "aws", "ecs" or "fargate". */
 export function capacityProviderName(scope: NameScope): string {
-  return fitName(join("cp", scope.project, scope.env), RULES.ecs);
+  return fitName(composite("-", "cp", scope.project, scope.env), RULES.ecs);
 }
 
 export function launchTemplateName(scope: NameScope): string {
-  return fitName(join(scope.project, scope.env, "ecs"), RULES.launchTemplate);
+  return fitName(composite("-", scope.project, scope.env, "ecs"), RULES.launchTemplate);
 }
 
 export function autoScalingGroupName(scope: NameScope): string {
-  return fitName(join(scope.project, scope.env, "ecs"), RULES.autoScalingGroup);
+  return fitName(composite("-", scope.project, scope.env, "ecs"), RULES.autoScalingGroup);
 }
 
 export function instanceRoleName(scope: NameScope): string {
-  return fitName(join(scope.project, scope.env, "ecs-instance"), RULES.iamRole);
+  return fitName(composite("-", scope.project, scope.env, "ecs-instance"), RULES.iamRole);
 }
 
 export function instanceProfileName(scope: NameScope): string {
-  return fitName(join(scope.project, scope.env, "ecs-instance"), RULES.instanceProfile);
+  return fitName(composite("-", scope.project, scope.env, "ecs-instance"), RULES.instanceProfile);
 }
 
 export function instanceSecurityGroupName(scope: NameScope): string {
-  return securityGroupName(join(scope.project, scope.env, "ecs-instances"));
+  return securityGroupName(composite("-", scope.project, scope.env, "ecs-instances"));
 }
 
 // ---- application stack (one per environment, or per branch) ----------------------------
@@ -184,68 +210,69 @@ export function discoveryServiceName(service: string): string {
 
 export function ecsServiceName(scope: NameScope, service: string): string {
   // Unique within the environment's cluster, which every branch shares.
-  return fitName(join(scope.project, scope.slug, service), RULES.ecs);
+  return fitName(composite("-", scope.project, scope.slug, service), RULES.ecs);
 }
 
 export function taskFamily(scope: NameScope, service: string): string {
   // Task families are per account and region, so the environment is part of the name.
-  return fitName(join(scopeParts(scope), service), RULES.ecs);
+  return fitName(scoped(scope, service), RULES.ecs);
 }
 
 export function targetGroupName(scope: NameScope, service: string, port: number): string {
-  return fitName(join(scopeParts(scope), service, String(port)), RULES.targetGroup);
+  return fitName(scoped(scope, service, String(port)), RULES.targetGroup);
 }
 
 export function logGroupName(scope: NameScope, service: string): string {
-  const parts = ["", "ecs", scope.project, scope.env, scope.slug, service].filter((p): p is string => p !== undefined);
-  return fitName(parts.join("/"), RULES.logGroup);
+  return fitName(logPath("ecs", scope.project, scope.env, scope.slug, service), RULES.logGroup);
 }
 
 export function executionRoleName(scope: NameScope, service: string): string {
-  return fitName(join(scopeParts(scope), service, "exec"), RULES.iamRole);
+  return fitName(scoped(scope, service, "exec"), RULES.iamRole);
 }
 
 export function taskRoleName(scope: NameScope, service: string): string {
-  return fitName(join(scopeParts(scope), service, "task"), RULES.iamRole);
+  return fitName(scoped(scope, service, "task"), RULES.iamRole);
 }
 
 export function serviceSecurityGroupName(scope: NameScope, service: string): string {
-  return securityGroupName(join(scopeParts(scope), service));
+  return securityGroupName(scoped(scope, service));
 }
 
 /** A compose network becomes a membership security group: services on it may reach each other. */
 export function networkSecurityGroupName(scope: NameScope, network: string): string {
-  return securityGroupName(join(scopeParts(scope), "net", network));
+  return securityGroupName(scoped(scope, "net", network));
 }
 
 export function efsSecurityGroupName(scope: NameScope, volume: string): string {
-  return securityGroupName(join(scopeParts(scope), "efs", volume));
+  return securityGroupName(scoped(scope, "efs", volume));
 }
 
 export function efsCreationToken(scope: NameScope, volume: string): string {
-  return fitName(join(scopeParts(scope), volume), RULES.efsToken);
+  return fitName(scoped(scope, volume), RULES.efsToken);
 }
 
 export function efsName(scope: NameScope, volume: string): string {
-  return fitName(join(scopeParts(scope), volume), RULES.tag);
+  return fitName(scoped(scope, volume), RULES.tag);
 }
 
 export function ecrRepositoryName(scope: NameScope, service: string): string {
-  return fitName(`${scopeParts(scope)}/${service}`, RULES.ecrRepository);
+  const owner = scoped(scope);
+  // "/" cannot occur in a part, so only the "-"-joined owner can be ambiguous.
+  return fitName({ text: `${owner.text}/${service}`, key: JSON.stringify([owner.key, service]), ambiguous: owner.ambiguous }, RULES.ecrRepository);
 }
 
 export function secretName(scope: NameScope, secret: string): string {
-  const parts = [scope.project, scope.env, scope.slug, secret].filter((p): p is string => p !== undefined);
-  return fitName(parts.join("/"), RULES.secret);
+  return fitName(composite("/", scope.project, scope.env, scope.slug, secret), RULES.secret);
 }
 
 /** A single-task placement's one ECS service and family. */
 export function singleTaskName(scope: NameScope): string {
-  return fitName(join(scopeParts(scope), "all"), RULES.ecs);
+  return fitName(scoped(scope, "all"), RULES.ecs);
 }
 
-function securityGroupName(raw: string): string {
+function securityGroupName(raw: CompositeName): string {
   // "sg-" starts every security group id, so AWS refuses it as a name prefix.
   const name = fitName(raw, RULES.securityGroup);
-  return name.toLowerCase().startsWith("sg-") ? fitName(`g-${raw}`, RULES.securityGroup) : name;
+  if (!name.toLowerCase().startsWith("sg-")) return name;
+  return fitName({ text: `g-${raw.text}`, key: JSON.stringify(["g", raw.key]), ambiguous: raw.ambiguous }, RULES.securityGroup);
 }

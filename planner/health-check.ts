@@ -17,7 +17,9 @@ export function httpProbePath(healthcheck: Healthcheck | undefined, containerPor
   const scheme = match[0].startsWith("https") ? 443 : 80;
   const port = match[1] === undefined ? scheme : Number(match[1]);
   if (port !== containerPort) return undefined;
-  return match[2] ?? "/";
+  const path = match[2] ?? "/";
+  // A shell variable in the path is known only inside the running container.
+  return path.includes("$") ? undefined : path;
 }
 
 function clamp(value: number, min: number, max: number): number {

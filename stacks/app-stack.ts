@@ -9,6 +9,7 @@ import { DiscoveryNamespace } from "../constructs/discovery-namespace";
 import { EcrRepository } from "../constructs/ecr-repository";
 import type { EfsVolume } from "../constructs/efs-volume";
 import { Plan } from "../planner/plan";
+import { literalPlan } from "./terraform-literal";
 import { configureBackend } from "../state/backend";
 import { StackOptions } from "./base-stack";
 import { configureProvider } from "./provider";
@@ -18,7 +19,9 @@ import { configureProvider } from "./provider";
  * base stack's network, cluster and load balancer, found by name.
  */
 export class AppStack extends TerraformStack {
-  constructor(scope: Construct, plan: Plan, options: StackOptions) {
+  constructor(scope: Construct, composePlan: Plan, options: StackOptions) {
+    // Every string of the plan is user text to Terraform: made literal once, here.
+    const plan = literalPlan(composePlan);
     const app = plan.app;
     super(scope, app.stackName);
     configureProvider(this, { env: plan.env, project: plan.project, stackName: app.stackName, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });

@@ -5,6 +5,7 @@ import { Cluster } from "../constructs/cluster";
 import { LoadBalancer } from "../constructs/load-balancer";
 import { Network } from "../constructs/network";
 import { Plan } from "../planner/plan";
+import { literalPlan } from "./terraform-literal";
 import { configureBackend } from "../state/backend";
 import { configureProvider } from "./provider";
 
@@ -22,7 +23,9 @@ export interface StackOptions {
  * network, ECS cluster and capacity, load balancer with its security group and listeners.
  */
 export class BaseStack extends TerraformStack {
-  constructor(scope: Construct, plan: Plan, options: StackOptions) {
+  constructor(scope: Construct, composePlan: Plan, options: StackOptions) {
+    // Every string of the plan is user text to Terraform: made literal once, here.
+    const plan = literalPlan(composePlan);
     const base = plan.base;
     super(scope, base.stackName);
     configureProvider(this, { env: plan.env, project: plan.project, stackName: base.stackName, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });

@@ -1,6 +1,7 @@
 import { Testing } from "cdktf";
 import { ComposeProject } from "../../compose/model";
 import { EnvironmentConfig } from "../../config/environment-model";
+import { clusterName, loadBalancerName, loadBalancerSecurityGroupName } from "../../naming/names";
 import { planProject } from "../../planner/plan-project";
 import { AppStack } from "../../stacks/app-stack";
 import { BaseStack } from "../../stacks/base-stack";
@@ -44,7 +45,7 @@ describe("AppStack with the seed example (production)", () => {
       expect(td).toMatchObject({ network_mode: "awsvpc", requires_compatibilities: ["FARGATE"] });
       expect(td.execution_role_arn).not.toEqual(td.task_role_arn);
     }
-    expect(byPath(json, "aws_ecs_task_definition", "production-app/boot/")).toMatchObject({ cpu: "512", memory: "1024", family: "multi-env-production-boot" });
+    expect(byPath(json, "aws_ecs_task_definition", "production-app/boot/")).toMatchObject({ cpu: "512", memory: "1024", family: expect.stringMatching(/^multi-env-production-boot-[a-z0-9]{6}$/) });
   });
 
   test("THEN the web container carries the compose settings and pulls its image from ECR", () => {
@@ -88,9 +89,9 @@ describe("AppStack with the seed example (production)", () => {
   });
 
   test("THEN base resources are looked up by name, never by remote state", () => {
-    expect(Testing.toHaveDataSourceWithProperties(text, "aws_ecs_cluster", { cluster_name: "multi-env-production" })).toBe(true);
-    expect(Testing.toHaveDataSourceWithProperties(text, "aws_lb", { name: "multi-env-production" })).toBe(true);
-    expect(Testing.toHaveDataSourceWithProperties(text, "aws_security_group", { name: "multi-env-production-alb" })).toBe(true);
+    expect(Testing.toHaveDataSourceWithProperties(text, "aws_ecs_cluster", { cluster_name: clusterName({ project: "multi-env", env: "production" }) })).toBe(true);
+    expect(Testing.toHaveDataSourceWithProperties(text, "aws_lb", { name: loadBalancerName({ project: "multi-env", env: "production" }) })).toBe(true);
+    expect(Testing.toHaveDataSourceWithProperties(text, "aws_security_group", { name: loadBalancerSecurityGroupName({ project: "multi-env", env: "production" }) })).toBe(true);
     expect(text).not.toContain("terraform_remote_state");
   });
 
@@ -122,7 +123,7 @@ describe("AppStack with the seed example (production)", () => {
 
   test("THEN the ECR repository is immutable, scanned and KMS-encrypted", () => {
     expect(only(json, "aws_ecr_repository")).toMatchObject({
-      name: "multi-env-production/web",
+      name: expect.stringMatching(/^multi-env-production\/web-[a-z0-9]{6}$/),
       image_tag_mutability: "IMMUTABLE",
       image_scanning_configuration: { scan_on_push: true },
       encryption_configuration: [{ encryption_type: "KMS" }],
@@ -211,7 +212,7 @@ describe("AppStack: optional pieces", () => {
     const { json } = synthApp(seedProject(), productionEnv({ placement: "single-task" }));
     const td = only(json, "aws_ecs_task_definition");
     expect(containers(td).map((c) => c.name)).toEqual(["boot", "redis", "web"]);
-    expect(only(json, "aws_ecs_service")).toMatchObject({ name: "multi-env-production-all" });
+    expect(only(json, "aws_ecs_service")).toMatchObject({ name: expect.stringMatching(/^multi-env-production-all-[a-z0-9]{6}$/) });
     expect(resourcesOf(json, "aws_lb_target_group")).toHaveLength(2);
   });
 });

@@ -1,5 +1,6 @@
 import * as names from "../../naming/names";
 import { shortHash } from "../../naming/hash";
+import { branchSlug } from "../../naming/branch-slug";
 import { randomString, rng } from "./random";
 
 type NameFn = (scope: names.NameScope, part: string) => string;
@@ -117,5 +118,85 @@ describe("naming: special cases", () => {
   ])("GIVEN env %s and slug %s THEN the application stack is %s", (env, slug, expected) => {
     expect(names.appStackName(env, slug)).toBe(expected);
     expect(names.baseStackName(env)).toBe(`${env}-base`);
+  });
+});
+
+describe("naming: the uniqueness hash", () => {
+  test("GIVEN 200,000 inputs WHEN hashed to 6 base-36 digits THEN collisions are as rare as an even hash allows and every digit position is uniform", () => {
+    const n = 200_000;
+    const seen = new Set<string>();
+    let collisions = 0;
+    const firstDigit = new Map<string, number>();
+    let malformed = 0;
+    for (let i = 0; i < n; i++) {
+      const h = shortHash(`project-${i}`);
+      if (!/^[a-z0-9]{6}$/.test(h)) malformed++;
+      if (seen.has(h)) collisions++;
+      seen.add(h);
+      firstDigit.set(h[0] ?? "", (firstDigit.get(h[0] ?? "") ?? 0) + 1);
+    }
+    expect(malformed).toBe(0);
+    // n²/2N with N = 36^6: about 9 expected; the old leading-digit hash gave 72.
+    expect(collisions).toBeLessThan(25);
+    expect(firstDigit.size).toBe(36);
+    for (const count of firstDigit.values()) {
+      expect(count).toBeGreaterThan((n / 36) * 0.9);
+      expect(count).toBeLessThan((n / 36) * 1.1);
+    }
+  });
+});
+
+describe("naming: names built from parts are unambiguous", () => {
+  type PartsFn = (scope: names.NameScope, service: string) => string;
+  const SERVICE_KINDS: readonly [string, PartsFn][] = [
+    ["ecs service", names.ecsServiceName],
+    ["task family", names.taskFamily],
+    ["execution role", names.executionRoleName],
+    ["task role", names.taskRoleName],
+    ["security group", names.serviceSecurityGroupName],
+    ["target group", (s, p) => names.targetGroupName(s, p, 80)],
+    ["log group", names.logGroupName],
+    ["ecr repository", names.ecrRepositoryName],
+    ["efs creation token", names.efsCreationToken],
+    ["efs name", names.efsName],
+    ["secret", names.secretName],
+    ["network security group", names.networkSecurityGroupName],
+  ];
+
+  test.each(SERVICE_KINDS)(
+    "GIVEN branch a with service b-<hash>-web and branch a-<hash>-b with service web (the same joined text) WHEN naming a %s THEN the names differ",
+    (_kind, fn) => {
+      const slugA = branchSlug("a");
+      const branchB = `${slugA}-b`;
+      const slugB = branchSlug(branchB);
+      expect(slugB.startsWith(`${slugA}-b-`)).toBe(true);
+      const serviceA = `${slugB.slice(slugA.length + 1)}-web`;
+      const a = fn({ project: "shop", env: "qa", slug: slugA }, serviceA);
+      const b = fn({ project: "shop", env: "qa", slug: slugB }, "web");
+      expect(`${slugA}-${serviceA}`).toBe(`${slugB}-web`);
+      expect(a).not.toBe(b);
+    },
+  );
+
+  test.each(SERVICE_KINDS)("GIVEN random part lists that join to the same text WHEN naming a %s THEN no two share a name", (_kind, fn) => {
+    const next = rng(1234);
+    const alphabet = "ab-";
+    const word = (len: number) => Array.from({ length: 1 + Math.floor(next() * len) }, () => alphabet[Math.floor(next() * alphabet.length)]).join("").replace(/^-+|-+$/g, "") || "a";
+    const byName = new Map<string, string>();
+    for (let i = 0; i < 3000; i++) {
+      const scope = { project: word(4), env: word(3), ...(next() < 0.7 ? { slug: word(5) } : {}) };
+      const service = word(6);
+      const name = fn(scope, service);
+      // ECS service names are unique within one environment's cluster: the environment is not a part.
+      const key = JSON.stringify([scope.project, fn === names.ecsServiceName ? "" : scope.env, scope.slug ?? null, service]);
+      const other = byName.get(name);
+      if (other !== undefined) expect(other).toBe(key);
+      byName.set(name, key);
+    }
+  });
+
+  test("GIVEN parts without the separator THEN the name stays readable, with no hash", () => {
+    expect(names.ecsServiceName({ project: "seed", env: "production" }, "web")).toBe("seed-web");
+    expect(names.taskFamily({ project: "seed", env: "production" }, "web")).toBe("seed-production-web");
   });
 });
