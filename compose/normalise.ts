@@ -1,4 +1,4 @@
-import { parseServiceOverride } from "../config/service-override";
+import { parseServiceOverride } from "./x-ecs";
 import { error, warning } from "./diagnostics";
 import { parseDotenv } from "./dotenv";
 import { Variables } from "./interpolate";

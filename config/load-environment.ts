@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Document, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from "yaml";
-import { Diagnostic, SourceLocation } from "../compose/model";
+import { Diagnostic, ServiceOverride, SourceLocation } from "../compose/model";
 import { DEFAULT_CLOUD_STATE, DEFAULT_EC2_CAPACITY, DEFAULT_LOCAL_STATE, DEFAULT_S3_STATE, defaultEnvironment } from "./defaults";
 import {
   CapacityConfig,
@@ -10,10 +10,9 @@ import {
   LoadBalancerConfig,
   NetworkConfig,
   PlacementMode,
-  ServiceOverride,
   StateBackendConfig,
 } from "./environment-model";
-import { parseServiceOverride } from "./service-override";
+import { parseServiceOverride } from "../compose/x-ecs";
 
 /**
  * Loads `<projectDir>/environments/<name>.yml`: YAML with source positions, every key

@@ -1,7 +1,7 @@
-import { ComposeProject, Diagnostic, ServiceModel, SourceLocation } from "../compose/model";
+import { ComposeProject, Diagnostic, ServiceModel, ServiceOverride, SourceLocation } from "../compose/model";
+import { mergeOverrides } from "../compose/x-ecs";
 import { DEFAULT_EC2_CAPACITY } from "../config/defaults";
-import { BranchContext, EnvironmentConfig, ServiceOverride } from "../config/environment-model";
-import { mergeOverrides } from "../config/service-override";
+import { BranchContext, EnvironmentConfig } from "../config/environment-model";
 import * as names from "../naming/names";
 import { appContainer, containerDependencies, searchDomainContainer, taskVolumeFor } from "./containers";
 import { deploymentPercentages } from "./deployment";

@@ -1,4 +1,4 @@
-import { AutoscalingConfig, ServiceOverride } from "./environment-model";
+import { AutoscalingConfig, ServiceOverride } from "./model";
 
 /**
  * Validation of per-service ECS settings: the `x-ecs` key of a compose service and the
