@@ -1,124 +1,77 @@
+import { Path, SchemaProblem } from "../schema/problems";
+import { ValidatedDocument } from "../schema/validated";
+import { validateAgainst } from "../schema/validators";
 import { AutoscalingConfig, ServiceOverride } from "./model";
 
 /**
- * Validation of per-service ECS settings: the `x-ecs` key of a compose service and the
- * `services.<name>` entries of an environment file share this one shape and validator.
- * Problems come back as values: `path` is the caller's path to the object (e.g.
- * `services.web.x-ecs`), and each problem's path extends it with the offending key.
+ * Per-service ECS settings: the `x-ecs` key of a compose service and the `services.<name>`
+ * entries of an environment file are one shape, defined once in schema/environment.schema.json
+ * (`$defs/serviceOverride`). The schema says which keys exist and what they take; this file
+ * reads a checked value into the model and adds the rules a schema cannot state.
+ * Problem paths are relative to the override itself.
  */
-export interface OverrideProblem {
-  readonly path: string;
-  readonly message: string;
-}
 
 export interface ParsedOverride {
   readonly override: ServiceOverride;
-  readonly problems: readonly OverrideProblem[];
+  readonly problems: readonly SchemaProblem[];
 }
 
-type Check = (value: unknown, path: string, problems: OverrideProblem[]) => unknown;
-
-/** Fargate task sizes are from 256 to 16384 CPU units; the planner checks exact combinations. */
-const FIELDS: Readonly<Record<string, Check>> = {
-  replicas: (v, p, out) => integer(v, p, out, 0, 1000),
-  cpu: (v, p, out) => integer(v, p, out, 128, 16384),
-  memory: (v, p, out) => integer(v, p, out, 128, 122880),
-  path: (v, p, out) => pathPrefix(v, p, out),
-  host: (v, p, out) => hostName(v, p, out),
-  healthCheckPath: (v, p, out) => pathPrefix(v, p, out),
-  port: (v, p, out) => integer(v, p, out, 1, 65535),
-  public: (v, p, out) => boolean(v, p, out),
-  autoscaling: (v, p, out) => autoscaling(v, p, out),
-};
-
-export const SERVICE_OVERRIDE_KEYS: readonly string[] = Object.keys(FIELDS);
-
-export function parseServiceOverride(value: unknown, path: string): ParsedOverride {
-  const problems: OverrideProblem[] = [];
-  if (!isRecord(value)) {
-    return { override: {}, problems: [{ path, message: `must be a mapping with keys ${SERVICE_OVERRIDE_KEYS.join(", ")}` }] };
-  }
-  const result: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const check = FIELDS[key];
-    if (check === undefined) {
-      problems.push({ path: `${path}.${key}`, message: `unknown key (allowed: ${SERVICE_OVERRIDE_KEYS.join(", ")})` });
-      continue;
-    }
-    const parsed = check(value[key], `${path}.${key}`, problems);
-    if (parsed !== undefined) result[key] = parsed;
-  }
-  return { override: result as ServiceOverride, problems };
+/** Validates and reads one `x-ecs` value. */
+export function parseServiceOverride(value: unknown): ParsedOverride {
+  const schemaProblems = validateAgainst("serviceOverride", value);
+  const read = readServiceOverride(new ValidatedDocument(value, schemaProblems), []);
+  return { override: read.override, problems: [...schemaProblems, ...read.problems] };
 }
 
-/** Later settings win key by key (x-ecs first, then the environment's override). */
-export function mergeOverrides(...layers: readonly (ServiceOverride | undefined)[]): ServiceOverride {
-  return Object.assign({}, ...layers.filter((l): l is ServiceOverride => l !== undefined)) as ServiceOverride;
+/**
+ * Reads the override at `at` of a document already checked against the schema (an environment
+ * file checks its `services.<name>` entries as part of the whole file). Keys that broke a rule
+ * are left out; the returned problems are the cross-field ones, with paths from the document root.
+ */
+export function readServiceOverride(doc: ValidatedDocument, at: Path): ParsedOverride {
+  const problems: SchemaProblem[] = [];
+  const result: { -readonly [K in keyof ServiceOverride]: ServiceOverride[K] } = {};
+  const num = (key: string) => doc.number([...at, key]);
+  const str = (key: string) => doc.string([...at, key]);
+  const replicas = num("replicas");
+  const cpu = num("cpu");
+  const memory = num("memory");
+  const path = str("path");
+  const host = str("host");
+  const healthCheckPath = str("healthCheckPath");
+  const port = num("port");
+  const isPublic = doc.boolean([...at, "public"]);
+  if (replicas !== undefined) result.replicas = replicas;
+  if (cpu !== undefined) result.cpu = cpu;
+  if (memory !== undefined) result.memory = memory;
+  if (path !== undefined) result.path = path;
+  if (host !== undefined) result.host = host;
+  if (healthCheckPath !== undefined) result.healthCheckPath = healthCheckPath;
+  if (port !== undefined) result.port = port;
+  if (isPublic !== undefined) result.public = isPublic;
+  if (doc.has([...at, "autoscaling"])) {
+    const autoscaling = readAutoscaling(doc, [...at, "autoscaling"], problems);
+    if (autoscaling !== undefined) result.autoscaling = autoscaling;
+  }
+  return { override: result, problems };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function integer(value: unknown, path: string, out: OverrideProblem[], min: number, max: number): number | undefined {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    out.push({ path, message: `must be a whole number, got ${JSON.stringify(value)}` });
-    return undefined;
+function readAutoscaling(doc: ValidatedDocument, at: Path, problems: SchemaProblem[]): AutoscalingConfig | undefined {
+  const before = problems.length;
+  const target = (key: string) => doc.has([...at, key]);
+  if (doc.isMapping(at) && !target("cpu") && !target("memory") && !target("requests")) {
+    problems.push({ path: at, message: "needs at least one target: cpu, memory (percent) or requests (per target)", atKey: false });
   }
-  if (value < min || value > max) {
-    out.push({ path, message: `must be between ${min} and ${max}, got ${value}` });
-    return undefined;
-  }
-  return value;
-}
-
-function boolean(value: unknown, path: string, out: OverrideProblem[]): boolean | undefined {
-  if (typeof value !== "boolean") {
-    out.push({ path, message: `must be true or false, got ${JSON.stringify(value)}` });
-    return undefined;
-  }
-  return value;
-}
-
-function pathPrefix(value: unknown, path: string, out: OverrideProblem[]): string | undefined {
-  // ALB path patterns are at most 128 characters and only these characters (AWS ELBv2 docs, "Path conditions").
-  if (typeof value !== "string" || !/^\/[A-Za-z0-9_\-.$/~"'@:+&]*$/.test(value) || value.length > 120) {
-    out.push({ path, message: `must be a URL path starting with "/" (letters, digits, _-.$/~"'@:+&; at most 120 characters), got ${JSON.stringify(value)}` });
-    return undefined;
-  }
-  return value;
-}
-
-function hostName(value: unknown, path: string, out: OverrideProblem[]): string | undefined {
-  if (typeof value !== "string" || !/^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(value) || value.length > 128) {
-    out.push({ path, message: `must be a lower-case DNS host name (optionally starting with "*."), got ${JSON.stringify(value)}` });
-    return undefined;
-  }
-  return value;
-}
-
-function autoscaling(value: unknown, path: string, out: OverrideProblem[]): AutoscalingConfig | undefined {
-  if (!isRecord(value)) {
-    out.push({ path, message: "must be a mapping with min, max and at least one of cpu, memory, requests" });
-    return undefined;
-  }
-  const allowed = ["min", "max", "cpu", "memory", "requests"];
-  const before = out.length;
-  for (const key of Object.keys(value).sort()) {
-    if (!allowed.includes(key)) out.push({ path: `${path}.${key}`, message: `unknown key (allowed: ${allowed.join(", ")})` });
-  }
-  const min = integer(value.min, `${path}.min`, out, 0, 1000);
-  const max = integer(value.max, `${path}.max`, out, 1, 1000);
-  const cpu = value.cpu === undefined ? undefined : integer(value.cpu, `${path}.cpu`, out, 1, 100);
-  const memory = value.memory === undefined ? undefined : integer(value.memory, `${path}.memory`, out, 1, 100);
-  const requests = value.requests === undefined ? undefined : integer(value.requests, `${path}.requests`, out, 1, 1_000_000);
+  const min = doc.number([...at, "min"]);
+  const max = doc.number([...at, "max"]);
   if (min !== undefined && max !== undefined && min > max) {
-    out.push({ path: `${path}.min`, message: `min (${min}) must not exceed max (${max})` });
+    problems.push({ path: [...at, "min"], message: `min (${min}) must not exceed max (${max})`, atKey: false });
   }
-  if (cpu === undefined && memory === undefined && requests === undefined && value.cpu === undefined && value.memory === undefined && value.requests === undefined) {
-    out.push({ path, message: "needs at least one target: cpu, memory (percent) or requests (per target)" });
-  }
-  if (out.length > before || min === undefined || max === undefined) return undefined;
+  // A partly valid autoscaling block would scale on other bounds than the user wrote: all or nothing.
+  if (doc.value(at) === undefined || problems.length > before || min === undefined || max === undefined) return undefined;
+  const cpu = doc.number([...at, "cpu"]);
+  const memory = doc.number([...at, "memory"]);
+  const requests = doc.number([...at, "requests"]);
   return {
     minCapacity: min,
     maxCapacity: max,
@@ -126,4 +79,9 @@ function autoscaling(value: unknown, path: string, out: OverrideProblem[]): Auto
     ...(memory !== undefined ? { targetMemoryPercent: memory } : {}),
     ...(requests !== undefined ? { targetRequestsPerTarget: requests } : {}),
   };
+}
+
+/** Later settings win key by key (x-ecs first, then the environment's override). */
+export function mergeOverrides(...layers: readonly (ServiceOverride | undefined)[]): ServiceOverride {
+  return Object.assign({}, ...layers.filter((l): l is ServiceOverride => l !== undefined)) as ServiceOverride;
 }
