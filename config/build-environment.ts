@@ -24,6 +24,7 @@ export function buildEnvironment(name: string, d: EnvironmentDocument): Environm
     ...base,
     name,
     file: d.file,
+    locations: d.locations,
     aws: endpoint === undefined ? { region } : { region, endpoint },
     composeFiles: v.strings(["compose"]) ?? base.composeFiles,
     profiles: v.strings(["profiles"]) ?? base.profiles,

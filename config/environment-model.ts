@@ -1,4 +1,4 @@
-import { ServiceOverride } from "../compose/model";
+import { ServiceOverride, SourceLocation } from "../compose/model";
 
 /**
  * An environment (qa, production, ...) as the rest of the program sees it: validated, with
@@ -119,6 +119,11 @@ export interface EnvironmentConfig {
   readonly name: string;
   /** File the environment came from (for messages). */
   readonly file?: string;
+  /**
+   * Where each key of the file is, by key path (`services.web`, `loadBalancer.allowedCidrs`),
+   * so that later stages point at the key they judge. Absent for the built-in environment.
+   */
+  readonly locations?: Readonly<Record<string, SourceLocation>>;
   readonly aws: AwsProviderConfig;
   /** Compose files, relative to the project directory. @default [] (compose discovery) */
   readonly composeFiles: readonly string[];
