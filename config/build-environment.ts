@@ -5,11 +5,12 @@ import { ValidatedDocument } from "../schema/validated";
 import { DEFAULT_CLOUD_STATE, DEFAULT_EC2_CAPACITY, DEFAULT_LOCAL_STATE, DEFAULT_S3_STATE, defaultEnvironment } from "./defaults";
 import { EnvironmentDocument } from "./environment-document";
 import { CapacityConfig, Ec2CapacityConfig, EnvironmentConfig, LoadBalancerConfig, NatMode, NetworkConfig, PlacementMode, StateBackendConfig } from "./environment-model";
+import { allowsLegacyTls, minimumTlsVersion } from "./ssl-policies";
 
 /**
  * The typed EnvironmentConfig from a schema-checked environment file: what the file leaves
  * out comes from config/defaults.ts, and the rules a schema cannot state are checked here
- * (CIDR math, zones of the region, ARNs of the region, keys that only go together).
+ * (CIDR math, zones of the region, ARNs of the region, keys that only go together, TLS policy).
  * Values that broke a schema rule read as absent, so these checks still run on the rest; a
  * string read for an enum key is cast to its type, since the schema's `enum` has checked it.
  */
@@ -31,7 +32,7 @@ export function buildEnvironment(name: string, d: EnvironmentDocument): Environm
     branches,
     network: v.has(["network"]) ? network(d, region, base.network) : base.network,
     capacity: v.has(["capacity"]) ? capacity(d, base.capacity) : base.capacity,
-    loadBalancer: v.has(["loadBalancer"]) ? loadBalancer(d, region, base.loadBalancer) : base.loadBalancer,
+    loadBalancer: v.has(["loadBalancer"]) ? loadBalancer(d, region, branches, base.loadBalancer) : base.loadBalancer,
     placement: (v.string(["placement"]) as PlacementMode | undefined) ?? base.placement,
     services: services(d),
     tags: sorted(v.stringRecord(["tags"])) ?? base.tags,
@@ -143,7 +144,7 @@ function ec2Capacity(d: EnvironmentDocument): Ec2CapacityConfig {
   return result;
 }
 
-function loadBalancer(d: EnvironmentDocument, region: string, fallback: LoadBalancerConfig): LoadBalancerConfig {
+function loadBalancer(d: EnvironmentDocument, region: string, branches: boolean, fallback: LoadBalancerConfig): LoadBalancerConfig {
   const v = d.values;
   const at = (key: string): Path => ["loadBalancer", key];
   const cidrs = v.strings(at("allowedCidrs"));
@@ -160,6 +161,7 @@ function loadBalancer(d: EnvironmentDocument, region: string, fallback: LoadBala
   const domain = v.string(at("domain"));
   const accessLogsBucket = v.string(at("accessLogsBucket"));
   const sslPolicy = v.string(at("sslPolicy")) ?? fallback.sslPolicy;
+  if (v.has(at("sslPolicy"))) checkTlsPolicy(d, sslPolicy, branches, v.boolean(at("allowLegacyTls")) ?? false);
   return {
     internal: v.boolean(at("internal")) ?? fallback.internal,
     allowedCidrs: cidrs ?? fallback.allowedCidrs,
@@ -171,6 +173,22 @@ function loadBalancer(d: EnvironmentDocument, region: string, fallback: LoadBala
     deletionProtection: v.boolean(at("deletionProtection")) ?? fallback.deletionProtection,
     ...(wafAclArn !== undefined ? { wafAclArn } : {}),
   };
+}
+
+/**
+ * TLS 1.0 and 1.1 are broken and fail PCI DSS. A branch (QA) environment may still test old
+ * clients with a warning; elsewhere it takes `allowLegacyTls: true` to say it is on purpose.
+ */
+function checkTlsPolicy(d: EnvironmentDocument, policy: string, branches: boolean, allowLegacyTls: boolean): void {
+  const path = ["loadBalancer", "sslPolicy"];
+  const version = minimumTlsVersion(policy);
+  if (version === undefined) {
+    d.warning(path, `compose2ecs does not know which TLS versions ${policy} accepts (config/ssl-policies.ts); make sure it refuses TLS below 1.2`);
+  } else if (allowsLegacyTls(version)) {
+    const what = `${policy} accepts TLS ${version}; TLS below 1.2 is broken and fails PCI DSS: use ELBSecurityPolicy-TLS13-1-2-2021-06`;
+    if (branches || allowLegacyTls) d.warning(path, what);
+    else d.error(path, `${what}, or set loadBalancer.allowLegacyTls: true if old clients must connect`);
+  }
 }
 
 function services(d: EnvironmentDocument): Readonly<Record<string, ServiceOverride>> {

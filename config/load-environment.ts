@@ -23,7 +23,7 @@ export interface LoadedEnvironment {
 }
 
 /** Docker image tag grammar (the distribution spec), as the schema states it: also used for --image-tag. */
-export const IMAGE_TAG = schemaPattern("imageTag");
+export const IMAGE_TAG = schemaPattern("/$defs/imageTag");
 
 export function loadEnvironment(name: string, projectDir: string): LoadedEnvironment {
   const found = findEnvironmentFile(name, projectDir);

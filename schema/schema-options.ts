@@ -47,10 +47,16 @@ export function addSchemaAnnotations(ajv: Ajv): Ajv {
   return ajv;
 }
 
-/** The `pattern` of a `$defs` entry, for code that checks the same thing outside a file (a flag). */
-export function schemaPattern(definition: string): RegExp {
-  const defs = environmentSchema().$defs as Readonly<Record<string, { readonly pattern?: string }>> | undefined;
-  const pattern = defs?.[definition]?.pattern;
-  if (pattern === undefined) throw new Error(`schema/environment.schema.json has no pattern for $defs/${definition}`);
+/**
+ * The `pattern` of the schema at `pointer` (a JSON pointer such as `/$defs/imageTag`), for code
+ * that checks the same thing outside a file (a flag) or tests against it.
+ */
+export function schemaPattern(pointer: string): RegExp {
+  let node: unknown = environmentSchema();
+  for (const key of pointer.split("/").slice(1)) {
+    node = typeof node === "object" && node !== null ? (node as Readonly<Record<string, unknown>>)[key] : undefined;
+  }
+  const pattern = typeof node === "object" && node !== null ? (node as Readonly<Record<string, unknown>>).pattern : undefined;
+  if (typeof pattern !== "string") throw new Error(`schema/environment.schema.json has no pattern at ${pointer}`);
   return new RegExp(pattern, "u");
 }

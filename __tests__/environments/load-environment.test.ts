@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { formatDiagnostic } from "../../compose/diagnostics";
 import { defaultEnvironment } from "../../config/defaults";
 import { environmentNameFrom, loadEnvironment, parseEnvironment } from "../../config/load-environment";
+import { SSL_POLICY_MIN_TLS } from "../../config/ssl-policies";
+import { schemaPattern } from "../../schema/schema-options";
 
 const REPO = join(__dirname, "..", "..");
 const FILE = "environments/bad.yml";
@@ -132,6 +134,46 @@ describe("validation errors carry file, line, column and key path", () => {
     const { diagnostics, env } = parseEnvironment("qa", "x-office: &office [203.0.113.0/24]\nloadBalancer:\n  allowedCidrs: *office\n", FILE);
     expect(diagnostics).toEqual([]);
     expect(env?.loadBalancer.allowedCidrs).toEqual(["203.0.113.0/24"]);
+  });
+});
+
+describe("the TLS policy of the HTTPS listener", () => {
+  const lb = (lines: string) => `loadBalancer:\n  allowedCidrs: [0.0.0.0/0]\n${lines}`;
+  const all = (text: string) => parseEnvironment("x1", text, FILE);
+
+  test("GIVEN a policy that accepts TLS 1.0 in an environment without branches THEN it is an error at the policy", () => {
+    const { env, diagnostics } = all(lb("  sslPolicy: ELBSecurityPolicy-2016-08\n"));
+    expect(env).toBeUndefined();
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      "environments/bad.yml:3:14 loadBalancer.sslPolicy: ELBSecurityPolicy-2016-08 accepts TLS 1.0; TLS below 1.2 is broken and fails PCI DSS: use ELBSecurityPolicy-TLS13-1-2-2021-06, or set loadBalancer.allowLegacyTls: true if old clients must connect",
+    ]);
+  });
+
+  test.each([
+    ["a branch environment", "branches: true\n", ""],
+    ["allowLegacyTls: true", "", "  allowLegacyTls: true\n"],
+  ])("GIVEN a policy that accepts TLS 1.1 in %s THEN it is a warning and the environment loads", (_what, top, extra) => {
+    const { env, diagnostics } = all(top + lb(`  sslPolicy: ELBSecurityPolicy-TLS13-1-1-2021-06\n${extra}`));
+    expect(env?.loadBalancer.sslPolicy).toBe("ELBSecurityPolicy-TLS13-1-1-2021-06");
+    expect(diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/loadBalancer\.sslPolicy: warning: ELBSecurityPolicy-TLS13-1-1-2021-06 accepts TLS 1\.1;/)]);
+  });
+
+  test.each(Object.entries(SSL_POLICY_MIN_TLS).filter(([, v]) => v === "1.2" || v === "1.3"))("GIVEN %s (TLS %s and later) THEN nothing is said", (policy) => {
+    const { env, diagnostics } = all(lb(`  sslPolicy: ${policy}\n`));
+    expect(diagnostics).toEqual([]);
+    expect(env?.loadBalancer.sslPolicy).toBe(policy);
+  });
+
+  test("GIVEN a policy name the table does not know THEN it is a warning asking to check it", () => {
+    const { env, diagnostics } = all(lb("  sslPolicy: ELBSecurityPolicy-TLS13-1-2-2030-01\n"));
+    expect(env).toBeDefined();
+    expect(diagnostics.map(formatDiagnostic)).toEqual([expect.stringContaining("loadBalancer.sslPolicy: warning: compose2ecs does not know which TLS versions ELBSecurityPolicy-TLS13-1-2-2030-01 accepts")]);
+  });
+
+  test("GIVEN the table THEN every name is one the schema accepts, and the default policy is TLS 1.2+", () => {
+    const pattern = schemaPattern("/properties/loadBalancer/properties/sslPolicy");
+    expect(Object.keys(SSL_POLICY_MIN_TLS).filter((p) => !pattern.test(p))).toEqual([]);
+    expect(SSL_POLICY_MIN_TLS[defaultEnvironment("x").loadBalancer.sslPolicy]).toBe("1.2");
   });
 });
 
