@@ -21,6 +21,12 @@ export function buildEnvironment(name: string, d: EnvironmentDocument): Environm
   const base = defaultEnvironment(name, branches, region);
   const endpoint = endpointOf(d);
   const state = stateOf(d, region);
+  if (branches && state.kind === "cloud") {
+    d.error(
+      ["state", "backend"],
+      "branch environments (branches: true) need state.backend: s3 (or local on a single machine): HCP Terraform cannot list or hold the registry of branch slots",
+    );
+  }
   return {
     ...base,
     name,

@@ -177,6 +177,26 @@ describe("the TLS policy of the HTTPS listener", () => {
   });
 });
 
+describe("branch environments and the state backend", () => {
+  test("GIVEN branches: true with state.backend: cloud THEN it is an error at the backend saying why", () => {
+    const { env, diagnostics } = parseEnvironment("qa", "branches: true\nstate:\n  backend: cloud\n  organization: acme\n", "environments/qa.yml");
+    expect(env).toBeUndefined();
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      "environments/qa.yml:3:12 state.backend: branch environments (branches: true) need state.backend: s3 (or local on a single machine): HCP Terraform cannot list or hold the registry of branch slots",
+    ]);
+  });
+
+  test.each(["backend: s3\n  bucket: acme-state", "backend: local"])("GIVEN branches: true with state %p THEN it loads", (state) => {
+    expect(parseEnvironment("qa", `branches: true\nstate:\n  ${state}\n`, "environments/qa.yml").diagnostics).toEqual([]);
+  });
+
+  test("GIVEN state.backend: cloud without branches THEN it loads", () => {
+    const { env, diagnostics } = parseEnvironment("production", "state:\n  backend: cloud\n  organization: acme\n", "environments/production.yml");
+    expect(diagnostics).toEqual([]);
+    expect(env?.state).toMatchObject({ kind: "cloud", organization: "acme" });
+  });
+});
+
 describe("finding the file", () => {
   let dir: string;
   beforeEach(() => {
