@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { formatDiagnostic } from "../../compose/diagnostics";
 import { defaultEnvironment } from "../../config/defaults";
 import { environmentNameFrom, loadEnvironment, parseEnvironment } from "../../config/load-environment";
@@ -38,6 +38,16 @@ describe("the bundled environments", () => {
     expect(env?.network).toMatchObject({ kind: "new", flowLogs: true });
     expect(env?.capacity.containerInsights).toBe(true);
     expect(env?.services.web.autoscaling).toEqual({ minCapacity: 2, maxCapacity: 6, targetCpuPercent: 60 });
+  });
+});
+
+describe("the schema for editors", () => {
+  test.each(["qa.yml", "production.yml"])("GIVEN environments/%s THEN its first line points editors at the shipped schema", (file) => {
+    const [first] = readFileSync(join(REPO, "environments", file), "utf8").split("\n");
+    const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(first ?? "");
+    expect(match).not.toBeNull();
+    expect(resolve(REPO, "environments", match?.[1] ?? "")).toBe(join(REPO, "schema", "environment.schema.json"));
+    expect(existsSync(join(REPO, "schema", "environment.schema.json"))).toBe(true);
   });
 });
 
