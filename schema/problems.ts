@@ -22,7 +22,7 @@ export interface SchemaProblem {
 type Schema = Readonly<Record<string, unknown>>;
 
 /** ajv keywords that only say "a sub-schema failed"; the sub-schema's own error says what. */
-const WRAPPERS = new Set(["if", "then", "else", "allOf", "anyOf", "oneOf", "propertyNames", "$ref"]);
+const WRAPPERS = new Set(["if", "then", "else", "allOf", "anyOf", "oneOf", "propertyNames"]);
 
 /** `root` is the validated value: it tells list indexes from mapping keys that look like numbers. */
 export function schemaProblems(errors: readonly ErrorObject[], root: unknown): SchemaProblem[] {
@@ -186,7 +186,7 @@ function fill(template: string, data: unknown, params: Readonly<Record<string, u
   });
 }
 
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   if (value === null || value === undefined) return "nothing";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";

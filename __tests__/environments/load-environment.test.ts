@@ -119,6 +119,7 @@ describe("validation errors carry file, line, column and key path", () => {
     ["a reserved tag key", "tags:\n  managed-by: me\n", "environments/bad.yml:2:3 tags.managed-by: is set by compose2ecs itself"],
     ["an aws: tag key", "tags:\n  'aws:cost': x\n", 'tags.aws:cost: the "aws:" prefix is reserved for AWS'],
     ["a numeric tag value", "tags:\n  cost-center: 1234\n", 'environments/bad.yml:2:16 tags.cost-center: a tag value must be a string; quote it ("1234")'],
+    ["a tag key that looks like a number", "tags:\n  '2024': 1\n", 'environments/bad.yml:2:11 tags.2024: a tag value must be a string; quote it ("1")'],
     ["a too long tag value", `tags:\n  note: ${"x".repeat(257)}\n`, "tags.note: a tag value is at most 256"],
     ["too many tags", `tags:\n${Array.from({ length: 45 }, (_, i) => `  t${i}: v\n`).join("")}`, "tags: has 45 tags; AWS allows 50 per resource and compose2ecs adds up to 6, so at most 44"],
     ["an s3 state without a bucket", "state:\n  backend: s3\n", "environments/bad.yml:1:1 state: bucket is required for the s3 backend"],
