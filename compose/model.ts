@@ -6,8 +6,6 @@
  * later stages stay deterministic. Short syntax has already become long syntax here.
  */
 
-import { ServiceOverride } from "../config/environment-model";
-
 /** Where a value came from, for messages like `docker-compose.yml:12:7 services.web.ports[0]`. */
 export interface SourceLocation {
   /** File path as given by the user (relative to the working directory when possible). */
@@ -146,6 +144,39 @@ export interface BuildSpec {
  */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
+export interface AutoscalingConfig {
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Target average CPU utilisation percent. */
+  readonly targetCpuPercent?: number;
+  /** Target average memory utilisation percent. */
+  readonly targetMemoryPercent?: number;
+  /** Target ALB requests per target. */
+  readonly targetRequestsPerTarget?: number;
+}
+
+/**
+ * Per-service ECS settings: the `x-ecs` key of a compose service, and the `services.<name>`
+ * entries of an environment file, which win key by key (compose/x-ecs.ts parses both).
+ */
+export interface ServiceOverride {
+  readonly replicas?: number;
+  /** Task CPU units (256, 512, 1024, ...). */
+  readonly cpu?: number;
+  /** Task memory MiB. */
+  readonly memory?: number;
+  readonly autoscaling?: AutoscalingConfig;
+  /** Path prefix routed to the service, e.g. "/api". */
+  readonly path?: string;
+  /** Host header routed to the service. */
+  readonly host?: string;
+  readonly healthCheckPath?: string;
+  /** Container port the load balancer routes to when the service publishes several. */
+  readonly port?: number;
+  /** Route the service through the load balancer. @default true when it publishes a port */
+  readonly public?: boolean;
+}
+
 export interface ServiceModel {
   readonly name: string;
   readonly image?: string;
@@ -177,7 +208,7 @@ export interface ServiceModel {
   readonly stopGracePeriodSeconds?: number;
   readonly hostname?: string;
   readonly containerName?: string;
-  /** The service's `x-ecs` settings, validated by config/service-override.ts (empty when absent). */
+  /** The service's `x-ecs` settings, validated by compose/x-ecs.ts (empty when absent). */
   readonly ecs: ServiceOverride;
   /** Other `x-*` keys, untouched. */
   readonly extensions: Readonly<Record<string, JsonValue>>;

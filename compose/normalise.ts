@@ -1,4 +1,4 @@
-import { parseServiceOverride } from "../config/service-override";
+import { parseServiceOverride } from "./x-ecs";
 import { error, warning } from "./diagnostics";
 import { parseDotenv } from "./dotenv";
 import { Variables } from "./interpolate";
@@ -29,7 +29,7 @@ import {
 import { splitVolumeSpec } from "./merge";
 import { bindSourcePath, contextModelPath, isHostPath, modelPath } from "./paths";
 import { isEcsProtocol, parsePort } from "./ports";
-import { ComposePath, RawMap, RawNode, formatPath, getNode, isScalar, locate, parsePath, toPlain } from "./raw";
+import { ComposePath, RawMap, RawNode, formatPath, getNode, isScalar, locate, toPlain } from "./raw";
 import { Parsed, parseBytes, parseCpus, parseDuration, shellWords } from "./units";
 
 type Obj = Readonly<Record<string, JsonValue>>;
@@ -106,10 +106,10 @@ export function normaliseProject(root: RawMap, options: NormaliseOptions): Norma
 
 function normaliseService(name: string, svc: Obj, options: NormaliseOptions, problems: Problems): ServiceModel {
   const at = (...rest: ComposePath): ComposePath => ["services", name, ...rest];
-  const ecs = parseServiceOverride(svc["x-ecs"] ?? {}, `services.${name}.x-ecs`);
+  const ecs = svc["x-ecs"] === undefined || svc["x-ecs"] === null ? { override: {}, problems: [] } : parseServiceOverride(svc["x-ecs"]);
   for (const p of ecs.problems) {
-    const path = parsePath(p.path);
-    problems.list.push(error(p.message, p.path, problems.at(path, true)));
+    const path = at("x-ecs", ...p.path);
+    problems.list.push(error(p.message, formatPath(path), problems.at(path, true)));
   }
   const extensions: Record<string, JsonValue> = {};
   for (const key of Object.keys(svc).sort()) if (key.startsWith("x-") && key !== "x-ecs") extensions[key] = svc[key] as JsonValue;

@@ -1,3 +1,5 @@
+import { ServiceOverride, SourceLocation } from "../compose/model";
+
 /**
  * An environment (qa, production, ...) as the rest of the program sees it: validated, with
  * every default applied once by the environment loader (config/load-environment.ts).
@@ -72,36 +74,6 @@ export interface LoadBalancerConfig {
 
 export type PlacementMode = "per-service" | "single-task";
 
-export interface AutoscalingConfig {
-  readonly minCapacity: number;
-  readonly maxCapacity: number;
-  /** Target average CPU utilisation percent. */
-  readonly targetCpuPercent?: number;
-  /** Target average memory utilisation percent. */
-  readonly targetMemoryPercent?: number;
-  /** Target ALB requests per target. */
-  readonly targetRequestsPerTarget?: number;
-}
-
-/** Per-service settings an environment may override (the same fields as `x-ecs` on a service). */
-export interface ServiceOverride {
-  readonly replicas?: number;
-  /** Task CPU units (256, 512, 1024, ...). */
-  readonly cpu?: number;
-  /** Task memory MiB. */
-  readonly memory?: number;
-  readonly autoscaling?: AutoscalingConfig;
-  /** Path prefix routed to the service, e.g. "/api". */
-  readonly path?: string;
-  /** Host header routed to the service. */
-  readonly host?: string;
-  readonly healthCheckPath?: string;
-  /** Container port the load balancer routes to when the service publishes several. */
-  readonly port?: number;
-  /** Route the service through the load balancer. @default true when it publishes a port */
-  readonly public?: boolean;
-}
-
 export type StateBackendConfig =
   | {
       readonly kind: "local";
@@ -147,6 +119,11 @@ export interface EnvironmentConfig {
   readonly name: string;
   /** File the environment came from (for messages). */
   readonly file?: string;
+  /**
+   * Where each key of the file is, by key path (`services.web`, `loadBalancer.allowedCidrs`),
+   * so that later stages point at the key they judge. Absent for the built-in environment.
+   */
+  readonly locations?: Readonly<Record<string, SourceLocation>>;
   readonly aws: AwsProviderConfig;
   /** Compose files, relative to the project directory. @default [] (compose discovery) */
   readonly composeFiles: readonly string[];

@@ -2,7 +2,7 @@ import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-pol
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { AutoscalingConfig } from "../config/environment-model";
+import { AutoscalingConfig } from "../compose/model";
 
 export interface ServiceAutoscalingProps {
   /** Bounds and targets (x-ecs / environment `autoscaling`). */

@@ -1,7 +1,8 @@
-import { ComposeProject, Diagnostic, ServiceModel, SourceLocation } from "../compose/model";
+import { ComposeProject, Diagnostic, ServiceModel, ServiceOverride, SourceLocation } from "../compose/model";
+import { mergeOverrides } from "../compose/x-ecs";
 import { DEFAULT_EC2_CAPACITY } from "../config/defaults";
-import { BranchContext, EnvironmentConfig, ServiceOverride } from "../config/environment-model";
-import { mergeOverrides } from "../config/service-override";
+import { BranchContext, EnvironmentConfig } from "../config/environment-model";
+import { environmentLocation } from "../config/locations";
 import * as names from "../naming/names";
 import { appContainer, containerDependencies, searchDomainContainer, taskVolumeFor } from "./containers";
 import { deploymentPercentages } from "./deployment";
@@ -53,28 +54,28 @@ export function planProject(input: PlanInput): PlanResult {
   const diagnose: Diagnose = (severity, path, message, location) =>
     diagnostics.push({ severity, path, message, ...(location ? { location } : {}) });
   const { project, env } = input;
-  const envLocation = env.file ? { file: env.file, line: 1, col: 1 } : undefined;
-  const envPath = (key: string) => `environments/${env.name}.yml ${key}`;
+  // Problems with an environment key point at that key; the location names the file.
+  const envKey = (key: string) => environmentLocation(env, key);
 
   if (env.branches && input.branch === undefined) {
-    diagnose("error", envPath("branches"), `environment "${env.name}" makes one stack per branch: give --branch NAME (or set BRANCH)`, envLocation);
+    diagnose("error", "branches", `environment "${env.name}" makes one stack per branch: give --branch NAME (or set BRANCH)`, envKey("branches"));
   }
   if (!env.branches && input.branch !== undefined) {
-    diagnose("error", envPath("branches"), `environment "${env.name}" has no branch stacks (branches: false); drop --branch`, envLocation);
+    diagnose("error", "branches", `environment "${env.name}" has no branch stacks (branches: false); drop --branch`, envKey("branches"));
   }
   if (!env.loadBalancer.internal && env.loadBalancer.allowedCidrs.length === 0) {
     diagnose(
       "error",
-      envPath("loadBalancer.allowedCidrs"),
+      "loadBalancer.allowedCidrs",
       `the load balancer is internet-facing but no CIDR may reach it: list the allowed CIDRs (e.g. ["203.0.113.0/24"], or ["0.0.0.0/0"] for the whole internet) or set loadBalancer.internal: true` +
         (env.file === undefined ? ` (in environments/${env.name}.yml; synth without --env uses the built-in "${env.name}" environment, so pick one with --env)` : ""),
-      envLocation,
+      envKey("loadBalancer.allowedCidrs"),
     );
   }
   if (project.services.length === 0) diagnose("error", "services", "the project has no services to deploy");
   for (const name of Object.keys(env.services).sort()) {
     if (!project.services.some((s) => s.name === name)) {
-      diagnose("warning", envPath(`services.${name}`), `no compose service "${name}"; the override is ignored`, envLocation);
+      diagnose("warning", `services.${name}`, `no compose service "${name}"; the override is ignored`, envKey(`services.${name}`));
     }
   }
 
@@ -140,7 +141,7 @@ function planNetwork(scope: names.NameScope, env: EnvironmentConfig, diagnose: D
   }
   const layout = subnetLayout(net.cidr, net.azs);
   if (layout === undefined || net.azs.length < 2 || net.azs.length > 3) {
-    diagnose("error", `environments/${env.name}.yml network`, `cannot lay out subnets for ${net.azs.length} AZs in ${net.cidr}: use 2-3 AZs and a VPC of /16 to /24`);
+    diagnose("error", "network", `cannot lay out subnets for ${net.azs.length} AZs in ${net.cidr}: use 2-3 AZs and a VPC of /16 to /24`, environmentLocation(env, "network"));
     return undefined;
   }
   const subnets = (tier: "public" | "private", cidrs: readonly string[]) =>
@@ -180,21 +181,26 @@ function sizeFor(requested: TaskSize, path: string, subject: string, diagnose: D
   return size;
 }
 
+/** Where an override key was set: the environment's `services.<name>` wins over the compose file's `x-ecs`. */
+type OverrideOrigin = (key: keyof ServiceOverride) => { readonly path: string; readonly location?: SourceLocation };
+
 /** The container port the load balancer routes to, or undefined for an unrouted service. */
-function routedPort(service: ServiceModel, override: ServiceOverride, diagnose: Diagnose): number | undefined {
+function routedPort(service: ServiceModel, override: ServiceOverride, origin: OverrideOrigin, diagnose: Diagnose): number | undefined {
   const published = service.ports.filter((p) => p.published !== undefined && p.protocol === "tcp");
   if (override.public === false) return undefined;
   if (override.port !== undefined) {
     const known = service.ports.some((p) => p.target === override.port) || service.expose.includes(override.port);
     if (!known) {
-      diagnose("error", `services.${service.name}.x-ecs.port`, `port ${override.port} is not one of the service's ports or expose entries`, service.location);
+      const at = origin("port");
+      diagnose("error", at.path, `port ${override.port} is not one of the service's ports or expose entries`, at.location);
       return undefined;
     }
     return override.port;
   }
   if (published.length === 0) {
     if (override.public === true) {
-      diagnose("error", `services.${service.name}.x-ecs.public`, "public: true needs a published port or x-ecs port", service.location);
+      const at = origin("public");
+      diagnose("error", at.path, "public: true needs a published port or x-ecs port", at.location);
     }
     return undefined;
   }
@@ -237,7 +243,11 @@ function planApp(
   const candidates: RouteCandidate[] = [];
   for (const service of project.services) {
     const override = overrideOf(service);
-    const port = routedPort(service, override, diagnose);
+    const origin: OverrideOrigin = (key) =>
+      env.services[service.name]?.[key] !== undefined
+        ? { path: `services.${service.name}.${key}`, location: environmentLocation(env, `services.${service.name}.${key}`) }
+        : { path: `services.${service.name}.x-ecs.${key}`, ...(service.location ? { location: service.location } : {}) };
+    const port = routedPort(service, override, origin, diagnose);
     if (port === undefined) continue;
     // A branch's own listener is reached by the ALB's DNS name: a production host header would never match.
     const host = branch && domain === undefined ? undefined : override.host;

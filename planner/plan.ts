@@ -3,7 +3,8 @@
  * (planner/plan-project.ts) makes it from the compose project and the environment; the
  * constructs only render it. Lists are sorted by name so rendering is deterministic.
  */
-import { AutoscalingConfig, Ec2CapacityConfig, EnvironmentConfig, NatMode } from "../config/environment-model";
+import { AutoscalingConfig } from "../compose/model";
+import { Ec2CapacityConfig, EnvironmentConfig, NatMode } from "../config/environment-model";
 import { NameScope } from "../naming/names";
 
 export interface TaskSize {

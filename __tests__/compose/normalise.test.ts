@@ -202,8 +202,8 @@ describe("normalise (stage 5: the typed model)", () => {
   test("GIVEN an invalid x-ecs WHEN loaded THEN the problem is an error at the offending key", () => {
     const result = loadProject({ "compose.yaml": "services:\n  web:\n    image: x\n    x-ecs:\n      replicas: many\n      colour: blue\n" });
     expect(messages(result)).toEqual([
-      expect.stringMatching(/compose\.yaml:5:7 services\.web\.x-ecs\.replicas: must be a whole number, got "many"$/),
-      expect.stringMatching(/compose\.yaml:6:7 services\.web\.x-ecs\.colour: unknown key/),
+      expect.stringMatching(/compose\.yaml:5:7 services\.web\.x-ecs\.replicas: must be a whole number between 0 and 1000, got "many"$/),
+      expect.stringMatching(/compose\.yaml:6:7 services\.web\.x-ecs\.colour: unknown key; allowed: replicas, cpu, memory, path, host/),
     ]);
     expect(result.project).toBeUndefined();
   });

@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { formatDiagnostic } from "../../compose/diagnostics";
 import { defaultEnvironment } from "../../config/defaults";
 import { environmentNameFrom, loadEnvironment, parseEnvironment } from "../../config/load-environment";
+import { SSL_POLICY_MIN_TLS } from "../../config/ssl-policies";
+import { schemaPattern } from "../../schema/schema-options";
 
 const REPO = join(__dirname, "..", "..");
 const FILE = "environments/bad.yml";
@@ -39,6 +41,16 @@ describe("the bundled environments", () => {
   });
 });
 
+describe("the schema for editors", () => {
+  test.each(["qa.yml", "production.yml"])("GIVEN environments/%s THEN its first line points editors at the shipped schema", (file) => {
+    const [first] = readFileSync(join(REPO, "environments", file), "utf8").split("\n");
+    const match = /^# yaml-language-server: \$schema=(\S+)$/.exec(first ?? "");
+    expect(match).not.toBeNull();
+    expect(resolve(REPO, "environments", match?.[1] ?? "")).toBe(join(REPO, "schema", "environment.schema.json"));
+    expect(existsSync(join(REPO, "schema", "environment.schema.json"))).toBe(true);
+  });
+});
+
 describe("defaults", () => {
   test.each([
     ["an empty file", "", false],
@@ -46,7 +58,9 @@ describe("defaults", () => {
   ])("GIVEN %s WHEN parsed THEN every other value comes from defaultEnvironment", (_what, text, branches) => {
     const { env, diagnostics } = parseEnvironment("staging", text, "environments/staging.yml");
     expect(diagnostics).toEqual([]);
-    expect(env).toEqual({ ...defaultEnvironment("staging", branches, "eu-west-1"), file: "environments/staging.yml" });
+    // Where the file's keys are is not a setting: the defaults are compared without it.
+    const { locations: _locations, ...settings } = env ?? { locations: undefined };
+    expect(settings).toEqual({ ...defaultEnvironment("staging", branches, "eu-west-1"), file: "environments/staging.yml" });
   });
 
   test("GIVEN a region WHEN parsed THEN the default availability zones follow it", () => {
@@ -105,6 +119,7 @@ describe("validation errors carry file, line, column and key path", () => {
     ["a reserved tag key", "tags:\n  managed-by: me\n", "environments/bad.yml:2:3 tags.managed-by: is set by compose2ecs itself"],
     ["an aws: tag key", "tags:\n  'aws:cost': x\n", 'tags.aws:cost: the "aws:" prefix is reserved for AWS'],
     ["a numeric tag value", "tags:\n  cost-center: 1234\n", 'environments/bad.yml:2:16 tags.cost-center: a tag value must be a string; quote it ("1234")'],
+    ["a tag key that looks like a number", "tags:\n  '2024': 1\n", 'environments/bad.yml:2:11 tags.2024: a tag value must be a string; quote it ("1")'],
     ["a too long tag value", `tags:\n  note: ${"x".repeat(257)}\n`, "tags.note: a tag value is at most 256"],
     ["too many tags", `tags:\n${Array.from({ length: 45 }, (_, i) => `  t${i}: v\n`).join("")}`, "tags: has 45 tags; AWS allows 50 per resource and compose2ecs adds up to 6, so at most 44"],
     ["an s3 state without a bucket", "state:\n  backend: s3\n", "environments/bad.yml:1:1 state: bucket is required for the s3 backend"],
@@ -130,6 +145,66 @@ describe("validation errors carry file, line, column and key path", () => {
     const { diagnostics, env } = parseEnvironment("qa", "x-office: &office [203.0.113.0/24]\nloadBalancer:\n  allowedCidrs: *office\n", FILE);
     expect(diagnostics).toEqual([]);
     expect(env?.loadBalancer.allowedCidrs).toEqual(["203.0.113.0/24"]);
+  });
+});
+
+describe("the TLS policy of the HTTPS listener", () => {
+  const lb = (lines: string) => `loadBalancer:\n  allowedCidrs: [0.0.0.0/0]\n${lines}`;
+  const all = (text: string) => parseEnvironment("x1", text, FILE);
+
+  test("GIVEN a policy that accepts TLS 1.0 in an environment without branches THEN it is an error at the policy", () => {
+    const { env, diagnostics } = all(lb("  sslPolicy: ELBSecurityPolicy-2016-08\n"));
+    expect(env).toBeUndefined();
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      "environments/bad.yml:3:14 loadBalancer.sslPolicy: ELBSecurityPolicy-2016-08 accepts TLS 1.0; TLS below 1.2 is broken and fails PCI DSS: use ELBSecurityPolicy-TLS13-1-2-2021-06, or set loadBalancer.allowLegacyTls: true if old clients must connect",
+    ]);
+  });
+
+  test.each([
+    ["a branch environment", "branches: true\n", ""],
+    ["allowLegacyTls: true", "", "  allowLegacyTls: true\n"],
+  ])("GIVEN a policy that accepts TLS 1.1 in %s THEN it is a warning and the environment loads", (_what, top, extra) => {
+    const { env, diagnostics } = all(top + lb(`  sslPolicy: ELBSecurityPolicy-TLS13-1-1-2021-06\n${extra}`));
+    expect(env?.loadBalancer.sslPolicy).toBe("ELBSecurityPolicy-TLS13-1-1-2021-06");
+    expect(diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/loadBalancer\.sslPolicy: warning: ELBSecurityPolicy-TLS13-1-1-2021-06 accepts TLS 1\.1;/)]);
+  });
+
+  test.each(Object.entries(SSL_POLICY_MIN_TLS).filter(([, v]) => v === "1.2" || v === "1.3"))("GIVEN %s (TLS %s and later) THEN nothing is said", (policy) => {
+    const { env, diagnostics } = all(lb(`  sslPolicy: ${policy}\n`));
+    expect(diagnostics).toEqual([]);
+    expect(env?.loadBalancer.sslPolicy).toBe(policy);
+  });
+
+  test("GIVEN a policy name the table does not know THEN it is a warning asking to check it", () => {
+    const { env, diagnostics } = all(lb("  sslPolicy: ELBSecurityPolicy-TLS13-1-2-2030-01\n"));
+    expect(env).toBeDefined();
+    expect(diagnostics.map(formatDiagnostic)).toEqual([expect.stringContaining("loadBalancer.sslPolicy: warning: compose2ecs does not know which TLS versions ELBSecurityPolicy-TLS13-1-2-2030-01 accepts")]);
+  });
+
+  test("GIVEN the table THEN every name is one the schema accepts, and the default policy is TLS 1.2+", () => {
+    const pattern = schemaPattern("/properties/loadBalancer/properties/sslPolicy");
+    expect(Object.keys(SSL_POLICY_MIN_TLS).filter((p) => !pattern.test(p))).toEqual([]);
+    expect(SSL_POLICY_MIN_TLS[defaultEnvironment("x").loadBalancer.sslPolicy]).toBe("1.2");
+  });
+});
+
+describe("branch environments and the state backend", () => {
+  test("GIVEN branches: true with state.backend: cloud THEN it is an error at the backend saying why", () => {
+    const { env, diagnostics } = parseEnvironment("qa", "branches: true\nstate:\n  backend: cloud\n  organization: acme\n", "environments/qa.yml");
+    expect(env).toBeUndefined();
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      "environments/qa.yml:3:12 state.backend: branch environments (branches: true) need state.backend: s3 (or local on a single machine): HCP Terraform cannot list or hold the registry of branch slots",
+    ]);
+  });
+
+  test.each(["backend: s3\n  bucket: acme-state", "backend: local"])("GIVEN branches: true with state %p THEN it loads", (state) => {
+    expect(parseEnvironment("qa", `branches: true\nstate:\n  ${state}\n`, "environments/qa.yml").diagnostics).toEqual([]);
+  });
+
+  test("GIVEN state.backend: cloud without branches THEN it loads", () => {
+    const { env, diagnostics } = parseEnvironment("production", "state:\n  backend: cloud\n  organization: acme\n", "environments/production.yml");
+    expect(diagnostics).toEqual([]);
+    expect(env?.state).toMatchObject({ kind: "cloud", organization: "acme" });
   });
 });
 

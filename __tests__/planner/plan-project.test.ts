@@ -1,4 +1,6 @@
+import { formatDiagnostic } from "../../compose/diagnostics";
 import { ServiceModel } from "../../compose/model";
+import { parseEnvironment } from "../../config/load-environment";
 import { planProject } from "../../planner/plan-project";
 import { ServicePlan } from "../../planner/plan";
 import { productionEnv, project, qaEnv, seedProject, service } from "./fixtures";
@@ -172,5 +174,47 @@ describe("planner: stability", () => {
     const a = names(before.app.services);
     const b = names(after.app.services);
     for (const id of Object.keys(a).filter((k) => k in b)) expect(b[id]).toEqual(a[id]);
+  });
+});
+
+describe("planner: problems with environment keys point at the key", () => {
+  const PRODUCTION = [
+    "region: eu-west-1",
+    "loadBalancer:",
+    "  allowedCidrs: [0.0.0.0/0]",
+    "services:",
+    "  web:",
+    "    replicas: 2",
+    "  boot:",
+    "    replicas: 1",
+    "",
+  ].join("\n");
+  const envFrom = (text: string, name = "production") => {
+    const loaded = parseEnvironment(name, text, `environments/${name}.yml`);
+    if (loaded.env === undefined) throw new Error(loaded.diagnostics.map(formatDiagnostic).join("\n"));
+    return loaded.env;
+  };
+  const web = service({ name: "web", ports: [{ target: 80, published: 80, protocol: "tcp" }] });
+
+  test("GIVEN an override for a service the project lacks THEN the warning is at the override's own line and names the file once", () => {
+    const result = planProject({ project: project([web]), env: envFrom(PRODUCTION) });
+    const lines = result.diagnostics.filter((d) => d.severity === "warning").map(formatDiagnostic);
+    expect(lines).toEqual(['environments/production.yml:7:3 services.boot: warning: no compose service "boot"; the override is ignored']);
+  });
+
+  test.each([
+    ["--branch for an environment without branches", PRODUCTION, "production", { branch: "x", slug: "x-abc123", slot: 1 }, "environments/production.yml:1:1 branches: "],
+    ["no --branch for a branch environment", "loadBalancer:\n  allowedCidrs: [10.0.0.0/8]\nbranches: true\n", "qa", undefined, "environments/qa.yml:3:1 branches: "],
+    ["no allowed CIDRs", "region: eu-west-1\nloadBalancer:\n  internal: false\n", "production", undefined, "environments/production.yml:2:1 loadBalancer.allowedCidrs: "],
+  ])("GIVEN %s THEN the error is at the key (or its parent) with its own path", (_what, text, name, branch, expected) => {
+    const result = planProject({ project: project([web]), env: envFrom(text, name), ...(branch ? { branch } : {}) });
+    const errors = result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
+    expect(errors).toEqual([expect.stringContaining(expected)]);
+    expect(errors[0]?.match(/environments\//g)).toHaveLength(1);
+  });
+
+  test("GIVEN an environment override of port the service lacks THEN the error is at the environment's key, not the compose file", () => {
+    const result = planProject({ project: project([web]), env: envFrom("loadBalancer:\n  allowedCidrs: [0.0.0.0/0]\nservices:\n  web:\n    port: 9000\n") });
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual(["environments/production.yml:5:5 services.web.port: port 9000 is not one of the service's ports or expose entries"]);
   });
 });

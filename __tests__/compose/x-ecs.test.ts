@@ -1,0 +1,76 @@
+import { formatDiagnostic } from "../../compose/diagnostics";
+import { ServiceOverride } from "../../compose/model";
+import { parseServiceOverride } from "../../compose/x-ecs";
+import { parseEnvironment } from "../../config/load-environment";
+import { environmentSchema } from "../../schema/schema-options";
+import { loadProject, messages } from "./helpers";
+
+/**
+ * `x-ecs` on a compose service and `services.<name>` in an environment file are one
+ * definition (schema/environment.schema.json `$defs/serviceOverride`) with two users.
+ */
+
+/** A valid value for every key of the definition, as YAML flow text, and what it reads as. */
+const SAMPLES: Readonly<Record<string, readonly [string, ServiceOverride]>> = {
+  replicas: ["3", { replicas: 3 }],
+  cpu: ["512", { cpu: 512 }],
+  memory: ["1024", { memory: 1024 }],
+  path: ["/api", { path: "/api" }],
+  host: ["api.example.com", { host: "api.example.com" }],
+  healthCheckPath: ["/healthz", { healthCheckPath: "/healthz" }],
+  port: ["8080", { port: 8080 }],
+  public: ["false", { public: false }],
+  autoscaling: ["{min: 1, max: 4, cpu: 60, requests: 100}", { autoscaling: { minCapacity: 1, maxCapacity: 4, targetCpuPercent: 60, targetRequestsPerTarget: 100 } }],
+};
+
+function definitionKeys(): string[] {
+  const defs = environmentSchema().$defs as Record<string, { properties: Record<string, unknown> }>;
+  return Object.keys(defs.serviceOverride?.properties ?? {});
+}
+
+function fromCompose(body: string) {
+  const result = loadProject({ "compose.yaml": `services:\n  web:\n    image: x\n    x-ecs: ${body}\n` });
+  return { errors: messages(result).map((m) => m.replace(/^.*compose\.yaml:\d+:\d+ services\.web\.x-ecs\.?/, "")), ecs: result.project?.services[0]?.ecs };
+}
+
+function fromEnvironment(body: string) {
+  const result = parseEnvironment("qa", `services:\n  web: ${body}\n`, "environments/qa.yml");
+  return {
+    errors: result.diagnostics.map(formatDiagnostic).map((m) => m.replace(/^environments\/qa\.yml:\d+:\d+ services\.web\.?/, "")),
+    ecs: result.env?.services.web,
+  };
+}
+
+describe("one definition for x-ecs and environment overrides", () => {
+  test("GIVEN the schema definition THEN every key has a sample here (add one with a new key)", () => {
+    expect(definitionKeys().sort()).toEqual(Object.keys(SAMPLES).sort());
+  });
+
+  test.each(Object.entries(SAMPLES))("GIVEN %s WHEN set in x-ecs and in an environment THEN both read it the same way", (key, [yaml, expected]) => {
+    const compose = fromCompose(`{${key}: ${yaml}}`);
+    const env = fromEnvironment(`{${key}: ${yaml}}`);
+    expect(compose).toEqual({ errors: [], ecs: expected });
+    expect(env).toEqual({ errors: [], ecs: expected });
+  });
+
+  test.each([
+    ["a near miss", "{replica: 2}", "replica: unknown key (did you mean replicas?); allowed: replicas, cpu, memory, path, host, healthCheckPath, port, public, autoscaling"],
+    ["a number out of range", "{cpu: 64}", "cpu: must be between 128 and 16384, got 64"],
+    ["a path without a slash", "{path: api}", 'path: not a URL path starting with "/"'],
+    ["an upper-case host", "{host: API.example.com}", 'host: not a lower-case DNS host name (optionally starting with "*."): "API.example.com"'],
+    ["a text where true or false goes", "{public: 'no'}", 'public: must be true or false, got "no"'],
+    ["autoscaling bounds the wrong way round", "{autoscaling: {min: 4, max: 2, cpu: 50}}", "autoscaling.min: min (4) must not exceed max (2)"],
+    ["autoscaling without a target", "{autoscaling: {min: 1, max: 2}}", "autoscaling: needs at least one target: cpu, memory (percent) or requests (per target)"],
+    ["autoscaling without max", "{autoscaling: {min: 1, cpu: 50}}", "autoscaling: max is required"],
+    ["a list", "[1]", "must be a mapping with keys replicas, cpu, memory"],
+  ])("GIVEN %s WHEN set in x-ecs and in an environment THEN both say the same", (_what, body, expected) => {
+    const compose = fromCompose(body);
+    const env = fromEnvironment(body);
+    expect(compose.errors.join("\n")).toContain(expected);
+    expect(env.errors).toEqual(compose.errors);
+  });
+
+  test("GIVEN some keys broken WHEN read THEN the sound keys are kept and the broken ones left out", () => {
+    expect(parseServiceOverride({ replicas: 2, cpu: "lots", autoscaling: { min: 1, max: 2, cpu: 500 } }).override).toEqual({ replicas: 2 });
+  });
+});

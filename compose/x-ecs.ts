@@ -1,0 +1,87 @@
+import { Path, SchemaProblem } from "../schema/problems";
+import { ValidatedDocument } from "../schema/validated";
+import { validateAgainst } from "../schema/validators";
+import { AutoscalingConfig, ServiceOverride } from "./model";
+
+/**
+ * Per-service ECS settings: the `x-ecs` key of a compose service and the `services.<name>`
+ * entries of an environment file are one shape, defined once in schema/environment.schema.json
+ * (`$defs/serviceOverride`). The schema says which keys exist and what they take; this file
+ * reads a checked value into the model and adds the rules a schema cannot state.
+ * Problem paths are relative to the override itself.
+ */
+
+export interface ParsedOverride {
+  readonly override: ServiceOverride;
+  readonly problems: readonly SchemaProblem[];
+}
+
+/** Validates and reads one `x-ecs` value. */
+export function parseServiceOverride(value: unknown): ParsedOverride {
+  const schemaProblems = validateAgainst("serviceOverride", value);
+  const read = readServiceOverride(new ValidatedDocument(value, schemaProblems), []);
+  return { override: read.override, problems: [...schemaProblems, ...read.problems] };
+}
+
+/**
+ * Reads the override at `at` of a document already checked against the schema (an environment
+ * file checks its `services.<name>` entries as part of the whole file). Keys that broke a rule
+ * are left out; the returned problems are the cross-field ones, with paths from the document root.
+ */
+export function readServiceOverride(doc: ValidatedDocument, at: Path): ParsedOverride {
+  const problems: SchemaProblem[] = [];
+  const result: { -readonly [K in keyof ServiceOverride]: ServiceOverride[K] } = {};
+  const num = (key: string) => doc.number([...at, key]);
+  const str = (key: string) => doc.string([...at, key]);
+  const replicas = num("replicas");
+  const cpu = num("cpu");
+  const memory = num("memory");
+  const path = str("path");
+  const host = str("host");
+  const healthCheckPath = str("healthCheckPath");
+  const port = num("port");
+  const isPublic = doc.boolean([...at, "public"]);
+  if (replicas !== undefined) result.replicas = replicas;
+  if (cpu !== undefined) result.cpu = cpu;
+  if (memory !== undefined) result.memory = memory;
+  if (path !== undefined) result.path = path;
+  if (host !== undefined) result.host = host;
+  if (healthCheckPath !== undefined) result.healthCheckPath = healthCheckPath;
+  if (port !== undefined) result.port = port;
+  if (isPublic !== undefined) result.public = isPublic;
+  if (doc.has([...at, "autoscaling"])) {
+    const autoscaling = readAutoscaling(doc, [...at, "autoscaling"], problems);
+    if (autoscaling !== undefined) result.autoscaling = autoscaling;
+  }
+  return { override: result, problems };
+}
+
+function readAutoscaling(doc: ValidatedDocument, at: Path, problems: SchemaProblem[]): AutoscalingConfig | undefined {
+  const before = problems.length;
+  const target = (key: string) => doc.has([...at, key]);
+  if (doc.isMapping(at) && !target("cpu") && !target("memory") && !target("requests")) {
+    problems.push({ path: at, message: "needs at least one target: cpu, memory (percent) or requests (per target)", atKey: false });
+  }
+  const min = doc.number([...at, "min"]);
+  const max = doc.number([...at, "max"]);
+  if (min !== undefined && max !== undefined && min > max) {
+    problems.push({ path: [...at, "min"], message: `min (${min}) must not exceed max (${max})`, atKey: false });
+  }
+  // A partly valid autoscaling block would scale on other bounds than the user wrote: all or nothing.
+  if (doc.value(at) === undefined || problems.length > before || min === undefined || max === undefined) return undefined;
+  const cpu = doc.number([...at, "cpu"]);
+  const memory = doc.number([...at, "memory"]);
+  const requests = doc.number([...at, "requests"]);
+  return {
+    minCapacity: min,
+    maxCapacity: max,
+    ...(cpu !== undefined ? { targetCpuPercent: cpu } : {}),
+    ...(memory !== undefined ? { targetMemoryPercent: memory } : {}),
+    ...(requests !== undefined ? { targetRequestsPerTarget: requests } : {}),
+  };
+}
+
+/** Later settings win key by key (x-ecs first, then the environment's override). */
+export function mergeOverrides(...layers: readonly (ServiceOverride | undefined)[]): ServiceOverride {
+  return Object.assign({}, ...layers.filter((l): l is ServiceOverride => l !== undefined)) as ServiceOverride;
+}
