@@ -9,7 +9,7 @@ import { DiscoveryNamespace } from "../constructs/discovery-namespace";
 import { EcrRepository } from "../constructs/ecr-repository";
 import type { EfsVolume } from "../constructs/efs-volume";
 import { Plan } from "../planner/plan";
-import { configureBackend } from "../state/backend";
+import { configureBackend } from "./backend";
 import { StackOptions } from "./base-stack";
 import { configureProvider } from "./provider";
 

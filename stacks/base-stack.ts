@@ -5,7 +5,7 @@ import { Cluster } from "../constructs/cluster";
 import { LoadBalancer } from "../constructs/load-balancer";
 import { Network } from "../constructs/network";
 import { Plan } from "../planner/plan";
-import { configureBackend } from "../state/backend";
+import { configureBackend } from "./backend";
 import { configureProvider } from "./provider";
 
 export interface StackOptions {
