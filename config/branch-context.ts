@@ -2,7 +2,8 @@ import { execFileSync } from "node:child_process";
 import { Diagnostic } from "../compose/model";
 import { branchSlug } from "../naming/branch-slug";
 import { slotRegistryFor } from "../state/slot-registry";
-import { LocalSlotRegistry, slotLimit, SlotResult } from "../state/priority-slots";
+import { slotLimit } from "../planner/slots";
+import { LocalSlotRegistry, SlotResult } from "../state/priority-slots";
 import { BranchContext, EnvironmentConfig } from "./environment-model";
 
 /**

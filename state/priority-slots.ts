@@ -1,28 +1,16 @@
 import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { Diagnostic } from "../compose/model";
-import { EnvironmentConfig } from "../config/environment-model";
+import { MAX_BRANCH_LISTENERS, MAX_RULE_PRIORITY, RULES_PER_SLOT } from "../planner/slots";
 
 /**
- * The slot registry: each branch of an environment holds one slot, an integer that no other
- * live branch of that environment holds. A slot gives the branch its listener port
- * (10000 + slot) and its block of listener-rule priorities (slot*50+1 .. slot*50+50), so two
- * branches never compete for a port or a priority, even when deployed at the same time.
+ * The slot registry: each branch of an environment holds one slot (what a slot means:
+ * planner/slots.ts), an integer that no other live branch of that environment holds.
  *
  * Allocation is atomic: a slot is taken by creating `slots/<n>` exclusively (O_EXCL locally,
  * `If-None-Match: *` on S3), and a branch's record `branches/<slug>.json` is published with
  * an exclusive link, so two processes allocating for the same branch end up with one slot.
- * Slot 0 belongs to the non-branch `app` stack.
  */
-
-export const LISTENER_PORT_BASE = 10000;
-export const RULES_PER_SLOT = 50;
-/** ALB listener-rule priorities go from 1 to 50000 (ELBv2 CreateRule). */
-export const MAX_RULE_PRIORITY = 50000;
-/** An ALB has at most 50 listeners; 80 and 443 are the base's own. */
-export const MAX_BRANCH_LISTENERS = 48;
-/** With host routing every branch shares the base listener; the priority space is the limit. */
-export const MAX_HOST_ROUTED_SLOTS = MAX_RULE_PRIORITY / RULES_PER_SLOT - 1;
 
 /** A branch's entry in the registry. */
 export interface SlotRecord {
@@ -46,21 +34,6 @@ export interface SlotStore {
   /** Keys directly under `dir` (e.g. "slots"), names only. */
   list(dir: string): Promise<readonly string[]>;
   remove(key: string): Promise<void>;
-}
-
-/** The highest slot an environment may hand out. */
-export function slotLimit(env: EnvironmentConfig): number {
-  return env.loadBalancer.domain === undefined ? MAX_BRANCH_LISTENERS : MAX_HOST_ROUTED_SLOTS;
-}
-
-/** The dedicated listener port of a branch in an environment without a domain. */
-export function listenerPort(slot: number): number {
-  return LISTENER_PORT_BASE + slot;
-}
-
-/** The listener-rule priorities a stack with this slot may use (inclusive). */
-export function priorityBlock(slot: number): { readonly first: number; readonly last: number } {
-  return { first: slot * RULES_PER_SLOT + 1, last: slot * RULES_PER_SLOT + RULES_PER_SLOT };
 }
 
 function recordKey(slug: string): string {

@@ -2,9 +2,10 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { transformFileSync } from "@swc/core";
 import { branchSlug } from "../../naming/branch-slug";
-import { listenerPort, LocalSlotRegistry, localSlotStore, listSlots, priorityBlock, releaseSlot, SlotRecord } from "../../state/priority-slots";
+import { listenerPort, priorityBlock } from "../../planner/slots";
+import { LocalSlotRegistry, localSlotStore, listSlots, releaseSlot, SlotRecord } from "../../state/priority-slots";
+import { REPO_ROOT, writeTsRegister } from "../helpers/ts-child";
 import { random, randomBranchNames } from "./random-branches";
 
 const NOW = new Date("2025-01-02T03:04:05Z");
@@ -92,16 +93,12 @@ describe("allocation from parallel processes", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "c2e-race-"));
-    // The registry module compiled as is, so the children run the real code.
-    const out = transformFileSync(join(__dirname, "..", "..", "state", "priority-slots.ts"), {
-      jsc: { parser: { syntax: "typescript" }, target: "es2022" },
-      module: { type: "commonjs" },
-    });
-    writeFileSync(join(dir, "priority-slots.js"), out.code);
+    writeTsRegister(dir);
+    // The registry's own sources, so the children run the real code.
     writeFileSync(
       join(dir, "child.js"),
       [
-        'const { LocalSlotRegistry } = require("./priority-slots.js");',
+        `const { LocalSlotRegistry } = require(${JSON.stringify(join(REPO_ROOT, "state", "priority-slots.ts"))});`,
         "const [registryDir, startAt, ...pairs] = process.argv.slice(2);",
         // Every child waits for the same moment, so the allocations really overlap.
         "while (Date.now() < Number(startAt)) {}",
@@ -119,7 +116,7 @@ describe("allocation from parallel processes", () => {
   function runChild(registryDir: string, startAt: number, branches: readonly string[]): Promise<Array<SlotRecord | { error: string }>> {
     const args = branches.flatMap((b) => [b, branchSlug(b)]);
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(dir, "child.js"), registryDir, String(startAt), ...args], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, ["-r", join(dir, "register.js"), join(dir, "child.js"), registryDir, String(startAt), ...args], { stdio: ["ignore", "pipe", "inherit"] });
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       child.on("error", reject);

@@ -4,9 +4,9 @@ import { resolve } from "node:path";
 import { formatDiagnostic } from "../../compose/diagnostics";
 import { EnvironmentConfig } from "../../config/environment-model";
 import { environmentNameFrom, loadEnvironment } from "../../config/load-environment";
+import { listenerPort } from "../../planner/slots";
 import { BranchEnvironment, branchBookkeeping, collectGarbage, DestroyBranchStack, GcOutcome, listBranchEnvironments, parseLiveBranches, staleBranches } from "../../state/branches";
 import { destroyBranchWithTerraform } from "../../state/branch-destroy";
-import { listenerPort } from "../../state/priority-slots";
 import { Command, InputError, UsageError, parseFlags } from "../command";
 
 const HELP = `Usage:
