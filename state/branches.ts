@@ -4,9 +4,9 @@ import { Diagnostic } from "../compose/model";
 import { EnvironmentConfig } from "../config/environment-model";
 import { branchSlug } from "../naming/branch-slug";
 import { localStateDir } from "./backend";
-import { SlotRecord } from "./priority-slots";
+import { listSlots, releaseSlot, SlotRecord } from "./priority-slots";
 import { S3Store } from "./s3-store";
-import { listBranchSlots, releaseBranchSlot, RemoteSlotRegistry, SlotRegistry, slotRegistryFor } from "./slot-registry";
+import { SlotRegistry, slotRegistryFor } from "./slot-registry";
 
 /**
  * The branch environments of an environment as its state backend and slot registry know
@@ -35,18 +35,12 @@ export interface StateInventory {
   remove(slug: string): Promise<void>;
 }
 
+/** The branch states of an environment with a slot registry (state/slot-registry.ts: local or s3). */
 export function stateInventoryFor(env: EnvironmentConfig, projectDir: string, registry: SlotRegistry): StateInventory {
   const state = env.state;
-  switch (state.kind) {
-    case "local":
-      return localInventory(localStateDir(state, projectDir, env.name));
-    case "s3":
-      if (registry instanceof RemoteSlotRegistry && registry.store instanceof S3Store) return s3Inventory(registry.store);
-      throw new Error(`internal: the s3 backend of environment ${env.name} has no S3 slot store`);
-    case "cloud":
-      // HCP Terraform workspaces need its API and a token; only the slot registry is listed.
-      return { list: async () => [], remove: async () => undefined };
-  }
+  if (state.kind === "local") return localInventory(localStateDir(state, projectDir, env.name));
+  if (state.kind === "s3" && registry.store instanceof S3Store) return s3Inventory(registry.store);
+  throw new Error(`internal: environment ${env.name} (state.backend: ${state.kind}) has no branch state inventory`);
 }
 
 function localInventory(dir: string): StateInventory {
@@ -94,7 +88,7 @@ function s3Inventory(store: S3Store): StateInventory {
 
 /** Branch environments that have state or a slot, sorted by slug. */
 export async function listBranchEnvironments(registry: SlotRegistry, inventory: StateInventory): Promise<readonly BranchEnvironment[]> {
-  const records = new Map<string, SlotRecord>((await listBranchSlots(registry)).map((r) => [r.slug, r]));
+  const records = new Map<string, SlotRecord>((await listSlots(registry.store)).map((r) => [r.slug, r]));
   const states = new Map((await inventory.list()).map((s) => [s.slug, s]));
   const slugs = [...new Set([...records.keys(), ...states.keys()])].sort();
   return slugs.map((slug) => {
@@ -177,20 +171,20 @@ async function collectOne(branch: BranchEnvironment, registry: SlotRegistry, inv
     }
     if (!result.ok) return { branch, action: "failed", detail: result.detail };
     await inventory.remove(branch.slug);
-    await releaseBranchSlot(registry, branch.slug);
+    await releaseSlot(registry.store, branch.slug);
     return { branch, action: "destroyed", detail: result.detail };
   }
-  await releaseBranchSlot(registry, branch.slug);
+  await releaseSlot(registry.store, branch.slug);
   return { branch, action: "released", detail: `slot ${branch.slot ?? "?"} freed (never deployed)` };
 }
 
-/** The registry and state inventory of an environment, ready for list and gc. */
-export function branchBookkeeping(env: EnvironmentConfig, projectDir: string, envVars: NodeJS.ProcessEnv): { registry: SlotRegistry; inventory: StateInventory; notes: Diagnostic[] } {
-  const registry = slotRegistryFor(env, projectDir, envVars);
-  const inventory = stateInventoryFor(env, projectDir, registry);
-  const notes: Diagnostic[] =
-    env.state.kind === "cloud"
-      ? [{ severity: "info", path: "state", message: "HCP Terraform workspaces are not listed (that needs its API); branches come from the local slot registry" }]
-      : [];
-  return { registry, inventory, notes };
+/** The registry and state inventory of an environment, ready for list and gc; errors when its backend keeps no registry. */
+export function branchBookkeeping(
+  env: EnvironmentConfig,
+  projectDir: string,
+  envVars: NodeJS.ProcessEnv,
+): { bookkeeping?: { registry: SlotRegistry; inventory: StateInventory }; diagnostics: Diagnostic[] } {
+  const { registry, diagnostics } = slotRegistryFor(env, projectDir, envVars);
+  if (registry === undefined) return { diagnostics };
+  return { bookkeeping: { registry, inventory: stateInventoryFor(env, projectDir, registry) }, diagnostics };
 }

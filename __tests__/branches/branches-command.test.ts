@@ -3,11 +3,13 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { runBranches } from "../../cli/commands/branches";
 import { UsageError } from "../../cli/command";
-import { resolveBranch } from "../../config/branch-context";
-import { loadEnvironment } from "../../config/load-environment";
 import { branchSlug } from "../../naming/branch-slug";
+import { LocalSlotStore } from "../../state/local-store";
+import { allocateSlot, SlotRecord } from "../../state/priority-slots";
 import { destroyStackFolder } from "../../state/branch-destroy";
-import { BranchEnvironment } from "../../state/branches";
+import { defaultEnvironment } from "../../config/defaults";
+import { BranchEnvironment, branchBookkeeping } from "../../state/branches";
+import { slotRegistryFor } from "../../state/slot-registry";
 import { writeCliConfig } from "../../terraform/cli-config";
 import { terraform } from "../../terraform/run";
 import { captureOutput } from "../helpers/run-cli";
@@ -16,6 +18,14 @@ import { captureOutput } from "../helpers/run-cli";
 async function run(argv: readonly string[], destroy?: (b: BranchEnvironment) => Promise<{ ok: boolean; detail: string }>): Promise<{ code: number; out: string }> {
   const { result, stdout } = await captureOutput(() => runBranches(argv, destroy));
   return { code: result, out: stdout };
+}
+
+/** Allocates a slot the way synth does, in the project's local registry of environment qa. */
+async function allocate(project: string, branch: string): Promise<SlotRecord> {
+  const store = new LocalSlotStore(join(project, ".compose2ecs", "state", "qa"));
+  const { record } = await allocateSlot(store, { envName: "qa", branch, slug: branchSlug(branch), limit: 48 }, new Date());
+  if (record === undefined) throw new Error(`no slot for ${branch}`);
+  return record;
 }
 
 function files(dir: string): string[] {
@@ -36,14 +46,12 @@ describe("compose2ecs branches against a local state folder", () => {
   const deployed = ["feature/login", "fix--x"];
   const synthOnly = "UPPER";
 
-  beforeEach(() => {
+  beforeEach(async () => {
     project = mkdtempSync(join(tmpdir(), "c2e-branches-"));
     mkdirSync(join(project, "environments"));
     writeFileSync(join(project, "environments", "qa.yml"), "branches: true\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\n");
     writeFileSync(join(project, "environments", "production.yml"), "loadBalancer:\n  allowedCidrs: [0.0.0.0/0]\n");
-    const env = loadEnvironment("qa", project).env;
-    if (env === undefined) throw new Error("test environment did not load");
-    for (const branch of [...deployed, synthOnly]) resolveBranch(env, { branch, projectDir: project, envVars: {} });
+    for (const branch of [...deployed, synthOnly]) await allocate(project, branch);
     stateDir = join(project, ".compose2ecs", "state", "qa");
     for (const name of ["base", ...deployed.map(branchSlug)]) writeFileSync(join(stateDir, `${name}.tfstate`), "{}");
   });
@@ -139,6 +147,18 @@ describe("compose2ecs branches against a local state folder", () => {
   });
 });
 
+describe("a branch environment whose state is in HCP Terraform", () => {
+  test("GIVEN state.backend cloud WHEN its slot registry is asked for THEN there is none and the error says why", () => {
+    const env = { ...defaultEnvironment("qa", true), state: { kind: "cloud" as const, organization: "acme", hostname: "app.terraform.io", workspacePrefix: "compose2ecs", tags: [] } };
+    const { registry, diagnostics } = slotRegistryFor(env, "/project", {});
+    expect(registry).toBeUndefined();
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", path: "state.backend", message: expect.stringMatching(/HCP Terraform .* no place for the branch slot registry .* use state\.backend: s3/) }),
+    ]);
+    expect(branchBookkeeping(env, "/project", {}).bookkeeping).toBeUndefined();
+  });
+});
+
 describe("destroying a branch stack with real terraform", () => {
   let work: string;
   beforeAll(() => {
@@ -150,10 +170,7 @@ describe("destroying a branch stack with real terraform", () => {
     const project = join(work, "project");
     mkdirSync(join(project, "environments"), { recursive: true });
     writeFileSync(join(project, "environments", "qa.yml"), "branches: true\n");
-    const env = loadEnvironment("qa", project).env;
-    if (env === undefined) throw new Error("test environment did not load");
-    const branch = resolveBranch(env, { branch: "feature/old", projectDir: project, envVars: {} }).branch;
-    if (branch === undefined) throw new Error("no slot");
+    const branch = await allocate(project, "feature/old");
     // A tiny stack in the shape synth writes: cdk.tf.json with a local backend relative to the stack folder.
     const stackDir = join(work, "out", "stacks", `qa-${branch.slug}`);
     mkdirSync(stackDir, { recursive: true });

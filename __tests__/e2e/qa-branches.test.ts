@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { runBranches } from "../../cli/commands/branches";
 import { loadEnvironment } from "../../config/load-environment";
 import { ServicePlan } from "../../planner/plan";
-import { destroyBranchWithTerraform } from "../../state/branch-destroy";
+import { destroyBranchWithTerraform } from "../../cli/branch-destroy";
 import { DeployHarness, expectOk, managedAddresses, STATE_BUCKET, SynthOutput } from "../../testing/deploy-harness";
 import { RunResult } from "../../terraform/run";
 import {
@@ -264,7 +264,7 @@ describe("QA environment on the emulator", () => {
     writeFileSync(live, `${LONG_BRANCH}\n`);
     const baseBefore = managedAddresses(await h.readState(h.stateKey("qa", "base")));
     const code = await runBranches(["gc", "--env", "qa", "--live", live, "--destroy", "-C", h.projectDir], (branch) =>
-      destroyBranchWithTerraform(env, h.projectDir, branch, h.tfEnv),
+      destroyBranchWithTerraform({ env, projectDir: h.projectDir, branch, envVars: h.tfEnv }),
     );
     expect(code).toBe(0);
 

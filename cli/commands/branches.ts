@@ -6,7 +6,6 @@ import { EnvironmentConfig } from "../../config/environment-model";
 import { environmentNameFrom, loadEnvironment } from "../../config/load-environment";
 import { listenerPort } from "../../planner/slots";
 import { BranchEnvironment, branchBookkeeping, collectGarbage, DestroyBranchStack, GcOutcome, listBranchEnvironments, parseLiveBranches, staleBranches } from "../../state/branches";
-import { destroyBranchWithTerraform } from "../../state/branch-destroy";
 import { Command, InputError, UsageError, parseFlags } from "../command";
 
 const HELP = `Usage:
@@ -129,8 +128,9 @@ function readLive(source: string): readonly string[] {
 export async function runBranches(argv: readonly string[], destroyStack?: DestroyBranchStack): Promise<number> {
   const options = parse(argv);
   const env = branchEnvironment(options);
-  const { registry, inventory, notes } = branchBookkeeping(env, options.projectDir, process.env);
-  for (const note of notes) if (!options.json) process.stderr.write(formatDiagnostic(note) + "\n");
+  const { bookkeeping, diagnostics } = branchBookkeeping(env, options.projectDir, process.env);
+  if (bookkeeping === undefined) throw new InputError(diagnostics.map(formatDiagnostic));
+  const { registry, inventory } = bookkeeping;
   const all = await listBranchEnvironments(registry, inventory);
   if (options.sub === "list") {
     process.stdout.write(options.json ? JSON.stringify(all.map((b) => branchJson(env, b)), null, 2) + "\n" : listText(env, all));
@@ -141,7 +141,13 @@ export async function runBranches(argv: readonly string[], destroyStack?: Destro
   const stale = staleBranches(all, live);
   const outcomes = await collectGarbage(stale, registry, inventory, {
     destroy: options.destroy,
-    destroyStack: destroyStack ?? ((b) => destroyBranchWithTerraform(env, options.projectDir, b, process.env)),
+    destroyStack:
+      destroyStack ??
+      (async (branch) => {
+        // Loaded only here: synthesizing loads cdktf, which `branches list` and a dry gc never need.
+        const { destroyBranchWithTerraform } = await import("../branch-destroy");
+        return destroyBranchWithTerraform({ env, projectDir: options.projectDir, branch, envVars: process.env });
+      }),
     onOutcome: (o) => {
       if (!options.json) process.stdout.write(outcomeLine(o) + "\n");
     },
