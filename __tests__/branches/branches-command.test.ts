@@ -8,7 +8,9 @@ import { LocalSlotStore } from "../../state/local-store";
 import { allocateSlot, SlotRecord } from "../../state/priority-slots";
 import { destroyStackFolder } from "../../state/branch-destroy";
 import { defaultEnvironment } from "../../config/defaults";
-import { BranchEnvironment, branchBookkeeping } from "../../state/branches";
+import { EnvironmentConfig } from "../../config/environment-model";
+import { loadEnvironment } from "../../config/load-environment";
+import { BranchEnvironment, branchBookkeeping, collectGarbage, gcIncomplete, listBranchEnvironments } from "../../state/branches";
 import { slotRegistryFor } from "../../state/slot-registry";
 import { writeCliConfig } from "../../terraform/cli-config";
 import { terraform } from "../../terraform/run";
@@ -26,6 +28,12 @@ async function allocate(project: string, branch: string): Promise<SlotRecord> {
   const { record } = await allocateSlot(store, { envName: "qa", branch, slug: branchSlug(branch), limit: 48 }, new Date());
   if (record === undefined) throw new Error(`no slot for ${branch}`);
   return record;
+}
+
+function loadQa(project: string): EnvironmentConfig {
+  const { env, diagnostics } = loadEnvironment("qa", project);
+  if (env === undefined) throw new Error(diagnostics.map((d) => d.message).join("\n"));
+  return env;
 }
 
 function files(dir: string): string[] {
@@ -144,6 +152,81 @@ describe("compose2ecs branches against a local state folder", () => {
     const live = join(project, "live.txt");
     writeFileSync(live, "\n");
     await expect(run(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy"])).rejects.toThrow(/is empty: refusing/);
+  });
+});
+
+describe("branches gc keeps slots safe and reports as it goes", () => {
+  let project: string;
+  let stateDir: string;
+  beforeEach(async () => {
+    project = mkdtempSync(join(tmpdir(), "c2e-gc-safe-"));
+    mkdirSync(join(project, "environments"));
+    writeFileSync(join(project, "environments", "qa.yml"), "branches: true\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\n");
+    stateDir = join(project, ".compose2ecs", "state", "qa");
+  });
+  afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+  test("GIVEN a stale branch without state at the listing whose state appears before its slot is freed WHEN gc --destroy runs THEN it needs a destroy, keeps its slot and makes the exit code 1", async () => {
+    const { bookkeeping } = branchBookkeeping(loadQa(project), project, {});
+    if (bookkeeping === undefined) throw new Error("no registry");
+    const record = await allocate(project, "feature/late");
+    // Listed without state, then deployed (its state written) before gc reaches it.
+    const listed = await listBranchEnvironments(bookkeeping.registry, bookkeeping.inventory);
+    expect(listed).toEqual([expect.objectContaining({ slug: record.slug, slot: record.slot })]);
+    expect(listed[0].state).toBeUndefined();
+    writeFileSync(join(stateDir, `${record.slug}.tfstate`), "{}");
+    const outcomes = await collectGarbage(listed, bookkeeping.registry, bookkeeping.inventory, { destroy: true, destroyStack: jest.fn() });
+    expect(outcomes.map((o) => o.action)).toEqual(["needs destroy"]);
+    expect(outcomes.some(gcIncomplete)).toBe(true);
+    expect(existsSync(join(stateDir, "slots", String(record.slot)))).toBe(true);
+    expect(existsSync(join(stateDir, "branches", `${record.slug}.json`))).toBe(true);
+  });
+
+  test("GIVEN a destroyed branch whose state is written again before its slot is freed WHEN gc --destroy runs THEN the slot is not freed", async () => {
+    const { bookkeeping } = branchBookkeeping(loadQa(project), project, {});
+    if (bookkeeping === undefined) throw new Error("no registry");
+    const record = await allocate(project, "feature/redeployed");
+    writeFileSync(join(stateDir, `${record.slug}.tfstate`), "{}");
+    const listed = await listBranchEnvironments(bookkeeping.registry, bookkeeping.inventory);
+    // A concurrent deploy writes the state again right after gc deleted it.
+    const inventory = { ...bookkeeping.inventory, remove: async (slug: string) => {
+      await bookkeeping.inventory.remove(slug);
+      writeFileSync(join(stateDir, `${slug}.tfstate`), "{}");
+    } };
+    const outcomes = await collectGarbage(listed, bookkeeping.registry, inventory, { destroy: true, destroyStack: async () => ({ ok: true, detail: "3 resource(s) destroyed" }) });
+    expect(outcomes.map((o) => o.action)).toEqual(["needs destroy"]);
+    expect(existsSync(join(stateDir, "slots", String(record.slot)))).toBe(true);
+  });
+
+  test.each([[[] as string[]], [["--json"]]])("GIVEN three stale deployed branches WHEN gc --destroy %p runs THEN each branch's line is printed before the next destroy starts", async (extra) => {
+    const records = [];
+    for (const b of ["old-a", "old-b", "old-c"]) {
+      const record = await allocate(project, b);
+      writeFileSync(join(stateDir, `${record.slug}.tfstate`), "{}");
+      records.push(record);
+    }
+    const live = join(project, "live.txt");
+    writeFileSync(live, "main\n");
+    const printed: string[] = [];
+    const seenAtStart: number[] = [];
+    const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (printed.push(chunk.toString()), true));
+    let code: number;
+    try {
+      code = await runBranches(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy", ...extra], async () => {
+        seenAtStart.push(printed.join("").split("\n").filter((l) => l !== "").length);
+        return { ok: true, detail: "1 resource(s) destroyed" };
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(code).toBe(0);
+    expect(seenAtStart).toEqual([0, 1, 2]);
+    const lines = printed.join("").trim().split("\n");
+    if (extra.includes("--json")) {
+      expect(lines.map((l) => (JSON.parse(l) as { action: string }).action)).toEqual(["destroyed", "destroyed", "destroyed"]);
+    } else {
+      expect(lines.filter((l) => l.startsWith("destroyed"))).toHaveLength(3);
+    }
   });
 });
 

@@ -115,7 +115,8 @@ test("GIVEN branches with state objects in the bucket WHEN listed and garbage-co
     const live = join(project, "live.txt");
     writeFileSync(live, "main\n");
     expect(await runBranches(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy", "--json"], async () => ({ ok: true, detail: "0 resource(s) destroyed" }))).toBe(0);
-    const outcomes = JSON.parse(out) as Array<{ branch: string; action: string }>;
+    // One JSON object per line, as each branch is done.
+    const outcomes = out.trim().split("\n").map((line) => JSON.parse(line) as { branch: string; action: string });
     expect(outcomes.find((o) => o.branch === "feature/s3-gone")?.action).toBe("destroyed");
 
     out = "";
