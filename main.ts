@@ -8,7 +8,8 @@
  */
 import { resolve } from "node:path";
 import { formatDiagnostic, sortDiagnostics } from "./compose/diagnostics";
-import { planRequest } from "./stacks/synthesize";
+import { claimBranchSlot } from "./pipeline/claim-slot";
+import { planRequest } from "./pipeline/plan-request";
 
 async function main(): Promise<number> {
   const projectDir = resolve(process.env.COMPOSE2ECS_PROJECT_DIR ?? process.cwd());
@@ -16,22 +17,16 @@ async function main(): Promise<number> {
   // cdktf's CLI decides the output folder and HCL mode (CDKTF_OUTDIR, SYNTH_HCL_OUTPUT).
   const app = new App({ stackTraces: false });
   const fromContext: unknown = app.node.tryGetContext("compose2ecs:environment");
+  // COMPOSE2ECS_ENV wins over the context; the pipeline reads it (and BRANCH, the endpoint) from envVars.
   const envName = process.env.COMPOSE2ECS_ENV?.trim() || (typeof fromContext === "string" ? fromContext : undefined);
-  const planned = await planRequest({
-    files: [],
-    projectDir,
-    profiles: [],
-    ...(envName ? { envName } : {}),
-    outDir: process.env.CDKTF_OUTDIR ?? "cdktf.out",
-    hcl: false,
-    envVars: process.env,
-  });
+  // The same pipeline and slot step as `compose2ecs synth`: a branch stack's slot is claimed only after its plan succeeded.
+  const planned = await claimBranchSlot(await planRequest({ projectDir, ...(envName ? { envName } : {}), envVars: process.env }));
   const lines = sortDiagnostics(planned.diagnostics).map(formatDiagnostic);
   if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
-  if (planned.plan === undefined) return 1;
+  const { plan, loaded } = planned;
+  if (plan === undefined || loaded === undefined) return 1;
   const { addStacks, withoutTokenStackTraces } = await import("./stacks/build-app");
-  const endpoint = planned.plan.env.aws.endpoint ?? process.env.COMPOSE2ECS_AWS_ENDPOINT?.trim();
-  const plan = planned.plan;
+  const endpoint = loaded.endpoint;
   withoutTokenStackTraces(() => {
     addStacks(app, plan, { projectDir, outDir: resolve(app.outdir), ...(endpoint ? { endpoint } : {}) });
     app.synth();

@@ -153,6 +153,6 @@ export interface BranchContext {
   readonly branch: string;
   /** `[a-z0-9-]`, short, unique: used in every AWS name and state key of the branch. */
   readonly slug: string;
-  /** Listener-rule priority block allocated to this branch (see state/priority-slots.ts). */
+  /** The branch's slot: its listener port and listener-rule priority block (planner/slots.ts). */
   readonly slot: number;
 }

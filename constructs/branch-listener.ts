@@ -5,7 +5,7 @@ import { NOT_FOUND_ACTION } from "./load-balancer";
 export interface BranchListenerProps {
   /** The shared load balancer. */
   readonly loadBalancerArn: string;
-  /** The branch's port: 10000 + its slot. */
+  /** The branch's port, decided by the planner from its slot (planner/slots.ts listenerPort). */
   readonly port: number;
 }
 

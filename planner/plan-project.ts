@@ -24,6 +24,7 @@ import {
   TaskVolumePlan,
 } from "./plan";
 import { assignPriorities, routeConditions } from "./routes";
+import { listenerPort, MAX_SLOT } from "./slots";
 import { LARGEST_FARGATE_SIZE, SMALLEST_FARGATE_SIZE, bytesToMiB, cpusToUnits, nearestFargateSize } from "./task-size";
 
 export interface PlanInput {
@@ -43,8 +44,6 @@ export interface PlanResult {
 export const MAX_CONTAINERS_PER_TASK = 10;
 /** Default quota of security groups per network interface; one is the service's own. */
 const MAX_SECURITY_GROUPS = 5;
-/** Branch listeners without a domain listen on 10000 + slot (decisions.md). */
-export const BRANCH_PORT_BASE = 10000;
 
 type Diagnose = (severity: Diagnostic["severity"], path: string, message: string, location?: SourceLocation) => void;
 
@@ -129,7 +128,7 @@ function planBase(scope: names.NameScope, env: EnvironmentConfig, diagnose: Diag
       ...(lb.accessLogsBucket ? { accessLogsBucket: lb.accessLogsBucket } : {}),
       deletionProtection: lb.deletionProtection,
       ...(lb.wafAclArn ? { wafAclArn: lb.wafAclArn } : {}),
-      ...(env.branches && lb.domain === undefined ? { branchPortRange: { from: BRANCH_PORT_BASE + 1, to: BRANCH_PORT_BASE + 999 } } : {}),
+      ...(env.branches && lb.domain === undefined ? { branchPortRange: { from: listenerPort(1), to: listenerPort(MAX_SLOT) } } : {}),
     },
   };
 }
@@ -231,7 +230,7 @@ function planApp(
   const branchHost = branch && domain ? `${branch.slug}.${domain}` : undefined;
   const listener: ListenerPlan =
     branch && domain === undefined
-      ? { kind: "own", port: BRANCH_PORT_BASE + slot }
+      ? { kind: "own", port: listenerPort(slot) }
       : env.loadBalancer.certificateArn
         ? { kind: "shared", port: 443, protocol: "HTTPS" }
         : { kind: "shared", port: 80, protocol: "HTTP" };

@@ -1,12 +1,11 @@
-/**
- * Listener-rule conditions and priorities (decisions.md, "Rule priorities" and "Default route").
- * A stack owns the priority block [slot*50 + 1, slot*50 + 50]; inside it the most specific
- * rule wins first, the catch-all last. Priorities never depend on list positions alone:
- * they follow from specificity, then the service name.
- */
+import { MAX_SLOT, priorityBlock, RULES_PER_SLOT } from "./slots";
 
-export const RULES_PER_SLOT = 50;
-export const MAX_SLOT = 999;
+/**
+ * Listener-rule conditions and priorities. A stack owns its slot's priority block
+ * (planner/slots.ts); inside it the most specific rule wins first, the catch-all last.
+ * Priorities never depend on list positions alone: they follow from specificity, then the
+ * service name.
+ */
 
 export interface RouteConditions {
   readonly hosts: readonly string[];
@@ -69,7 +68,7 @@ export function compareRoutes(a: RouteConditions & { service: string }, b: Route
 
 /** First priority of a slot's block. */
 export function priorityBase(slot: number): number {
-  return slot * RULES_PER_SLOT + 1;
+  return priorityBlock(slot).first;
 }
 
 /**

@@ -9,8 +9,8 @@ import { DiscoveryNamespace } from "../constructs/discovery-namespace";
 import { EcrRepository } from "../constructs/ecr-repository";
 import type { EfsVolume } from "../constructs/efs-volume";
 import { Plan } from "../planner/plan";
+import { configureBackend } from "./backend";
 import { literalPlan } from "./terraform-literal";
-import { configureBackend } from "../state/backend";
 import { StackOptions } from "./base-stack";
 import { configureProvider } from "./provider";
 

@@ -5,8 +5,8 @@ import { Cluster } from "../constructs/cluster";
 import { LoadBalancer } from "../constructs/load-balancer";
 import { Network } from "../constructs/network";
 import { Plan } from "../planner/plan";
+import { configureBackend } from "./backend";
 import { literalPlan } from "./terraform-literal";
-import { configureBackend } from "../state/backend";
 import { configureProvider } from "./provider";
 
 export interface StackOptions {

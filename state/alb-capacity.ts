@@ -1,15 +1,15 @@
 import { Diagnostic } from "../compose/model";
-import { MAX_BRANCH_LISTENERS, MAX_HOST_ROUTED_SLOTS } from "./priority-slots";
+import { ALB_MAX_LISTENERS, MAX_BRANCH_LISTENERS, MAX_SLOT } from "../planner/slots";
 
 /**
  * How much of the shared ALB one application stack uses, and how many such branches one base
  * holds. Hard limits per Application Load Balancer (ELBv2 quotas, not adjustable for target
- * groups per ALB): 100 target groups, 100 rules (default rules not counted), 50 listeners.
+ * groups per ALB): 100 target groups, 100 rules (default rules not counted), 50 listeners
+ * (planner/slots.ts).
  */
 
 export const ALB_MAX_TARGET_GROUPS = 100;
 export const ALB_MAX_RULES = 100;
-export const ALB_MAX_LISTENERS = 50;
 /** Warn when one stack alone takes more than this share of any ALB limit (then fewer than 5 branches fit). */
 export const LARGE_SHARE = 0.2;
 
@@ -40,7 +40,7 @@ export function albShare(app: AlbUser, baseListeners = 2): AlbUsage {
   const fits = [
     targetGroups === 0 ? Infinity : Math.floor(ALB_MAX_TARGET_GROUPS / targetGroups),
     rules === 0 ? Infinity : Math.floor(ALB_MAX_RULES / rules),
-    listeners === 0 ? MAX_HOST_ROUTED_SLOTS : Math.min(MAX_BRANCH_LISTENERS, Math.floor((ALB_MAX_LISTENERS - baseListeners) / listeners)),
+    listeners === 0 ? MAX_SLOT : Math.min(MAX_BRANCH_LISTENERS, Math.floor((ALB_MAX_LISTENERS - baseListeners) / listeners)),
   ];
   const branchesPerBase = Math.min(...fits);
   const share = Math.max(targetGroups / ALB_MAX_TARGET_GROUPS, rules / ALB_MAX_RULES, listeners / (ALB_MAX_LISTENERS - baseListeners));

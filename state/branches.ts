@@ -1,12 +1,12 @@
-import { readdirSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { Diagnostic } from "../compose/model";
 import { EnvironmentConfig } from "../config/environment-model";
 import { branchSlug } from "../naming/branch-slug";
 import { localStateDir } from "./backend";
-import { SlotRecord } from "./priority-slots";
+import { listSlots, releaseSlot, SlotRecord } from "./priority-slots";
 import { S3Store } from "./s3-store";
-import { listBranchSlots, releaseBranchSlot, RemoteSlotRegistry, SlotRegistry, slotRegistryFor } from "./slot-registry";
+import { SlotRegistry, slotRegistryFor } from "./slot-registry";
 
 /**
  * The branch environments of an environment as its state backend and slot registry know
@@ -31,25 +31,24 @@ export interface BranchEnvironment {
 export interface StateInventory {
   /** Branch states: slug, location and last-modified time. */
   list(): Promise<readonly { slug: string; location: string; lastModified?: Date }[]>;
+  /** Whether the state of `slug` exists now (checked again before a slot is freed). */
+  exists(slug: string): Promise<boolean>;
+  /** The state document of `slug`, undefined when there is none. */
+  read(slug: string): Promise<string | undefined>;
   /** Deletes the state of `slug` (and its backup or lock files). */
   remove(slug: string): Promise<void>;
 }
 
+/** The branch states of an environment with a slot registry (state/slot-registry.ts: local or s3). */
 export function stateInventoryFor(env: EnvironmentConfig, projectDir: string, registry: SlotRegistry): StateInventory {
   const state = env.state;
-  switch (state.kind) {
-    case "local":
-      return localInventory(localStateDir(state, projectDir, env.name));
-    case "s3":
-      if (registry instanceof RemoteSlotRegistry && registry.store instanceof S3Store) return s3Inventory(registry.store);
-      throw new Error(`internal: the s3 backend of environment ${env.name} has no S3 slot store`);
-    case "cloud":
-      // HCP Terraform workspaces need its API and a token; only the slot registry is listed.
-      return { list: async () => [], remove: async () => undefined };
-  }
+  if (state.kind === "local") return localInventory(localStateDir(state, projectDir, env.name));
+  if (state.kind === "s3" && registry.store instanceof S3Store) return s3Inventory(registry.store);
+  throw new Error(`internal: environment ${env.name} (state.backend: ${state.kind}) has no branch state inventory`);
 }
 
 function localInventory(dir: string): StateInventory {
+  const file = (slug: string) => join(dir, `${slug}.tfstate`);
   return {
     list: async () => {
       let names: string[];
@@ -63,10 +62,12 @@ function localInventory(dir: string): StateInventory {
         .sort()
         .map((n) => ({ slug: n.slice(0, -".tfstate".length), location: join(dir, n), lastModified: statSync(join(dir, n)).mtime }));
     },
+    exists: async (slug) => existsSync(file(slug)),
+    read: async (slug) => (existsSync(file(slug)) ? readFileSync(file(slug), "utf8") : undefined),
     remove: async (slug) => {
-      for (const file of [`${slug}.tfstate`, `${slug}.tfstate.backup`]) {
+      for (const name of [`${slug}.tfstate`, `${slug}.tfstate.backup`]) {
         try {
-          unlinkSync(join(dir, file));
+          unlinkSync(join(dir, name));
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
         }
@@ -85,6 +86,8 @@ function s3Inventory(store: S3Store): StateInventory {
           location: `s3://${store.bucket}/${store.prefix}${o.key}`,
           ...(o.lastModified ? { lastModified: o.lastModified } : {}),
         })),
+    exists: async (slug) => (await store.read(`${slug}.tfstate`)) !== undefined,
+    read: (slug) => store.read(`${slug}.tfstate`),
     remove: async (slug) => {
       await store.remove(`${slug}.tfstate`);
       await store.remove(`${slug}.tfstate.tflock`);
@@ -94,7 +97,7 @@ function s3Inventory(store: S3Store): StateInventory {
 
 /** Branch environments that have state or a slot, sorted by slug. */
 export async function listBranchEnvironments(registry: SlotRegistry, inventory: StateInventory): Promise<readonly BranchEnvironment[]> {
-  const records = new Map<string, SlotRecord>((await listBranchSlots(registry)).map((r) => [r.slug, r]));
+  const records = new Map<string, SlotRecord>((await listSlots(registry.store)).map((r) => [r.slug, r]));
   const states = new Map((await inventory.list()).map((s) => [s.slug, s]));
   const slugs = [...new Set([...records.keys(), ...states.keys()])].sort();
   return slugs.map((slug) => {
@@ -124,7 +127,7 @@ export function staleBranches(all: readonly BranchEnvironment[], live: readonly 
   return all.filter((b) => !liveSlugs.has(b.slug));
 }
 
-export type GcAction = "would destroy" | "would release" | "destroyed" | "released" | "failed";
+export type GcAction = "would destroy" | "would release" | "destroyed" | "released" | "needs destroy" | "failed";
 
 export interface GcOutcome {
   readonly branch: BranchEnvironment;
@@ -138,14 +141,21 @@ export type DestroyBranchStack = (branch: BranchEnvironment) => Promise<{ readon
 export interface GcOptions {
   readonly destroy: boolean;
   readonly destroyStack: DestroyBranchStack;
-  /** Called after each branch, for progress output. */
+  /** Called as soon as each branch is done, for progress output. */
   readonly onOutcome?: (outcome: GcOutcome) => void;
+}
+
+/** Whether an outcome leaves work undone (the exit code of `gc` is 1 then). */
+export function gcIncomplete(outcome: GcOutcome): boolean {
+  return outcome.action === "failed" || outcome.action === "needs destroy";
 }
 
 /**
  * Without `destroy`: names what would happen, changes nothing. With it, one branch at a time:
  * destroy its resources (when it has state), then delete its state and free its slot. A failed
- * destroy keeps both, so the branch can be retried.
+ * destroy keeps both, so the branch can be retried. A slot is freed only after checking that
+ * its branch has no state at that moment: a freed slot is handed to the next branch, and two
+ * deployed stacks on one slot would share a listener port and priorities.
  */
 export async function collectGarbage(
   stale: readonly BranchEnvironment[],
@@ -177,20 +187,31 @@ async function collectOne(branch: BranchEnvironment, registry: SlotRegistry, inv
     }
     if (!result.ok) return { branch, action: "failed", detail: result.detail };
     await inventory.remove(branch.slug);
-    await releaseBranchSlot(registry, branch.slug);
-    return { branch, action: "destroyed", detail: result.detail };
+    return (await releaseUnlessDeployed(branch, registry, inventory)) ?? { branch, action: "destroyed", detail: result.detail };
   }
-  await releaseBranchSlot(registry, branch.slug);
-  return { branch, action: "released", detail: `slot ${branch.slot ?? "?"} freed (never deployed)` };
+  return (await releaseUnlessDeployed(branch, registry, inventory)) ?? { branch, action: "released", detail: `slot ${branch.slot ?? "?"} freed (never deployed)` };
 }
 
-/** The registry and state inventory of an environment, ready for list and gc. */
-export function branchBookkeeping(env: EnvironmentConfig, projectDir: string, envVars: NodeJS.ProcessEnv): { registry: SlotRegistry; inventory: StateInventory; notes: Diagnostic[] } {
-  const registry = slotRegistryFor(env, projectDir, envVars);
-  const inventory = stateInventoryFor(env, projectDir, registry);
-  const notes: Diagnostic[] =
-    env.state.kind === "cloud"
-      ? [{ severity: "info", path: "state", message: "HCP Terraform workspaces are not listed (that needs its API); branches come from the local slot registry" }]
-      : [];
-  return { registry, inventory, notes };
+/** Frees the branch's slot when it has no state now; else the outcome that says it needs a destroy. */
+async function releaseUnlessDeployed(branch: BranchEnvironment, registry: SlotRegistry, inventory: StateInventory): Promise<GcOutcome | undefined> {
+  if (await inventory.exists(branch.slug)) {
+    return {
+      branch,
+      action: "needs destroy",
+      detail: `its state exists (it was deployed after the listing, or could not be deleted), so its slot ${branch.slot ?? "?"} stays taken; run gc --destroy again`,
+    };
+  }
+  await releaseSlot(registry.store, branch.slug);
+  return undefined;
+}
+
+/** The registry and state inventory of an environment, ready for list and gc; errors when its backend keeps no registry. */
+export function branchBookkeeping(
+  env: EnvironmentConfig,
+  projectDir: string,
+  envVars: NodeJS.ProcessEnv,
+): { bookkeeping?: { registry: SlotRegistry; inventory: StateInventory }; diagnostics: Diagnostic[] } {
+  const { registry, diagnostics } = slotRegistryFor(env, projectDir, envVars);
+  if (registry === undefined) return { diagnostics };
+  return { bookkeeping: { registry, inventory: stateInventoryFor(env, projectDir, registry) }, diagnostics };
 }

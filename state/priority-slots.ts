@@ -1,28 +1,16 @@
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
 import { Diagnostic } from "../compose/model";
-import { EnvironmentConfig } from "../config/environment-model";
+import { MAX_BRANCH_LISTENERS, MAX_RULE_PRIORITY, RULES_PER_SLOT } from "../planner/slots";
 
 /**
- * The slot registry: each branch of an environment holds one slot, an integer that no other
- * live branch of that environment holds. A slot gives the branch its listener port
- * (10000 + slot) and its block of listener-rule priorities (slot*50+1 .. slot*50+50), so two
- * branches never compete for a port or a priority, even when deployed at the same time.
+ * The slot registry: each branch of an environment holds one slot (what a slot means:
+ * planner/slots.ts), an integer that no other live branch of that environment holds.
  *
  * Allocation is atomic: a slot is taken by creating `slots/<n>` exclusively (O_EXCL locally,
  * `If-None-Match: *` on S3), and a branch's record `branches/<slug>.json` is published with
- * an exclusive link, so two processes allocating for the same branch end up with one slot.
- * Slot 0 belongs to the non-branch `app` stack.
+ * an exclusive create, so two processes allocating for the same branch end up with one slot.
+ * Only `synth` of a branch stack allocates, after its plan succeeded (pipeline/claim-slot.ts);
+ * everything else looks slots up read-only (`lookupSlot`).
  */
-
-export const LISTENER_PORT_BASE = 10000;
-export const RULES_PER_SLOT = 50;
-/** ALB listener-rule priorities go from 1 to 50000 (ELBv2 CreateRule). */
-export const MAX_RULE_PRIORITY = 50000;
-/** An ALB has at most 50 listeners; 80 and 443 are the base's own. */
-export const MAX_BRANCH_LISTENERS = 48;
-/** With host routing every branch shares the base listener; the priority space is the limit. */
-export const MAX_HOST_ROUTED_SLOTS = MAX_RULE_PRIORITY / RULES_PER_SLOT - 1;
 
 /** A branch's entry in the registry. */
 export interface SlotRecord {
@@ -38,6 +26,27 @@ export interface SlotResult {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** Which branch wants a slot, and where its problems are reported. */
+export interface SlotRequest {
+  readonly envName: string;
+  /** The git branch name as given. */
+  readonly branch: string;
+  readonly slug: string;
+  /** The highest slot the environment may hand out (planner/slots.ts slotLimit). */
+  readonly limit: number;
+  /** Diagnostic path of problems: where the branch name came from (`--branch`, `BRANCH`, `git`). @default "branch" */
+  readonly path?: string;
+}
+
+/** A read-only answer: the branch's slot when it holds one, else the slot it would get now. */
+export interface SlotLookup {
+  /** The branch's record, when the registry holds one. */
+  readonly record?: SlotRecord;
+  /** Without a record: the lowest free slot now, not reserved (another branch may take it first). */
+  readonly provisional?: number;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
 /** Storage the registry needs: exclusive create, read, list, delete of small text objects by relative key. */
 export interface SlotStore {
   /** Creates `key` with `body` unless it exists; returns false when it exists. */
@@ -46,21 +55,6 @@ export interface SlotStore {
   /** Keys directly under `dir` (e.g. "slots"), names only. */
   list(dir: string): Promise<readonly string[]>;
   remove(key: string): Promise<void>;
-}
-
-/** The highest slot an environment may hand out. */
-export function slotLimit(env: EnvironmentConfig): number {
-  return env.loadBalancer.domain === undefined ? MAX_BRANCH_LISTENERS : MAX_HOST_ROUTED_SLOTS;
-}
-
-/** The dedicated listener port of a branch in an environment without a domain. */
-export function listenerPort(slot: number): number {
-  return LISTENER_PORT_BASE + slot;
-}
-
-/** The listener-rule priorities a stack with this slot may use (inclusive). */
-export function priorityBlock(slot: number): { readonly first: number; readonly last: number } {
-  return { first: slot * RULES_PER_SLOT + 1, last: slot * RULES_PER_SLOT + RULES_PER_SLOT };
 }
 
 function recordKey(slug: string): string {
@@ -86,98 +80,75 @@ export function parseRecord(text: string | undefined): SlotRecord | undefined {
   return undefined;
 }
 
-function collision(envName: string, existing: SlotRecord, branch: string): Diagnostic {
+function collision(request: SlotRequest, existing: SlotRecord): Diagnostic {
   return {
     severity: "error",
-    path: "branch",
+    path: request.path ?? "branch",
     message:
-      `branch "${branch}" and branch "${existing.branch}" share the slug "${existing.slug}" in environment ${envName} ` +
+      `branch "${request.branch}" and branch "${existing.branch}" share the slug "${existing.slug}" in environment ${request.envName} ` +
       "(a 6-character hash collision); rename one of the branches",
   };
 }
 
-function registryFull(envName: string, limit: number): Diagnostic {
+function registryFull(request: SlotRequest): Diagnostic {
   const why =
-    limit === MAX_BRANCH_LISTENERS
+    request.limit === MAX_BRANCH_LISTENERS
       ? `each branch gets its own listener port and an ALB has at most 50 listeners (80 and 443 are the base's); ` +
         "setting loadBalancer.domain routes branches by host name instead"
       : `each branch gets ${RULES_PER_SLOT} listener-rule priorities and an ALB allows priorities up to ${MAX_RULE_PRIORITY}`;
   return {
     severity: "error",
-    path: "branch",
+    path: request.path ?? "branch",
     message:
-      `environment ${envName} has no free branch slot: all ${limit} are taken (${why}). ` +
-      `Remove stale branches with \`compose2ecs branches gc --env ${envName} --live <file> --destroy\``,
+      `environment ${request.envName} has no free branch slot: all ${request.limit} are taken (${why}). ` +
+      `Remove stale branches with \`compose2ecs branches gc --env ${request.envName} --live <file> --destroy\``,
   };
 }
 
-/** One storage step of the allocation algorithm; drivers run it against a real store. */
-type StoreOp =
-  | { readonly op: "read"; readonly key: string }
-  | { readonly op: "list"; readonly dir: string }
-  | { readonly op: "create"; readonly key: string; readonly body: string }
-  | { readonly op: "remove"; readonly key: string };
+/** The branch's own record, or a collision error when another branch holds its slug. */
+function ownRecord(request: SlotRequest, existing: SlotRecord | undefined): SlotResult | undefined {
+  if (existing === undefined) return undefined;
+  return existing.branch === request.branch ? { record: existing, diagnostics: [] } : { diagnostics: [collision(request, existing)] };
+}
 
-type StoreAnswer = string | boolean | readonly string[] | undefined;
+async function takenSlots(store: SlotStore): Promise<Set<number>> {
+  return new Set((await store.list("slots")).map(Number));
+}
 
 /**
- * The allocation algorithm, written once as a generator of storage steps so that the local
- * registry can run it synchronously (synth is synchronous) and S3 asynchronously.
+ * Reads, never writes: the branch's slot when the registry holds one, else the lowest free slot
+ * (what `allocateSlot` would hand out now), else the errors allocation would give.
  */
-function* allocation(envName: string, branch: string, slug: string, limit: number, now: Date): Generator<StoreOp, SlotResult, StoreAnswer> {
-  const existing = parseRecord(asText(yield { op: "read", key: recordKey(slug) }));
-  if (existing !== undefined) {
-    return existing.branch === branch ? { record: existing, diagnostics: [] } : { diagnostics: [collision(envName, existing, branch)] };
-  }
-  const taken = new Set(asList(yield { op: "list", dir: "slots" }).map(Number));
-  for (let slot = 1; slot <= limit; slot += 1) {
-    if (taken.has(slot)) continue;
-    if ((yield { op: "create", key: slotKey(slot), body: slug }) !== true) continue;
-    const record: SlotRecord = { branch, slug, slot, createdAt: now.toISOString() };
-    if ((yield { op: "create", key: recordKey(slug), body: JSON.stringify(record, null, 2) + "\n" }) === true) {
-      return { record, diagnostics: [] };
-    }
-    // Another process allocated for the same branch at the same moment: keep its slot, free ours.
-    yield { op: "remove", key: slotKey(slot) };
-    const winner = parseRecord(asText(yield { op: "read", key: recordKey(slug) }));
-    if (winner !== undefined && winner.branch === branch) return { record: winner, diagnostics: [] };
-    if (winner !== undefined) return { diagnostics: [collision(envName, winner, branch)] };
-    return { diagnostics: [{ severity: "error", path: "branch", message: `the slot record of "${branch}" is unreadable: ${recordKey(slug)}` }] };
-  }
-  return { diagnostics: [registryFull(envName, limit)] };
-}
-
-function asText(answer: StoreAnswer): string | undefined {
-  return typeof answer === "string" ? answer : undefined;
-}
-
-function asList(answer: StoreAnswer): readonly string[] {
-  return Array.isArray(answer) ? answer : [];
-}
-
-async function runAsync(store: SlotStore, op: StoreOp): Promise<StoreAnswer> {
-  switch (op.op) {
-    case "read":
-      return store.read(op.key);
-    case "list":
-      return store.list(op.dir);
-    case "create":
-      return store.createExclusive(op.key, op.body);
-    case "remove":
-      await store.remove(op.key);
-      return undefined;
-  }
+export async function lookupSlot(store: SlotStore, request: SlotRequest): Promise<SlotLookup> {
+  const own = ownRecord(request, parseRecord(await store.read(recordKey(request.slug))));
+  if (own !== undefined) return own;
+  const taken = await takenSlots(store);
+  for (let slot = 1; slot <= request.limit; slot += 1) if (!taken.has(slot)) return { provisional: slot, diagnostics: [] };
+  return { diagnostics: [registryFull(request)] };
 }
 
 /**
- * Allocates (or finds) the slot of `branch`. Re-running for the same branch returns its
+ * Allocates (or finds) the slot of a branch. Re-running for the same branch returns its
  * existing record; the lowest free slot in 1..limit is taken otherwise.
  */
-export async function allocateSlot(store: SlotStore, envName: string, branch: string, slug: string, limit: number, now: Date): Promise<SlotResult> {
-  const steps = allocation(envName, branch, slug, limit, now);
-  let next = steps.next();
-  while (!next.done) next = steps.next(await runAsync(store, next.value));
-  return next.value;
+export async function allocateSlot(store: SlotStore, request: SlotRequest, now: Date): Promise<SlotResult> {
+  const existing = ownRecord(request, parseRecord(await store.read(recordKey(request.slug))));
+  if (existing !== undefined) return existing;
+  const taken = await takenSlots(store);
+  for (let slot = 1; slot <= request.limit; slot += 1) {
+    if (taken.has(slot)) continue;
+    if (!(await store.createExclusive(slotKey(slot), request.slug))) continue;
+    const record: SlotRecord = { branch: request.branch, slug: request.slug, slot, createdAt: now.toISOString() };
+    if (await store.createExclusive(recordKey(request.slug), JSON.stringify(record, null, 2) + "\n")) return { record, diagnostics: [] };
+    // Another process allocated for the same branch at the same moment: keep its slot, free ours.
+    await store.remove(slotKey(slot));
+    const winner = ownRecord(request, parseRecord(await store.read(recordKey(request.slug))));
+    if (winner !== undefined) return winner;
+    return {
+      diagnostics: [{ severity: "error", path: request.path ?? "branch", message: `the slot record of "${request.branch}" is unreadable: ${recordKey(request.slug)}` }],
+    };
+  }
+  return { diagnostics: [registryFull(request)] };
 }
 
 /** Frees the slot of `slug` (record first, so a crash leaves at most an orphan slot file that `listSlots` reports). */
@@ -197,107 +168,4 @@ export async function listSlots(store: SlotStore): Promise<readonly SlotRecord[]
     if (record !== undefined) records.push(record);
   }
   return records.sort((a, b) => a.slot - b.slot);
-}
-
-/**
- * The local registry in `<stateDir>/<env>/`: synchronous so that synth (which is synchronous)
- * can allocate without an event loop; `localSlotStore` wraps it for the shared async code.
- */
-export class LocalSlotRegistry {
-  constructor(readonly dir: string) {}
-
-  createExclusive(key: string, body: string): boolean {
-    const file = join(this.dir, key);
-    mkdirSync(join(file, ".."), { recursive: true });
-    if (key.startsWith("branches/")) {
-      // Written in full under a private name, then linked: link(2) fails if the target exists,
-      // so readers never see a half-written record and only one writer wins.
-      const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
-      writeFileSync(temp, body);
-      try {
-        linkSync(temp, file);
-        return true;
-      } catch (error) {
-        if (isErrno(error, "EEXIST")) return false;
-        throw error;
-      } finally {
-        unlinkSync(temp);
-      }
-    }
-    let fd: number;
-    try {
-      fd = openSync(file, "wx");
-    } catch (error) {
-      if (isErrno(error, "EEXIST")) return false;
-      throw error;
-    }
-    try {
-      writeSync(fd, body);
-    } finally {
-      closeSync(fd);
-    }
-    return true;
-  }
-
-  read(key: string): string | undefined {
-    try {
-      return readFileSync(join(this.dir, key), "utf8");
-    } catch (error) {
-      if (isErrno(error, "ENOENT")) return undefined;
-      throw error;
-    }
-  }
-
-  list(dir: string): readonly string[] {
-    try {
-      return readdirSync(join(this.dir, dir)).filter((n) => !n.endsWith(".tmp")).sort();
-    } catch (error) {
-      if (isErrno(error, "ENOENT")) return [];
-      throw error;
-    }
-  }
-
-  remove(key: string): void {
-    try {
-      unlinkSync(join(this.dir, key));
-    } catch (error) {
-      if (!isErrno(error, "ENOENT")) throw error;
-    }
-  }
-
-  /** `allocateSlot` run synchronously against this folder. */
-  allocate(envName: string, branch: string, slug: string, limit: number, now: Date): SlotResult {
-    const steps = allocation(envName, branch, slug, limit, now);
-    let next = steps.next();
-    while (!next.done) next = steps.next(this.run(next.value));
-    return next.value;
-  }
-
-  private run(op: StoreOp): StoreAnswer {
-    switch (op.op) {
-      case "read":
-        return this.read(op.key);
-      case "list":
-        return this.list(op.dir);
-      case "create":
-        return this.createExclusive(op.key, op.body);
-      case "remove":
-        this.remove(op.key);
-        return undefined;
-    }
-  }
-}
-
-/** The async view of a local registry, for code shared with the S3 registry. */
-export function localSlotStore(registry: LocalSlotRegistry): SlotStore {
-  return {
-    createExclusive: async (key, body) => registry.createExclusive(key, body),
-    read: async (key) => registry.read(key),
-    list: async (dir) => registry.list(dir),
-    remove: async (key) => registry.remove(key),
-  };
-}
-
-function isErrno(error: unknown, code: string): boolean {
-  return typeof error === "object" && error !== null && (error as NodeJS.ErrnoException).code === code;
 }

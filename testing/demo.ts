@@ -1,4 +1,5 @@
 import { DescribeServicesCommand } from "@aws-sdk/client-ecs";
+import { listenerPort } from "../planner/slots";
 import { DeployHarness, expectOk, SynthOutput } from "./deploy-harness";
 
 /**
@@ -49,7 +50,7 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     const outs: { branch: string; out: SynthOutput }[] = [];
     for (const branch of options.branches) {
       const out = await h.synth("qa", branch);
-      say(`Synthesized branch ${JSON.stringify(branch)} -> stack ${out.appStack} (slot ${out.slot}, listener port ${10000 + out.slot})`);
+      say(`Synthesized branch ${JSON.stringify(branch)} -> stack ${out.appStack} (slot ${out.slot}, listener port ${listenerPort(out.slot)})`);
       outs.push({ branch, out });
     }
     const first = outs[0]?.out;

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { planRequest } from "../../stacks/synthesize";
+import { planRequest } from "../../pipeline/plan-request";
 import { albShare, AlbUser } from "../../state/alb-capacity";
 
 function app(services: number, routesPerService: number, listener: "shared" | "own"): AlbUser {
@@ -48,7 +48,7 @@ describe("synth's ALB share warning", () => {
       writeFileSync(join(project, "environments", "qa.yml"), "branches: true\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\n  domain: qa.example.com\n");
       const services = Array.from({ length: 25 }, (_, i) => `  s${String(i).padStart(2, "0")}:\n    image: nginx:1.27\n    ports: ["${8000 + i}:80"]\n`).join("");
       writeFileSync(join(project, "compose.yaml"), `name: wide\nservices:\n${services}`);
-      const result = await planRequest({ files: [], projectDir: project, profiles: [], envName: "qa", branch: "wide", outDir: join(project, "out"), hcl: false, envVars: {} });
+      const result = await planRequest({ projectDir: project, envName: "qa", branch: "wide", envVars: {} });
       const warnings = result.diagnostics.filter((d) => d.severity === "warning" && /shared ALB/.test(d.message));
       expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/uses 25 of the shared ALB's 100 target groups .* one base holds only 4 such branch/)]);
     } finally {

@@ -4,7 +4,7 @@ import { MAX_ENVIRONMENT_NAME_LENGTH } from "../../config/load-environment";
 import { branchSlug } from "../../naming/branch-slug";
 import * as names from "../../naming/names";
 import { cloudWorkspaceName, s3StateKey, stateLocation } from "../../state/backend";
-import { listenerPort, priorityBlock } from "../../state/priority-slots";
+import { listenerPort, priorityBlock } from "../../planner/slots";
 import { randomBranchNames } from "./random-branches";
 
 /**

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { branchSlug } from "../../naming/branch-slug";
 import { albShare } from "../../state/alb-capacity";
-import { planRequest, synthesize } from "../../stacks/synthesize";
+import { planRequest } from "../../pipeline/plan-request";
+import { synthesize } from "../../stacks/synthesize";
 import { writeCliConfig } from "../../terraform/cli-config";
 import { terraform } from "../../terraform/run";
 
@@ -77,8 +78,8 @@ describe("QA branch stacks of the bundled example", () => {
   });
 
   test("GIVEN the example's QA plan WHEN its ALB share is measured THEN one base holds 48 branches by listeners, 50 with a domain", async () => {
-    const byPort = await planRequest({ files: [], projectDir: project, profiles: [], envName: "qa", branch: "capacity", outDir: join(work, "unused"), hcl: false, envVars: {} });
-    const byHost = await planRequest({ files: [], projectDir: project, profiles: [], envName: "qadomain", branch: "capacity", outDir: join(work, "unused"), hcl: false, envVars: {} });
+    const byPort = await planRequest({ projectDir: project, envName: "qa", branch: "capacity", envVars: {} });
+    const byHost = await planRequest({ projectDir: project, envName: "qadomain", branch: "capacity", envVars: {} });
     if (byPort.plan === undefined || byHost.plan === undefined) throw new Error([...byPort.diagnostics, ...byHost.diagnostics].map((d) => d.message).join("\n"));
     expect(albShare(byPort.plan.app)).toMatchObject({ targetGroups: 2, rules: 2, listeners: 1, branchesPerBase: 48, diagnostics: [] });
     expect(albShare(byHost.plan.app)).toMatchObject({ targetGroups: 2, rules: 2, listeners: 0, branchesPerBase: 50, diagnostics: [] });

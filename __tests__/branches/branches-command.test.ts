@@ -3,11 +3,15 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { runBranches } from "../../cli/commands/branches";
 import { UsageError } from "../../cli/command";
-import { resolveBranch } from "../../config/branch-context";
-import { loadEnvironment } from "../../config/load-environment";
 import { branchSlug } from "../../naming/branch-slug";
+import { LocalSlotStore } from "../../state/local-store";
+import { allocateSlot, SlotRecord } from "../../state/priority-slots";
 import { destroyStackFolder } from "../../state/branch-destroy";
-import { BranchEnvironment } from "../../state/branches";
+import { defaultEnvironment } from "../../config/defaults";
+import { EnvironmentConfig } from "../../config/environment-model";
+import { loadEnvironment } from "../../config/load-environment";
+import { BranchEnvironment, branchBookkeeping, collectGarbage, gcIncomplete, listBranchEnvironments } from "../../state/branches";
+import { slotRegistryFor } from "../../state/slot-registry";
 import { writeCliConfig } from "../../terraform/cli-config";
 import { terraform } from "../../terraform/run";
 import { captureOutput } from "../helpers/run-cli";
@@ -16,6 +20,20 @@ import { captureOutput } from "../helpers/run-cli";
 async function run(argv: readonly string[], destroy?: (b: BranchEnvironment) => Promise<{ ok: boolean; detail: string }>): Promise<{ code: number; out: string }> {
   const { result, stdout } = await captureOutput(() => runBranches(argv, destroy));
   return { code: result, out: stdout };
+}
+
+/** Allocates a slot the way synth does, in the project's local registry of environment qa. */
+async function allocate(project: string, branch: string): Promise<SlotRecord> {
+  const store = new LocalSlotStore(join(project, ".compose2ecs", "state", "qa"));
+  const { record } = await allocateSlot(store, { envName: "qa", branch, slug: branchSlug(branch), limit: 48 }, new Date());
+  if (record === undefined) throw new Error(`no slot for ${branch}`);
+  return record;
+}
+
+function loadQa(project: string): EnvironmentConfig {
+  const { env, diagnostics } = loadEnvironment("qa", project);
+  if (env === undefined) throw new Error(diagnostics.map((d) => d.message).join("\n"));
+  return env;
 }
 
 function files(dir: string): string[] {
@@ -36,14 +54,12 @@ describe("compose2ecs branches against a local state folder", () => {
   const deployed = ["feature/login", "fix--x"];
   const synthOnly = "UPPER";
 
-  beforeEach(() => {
+  beforeEach(async () => {
     project = mkdtempSync(join(tmpdir(), "c2e-branches-"));
     mkdirSync(join(project, "environments"));
     writeFileSync(join(project, "environments", "qa.yml"), "branches: true\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\n");
     writeFileSync(join(project, "environments", "production.yml"), "loadBalancer:\n  allowedCidrs: [0.0.0.0/0]\n");
-    const env = loadEnvironment("qa", project).env;
-    if (env === undefined) throw new Error("test environment did not load");
-    for (const branch of [...deployed, synthOnly]) resolveBranch(env, { branch, projectDir: project, envVars: {} });
+    for (const branch of [...deployed, synthOnly]) await allocate(project, branch);
     stateDir = join(project, ".compose2ecs", "state", "qa");
     for (const name of ["base", ...deployed.map(branchSlug)]) writeFileSync(join(stateDir, `${name}.tfstate`), "{}");
   });
@@ -139,6 +155,93 @@ describe("compose2ecs branches against a local state folder", () => {
   });
 });
 
+describe("branches gc keeps slots safe and reports as it goes", () => {
+  let project: string;
+  let stateDir: string;
+  beforeEach(async () => {
+    project = mkdtempSync(join(tmpdir(), "c2e-gc-safe-"));
+    mkdirSync(join(project, "environments"));
+    writeFileSync(join(project, "environments", "qa.yml"), "branches: true\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\n");
+    stateDir = join(project, ".compose2ecs", "state", "qa");
+  });
+  afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+  test("GIVEN a stale branch without state at the listing whose state appears before its slot is freed WHEN gc --destroy runs THEN it needs a destroy, keeps its slot and makes the exit code 1", async () => {
+    const { bookkeeping } = branchBookkeeping(loadQa(project), project, {});
+    if (bookkeeping === undefined) throw new Error("no registry");
+    const record = await allocate(project, "feature/late");
+    // Listed without state, then deployed (its state written) before gc reaches it.
+    const listed = await listBranchEnvironments(bookkeeping.registry, bookkeeping.inventory);
+    expect(listed).toEqual([expect.objectContaining({ slug: record.slug, slot: record.slot })]);
+    expect(listed[0].state).toBeUndefined();
+    writeFileSync(join(stateDir, `${record.slug}.tfstate`), "{}");
+    const outcomes = await collectGarbage(listed, bookkeeping.registry, bookkeeping.inventory, { destroy: true, destroyStack: jest.fn() });
+    expect(outcomes.map((o) => o.action)).toEqual(["needs destroy"]);
+    expect(outcomes.some(gcIncomplete)).toBe(true);
+    expect(existsSync(join(stateDir, "slots", String(record.slot)))).toBe(true);
+    expect(existsSync(join(stateDir, "branches", `${record.slug}.json`))).toBe(true);
+  });
+
+  test("GIVEN a destroyed branch whose state is written again before its slot is freed WHEN gc --destroy runs THEN the slot is not freed", async () => {
+    const { bookkeeping } = branchBookkeeping(loadQa(project), project, {});
+    if (bookkeeping === undefined) throw new Error("no registry");
+    const record = await allocate(project, "feature/redeployed");
+    writeFileSync(join(stateDir, `${record.slug}.tfstate`), "{}");
+    const listed = await listBranchEnvironments(bookkeeping.registry, bookkeeping.inventory);
+    // A concurrent deploy writes the state again right after gc deleted it.
+    const inventory = { ...bookkeeping.inventory, remove: async (slug: string) => {
+      await bookkeeping.inventory.remove(slug);
+      writeFileSync(join(stateDir, `${slug}.tfstate`), "{}");
+    } };
+    const outcomes = await collectGarbage(listed, bookkeeping.registry, inventory, { destroy: true, destroyStack: async () => ({ ok: true, detail: "3 resource(s) destroyed" }) });
+    expect(outcomes.map((o) => o.action)).toEqual(["needs destroy"]);
+    expect(existsSync(join(stateDir, "slots", String(record.slot)))).toBe(true);
+  });
+
+  test.each([[[] as string[]], [["--json"]]])("GIVEN three stale deployed branches WHEN gc --destroy %p runs THEN each branch's line is printed before the next destroy starts", async (extra) => {
+    const records = [];
+    for (const b of ["old-a", "old-b", "old-c"]) {
+      const record = await allocate(project, b);
+      writeFileSync(join(stateDir, `${record.slug}.tfstate`), "{}");
+      records.push(record);
+    }
+    const live = join(project, "live.txt");
+    writeFileSync(live, "main\n");
+    const printed: string[] = [];
+    const seenAtStart: number[] = [];
+    const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (printed.push(chunk.toString()), true));
+    let code: number;
+    try {
+      code = await runBranches(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy", ...extra], async () => {
+        seenAtStart.push(printed.join("").split("\n").filter((l) => l !== "").length);
+        return { ok: true, detail: "1 resource(s) destroyed" };
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(code).toBe(0);
+    expect(seenAtStart).toEqual([0, 1, 2]);
+    const lines = printed.join("").trim().split("\n");
+    if (extra.includes("--json")) {
+      expect(lines.map((l) => (JSON.parse(l) as { action: string }).action)).toEqual(["destroyed", "destroyed", "destroyed"]);
+    } else {
+      expect(lines.filter((l) => l.startsWith("destroyed"))).toHaveLength(3);
+    }
+  });
+});
+
+describe("a branch environment whose state is in HCP Terraform", () => {
+  test("GIVEN state.backend cloud WHEN its slot registry is asked for THEN there is none and the error says why", () => {
+    const env = { ...defaultEnvironment("qa", true), state: { kind: "cloud" as const, organization: "acme", hostname: "app.terraform.io", workspacePrefix: "compose2ecs", tags: [] } };
+    const { registry, diagnostics } = slotRegistryFor(env, "/project", {});
+    expect(registry).toBeUndefined();
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", path: "state.backend", message: expect.stringMatching(/HCP Terraform .* no place for the branch slot registry .* use state\.backend: s3/) }),
+    ]);
+    expect(branchBookkeeping(env, "/project", {}).bookkeeping).toBeUndefined();
+  });
+});
+
 describe("destroying a branch stack with real terraform", () => {
   let work: string;
   beforeAll(() => {
@@ -150,10 +253,7 @@ describe("destroying a branch stack with real terraform", () => {
     const project = join(work, "project");
     mkdirSync(join(project, "environments"), { recursive: true });
     writeFileSync(join(project, "environments", "qa.yml"), "branches: true\n");
-    const env = loadEnvironment("qa", project).env;
-    if (env === undefined) throw new Error("test environment did not load");
-    const branch = resolveBranch(env, { branch: "feature/old", projectDir: project, envVars: {} }).branch;
-    if (branch === undefined) throw new Error("no slot");
+    const branch = await allocate(project, "feature/old");
     // A tiny stack in the shape synth writes: cdk.tf.json with a local backend relative to the stack folder.
     const stackDir = join(work, "out", "stacks", `qa-${branch.slug}`);
     mkdirSync(stackDir, { recursive: true });

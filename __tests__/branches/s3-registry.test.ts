@@ -1,14 +1,14 @@
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runBranches } from "../../cli/commands/branches";
-import { resolveBranch, resolveBranchAsync } from "../../config/branch-context";
 import { EnvironmentConfig } from "../../config/environment-model";
 import { loadEnvironment } from "../../config/load-environment";
 import { branchSlug } from "../../naming/branch-slug";
-import { allocateSlot, listSlots } from "../../state/priority-slots";
-import { slotRegistryFor, storeOf } from "../../state/slot-registry";
+import { allocateSlot, listSlots, SlotStore } from "../../state/priority-slots";
+import { slotRegistryFor } from "../../state/slot-registry";
+import { runCli } from "../helpers/run-cli";
 import { FAKE_CREDENTIALS, Moto, startMoto } from "./moto";
 import { randomBranchNames } from "./random-branches";
 
@@ -29,8 +29,9 @@ beforeAll(async () => {
   mkdirSync(join(project, "environments"));
   writeFileSync(
     join(project, "environments", "qa.yml"),
-    `branches: true\naws:\n  endpoint: ${moto.endpoint}\nstate:\n  backend: s3\n  bucket: ${BUCKET}\n  prefix: states\n`,
+    `branches: true\naws:\n  endpoint: ${moto.endpoint}\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\nstate:\n  backend: s3\n  bucket: ${BUCKET}\n  prefix: states\n`,
   );
+  writeFileSync(join(project, "compose.yaml"), 'name: shop\nservices:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n');
   const loaded = loadEnvironment("qa", project);
   if (loaded.env === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join("\n"));
   env = loaded.env;
@@ -46,17 +47,42 @@ function client(): S3Client {
   return new S3Client({ region: "eu-west-1", endpoint: moto.endpoint, forcePathStyle: true });
 }
 
-test("GIVEN an s3 environment WHEN the branch is resolved synchronously THEN the error says to use the async resolver", () => {
-  const { branch, diagnostics } = resolveBranch(env, { branch: "x", projectDir: project, envVars: {} });
-  expect(branch).toBeUndefined();
-  expect(diagnostics[0].message).toMatch(/keeps its branch slots in S3; resolve the branch with resolveBranchAsync/);
+function registryStore(): SlotStore {
+  const { registry } = slotRegistryFor(env, project, process.env);
+  if (registry === undefined) throw new Error("no registry");
+  return registry.store;
+}
+
+/** Every object in the bucket with its ETag: what a command wrote, if anything. */
+async function bucketContents(): Promise<string[]> {
+  const page = await client().send(new ListObjectsV2Command({ Bucket: BUCKET }));
+  return (page.Contents ?? []).map((o) => `${o.Key ?? ""} ${o.ETag ?? ""}`).sort();
+}
+
+test("GIVEN an s3 environment WHEN a new branch is drawn, or synthesized with a planner error THEN the bucket is untouched; a good synth allocates there", async () => {
+  const before = await bucketContents();
+  const diagram = await runCli(["diagram", "-C", project, "--env", "qa", "--branch", "feature/drawn-only"]);
+  expect(diagram.code).toBe(0);
+  expect(await bucketContents()).toEqual(before);
+
+  writeFileSync(join(project, "environments", "broken.yml"), readFileSync(join(project, "environments", "qa.yml"), "utf8").replace("allowedCidrs: [203.0.113.0/24]", "allowedCidrs: []"));
+  const failed = await runCli(["synth", "-C", project, "--env", "broken", "--branch", "feature/broken", "--out", join(project, "out-broken")]);
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toMatch(/loadBalancer\.allowedCidrs/);
+  expect(await bucketContents()).toEqual(before);
+
+  const synth = await runCli(["synth", "-C", project, "--env", "qa", "--branch", "feature/synthesized", "--out", join(project, "out")]);
+  expect(synth.code).toBe(0);
+  expect((await bucketContents()).filter((k) => !before.includes(k)).map((k) => k.split(" ")[0])).toEqual(
+    [`states/qa/branches/${branchSlug("feature/synthesized")}.json`, "states/qa/slots/1"].sort(),
+  );
 });
 
 test("GIVEN 16 branches allocated concurrently in S3, three times each WHEN done THEN each branch has one slot and no slot is shared", async () => {
-  const store = storeOf(slotRegistryFor(env, project, process.env));
+  const store = registryStore();
   const names = randomBranchNames(16, 77);
   const now = new Date();
-  const results = await Promise.all([...names, ...names, ...names].map((n) => allocateSlot(store, "qa", n, branchSlug(n), 999, now)));
+  const results = await Promise.all([...names, ...names, ...names].map((n) => allocateSlot(store, { envName: "qa", branch: n, slug: branchSlug(n), limit: 999 }, now)));
   expect(results.flatMap((r) => r.diagnostics)).toEqual([]);
   const bySlug = new Map<string, number>();
   for (const r of results) {
@@ -66,11 +92,12 @@ test("GIVEN 16 branches allocated concurrently in S3, three times each WHEN done
     bySlug.set(record.slug, record.slot);
   }
   expect(new Set(bySlug.values()).size).toBe(16);
-  expect((await listSlots(store)).length).toBe(16);
+  // feature/synthesized from the first test holds a slot too.
+  expect((await listSlots(store)).length).toBe(17);
 });
 
 test("GIVEN branches with state objects in the bucket WHEN listed and garbage-collected THEN S3 is the source and gc deletes state and slot", async () => {
-  const { branch } = await resolveBranchAsync(env, { branch: "feature/s3-gone", projectDir: project, envVars: {} });
+  const { record: branch } = await allocateSlot(registryStore(), { envName: "qa", branch: "feature/s3-gone", slug: branchSlug("feature/s3-gone"), limit: 48 }, new Date());
   if (branch === undefined) throw new Error("no slot");
   await client().send(new PutObjectCommand({ Bucket: BUCKET, Key: `states/qa/${branch.slug}.tfstate`, Body: "{}" }));
   await client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "states/qa/base.tfstate", Body: "{}" }));
@@ -88,7 +115,8 @@ test("GIVEN branches with state objects in the bucket WHEN listed and garbage-co
     const live = join(project, "live.txt");
     writeFileSync(live, "main\n");
     expect(await runBranches(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy", "--json"], async () => ({ ok: true, detail: "0 resource(s) destroyed" }))).toBe(0);
-    const outcomes = JSON.parse(out) as Array<{ branch: string; action: string }>;
+    // One JSON object per line, as each branch is done.
+    const outcomes = out.trim().split("\n").map((line) => JSON.parse(line) as { branch: string; action: string });
     expect(outcomes.find((o) => o.branch === "feature/s3-gone")?.action).toBe("destroyed");
 
     out = "";

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { runBranches } from "../../cli/commands/branches";
 import { loadEnvironment } from "../../config/load-environment";
 import { ServicePlan } from "../../planner/plan";
-import { destroyBranchWithTerraform } from "../../state/branch-destroy";
+import { destroyBranchWithTerraform } from "../../cli/branch-destroy";
+import { branchBookkeeping } from "../../state/branches";
 import { DeployHarness, expectOk, managedAddresses, STATE_BUCKET, SynthOutput } from "../../testing/deploy-harness";
 import { RunResult } from "../../terraform/run";
 import {
@@ -263,8 +264,10 @@ describe("QA environment on the emulator", () => {
     const live = join(h.workDir, "live-branches.txt");
     writeFileSync(live, `${LONG_BRANCH}\n`);
     const baseBefore = managedAddresses(await h.readState(h.stateKey("qa", "base")));
+    const { bookkeeping } = branchBookkeeping(env, h.projectDir, h.tfEnv);
+    if (!bookkeeping) throw new Error("qa has no slot registry");
     const code = await runBranches(["gc", "--env", "qa", "--live", live, "--destroy", "-C", h.projectDir], (branch) =>
-      destroyBranchWithTerraform(env, h.projectDir, branch, h.tfEnv),
+      destroyBranchWithTerraform({ env, projectDir: h.projectDir, branch, inventory: bookkeeping.inventory, envVars: h.tfEnv }),
     );
     expect(code).toBe(0);
 

@@ -4,9 +4,8 @@ import { resolve } from "node:path";
 import { formatDiagnostic } from "../../compose/diagnostics";
 import { EnvironmentConfig } from "../../config/environment-model";
 import { environmentNameFrom, loadEnvironment } from "../../config/load-environment";
-import { BranchEnvironment, branchBookkeeping, collectGarbage, DestroyBranchStack, GcOutcome, listBranchEnvironments, parseLiveBranches, staleBranches } from "../../state/branches";
-import { destroyBranchWithTerraform } from "../../state/branch-destroy";
-import { listenerPort } from "../../state/priority-slots";
+import { listenerPort } from "../../planner/slots";
+import { BranchEnvironment, branchBookkeeping, collectGarbage, DestroyBranchStack, GcOutcome, gcIncomplete, listBranchEnvironments, parseLiveBranches, staleBranches } from "../../state/branches";
 import { Command, InputError, UsageError, parseFlags } from "../command";
 
 const HELP = `Usage:
@@ -20,19 +19,22 @@ list  Every branch environment that has state or a slot: branch, slug, slot, its
       (no domain) or host name (with loadBalancer.domain), when its state last changed, where it is.
 gc    Names the branch environments whose branch is not in the live list. Without --destroy it
       changes nothing. With --destroy, one branch at a time: synthesize its stack into a temporary
-      folder, \`terraform init\` + \`terraform destroy -auto-approve\` there, then delete its state and
-      free its slot. A failed destroy keeps the state and slot (retry later) and makes the exit code 1.
+      folder (with the slot its state was deployed with), \`terraform init\` + \`terraform destroy
+      -auto-approve\` there, then delete its state and free its slot. A slot is freed only when its
+      branch has no state at that moment ("needs destroy" otherwise). A failed destroy keeps the
+      state and slot (retry later). Either makes the exit code 1. One line per branch is printed
+      as soon as it is done (with --json, one JSON object per line).
 
 Options:
   --env NAME         environment (default: COMPOSE2ECS_ENV)
   --live FILE|-      branches that still exist, one per line ("-" reads standard input), e.g.
                      git branch -r --format='%(refname:lstrip=3)' | compose2ecs branches gc --env qa --live -
   --destroy          really destroy stale branch environments
-  --json             machine-readable output
+  --json             machine-readable output (list: one JSON array; gc: one JSON object per line)
   -C, --project-dir  project directory (environments/, compose files, .compose2ecs/) (default: .)
   -h, --help         show this help
 
-Exit codes: 0 done, 1 invalid environment or a failed destroy, 2 wrong usage.
+Exit codes: 0 done, 1 invalid environment, or a branch left with state (failed or needs destroy), 2 wrong usage.
 `;
 
 interface Options {
@@ -129,8 +131,9 @@ function readLive(source: string): readonly string[] {
 export async function runBranches(argv: readonly string[], destroyStack?: DestroyBranchStack): Promise<number> {
   const options = parse(argv);
   const env = branchEnvironment(options);
-  const { registry, inventory, notes } = branchBookkeeping(env, options.projectDir, process.env);
-  for (const note of notes) if (!options.json) process.stderr.write(formatDiagnostic(note) + "\n");
+  const { bookkeeping, diagnostics } = branchBookkeeping(env, options.projectDir, process.env);
+  if (bookkeeping === undefined) throw new InputError(diagnostics.map(formatDiagnostic));
+  const { registry, inventory } = bookkeeping;
   const all = await listBranchEnvironments(registry, inventory);
   if (options.sub === "list") {
     process.stdout.write(options.json ? JSON.stringify(all.map((b) => branchJson(env, b)), null, 2) + "\n" : listText(env, all));
@@ -141,19 +144,22 @@ export async function runBranches(argv: readonly string[], destroyStack?: Destro
   const stale = staleBranches(all, live);
   const outcomes = await collectGarbage(stale, registry, inventory, {
     destroy: options.destroy,
-    destroyStack: destroyStack ?? ((b) => destroyBranchWithTerraform(env, options.projectDir, b, process.env)),
-    onOutcome: (o) => {
-      if (!options.json) process.stdout.write(outcomeLine(o) + "\n");
-    },
+    destroyStack:
+      destroyStack ??
+      (async (branch) => {
+        // Loaded only here: synthesizing loads cdktf, which `branches list` and a dry gc never need.
+        const { destroyBranchWithTerraform } = await import("../branch-destroy");
+        return destroyBranchWithTerraform({ env, projectDir: options.projectDir, branch, inventory, envVars: process.env });
+      }),
+    onOutcome: (o) => process.stdout.write((options.json ? JSON.stringify({ ...branchJson(env, o.branch), action: o.action, detail: o.detail }) : outcomeLine(o)) + "\n"),
   });
-  if (options.json) {
-    process.stdout.write(JSON.stringify(outcomes.map((o) => ({ ...branchJson(env, o.branch), action: o.action, detail: o.detail })), null, 2) + "\n");
-  } else if (stale.length === 0) {
+  // Every outcome is already out, one line each; text output ends with a summary.
+  if (!options.json && stale.length === 0) {
     process.stdout.write(`No stale branch environments in ${env.name} (${all.length} live).\n`);
-  } else if (!options.destroy) {
+  } else if (!options.json && !options.destroy) {
     process.stdout.write(`${stale.length} stale branch environment(s) in ${env.name}; nothing changed. Run again with --destroy to remove them.\n`);
   }
-  return outcomes.some((o) => o.action === "failed") ? 1 : 0;
+  return outcomes.some(gcIncomplete) ? 1 : 0;
 }
 
 export const command: Command = {

@@ -1,20 +1,15 @@
 import { writeFileSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
+import { resolve } from "node:path";
 
 import { Command, InputError, UsageError, parseFlags } from "../command";
-import { formatDiagnostic } from "../../compose/diagnostics";
-import { load } from "../../compose/load";
+import { formatDiagnostic, sortDiagnostics } from "../../compose/diagnostics";
 import { Diagnostic } from "../../compose/model";
-import { resolveBranchAsync } from "../../config/branch-context";
-import { defaultEnvironment } from "../../config/defaults";
-import { EnvironmentConfig } from "../../config/environment-model";
-import { environmentNameFrom, loadEnvironment } from "../../config/load-environment";
-import { planProject } from "../../planner/plan-project";
+import { planRequest } from "../../pipeline/plan-request";
 import { topologyGraph } from "../../review/diagram-graph";
 import { renderDot, renderMermaid, renderSvg } from "../../review/diagram-render";
 import { topologyFromPlan } from "../../review/topology-from-plan";
 
-const HELP = `Usage: compose2ecs diagram [-f FILE]... [-C DIR] [--env NAME] [--branch NAME] [--format mermaid|svg|dot] [--out FILE]
+const HELP = `Usage: compose2ecs diagram [-f FILE]... [-C DIR] [--profile P]... [--env NAME] [--branch NAME] [--format mermaid|svg|dot] [--out FILE]
 
 Draw the topology an environment (or a branch of it) deploys, from the compose files and the
 environment, as the planner decides it (not from Terraform JSON): internet -> load balancer ->
@@ -24,9 +19,12 @@ their dependencies (services reached through service discovery, EFS volumes, sec
 Options:
   -f, --file FILE      compose file (repeatable; default: the environment's composeFiles, else discovery)
   -C, --project-dir    project directory (environments/, compose files) (default: .)
-  --env NAME           environment (default: COMPOSE2ECS_ENV, else built-in defaults)
+  --profile P          activate a compose profile (repeatable; default: the environment's)
+  --env NAME           environment (default: COMPOSE2ECS_ENV, else the built-in "default"
+                       environment, as synth)
   --branch NAME        branch of a branch environment (default: BRANCH, else the git branch);
-                       its slot is the one synth uses (allocated on first use, like synth)
+                       drawn with the slot it holds, or, before its first synth, the slot it
+                       would get now (diagram never allocates one or writes any state)
   --format FORMAT      mermaid (default; for READMEs and pull requests), svg (Graphviz, offline), dot
   --out FILE           write to FILE instead of standard output
   -h, --help           show this help
@@ -39,6 +37,7 @@ type Format = "mermaid" | "svg" | "dot";
 interface Options {
   readonly files: readonly string[];
   readonly projectDir: string;
+  readonly profiles: readonly string[];
   readonly env?: string;
   readonly branch?: string;
   readonly format: Format;
@@ -51,6 +50,7 @@ function parse(argv: readonly string[]): Options {
     options: {
       file: { type: "string", short: "f", multiple: true, default: [] },
       "project-dir": { type: "string", short: "C", default: "." },
+      profile: { type: "string", multiple: true, default: [] },
       env: { type: "string" },
       branch: { type: "string" },
       format: { type: "string", default: "mermaid" },
@@ -62,6 +62,7 @@ function parse(argv: readonly string[]): Options {
   return {
     files: parsed.values.file ?? [],
     projectDir: resolve(parsed.values["project-dir"] ?? "."),
+    profiles: parsed.values.profile ?? [],
     ...(parsed.values.env !== undefined ? { env: parsed.values.env } : {}),
     ...(parsed.values.branch !== undefined ? { branch: parsed.values.branch } : {}),
     format,
@@ -71,14 +72,6 @@ function parse(argv: readonly string[]): Options {
 
 function fail(diagnostics: readonly Diagnostic[]): never {
   throw new InputError(diagnostics.map(formatDiagnostic));
-}
-
-function environment(options: Options): EnvironmentConfig {
-  const name = environmentNameFrom(options.env, process.env);
-  if (name === undefined) return defaultEnvironment("production");
-  const loaded = loadEnvironment(name, options.projectDir);
-  if (loaded.env === undefined || loaded.diagnostics.some((d) => d.severity === "error")) fail(loaded.diagnostics);
-  return loaded.env;
 }
 
 async function render(text: string, format: Format): Promise<string> {
@@ -91,15 +84,27 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const options = parse(argv);
-    const env = environment(options);
-    const files = options.files.length > 0 ? options.files : env.composeFiles.map((f) => (isAbsolute(f) ? f : join(options.projectDir, f)));
-    const loaded = load({ files, workingDir: options.projectDir, profiles: env.profiles });
-    if (loaded.project === undefined) fail(loaded.diagnostics);
-    const branch = await resolveBranchAsync(env, { projectDir: options.projectDir, envVars: process.env, ...(options.branch !== undefined ? { branch: options.branch } : {}) });
-    if (branch.diagnostics.some((d) => d.severity === "error")) fail(branch.diagnostics);
-    const planned = planProject({ project: loaded.project, env, ...(branch.branch ? { branch: branch.branch } : {}) });
-    if (planned.plan === undefined) fail(planned.diagnostics);
-    const graph = topologyGraph(topologyFromPlan(planned.plan, loaded.project));
+    const planned = await planRequest({
+      projectDir: options.projectDir,
+      files: options.files,
+      profiles: options.profiles,
+      ...(options.env !== undefined ? { envName: options.env } : {}),
+      ...(options.branch !== undefined ? { branch: options.branch } : {}),
+      envVars: process.env,
+    });
+    const { plan, loaded } = planned;
+    if (plan === undefined || loaded === undefined) fail(sortDiagnostics(planned.diagnostics));
+    const notes: Diagnostic[] = [...planned.diagnostics];
+    if (loaded.branch?.slotStatus === "provisional") {
+      notes.push({
+        severity: "info",
+        path: loaded.branch.source,
+        message: `branch "${loaded.branch.branch}" holds no slot yet: drawn with slot ${loaded.branch.slot}, the lowest free one now; its first synth allocates the slot, which may differ if another branch takes this one first`,
+      });
+    }
+    const lines = sortDiagnostics(notes).map(formatDiagnostic);
+    if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
+    const graph = topologyGraph(topologyFromPlan(plan, loaded.project));
     const text = options.format === "mermaid" ? renderMermaid(graph) : await render(renderDot(graph), options.format);
     if (options.out !== undefined) writeFileSync(options.out, text);
     else process.stdout.write(text);

@@ -58,12 +58,11 @@ function parse(argv: readonly string[]): SynthOptions {
     },
   });
   const v = parsed.values;
-  const env = v.env ?? process.env.COMPOSE2ECS_ENV;
   return {
     files: v.file ?? [],
     projectDir: v["project-dir"] ?? ".",
     profiles: v.profile ?? [],
-    ...(env !== undefined && env.trim() !== "" ? { env: env.trim() } : {}),
+    ...(v.env !== undefined ? { env: v.env } : {}),
     ...(v.branch !== undefined ? { branch: v.branch } : {}),
     ...(v["image-tag"] !== undefined ? { imageTag: v["image-tag"] } : {}),
     out: v.out ?? "cdktf.out",

@@ -1,0 +1,181 @@
+import { isAbsolute, resolve } from "node:path";
+import { hasErrors } from "../compose/diagnostics";
+import { load } from "../compose/load";
+import { ComposeProject, ConversionEntry, Diagnostic } from "../compose/model";
+import { defaultEnvironment } from "../config/defaults";
+import { BranchContext, EnvironmentConfig } from "../config/environment-model";
+import { environmentNameFrom, IMAGE_TAG, loadEnvironment } from "../config/load-environment";
+import { Plan } from "../planner/plan";
+import { planProject } from "../planner/plan-project";
+import { slotLimit } from "../planner/slots";
+import { albShare } from "../state/alb-capacity";
+import { lookupSlot } from "../state/priority-slots";
+import { slotRegistryFor } from "../state/slot-registry";
+import { BranchSource, resolveBranchName } from "./branch-name";
+
+/**
+ * The one load -> plan use case: environment -> compose project -> branch -> plan. `synth`,
+ * `diagram`, `main.ts` (npx cdktf synth) and `branches gc --destroy` all start here, so they
+ * share defaults and variables. It reads (environment file, compose files, git, the slot
+ * registry) and never writes: a branch's slot is allocated only by synth, afterwards
+ * (`claimBranchSlot` in ./claim-slot.ts). Nothing here loads cdktf.
+ */
+
+export interface PipelineRequest {
+  /** Project directory: compose files, `environments/`, local state. */
+  readonly projectDir: string;
+  /** Compose files (`-f`), relative to the project directory. @default the environment's `compose` list, else compose discovery */
+  readonly files?: readonly string[];
+  /** Compose profiles (`--profile`). @default the environment's profiles */
+  readonly profiles?: readonly string[];
+  /** Environment name (`--env`). @default COMPOSE2ECS_ENV, else the built-in "default" environment (no file) */
+  readonly envName?: string;
+  /** Branch name (`--branch`) for a branch environment. @default BRANCH, else the checked-out git branch */
+  readonly branch?: string;
+  /**
+   * A branch whose slug and slot the caller already knows (`branches gc` destroying a deployed
+   * branch): no name resolution, no registry lookup. @default undefined
+   */
+  readonly knownBranch?: BranchContext;
+  /** Tag of images built from source (`--image-tag`). @default COMPOSE2ECS_IMAGE_TAG, else the environment's imageTag */
+  readonly imageTag?: string;
+  /**
+   * Variables: compose interpolation, BRANCH, COMPOSE2ECS_ENV, COMPOSE2ECS_IMAGE_TAG,
+   * COMPOSE2ECS_AWS_ENDPOINT. The pipeline reads no other process state (callers pass process.env).
+   */
+  readonly envVars: NodeJS.ProcessEnv;
+}
+
+/** How a branch's slot was found. */
+export type SlotStatus =
+  /** The registry holds this slot for the branch. */
+  | "held"
+  /** The branch holds no slot yet: the lowest free one now, not reserved; synth allocates before writing. */
+  | "provisional"
+  /** Given by the caller (`knownBranch`). */
+  | "given";
+
+export interface PlannedBranch extends BranchContext {
+  /** Where the name came from (`knownBranch`: "registry"); branch problems carry it as their path. */
+  readonly source: BranchSource | "registry";
+  readonly slotStatus: SlotStatus;
+}
+
+/** Everything loaded before planning; planning it again (with another slot) needs nothing else. */
+export interface LoadedRequest {
+  readonly request: PipelineRequest;
+  readonly env: EnvironmentConfig;
+  readonly project: ComposeProject;
+  readonly branch?: PlannedBranch;
+  /** One AWS endpoint for every service: the environment's aws.endpoint, else COMPOSE2ECS_AWS_ENDPOINT. */
+  readonly endpoint?: string;
+  readonly report: readonly ConversionEntry[];
+  /** Problems found while loading (warnings only, or it would not be loaded). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export interface PlannedRequest {
+  /** Present when the environment, the compose project and the branch loaded without errors. */
+  readonly loaded?: LoadedRequest;
+  /** Present when there were no errors at all. */
+  readonly plan?: Plan;
+  readonly report: readonly ConversionEntry[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Loads and plans; read-only. */
+export async function planRequest(request: PipelineRequest): Promise<PlannedRequest> {
+  const loaded = await loadRequest(request);
+  return loaded.loaded === undefined ? { report: loaded.report, diagnostics: loaded.diagnostics } : planLoaded(loaded.loaded);
+}
+
+/** Plans what was loaded (pure: the same input gives the same plan); re-planning with another slot is `planLoaded({ ...loaded, branch })`. */
+export function planLoaded(loaded: LoadedRequest): PlannedRequest {
+  const branch = loaded.branch;
+  const planned = planProject({ project: loaded.project, env: loaded.env, ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot } } : {}) });
+  const diagnostics = [...loaded.diagnostics, ...planned.diagnostics];
+  // A branch that alone takes a large share of the shared ALB's limits gets a warning.
+  if (planned.plan?.branch !== undefined) diagnostics.push(...albShare(planned.plan.app).diagnostics);
+  return { loaded, ...(planned.plan && !hasErrors(diagnostics) ? { plan: planned.plan } : {}), report: loaded.report, diagnostics };
+}
+
+async function loadRequest(request: PipelineRequest): Promise<{ loaded?: LoadedRequest; report: readonly ConversionEntry[]; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const projectDir = resolve(request.projectDir);
+  const env = environment(request, projectDir, diagnostics);
+  if (env === undefined || hasErrors(diagnostics)) return { report: [], diagnostics };
+
+  const files = (request.files !== undefined && request.files.length > 0 ? request.files : env.composeFiles).map((f) => (isAbsolute(f) ? f : resolve(projectDir, f)));
+  const compose = load({
+    files,
+    workingDir: projectDir,
+    profiles: request.profiles !== undefined && request.profiles.length > 0 ? request.profiles : env.profiles,
+    environment: request.envVars,
+  });
+  diagnostics.push(...compose.diagnostics);
+  if (compose.project === undefined || hasErrors(diagnostics)) return { report: compose.report, diagnostics };
+
+  const branch = await branchOf(request, env, projectDir, diagnostics);
+  if (hasErrors(diagnostics)) return { report: compose.report, diagnostics };
+  const endpoint = env.aws.endpoint ?? nonEmpty(request.envVars.COMPOSE2ECS_AWS_ENDPOINT);
+  return {
+    loaded: { request, env, project: compose.project, ...(branch ? { branch } : {}), ...(endpoint ? { endpoint } : {}), report: compose.report, diagnostics },
+    report: compose.report,
+    diagnostics,
+  };
+}
+
+/** The environment, with the image tag of this build applied. */
+function environment(request: PipelineRequest, projectDir: string, diagnostics: Diagnostic[]): EnvironmentConfig | undefined {
+  const name = environmentNameFrom(request.envName, request.envVars);
+  let env: EnvironmentConfig | undefined;
+  if (name === undefined) {
+    env = defaultEnvironment("default");
+  } else {
+    const loaded = loadEnvironment(name, projectDir);
+    diagnostics.push(...loaded.diagnostics);
+    env = loaded.env;
+  }
+  if (env === undefined) return undefined;
+  // ECR repositories are immutable, so CI passes a tag per build (e.g. "<branch>-<sha>") rather
+  // than re-pushing the environment's default.
+  const imageTag = request.imageTag ?? nonEmpty(request.envVars.COMPOSE2ECS_IMAGE_TAG);
+  if (imageTag === undefined) return env;
+  if (!IMAGE_TAG.test(imageTag)) {
+    diagnostics.push({
+      severity: "error",
+      path: request.imageTag !== undefined ? "--image-tag" : "COMPOSE2ECS_IMAGE_TAG",
+      message: `not a Docker image tag ([A-Za-z0-9_][A-Za-z0-9_.-]*, at most 128 characters): ${JSON.stringify(imageTag)}`,
+    });
+    return undefined;
+  }
+  return { ...env, imageTag };
+}
+
+/** The branch and the slot to plan it with: the one it holds, else a provisional one (read-only). */
+async function branchOf(request: PipelineRequest, env: EnvironmentConfig, projectDir: string, diagnostics: Diagnostic[]): Promise<PlannedBranch | undefined> {
+  if (!env.branches) {
+    if (request.branch !== undefined || request.knownBranch !== undefined) {
+      diagnostics.push({ severity: "error", path: "--branch", message: `environment "${env.name}" has no branch stacks (branches: false in environments/${env.name}.yml)` });
+    }
+    return undefined;
+  }
+  if (request.knownBranch !== undefined) return { ...request.knownBranch, source: "registry", slotStatus: "given" };
+  const named = resolveBranchName({ ...(request.branch !== undefined ? { flag: request.branch } : {}), projectDir, envVars: request.envVars });
+  diagnostics.push(...named.diagnostics);
+  const name = named.name;
+  if (name === undefined) return undefined;
+  const { registry, diagnostics: registryProblems } = slotRegistryFor(env, projectDir, request.envVars);
+  diagnostics.push(...registryProblems);
+  if (registry === undefined) return undefined;
+  const found = await lookupSlot(registry.store, { envName: env.name, branch: name.branch, slug: name.slug, limit: slotLimit(env), path: name.source });
+  diagnostics.push(...found.diagnostics);
+  const base = { branch: name.branch, slug: name.slug, source: name.source };
+  if (found.record !== undefined) return { ...base, slot: found.record.slot, slotStatus: "held" };
+  if (found.provisional !== undefined) return { ...base, slot: found.provisional, slotStatus: "provisional" };
+  return undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
