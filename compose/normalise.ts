@@ -1,6 +1,7 @@
 import { parseServiceOverride } from "../config/service-override";
 import { error, warning } from "./diagnostics";
 import { parseDotenv } from "./dotenv";
+import { ReadText } from "./files";
 import { Variables } from "./interpolate";
 import {
   BuildSpec,
@@ -43,8 +44,8 @@ export interface NormaliseOptions {
   readonly files: readonly string[];
   /** Interpolation variables: values of bare `environment: [NAME]` entries come from here. */
   readonly variables: Variables;
-  /** Reads an env_file; undefined when it does not exist. */
-  readonly readText: (file: string) => string | undefined;
+  /** Reads an env_file (compose/files.ts readText: regular files only, size-limited). */
+  readonly readText: (file: string) => ReadText;
 }
 
 export interface NormaliseResult {
@@ -217,12 +218,13 @@ function normaliseEnvironment(svc: Obj, at: (...p: ComposePath) => ComposePath, 
   const files = envFileEntries(svc.env_file);
   files.forEach((entry, i) => {
     const path = Array.isArray(svc.env_file) ? at("env_file", i) : at("env_file");
-    const text = options.readText(entry.path);
-    if (text === undefined) {
-      if (entry.required) problems.error(path, `env file ${modelPath(entry.path, options.workingDir)} not found`);
+    const read = options.readText(entry.path);
+    if (!("text" in read)) {
+      if (read.missing !== true) problems.error(path, `env file ${modelPath(entry.path, options.workingDir)}: ${read.problem}`);
+      else if (entry.required) problems.error(path, `env file ${modelPath(entry.path, options.workingDir)} not found`);
       return;
     }
-    const parsed = parseDotenv(text, options.variables);
+    const parsed = parseDotenv(read.text, options.variables);
     for (const p of parsed.problems) problems.error(path, `${modelPath(entry.path, options.workingDir)}:${p.line}: ${p.message}`);
     Object.assign(env, parsed.values);
   });
