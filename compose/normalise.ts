@@ -138,7 +138,7 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
     ...(logging !== undefined ? { logging } : {}),
     secrets: fileReferences(svc.secrets, (source) => source),
     configs: fileReferences(svc.configs, (source) => `/${source}`),
-    ulimits: normaliseUlimits(asObj(svc.ulimits)),
+    ulimits: normaliseUlimits(asObj(svc.ulimits), at("ulimits"), problems),
     ...(svc.user !== undefined && svc.user !== null ? { user: String(svc.user) } : {}),
     ...(typeof svc.working_dir === "string" ? { workingDir: svc.working_dir } : {}),
     labels: stringMap(svc.labels),
@@ -379,7 +379,7 @@ function normaliseHealthcheck(hc: Obj, path: ComposePath, problems: Problems): H
     ...optional("intervalSeconds", seconds("interval")),
     ...optional("timeoutSeconds", seconds("timeout")),
     ...optional("startPeriodSeconds", seconds("start_period")),
-    ...optional("retries", typeof hc.retries === "number" ? hc.retries : undefined),
+    ...optional("retries", hc.retries === undefined || hc.retries === null ? undefined : wholeNumber(hc.retries, [...path, "retries"], problems)),
   };
   if (hc.disable === true) return { disabled: true, ...timing };
   const test = hc.test;
@@ -446,13 +446,23 @@ function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, probl
  * `${REPLICAS:-2}` interpolates); compose-go rejects negatives with this wording.
  */
 function wholeNumber(value: JsonValue, path: ComposePath, problems: Problems): number | undefined {
-  const number = typeof value === "number" ? value : typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(number)) {
-    problems.error(path, `must be a whole number, got ${JSON.stringify(value)}`);
-    return undefined;
-  }
+  const number = integer(value, path, problems);
+  if (number === undefined) return undefined;
   if (number < 0) {
     problems.error(path, "must be greater than or equal to 0");
+    return undefined;
+  }
+  return number;
+}
+
+/**
+ * An integer written as a number or a string (the schema allows strings so that `${VAR}`
+ * interpolates): anything else is an error at its location, never a silent default.
+ */
+function integer(value: JsonValue, path: ComposePath, problems: Problems): number | undefined {
+  const number = typeof value === "number" ? value : typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number)) {
+    problems.error(path, `must be a whole number, got ${JSON.stringify(value)}`);
     return undefined;
   }
   return number;
@@ -483,15 +493,22 @@ function fileReferences(value: JsonValue | undefined, defaultTarget: (source: st
     .sort((a, b) => (a.source === b.source ? (a.target < b.target ? -1 : 1) : a.source < b.source ? -1 : 1));
 }
 
-function normaliseUlimits(ulimits: Obj): Ulimit[] {
-  return Object.keys(ulimits)
-    .sort()
-    .map((name) => {
-      const value = ulimits[name];
-      if (typeof value === "number") return { name, soft: value, hard: value };
-      const obj = asObj(value);
-      return { name, soft: Number(obj.soft ?? 0), hard: Number(obj.hard ?? 0) };
-    });
+function normaliseUlimits(ulimits: Obj, path: ComposePath, problems: Problems): Ulimit[] {
+  const out: Ulimit[] = [];
+  for (const name of Object.keys(ulimits).sort()) {
+    const value = ulimits[name];
+    if (typeof value === "number" || typeof value === "string") {
+      const both = integer(value, [...path, name], problems);
+      if (both !== undefined) out.push({ name, soft: both, hard: both });
+      continue;
+    }
+    const obj = asObj(value);
+    // -1 is "unlimited" (memlock: -1 in Elasticsearch's compose files), so negatives are allowed.
+    const soft = integer(obj.soft ?? 0, [...path, name, "soft"], problems);
+    const hard = integer(obj.hard ?? 0, [...path, name, "hard"], problems);
+    if (soft !== undefined && hard !== undefined) out.push({ name, soft, hard });
+  }
+  return out;
 }
 
 function serviceNetworks(svc: Obj): string[] {

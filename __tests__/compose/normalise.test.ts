@@ -113,6 +113,10 @@ describe("normalise (stage 5: the typed model)", () => {
     });
   });
 
+  test("GIVEN healthcheck retries written as a string WHEN normalised THEN the number is kept", () => {
+    expect(service("    image: x\n    healthcheck: {test: [CMD, x], retries: '5'}\n").healthcheck?.retries).toBe(5);
+  });
+
   test("GIVEN command and entrypoint strings and lists WHEN normalised THEN strings are split like a shell, lists kept", () => {
     const svc = service("    image: x\n    command: sh -c \"echo Hello\"\n    entrypoint: ['/bin/run', 'a b']\n");
     expect(svc.command).toEqual(["sh", "-c", "echo Hello"]);
@@ -231,6 +235,13 @@ describe("normalise (stage 5: the typed model)", () => {
     ["an empty volume entry", "    volumes: ['']\n", /compose\.yaml:4:15 services\.web\.volumes\[0\]: volume entry is empty/],
     ["a long-syntax bind mount without source", "    volumes:\n      - {type: bind, target: /data}\n", /compose\.yaml:5:9 services\.web\.volumes\[0\]: a bind mount needs a "source"/],
     ["an environment entry without a name", "    environment: ['=value']\n", /compose\.yaml:4:19 services\.web\.environment\[0\]: "=value" has no variable name/],
+    // Issue 11: "tab\there" was accepted and silently became the default of 3 retries.
+    ["healthcheck retries that are not a number", '    healthcheck:\n      test: [CMD, x]\n      retries: "tab\\there"\n', /compose\.yaml:6:16 services\.web\.healthcheck\.retries: must be a whole number, got "tab\\there"$/],
+    ["healthcheck retries from an unset variable's default", "    healthcheck: {test: [CMD, x], retries: '${RETRIES:-many}'}\n", /services\.web\.healthcheck\.retries: must be a whole number, got "many" \(written as "\$\{RETRIES:-many\}"\)/],
+    ["negative healthcheck retries", "    healthcheck: {test: [CMD, x], retries: -2}\n", /services\.web\.healthcheck\.retries: must be greater than or equal to 0/],
+    ["a ulimit that is not a number", "    ulimits: {nofile: lots}\n", /compose\.yaml:4:23 services\.web\.ulimits\.nofile: must be a whole number, got "lots"/],
+    ["a soft ulimit that is not a number", "    ulimits: {nofile: {soft: x, hard: 10}}\n", /services\.web\.ulimits\.nofile\.soft: must be a whole number, got "x"/],
+    ["an unlimited memlock (-1)", "    ulimits: {memlock: {soft: -1, hard: -1}}\n", null],
   ])("GIVEN %s WHEN loaded THEN a located error (or none when valid)", (_name, yaml, message) => {
     const result = loadProject({ "compose.yaml": `services:\n  web:\n    image: x\n${yaml}` });
     if (message === null) expect(messages(result)).toEqual([]);
