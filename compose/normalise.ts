@@ -98,7 +98,7 @@ export function normaliseProject(root: RawMap, options: NormaliseOptions): Norma
     services: models,
     volumes: topVolumes(asObj(plain.volumes)),
     networks: topNetworks(asObj(plain.networks), models),
-    secrets: topSecrets(asObj(plain.secrets), options.workingDir),
+    secrets: topSecrets(asObj(plain.secrets), options.workingDir, problems),
     configs: topConfigs(asObj(plain.configs), options.workingDir),
     extensions,
   };
@@ -550,12 +550,32 @@ function topNetworks(networks: Obj, services: readonly ServiceModel[]): NamedNet
   });
 }
 
-function topSecrets(secrets: Obj, workingDir: string): TopLevelSecret[] {
+/**
+ * A Secrets Manager secret ARN, full (`...:secret:name-AbCdEf`) or partial (`...:secret:name`):
+ * partition, region, 12-digit account, then the secret name's characters. Anything else would
+ * reach the execution role's policy as its resource (`"*"` granted every secret).
+ */
+export const SECRET_ARN = /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+/** The secret's `x-ecs.arn` when it is a Secrets Manager secret ARN; otherwise an error at it. */
+function secretArn(value: JsonValue | undefined, path: ComposePath, problems: Problems): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") {
+    problems.error(path, `must be a Secrets Manager secret ARN, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  if (SECRET_ARN.test(value)) return value;
+  const ssm = /^arn:[^:]*:ssm:/.test(value) ? "; SSM parameters are not supported (the execution role may only read Secrets Manager secrets)" : "";
+  problems.error(path, `not a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME): ${JSON.stringify(value)}${ssm}`);
+  return undefined;
+}
+
+function topSecrets(secrets: Obj, workingDir: string, problems: Problems): TopLevelSecret[] {
   return Object.keys(secrets)
     .sort()
     .map((name) => {
       const s = asObj(secrets[name]);
-      const arn = asObj(s["x-ecs"]).arn;
+      const arn = secretArn(asObj(s["x-ecs"]).arn, ["secrets", name, "x-ecs", "arn"], problems);
       return {
         name,
         ...(typeof s.file === "string" ? { file: modelPath(s.file, workingDir) } : {}),

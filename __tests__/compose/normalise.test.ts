@@ -248,3 +248,32 @@ describe("normalise (stage 5: the typed model)", () => {
     else expect(messages(result).join("\n")).toMatch(message);
   });
 });
+
+describe("secrets x-ecs.arn (issue 11: an ARN reaches the execution role's policy as its resource)", () => {
+  const secretFile = (arn: string): string => `services:\n  web:\n    image: x\n    secrets: [db]\nsecrets:\n  db:\n    x-ecs:\n      arn: ${arn}\n`;
+
+  test.each([
+    ["a full ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-password-AbCdEf"],
+    ["a partial ARN (no random suffix)", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db_password+v2=@.x"],
+    ["a GovCloud ARN", "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:db-AbCdEf"],
+    ["a China ARN", "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:db-AbCdEf"],
+  ])("GIVEN %s WHEN loaded THEN the secret refers to it", (_name, arn) => {
+    const result = loadProject({ "compose.yaml": secretFile(`'${arn}'`) });
+    expect(messages(result)).toEqual([]);
+    expect(result.project?.secrets).toEqual([{ name: "db", external: true, externalArn: arn }]);
+  });
+
+  test.each([
+    ["a wildcard (granted GetSecretValue on every secret)", "'*'", /compose\.yaml:8:12 secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN \(arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME\): "\*"$/],
+    ["a Terraform expression after compose interpolation ($${...} -> ${...})", "'$${upper(path.cwd)}'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN .*: "\$\{upper\(path\.cwd\)\}"/],
+    ["an ARN with a wildcard name", "'arn:aws:secretsmanager:eu-west-1:123456789012:secret:*'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN/],
+    ["an ARN of another service", "'arn:aws:s3:::bucket'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN/],
+    ["an account that is not 12 digits", "'arn:aws:secretsmanager:eu-west-1:1234:secret:db'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN/],
+    ["an SSM parameter ARN", "'arn:aws:ssm:eu-west-1:123456789012:parameter/db'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN .*; SSM parameters are not supported/],
+    ["a number", "12", /compose\.yaml:8:12 secrets\.db\.x-ecs\.arn: must be a Secrets Manager secret ARN, got 12$/],
+  ])("GIVEN %s WHEN loaded THEN it is an error at the arn and nothing converts", (_name, arn, expected) => {
+    const result = loadProject({ "compose.yaml": secretFile(arn) });
+    expect(result.project).toBeUndefined();
+    expect(messages(result)).toEqual([expect.stringMatching(expected)]);
+  });
+});
