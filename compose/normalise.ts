@@ -10,6 +10,7 @@ import {
   DependencyCondition,
   Deploy,
   Diagnostic,
+  ExposedPort,
   FileReference,
   Healthcheck,
   JsonValue,
@@ -29,7 +30,7 @@ import {
 } from "./model";
 import { splitVolumeSpec } from "./merge";
 import { bindSourcePath, contextModelPath, isHostPath, modelPath } from "./paths";
-import { isEcsProtocol, parsePort } from "./ports";
+import { isEcsProtocol, lastTarget, parsePort, targetText } from "./ports";
 import { ComposePath, RawMap, RawNode, formatPath, getNode, isScalar, locate, parsePath, toPlain } from "./raw";
 import { Parsed, parseBytes, parseCpus, parseDuration, shellWords } from "./units";
 
@@ -268,28 +269,36 @@ function normalisePorts(value: JsonValue | undefined, path: ComposePath, problem
   if (!Array.isArray(value)) return [];
   const out: PortMapping[] = [];
   (value as JsonValue[]).forEach((item, i) => {
-    const parsed = problems.take([...path, i], parsePort(item));
-    for (const spec of parsed ?? []) {
-      if (!isEcsProtocol(spec.protocol)) {
-        problems.error([...path, i], `protocol "${spec.protocol}" is not supported by ECS port mappings (tcp or udp)`);
-        continue;
-      }
-      const { mode: _mode, ...mapping } = spec;
-      out.push({ ...mapping, protocol: spec.protocol });
+    const spec = problems.take([...path, i], parsePort(item));
+    if (spec === undefined) return;
+    if (!isEcsProtocol(spec.protocol)) {
+      problems.error([...path, i], `protocol "${spec.protocol}" is not supported by ECS port mappings (tcp or udp)`);
+      return;
     }
+    const { mode: _mode, ...mapping } = spec;
+    out.push({ ...mapping, protocol: spec.protocol });
   });
   return out;
 }
 
-function normaliseExpose(value: JsonValue | undefined, path: ComposePath, problems: Problems): number[] {
+function normaliseExpose(value: JsonValue | undefined, path: ComposePath, problems: Problems): ExposedPort[] {
   if (!Array.isArray(value)) return [];
-  const ports = new Set<number>();
+  const ports = new Map<string, ExposedPort>();
   (value as JsonValue[]).forEach((item, i) => {
-    const text = String(item).split("/")[0] ?? "";
-    const parsed = problems.take([...path, i], parsePort(text));
-    for (const p of parsed ?? []) ports.add(p.target);
+    const spec = problems.take([...path, i], parsePort(typeof item === "number" ? item : String(item)));
+    if (spec === undefined) return;
+    if (spec.published !== undefined) {
+      problems.error([...path, i], `"${String(item)}" publishes a port; expose takes container ports only (use ports: to publish)`);
+      return;
+    }
+    if (!isEcsProtocol(spec.protocol)) {
+      problems.error([...path, i], `protocol "${spec.protocol}" is not supported by ECS port mappings (tcp or udp)`);
+      return;
+    }
+    const port: ExposedPort = { target: spec.target, ...(spec.targetEnd !== undefined ? { targetEnd: spec.targetEnd } : {}), protocol: spec.protocol };
+    ports.set(`${targetText(port)}/${port.protocol}`, port);
   });
-  return [...ports].sort((a, b) => a - b);
+  return [...ports.values()].sort((a, b) => a.target - b.target || lastTarget(a) - lastTarget(b) || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
 }
 
 function normaliseVolumes(svc: Obj, at: (...p: ComposePath) => ComposePath, workingDir: string, problems: Problems): VolumeMount[] {

@@ -61,23 +61,26 @@ describe("units", () => {
 
 describe("parsePort", () => {
   test.each([
-    ["80", [{ target: 80, protocol: "tcp" }]],
-    [8080, [{ target: 8080, protocol: "tcp" }]],
-    ["8080:80", [{ target: 80, published: 8080, protocol: "tcp" }]],
-    ["6379/udp", [{ target: 6379, protocol: "udp" }]],
-    ["1234:1235/udp", [{ target: 1235, published: 1234, protocol: "udp" }]],
-    ["127.0.0.1:8001:8001", [{ target: 8001, published: 8001, protocol: "tcp", hostIp: "127.0.0.1" }]],
-    ["[::1]:80:80", [{ target: 80, published: 80, protocol: "tcp", hostIp: "::1" }]],
-    ["3000-3002", [3000, 3001, 3002].map((target) => ({ target, protocol: "tcp" }))],
-    ["9090-9091:8080-8081", [{ target: 8080, published: 9090, protocol: "tcp" }, { target: 8081, published: 9091, protocol: "tcp" }]],
-    ["8000-8010:80", [{ target: 80, published: 8000, protocol: "tcp" }]],
-    [{ target: 80, published: "8080", protocol: "tcp", mode: "host" }, [{ target: 80, published: 8080, protocol: "tcp", mode: "host" }]],
-    [{ target: 80, host_ip: "10.0.0.1", app_protocol: "http", name: "web" }, [{ target: 80, protocol: "tcp", hostIp: "10.0.0.1", appProtocol: "http", name: "web" }]],
+    ["80", { target: 80, protocol: "tcp" }],
+    [8080, { target: 8080, protocol: "tcp" }],
+    ["8080:80", { target: 80, published: 8080, protocol: "tcp" }],
+    ["6379/udp", { target: 6379, protocol: "udp" }],
+    ["1234:1235/udp", { target: 1235, published: 1234, protocol: "udp" }],
+    ["127.0.0.1:8001:8001", { target: 8001, published: 8001, protocol: "tcp", hostIp: "127.0.0.1" }],
+    ["[::1]:80:80", { target: 80, published: 80, protocol: "tcp", hostIp: "::1" }],
+    // Issue 11: a range stays one mapping ("1-65535" expanded to 65,535 and synth ran past 30 s).
+    ["3000-3002", { target: 3000, targetEnd: 3002, protocol: "tcp" }],
+    ["1-65535", { target: 1, targetEnd: 65535, protocol: "tcp" }],
+    ["9090-9091:8080-8081", { target: 8080, targetEnd: 8081, published: 9090, publishedEnd: 9091, protocol: "tcp" }],
+    ["8000-8010:80", { target: 80, published: 8000, publishedEnd: 8010, protocol: "tcp" }],
+    [{ target: "8000-8001", published: "9000-9001" }, { target: 8000, targetEnd: 8001, published: 9000, publishedEnd: 9001, protocol: "tcp" }],
+    [{ target: 80, published: "8080", protocol: "tcp", mode: "host" }, { target: 80, published: 8080, protocol: "tcp", mode: "host" }],
+    [{ target: 80, host_ip: "10.0.0.1", app_protocol: "http", name: "web" }, { target: 80, protocol: "tcp", hostIp: "10.0.0.1", appProtocol: "http", name: "web" }],
   ])("GIVEN %j THEN %j", (input, expected) => {
     expect(parsePort(input)).toEqual({ ok: true, value: expected });
   });
 
-  test.each(["", "abc", "70000", "1-2:3-5", "1:2:3:4", { published: 80 }])("GIVEN %j THEN it is refused", (input) => {
+  test.each(["", "abc", "70000", "1-2:3-5", "1:2:3:4", "0-10", "10-5", { published: 80 }])("GIVEN %j THEN it is refused", (input) => {
     expect(parsePort(input).ok).toBe(false);
   });
 });
@@ -179,7 +182,7 @@ describe("normalise (stage 5: the typed model)", () => {
     });
     expect(svc.dependsOn).toEqual([{ service: "db", condition: "service_healthy", required: true }]);
     expect(svc.links).toEqual(["db"]);
-    expect(svc.expose).toEqual([3000, 3001, 6379]);
+    expect(svc.expose).toEqual([{ target: 3000, targetEnd: 3001, protocol: "tcp" }, { target: 6379, protocol: "udp" }]);
     expect(svc.secrets).toEqual([{ source: "cert", target: "/etc/cert.pem" }, { source: "token", target: "token" }]);
     expect(svc.ulimits).toEqual([{ name: "nofile", soft: 20000, hard: 40000 }, { name: "nproc", soft: 65535, hard: 65535 }]);
     expect(svc.labels).toEqual({ a: "b" });
