@@ -17,7 +17,7 @@ type PortEntry = Pick<PortMapping, "target" | "targetEnd" | "protocol" | "name">
  * `"1-65535"` is one interval, not 65,535 ports), overlapping ranges are merged, and a single
  * port inside a range is absorbed by it. Sorted by protocol-independent port order, then protocol.
  */
-export function portIntervals(ports: readonly PortEntry[], expose: readonly ExposedPort[]): PortInterval[] {
+export function portIntervals(ports: readonly PortMapping[], expose: readonly ExposedPort[]): PortInterval[] {
   const entries: PortEntry[] = [...ports, ...expose];
   const out: PortInterval[] = [];
   for (const protocol of ["tcp", "udp"] as const) {
@@ -49,7 +49,7 @@ function mergeRanges(ranges: readonly (readonly [number, number])[]): [number, n
  * per single port. ECS allows a port in only one mapping, and a load balancer targets a single
  * port, never a range, so the routed port is split out of a range that contains it.
  */
-export function containerPortMappings(ports: readonly PortEntry[], expose: readonly ExposedPort[], routedPort?: number): PortMappingPlan[] {
+export function containerPortMappings(ports: readonly PortMapping[], expose: readonly ExposedPort[], routedPort?: number): PortMappingPlan[] {
   const out: PortMappingPlan[] = [];
   for (const interval of portIntervals(ports, expose)) {
     const splitAt = routedPort !== undefined && interval.protocol === "tcp" && interval.from < interval.to && routedPort >= interval.from && routedPort <= interval.to ? routedPort : undefined;
