@@ -147,6 +147,12 @@ export function previousStacks(outDir: string, writing: readonly string[]): Stac
   return keptStacks(inspected.folder, writing);
 }
 
+/** The stacks the manifest in `outDir` lists, sorted (none when it is not synth output). */
+export function listedStacks(outDir: string): string[] {
+  const inspected = inspectOutputFolder(outDir);
+  return "folder" in inspected && inspected.folder.kind === "synth" ? Object.keys(inspected.folder.stacks).sort() : [];
+}
+
 function keptStacks(folder: OutputFolder, writing: readonly string[]): StackEntries {
   if (folder.kind !== "synth") return {};
   const kept: Record<string, JsonObject> = {};

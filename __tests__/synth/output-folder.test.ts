@@ -113,7 +113,8 @@ describe("synth --out: one manifest for every environment", () => {
     const qaStacks = manifestStacks(out).filter((s) => s.startsWith("qa-"));
     expect(manifestStacks(out)).toEqual(["production-app", "production-base", ...qaStacks]);
     expect(qaStacks).toEqual([expect.stringMatching(/^qa-a-[a-z0-9]+$/), "qa-base"]);
-    await synth("--env", "qa", "--branch", "feature/b");
+    const third = await runCli(["synth", "-C", projectDir, "--out", out, "--env", "qa", "--branch", "feature/b"]);
+    expect(third.stdout).toMatch(/^Kept 3 other stacks already there \(listed in \S+\/manifest\.json\): production-app, production-base, qa-a-[a-z0-9]+$/m);
     const all = manifestStacks(out);
     expect(all).toHaveLength(5);
     expect(all.filter((s) => /^qa-[ab]-/.test(s))).toHaveLength(2);

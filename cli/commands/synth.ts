@@ -105,6 +105,10 @@ export const command: Command = {
     if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
     const file = options.hcl ? "cdk.tf" : "cdk.tf.json";
     const out = [`Wrote ${result.stacks.length} stacks to ${options.out}:`, ...result.stacks.map((s) => `  ${options.out}/stacks/${s}/${file}`)];
+    const { listedStacks } = await import("../../stacks/output-folder");
+    const written = result.stacks;
+    const kept = listedStacks(options.out).filter((s) => !written.includes(s));
+    if (kept.length > 0) out.push(`Kept ${kept.length} other stack${kept.length === 1 ? "" : "s"} already there (listed in ${options.out}/manifest.json): ${kept.join(", ")}`);
     process.stdout.write(out.join("\n") + "\n");
     return 0;
   },
