@@ -13,6 +13,9 @@ const HELP = `Usage: compose2ecs check [-f FILE]... [-C DIR] [--profile NAME]...
 Load compose files the way docker compose does (interpolation, .env, extends, include,
 profiles, several -f files merged in order) and report, for every service and every key it
 uses, what it becomes on ECS: mapped, mapped with loss, not applicable on ECS, or rejected.
+It also plans the ECS services (for the built-in environment), so it fails wherever synth
+would for the compose file: task sizes, routes, and AWS limits (64 KiB per task definition,
+60 rules per security group). Only regular files of at most 10 MiB are read.
 
 Options:
   -f, --file FILE         Compose file; repeat to merge several in order. Default: COMPOSE_FILE,
