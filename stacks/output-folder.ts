@@ -305,13 +305,14 @@ const inProgress = new Set<string>();
 
 /**
  * On a signal, the temporary folders are removed and the signal is raised again with the
- * default handling, so the process still ends the way the sender expects (exit status 128+n).
+ * default handling, so the process still ends the way the sender expects (exit status 128+n),
+ * unless someone else handles the signal (the demo's teardown, the moto launcher).
  */
 function onSignal(signal: NodeJS.Signals): void {
   for (const dir of inProgress) rmSync(dir, { recursive: true, force: true });
   inProgress.clear();
   for (const s of SIGNALS) process.removeListener(s, onSignal);
-  process.kill(process.pid, signal);
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }
 
 function cleanUpOnSignal(dir: string): void {
