@@ -4,7 +4,8 @@
  * arguments: COMPOSE2ECS_ENV (environment name; default: cdktf.json's context
  * "compose2ecs:environment", else the built-in "default"), BRANCH
  * (branch environments), COMPOSE2ECS_PROJECT_DIR (default: the current directory),
- * COMPOSE2ECS_AWS_ENDPOINT (an emulator). The output folder is cdktf's (CDKTF_OUTDIR).
+ * COMPOSE2ECS_AWS_ENDPOINT (an emulator). The output folder is cdktf's (CDKTF_OUTDIR); stacks of
+ * other environments already in it stay listed in its manifest.
  */
 import { resolve } from "node:path";
 import { formatDiagnostic, sortDiagnostics } from "./compose/diagnostics";
@@ -27,6 +28,10 @@ async function main(): Promise<number> {
   if (plan === undefined || loaded === undefined) return 1;
   const { addStacks, withoutTokenStackTraces } = await import("./stacks/build-app");
   const endpoint = loaded.endpoint;
+  const { listKeptStacks, previousStacks } = await import("./stacks/output-folder");
+  // cdktf writes in place and then deletes stack folders its manifest does not list: listing
+  // the other environments' stacks keeps them, as `compose2ecs synth` does.
+  listKeptStacks(app.manifest.stacks, previousStacks(app.outdir, [plan.base.stackName, plan.app.stackName]));
   withoutTokenStackTraces(() => {
     addStacks(app, plan, { projectDir, outDir: resolve(app.outdir), ...(endpoint ? { endpoint } : {}) });
     app.synth();

@@ -145,29 +145,28 @@ function dependencyCycles(services: Obj, root: RawMap): Diagnostic[] {
  */
 function duplicatePublishedPorts(services: Obj, root: RawMap): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const taken = new Map<string, { ip: string; owner: string }[]>();
+  // Published ranges are compared as ranges: "1-65535" is one entry, not 65,535.
+  const taken: { protocol: string; from: number; to: number; ip: string; owner: string }[] = [];
   const wildcard = (ip: string): boolean => ip === "0.0.0.0" || ip === "::";
   for (const name of Object.keys(services).sort()) {
     const ports = asObj(services[name]).ports;
     if (!Array.isArray(ports)) continue;
     (ports as JsonValue[]).forEach((item, i) => {
       const parsed = parsePort(item);
-      if (!parsed.ok) return;
-      for (const p of parsed.value) {
-        if (p.published === undefined) continue;
-        const ip = p.hostIp ?? "0.0.0.0";
-        const key = `${p.published}/${p.protocol}`;
-        const holders = taken.get(key) ?? [];
-        // A wildcard address takes the port on every interface, so it clashes with any other binding.
-        const clash = holders.find((h) => h.ip === ip || wildcard(h.ip) || wildcard(ip));
-        if (clash !== undefined) {
-          const path: ComposePath = ["services", name, "ports", i];
-          out.push(warning(`published port ${key} is already published by ${clash.owner}: docker compose cannot start both locally; on ECS each service has its own network interface and target group`, formatPath(path), locate(root, path)));
-          continue;
-        }
-        holders.push({ ip, owner: `service "${name}"` });
-        taken.set(key, holders);
+      if (!parsed.ok || parsed.value.published === undefined) return;
+      const p = parsed.value;
+      const from = p.published as number;
+      const to = p.publishedEnd ?? from;
+      const ip = p.hostIp ?? "0.0.0.0";
+      // A wildcard address takes the port on every interface, so it clashes with any other binding.
+      const clash = taken.find((h) => h.protocol === p.protocol && h.from <= to && from <= h.to && (h.ip === ip || wildcard(h.ip) || wildcard(ip)));
+      if (clash !== undefined) {
+        const path: ComposePath = ["services", name, "ports", i];
+        const port = Math.max(from, clash.from);
+        out.push(warning(`published port ${port}/${p.protocol} is already published by ${clash.owner}: docker compose cannot start both locally; on ECS each service has its own network interface and target group`, formatPath(path), locate(root, path)));
+        return;
       }
+      taken.push({ protocol: p.protocol, from, to, ip, owner: `service "${name}"` });
     });
   }
   return out;

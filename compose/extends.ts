@@ -4,8 +4,11 @@ import { Diagnostic } from "./model";
 import { RawEntry, RawMap, RawNode, formatPath, isMap, isScalar, withEntry } from "./raw";
 import { displayPath } from "./diagnostics";
 
-/** Reads another compose file for `extends.file` (already interpolated, validated, paths absolute). */
-export type LoadOtherFile = (file: string) => RawMap | undefined;
+/**
+ * Reads another compose file for `extends.file` (already interpolated, validated, paths
+ * absolute); `problem` says why it could not be read, undefined when its errors are reported.
+ */
+export type LoadOtherFile = (file: string) => RawMap | { readonly problem: string } | undefined;
 
 export interface ExtendsResult {
   readonly root: RawMap;
@@ -47,8 +50,9 @@ export function resolveExtends(root: RawMap, file: string, loadOther: LoadOtherF
     let baseFile = treeFile;
     if (target.file !== undefined && target.file !== treeFile) {
       const other = loadOther(target.file);
-      if (other === undefined) {
-        diagnostics.push(error(`cannot extend service "${target.service}": file ${displayPath(target.file)} could not be loaded`, path, ext.value.loc));
+      if (other === undefined || "problem" in other) {
+        const why = other === undefined ? "could not be loaded" : other.problem;
+        diagnostics.push(error(`cannot extend service "${target.service}": file ${displayPath(target.file)}: ${why}`, path, ext.value.loc));
         return withEntry(svc, "extends", undefined);
       }
       baseTree = other;

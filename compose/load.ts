@@ -1,6 +1,6 @@
 import * as path from "path";
 import { checkConsistency } from "./consistency";
-import { displayPath, error, hasErrors, info, sortDiagnostics } from "./diagnostics";
+import { displayPath, error, fileLocation, hasErrors, info, sortDiagnostics } from "./diagnostics";
 import { parseDotenv } from "./dotenv";
 import { resolveExtends } from "./extends";
 import { discoverFiles, readText } from "./files";
@@ -53,7 +53,7 @@ export function load(options: LoadOptions): LoadResult {
   let merged = (roots as RawMap[]).reduce((acc, root) => mergeProjects(acc, root));
 
   // A missing extends file is reported by resolveExtends at the `extends` key.
-  const extended = resolveExtends(merged, files[0] as string, (file) => loadComposeFile(file, variables, path.dirname(file), session, [], () => undefined));
+  const extended = resolveExtends(merged, files[0] as string, (file) => loadOtherFile(file, variables, session));
   session.diagnostics.push(...extended.diagnostics);
   merged = extended.root;
 
@@ -71,10 +71,7 @@ export function load(options: LoadOptions): LoadResult {
     ...(options.projectName !== undefined ? { projectName: options.projectName } : discoveryEnv.COMPOSE_PROJECT_NAME ? { projectName: discoveryEnv.COMPOSE_PROJECT_NAME } : {}),
     files,
     variables,
-    readText: (file) => {
-      const read = readText(file);
-      return "text" in read ? read.text : undefined;
-    },
+    readText: (file) => readText(file),
   });
   session.diagnostics.push(...normalised.diagnostics);
   if (normalised.project.services.length === 0) {
@@ -100,7 +97,11 @@ function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<
 
 function readDotenv(file: string, env: Variables, session: Session): Record<string, string> {
   const read = readText(file);
-  if (!("text" in read)) return {};
+  if (!("text" in read)) {
+    // No .env is the usual case; one that exists but cannot be read (a FIFO, a device, too large) is not.
+    if (read.missing !== true) session.diagnostics.push(error(`${displayPath(file)}: ${read.problem}`, "", fileLocation(file)));
+    return {};
+  }
   const parsed = parseDotenv(read.text, env);
   for (const p of parsed.problems) session.diagnostics.push(error(p.message, "", { file: displayPath(file), line: p.line, col: 1 }));
   return { ...parsed.values };
@@ -168,6 +169,15 @@ function loadComposeFile(
   return result;
 }
 
+/** An `extends.file`: its tree, or why it could not be read (reported at the `extends` key). */
+function loadOtherFile(file: string, variables: Variables, session: Session): RawMap | { readonly problem: string } | undefined {
+  let problem: string | undefined;
+  const loaded = loadComposeFile(file, variables, path.dirname(file), session, [], (p) => {
+    problem = p;
+  });
+  return loaded ?? (problem !== undefined ? { problem } : undefined);
+}
+
 /**
  * Compose v1 files put services at the top level. Schema validation would call every
  * service an unknown key; one message that names the layout is clearer.
@@ -214,7 +224,7 @@ function applyIncludes(root: RawMap, file: string, parentVars: Variables, sessio
     for (const envFile of envFiles) {
       const read = readText(envFile);
       if (!("text" in read)) {
-        if (spec.envFiles.length > 0) session.diagnostics.push(error(`env_file ${displayPath(envFile)}: ${read.problem}`, at, spec.node.loc));
+        if (spec.envFiles.length > 0 || read.missing !== true) session.diagnostics.push(error(`env_file ${displayPath(envFile)}: ${read.problem}`, at, spec.node.loc));
         continue;
       }
       const parsed = parseDotenv(read.text, parentVars);
@@ -233,7 +243,7 @@ function applyIncludes(root: RawMap, file: string, parentVars: Variables, sessio
       roots.push(loaded);
     }
     let sub = roots.reduce((acc, r) => mergeProjects(acc, r));
-    const extended = resolveExtends(sub, first, (other) => loadComposeFile(other, vars, path.dirname(other), session, [], () => undefined));
+    const extended = resolveExtends(sub, first, (other) => loadOtherFile(other, vars, session));
     session.diagnostics.push(...extended.diagnostics);
     sub = extended.root;
     out = addIncludedResources(out, sub, first, session);

@@ -44,10 +44,14 @@ export interface ConversionEntry {
 export type Protocol = "tcp" | "udp";
 
 export interface PortMapping {
-  /** Container port. */
+  /** Container port; the first one of a range. */
   readonly target: number;
-  /** Host/published port; undefined for `expose`d or container-only ports. */
+  /** Last container port of a range (`"8000-8010"`), greater than `target`; undefined for one port. */
+  readonly targetEnd?: number;
+  /** Host/published port (the first of a range); undefined for container-only ports. */
   readonly published?: number;
+  /** Last published port of a range; undefined for one port. */
+  readonly publishedEnd?: number;
   readonly protocol: Protocol;
   /** Host IP the port was bound to locally (e.g. 127.0.0.1); informational on ECS. */
   readonly hostIp?: string;
@@ -56,6 +60,9 @@ export interface PortMapping {
   /** Port name (long syntax `name`). */
   readonly name?: string;
 }
+
+/** An `expose` entry: a container port or range, never published. */
+export type ExposedPort = Pick<PortMapping, "target" | "targetEnd" | "protocol">;
 
 export type VolumeMountType = "volume" | "bind" | "tmpfs" | "npipe" | "cluster" | "image";
 
@@ -187,8 +194,8 @@ export interface ServiceModel {
   /** Environment after env_file and environment merged; a null value means "taken from the host" and is unset. Sorted by name. */
   readonly environment: Readonly<Record<string, string>>;
   readonly ports: readonly PortMapping[];
-  /** `expose` ports (container-only, reachable by sibling services). */
-  readonly expose: readonly number[];
+  /** `expose` ports and ranges (container-only, reachable by sibling services), sorted. */
+  readonly expose: readonly ExposedPort[];
   readonly volumes: readonly VolumeMount[];
   readonly dependsOn: readonly Dependency[];
   readonly links: readonly string[];

@@ -1,6 +1,7 @@
 import { parseServiceOverride } from "./x-ecs";
 import { error, warning } from "./diagnostics";
 import { parseDotenv } from "./dotenv";
+import { ReadText } from "./files";
 import { Variables } from "./interpolate";
 import {
   BuildSpec,
@@ -9,6 +10,7 @@ import {
   DependencyCondition,
   Deploy,
   Diagnostic,
+  ExposedPort,
   FileReference,
   Healthcheck,
   JsonValue,
@@ -28,7 +30,7 @@ import {
 } from "./model";
 import { splitVolumeSpec } from "./merge";
 import { bindSourcePath, contextModelPath, isHostPath, modelPath } from "./paths";
-import { isEcsProtocol, parsePort } from "./ports";
+import { isEcsProtocol, lastTarget, parsePort, targetText } from "./ports";
 import { ComposePath, RawMap, RawNode, formatPath, getNode, isScalar, locate, toPlain } from "./raw";
 import { Parsed, parseBytes, parseCpus, parseDuration, shellWords } from "./units";
 
@@ -43,8 +45,8 @@ export interface NormaliseOptions {
   readonly files: readonly string[];
   /** Interpolation variables: values of bare `environment: [NAME]` entries come from here. */
   readonly variables: Variables;
-  /** Reads an env_file; undefined when it does not exist. */
-  readonly readText: (file: string) => string | undefined;
+  /** Reads an env_file (compose/files.ts readText: regular files only, size-limited). */
+  readonly readText: (file: string) => ReadText;
 }
 
 export interface NormaliseResult {
@@ -97,7 +99,7 @@ export function normaliseProject(root: RawMap, options: NormaliseOptions): Norma
     services: models,
     volumes: topVolumes(asObj(plain.volumes)),
     networks: topNetworks(asObj(plain.networks), models),
-    secrets: topSecrets(asObj(plain.secrets), options.workingDir),
+    secrets: topSecrets(asObj(plain.secrets), options.workingDir, problems),
     configs: topConfigs(asObj(plain.configs), options.workingDir),
     extensions,
   };
@@ -137,7 +139,7 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
     ...(logging !== undefined ? { logging } : {}),
     secrets: fileReferences(svc.secrets, (source) => source),
     configs: fileReferences(svc.configs, (source) => `/${source}`),
-    ulimits: normaliseUlimits(asObj(svc.ulimits)),
+    ulimits: normaliseUlimits(asObj(svc.ulimits), at("ulimits"), problems),
     ...(svc.user !== undefined && svc.user !== null ? { user: String(svc.user) } : {}),
     ...(typeof svc.working_dir === "string" ? { workingDir: svc.working_dir } : {}),
     labels: stringMap(svc.labels),
@@ -217,12 +219,13 @@ function normaliseEnvironment(svc: Obj, at: (...p: ComposePath) => ComposePath, 
   const files = envFileEntries(svc.env_file);
   files.forEach((entry, i) => {
     const path = Array.isArray(svc.env_file) ? at("env_file", i) : at("env_file");
-    const text = options.readText(entry.path);
-    if (text === undefined) {
-      if (entry.required) problems.error(path, `env file ${modelPath(entry.path, options.workingDir)} not found`);
+    const read = options.readText(entry.path);
+    if (!("text" in read)) {
+      if (read.missing !== true) problems.error(path, `env file ${modelPath(entry.path, options.workingDir)}: ${read.problem}`);
+      else if (entry.required) problems.error(path, `env file ${modelPath(entry.path, options.workingDir)} not found`);
       return;
     }
-    const parsed = parseDotenv(text, options.variables);
+    const parsed = parseDotenv(read.text, options.variables);
     for (const p of parsed.problems) problems.error(path, `${modelPath(entry.path, options.workingDir)}:${p.line}: ${p.message}`);
     Object.assign(env, parsed.values);
   });
@@ -266,28 +269,36 @@ function normalisePorts(value: JsonValue | undefined, path: ComposePath, problem
   if (!Array.isArray(value)) return [];
   const out: PortMapping[] = [];
   (value as JsonValue[]).forEach((item, i) => {
-    const parsed = problems.take([...path, i], parsePort(item));
-    for (const spec of parsed ?? []) {
-      if (!isEcsProtocol(spec.protocol)) {
-        problems.error([...path, i], `protocol "${spec.protocol}" is not supported by ECS port mappings (tcp or udp)`);
-        continue;
-      }
-      const { mode: _mode, ...mapping } = spec;
-      out.push({ ...mapping, protocol: spec.protocol });
+    const spec = problems.take([...path, i], parsePort(item));
+    if (spec === undefined) return;
+    if (!isEcsProtocol(spec.protocol)) {
+      problems.error([...path, i], `protocol "${spec.protocol}" is not supported by ECS port mappings (tcp or udp)`);
+      return;
     }
+    const { mode: _mode, ...mapping } = spec;
+    out.push({ ...mapping, protocol: spec.protocol });
   });
   return out;
 }
 
-function normaliseExpose(value: JsonValue | undefined, path: ComposePath, problems: Problems): number[] {
+function normaliseExpose(value: JsonValue | undefined, path: ComposePath, problems: Problems): ExposedPort[] {
   if (!Array.isArray(value)) return [];
-  const ports = new Set<number>();
+  const ports = new Map<string, ExposedPort>();
   (value as JsonValue[]).forEach((item, i) => {
-    const text = String(item).split("/")[0] ?? "";
-    const parsed = problems.take([...path, i], parsePort(text));
-    for (const p of parsed ?? []) ports.add(p.target);
+    const spec = problems.take([...path, i], parsePort(typeof item === "number" ? item : String(item)));
+    if (spec === undefined) return;
+    if (spec.published !== undefined) {
+      problems.error([...path, i], `"${String(item)}" publishes a port; expose takes container ports only (use ports: to publish)`);
+      return;
+    }
+    if (!isEcsProtocol(spec.protocol)) {
+      problems.error([...path, i], `protocol "${spec.protocol}" is not supported by ECS port mappings (tcp or udp)`);
+      return;
+    }
+    const port: ExposedPort = { target: spec.target, ...(spec.targetEnd !== undefined ? { targetEnd: spec.targetEnd } : {}), protocol: spec.protocol };
+    ports.set(`${targetText(port)}/${port.protocol}`, port);
   });
-  return [...ports].sort((a, b) => a - b);
+  return [...ports.values()].sort((a, b) => a.target - b.target || lastTarget(a) - lastTarget(b) || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
 }
 
 function normaliseVolumes(svc: Obj, at: (...p: ComposePath) => ComposePath, workingDir: string, problems: Problems): VolumeMount[] {
@@ -377,7 +388,7 @@ function normaliseHealthcheck(hc: Obj, path: ComposePath, problems: Problems): H
     ...optional("intervalSeconds", seconds("interval")),
     ...optional("timeoutSeconds", seconds("timeout")),
     ...optional("startPeriodSeconds", seconds("start_period")),
-    ...optional("retries", typeof hc.retries === "number" ? hc.retries : undefined),
+    ...optional("retries", hc.retries === undefined || hc.retries === null ? undefined : wholeNumber(hc.retries, [...path, "retries"], problems)),
   };
   if (hc.disable === true) return { disabled: true, ...timing };
   const test = hc.test;
@@ -444,13 +455,23 @@ function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, probl
  * `${REPLICAS:-2}` interpolates); compose-go rejects negatives with this wording.
  */
 function wholeNumber(value: JsonValue, path: ComposePath, problems: Problems): number | undefined {
-  const number = typeof value === "number" ? value : typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(number)) {
-    problems.error(path, `must be a whole number, got ${JSON.stringify(value)}`);
-    return undefined;
-  }
+  const number = integer(value, path, problems);
+  if (number === undefined) return undefined;
   if (number < 0) {
     problems.error(path, "must be greater than or equal to 0");
+    return undefined;
+  }
+  return number;
+}
+
+/**
+ * An integer written as a number or a string (the schema allows strings so that `${VAR}`
+ * interpolates): anything else is an error at its location, never a silent default.
+ */
+function integer(value: JsonValue, path: ComposePath, problems: Problems): number | undefined {
+  const number = typeof value === "number" ? value : typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number)) {
+    problems.error(path, `must be a whole number, got ${JSON.stringify(value)}`);
     return undefined;
   }
   return number;
@@ -481,15 +502,22 @@ function fileReferences(value: JsonValue | undefined, defaultTarget: (source: st
     .sort((a, b) => (a.source === b.source ? (a.target < b.target ? -1 : 1) : a.source < b.source ? -1 : 1));
 }
 
-function normaliseUlimits(ulimits: Obj): Ulimit[] {
-  return Object.keys(ulimits)
-    .sort()
-    .map((name) => {
-      const value = ulimits[name];
-      if (typeof value === "number") return { name, soft: value, hard: value };
-      const obj = asObj(value);
-      return { name, soft: Number(obj.soft ?? 0), hard: Number(obj.hard ?? 0) };
-    });
+function normaliseUlimits(ulimits: Obj, path: ComposePath, problems: Problems): Ulimit[] {
+  const out: Ulimit[] = [];
+  for (const name of Object.keys(ulimits).sort()) {
+    const value = ulimits[name];
+    if (typeof value === "number" || typeof value === "string") {
+      const both = integer(value, [...path, name], problems);
+      if (both !== undefined) out.push({ name, soft: both, hard: both });
+      continue;
+    }
+    const obj = asObj(value);
+    // -1 is "unlimited" (memlock: -1 in Elasticsearch's compose files), so negatives are allowed.
+    const soft = integer(obj.soft ?? 0, [...path, name, "soft"], problems);
+    const hard = integer(obj.hard ?? 0, [...path, name, "hard"], problems);
+    if (soft !== undefined && hard !== undefined) out.push({ name, soft, hard });
+  }
+  return out;
 }
 
 function serviceNetworks(svc: Obj): string[] {
@@ -531,12 +559,32 @@ function topNetworks(networks: Obj, services: readonly ServiceModel[]): NamedNet
   });
 }
 
-function topSecrets(secrets: Obj, workingDir: string): TopLevelSecret[] {
+/**
+ * A Secrets Manager secret ARN, full (`...:secret:name-AbCdEf`) or partial (`...:secret:name`):
+ * partition, region, 12-digit account, then the secret name's characters. Anything else would
+ * reach the execution role's policy as its resource (`"*"` granted every secret).
+ */
+export const SECRET_ARN = /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/;
+
+/** The secret's `x-ecs.arn` when it is a Secrets Manager secret ARN; otherwise an error at it. */
+function secretArn(value: JsonValue | undefined, path: ComposePath, problems: Problems): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") {
+    problems.error(path, `must be a Secrets Manager secret ARN, got ${JSON.stringify(value)}`);
+    return undefined;
+  }
+  if (SECRET_ARN.test(value)) return value;
+  const ssm = /^arn:[^:]*:ssm:/.test(value) ? "; SSM parameters are not supported (the execution role may only read Secrets Manager secrets)" : "";
+  problems.error(path, `not a Secrets Manager secret ARN (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME): ${JSON.stringify(value)}${ssm}`);
+  return undefined;
+}
+
+function topSecrets(secrets: Obj, workingDir: string, problems: Problems): TopLevelSecret[] {
   return Object.keys(secrets)
     .sort()
     .map((name) => {
       const s = asObj(secrets[name]);
-      const arn = asObj(s["x-ecs"]).arn;
+      const arn = secretArn(asObj(s["x-ecs"]).arn, ["secrets", name, "x-ecs", "arn"], problems);
       return {
         name,
         ...(typeof s.file === "string" ? { file: modelPath(s.file, workingDir) } : {}),

@@ -11,19 +11,20 @@ export interface PortSpec extends Omit<PortMapping, "protocol"> {
 const fail = <T>(message: string): Parsed<T> => ({ ok: false, message });
 
 /**
- * Compose port syntax to one mapping per container port (Compose spec, services.md "ports"):
- * short `[[HOST_IP:]PUBLISHED[-RANGE]:]TARGET[-RANGE][/PROTOCOL]` (IPv6 host IPs in brackets),
- * a bare number, or the long mapping. Ranges expand; a published range must be as long as
- * the target range, or a single target takes the first published port.
+ * Compose port syntax to one mapping (Compose spec, services.md "ports"): short
+ * `[[HOST_IP:]PUBLISHED[-RANGE]:]TARGET[-RANGE][/PROTOCOL]` (IPv6 host IPs in brackets), a bare
+ * number, or the long mapping. A range stays one mapping with `targetEnd` (and `publishedEnd`):
+ * `"1-65535"` is one entry, not 65,535. A published range must be as long as the target range,
+ * or cover a single target (docker then picks one host port of the range).
  */
-export function parsePort(value: JsonValue): Parsed<PortSpec[]> {
-  if (typeof value === "number") return value >= 1 && value <= 65535 && Number.isInteger(value) ? { ok: true, value: [{ target: value, protocol: "tcp" }] } : fail(`port ${value} is out of range 1-65535`);
+export function parsePort(value: JsonValue): Parsed<PortSpec> {
+  if (typeof value === "number") return value >= 1 && value <= 65535 && Number.isInteger(value) ? { ok: true, value: { target: value, protocol: "tcp" } } : fail(`port ${value} is out of range 1-65535`);
   if (typeof value === "string") return parseShort(value);
   if (value !== null && typeof value === "object" && !Array.isArray(value)) return parseLong(value as Readonly<Record<string, JsonValue>>);
   return fail(`must be a port like "8080:80" or a mapping with target, got ${JSON.stringify(value)}`);
 }
 
-function parseShort(text: string): Parsed<PortSpec[]> {
+function parseShort(text: string): Parsed<PortSpec> {
   const raw = text.trim();
   if (raw === "") return fail("port is empty");
   const slash = raw.lastIndexOf("/");
@@ -47,7 +48,7 @@ function parseShort(text: string): Parsed<PortSpec[]> {
   return expand(text, target.value, published?.ok ? published.value : undefined, protocol, hostIp);
 }
 
-function parseLong(value: Readonly<Record<string, JsonValue>>): Parsed<PortSpec[]> {
+function parseLong(value: Readonly<Record<string, JsonValue>>): Parsed<PortSpec> {
   const targetRaw = value.target;
   if (targetRaw === undefined || targetRaw === null) return fail(`missing "target" (the container port)`);
   const target = parseRange(String(targetRaw));
@@ -64,7 +65,7 @@ function parseLong(value: Readonly<Record<string, JsonValue>>): Parsed<PortSpec[
     ...(typeof value.name === "string" ? { name: value.name } : {}),
     ...(typeof value.mode === "string" ? { mode: value.mode } : {}),
   };
-  return { ok: true, value: expanded.value.map((p) => ({ ...p, ...extra })) };
+  return { ok: true, value: { ...expanded.value, ...extra } };
 }
 
 type Range = readonly [number, number];
@@ -78,17 +79,37 @@ function parseRange(text: string): Parsed<Range> {
   return { ok: true, value: [start, end] };
 }
 
-function expand(text: string, target: Range, published: Range | undefined, protocol: string, hostIp: string | undefined): Parsed<PortSpec[]> {
+function expand(text: string, target: Range, published: Range | undefined, protocol: string, hostIp: string | undefined): Parsed<PortSpec> {
   const count = target[1] - target[0] + 1;
   if (published !== undefined && count > 1 && published[1] - published[0] + 1 !== count) {
     return fail(`"${text}": the published range and the container range have different lengths`);
   }
-  const out: PortSpec[] = [];
-  for (let i = 0; i < count; i++) {
-    const pub = published === undefined ? undefined : count > 1 ? published[0] + i : published[0];
-    out.push({ target: target[0] + i, ...(pub !== undefined ? { published: pub } : {}), protocol, ...(hostIp !== undefined ? { hostIp } : {}) });
-  }
-  return { ok: true, value: out };
+  return {
+    ok: true,
+    value: {
+      target: target[0],
+      ...(target[1] > target[0] ? { targetEnd: target[1] } : {}),
+      ...(published !== undefined ? { published: published[0] } : {}),
+      ...(published !== undefined && published[1] > published[0] ? { publishedEnd: published[1] } : {}),
+      protocol,
+      ...(hostIp !== undefined ? { hostIp } : {}),
+    },
+  };
+}
+
+/** The last container port of a mapping (its target when it is not a range). */
+export function lastTarget(port: Pick<PortMapping, "target" | "targetEnd">): number {
+  return port.targetEnd ?? port.target;
+}
+
+/** Whether a mapping's container ports include `port`. */
+export function coversPort(mapping: Pick<PortMapping, "target" | "targetEnd">, port: number): boolean {
+  return port >= mapping.target && port <= lastTarget(mapping);
+}
+
+/** `8080`, or `8000-8010` for a range: how compose writes the container side. */
+export function targetText(port: Pick<PortMapping, "target" | "targetEnd">): string {
+  return port.targetEnd === undefined ? String(port.target) : `${port.target}-${port.targetEnd}`;
 }
 
 export function isEcsProtocol(protocol: string): protocol is Protocol {

@@ -1,7 +1,7 @@
 import { error, warning } from "./diagnostics";
 import { ComposeProject, ConversionEntry, ConversionStatus, Diagnostic, JsonValue, ServiceModel, SourceLocation } from "./model";
 import { volumeMount } from "./normalise";
-import { parsePort } from "./ports";
+import { parsePort, targetText } from "./ports";
 import { ComposePath, PathSegment, RawMap, formatPath, locate, parsePath, toPlain } from "./raw";
 
 type Obj = Readonly<Record<string, JsonValue>>;
@@ -187,22 +187,22 @@ function portFindings(v: JsonValue, ctx: RuleContext): Finding[] {
   items.forEach((item, i) => {
     const parsed = parsePort(item);
     if (!parsed.ok) return;
-    const first = parsed.value[0];
-    if (first === undefined) return;
-    if (first.hostIp !== undefined && first.hostIp !== "0.0.0.0" && first.hostIp !== "::") {
-      out.push(notApplicable(`ports[${i}]`, `binding to host IP ${first.hostIp} has no meaning on ECS: who may connect is decided by security groups`));
+    const port = parsed.value;
+    if (port.hostIp !== undefined && port.hostIp !== "0.0.0.0" && port.hostIp !== "::") {
+      out.push(notApplicable(`ports[${i}]`, `binding to host IP ${port.hostIp} has no meaning on ECS: who may connect is decided by security groups`));
     }
-    if (first.protocol === "udp" && first.published !== undefined) {
-      out.push(notApplicable(`ports[${i}]`, `udp port ${first.target}: an application load balancer forwards HTTP over tcp only; it is reachable from sibling services only`));
+    if (port.protocol === "udp" && port.published !== undefined) {
+      out.push(notApplicable(`ports[${i}]`, `udp port ${targetText(port)}: an application load balancer forwards HTTP over tcp only; it is reachable from sibling services only`));
     }
   });
-  const published = [...new Set(ctx.service.ports.filter((p) => p.published !== undefined && p.protocol === "tcp").map((p) => p.target))];
-  if (published.length > 1) {
-    const chosen = ctx.service.ecs.port ?? published[0];
-    const others = published.filter((p) => p !== chosen);
-    if (ctx.service.ecs.port === undefined) {
-      out.push(loss("ports", `publishes ${published.length} container ports; the load balancer routes to one (x-ecs.port, else the first: ${chosen}); ${others.join(", ")} stay reachable from sibling services only`));
-    }
+  // A published range counts as its ports: the load balancer targets one port, never a range.
+  const published = ctx.service.ports.filter((p) => p.published !== undefined && p.protocol === "tcp");
+  const first = published[0];
+  const texts = [...new Set(published.map(targetText))];
+  if (first !== undefined && (texts.length > 1 || first.targetEnd !== undefined) && ctx.service.ecs.port === undefined) {
+    const rest = first.targetEnd === undefined ? [] : [first.target + 1 === first.targetEnd ? String(first.targetEnd) : `${first.target + 1}-${first.targetEnd}`];
+    const others = [...rest, ...texts.filter((t) => t !== targetText(first))];
+    out.push(loss("ports", `publishes container ports ${texts.join(", ")}; the load balancer routes to one (x-ecs.port, else the first: ${first.target}); ${others.join(", ")} stay reachable from sibling services only`));
   }
   return out;
 }

@@ -14,7 +14,8 @@ export interface EcsContainerDefinition {
   readonly entryPoint?: readonly string[];
   readonly environment: readonly { readonly name: string; readonly value: string }[];
   readonly secrets?: readonly { readonly name: string; readonly valueFrom: string }[];
-  readonly portMappings: readonly { readonly containerPort: number; readonly protocol: string; readonly name?: string }[];
+  /** One port (`containerPort`) or a range (`containerPortRange` "from-to"; awsvpc sets the host side). */
+  readonly portMappings: readonly ({ readonly containerPort: number; readonly protocol: string; readonly name?: string } | { readonly containerPortRange: string; readonly protocol: string })[];
   readonly healthCheck?: {
     readonly command: readonly string[];
     readonly interval: number;
@@ -52,7 +53,11 @@ export function containerDefinition(plan: ContainerPlan, refs: ContainerRefs): E
     ...(plan.entryPoint !== undefined ? { entryPoint: plan.entryPoint } : {}),
     environment: plan.environment,
     ...(plan.secrets.length > 0 ? { secrets: plan.secrets.map((s) => ({ name: s.name, valueFrom: refs.secretArn(s.secret) })) } : {}),
-    portMappings: plan.portMappings.map((p) => ({ containerPort: p.containerPort, protocol: p.protocol, ...(p.name ? { name: p.name } : {}) })),
+    portMappings: plan.portMappings.map((p) =>
+      p.containerPortEnd !== undefined
+        ? { containerPortRange: `${p.containerPort}-${p.containerPortEnd}`, protocol: p.protocol }
+        : { containerPort: p.containerPort, protocol: p.protocol, ...(p.name ? { name: p.name } : {}) },
+    ),
     ...(plan.healthCheck !== undefined ? { healthCheck: plan.healthCheck } : {}),
     ...(plan.dependsOn.length > 0 ? { dependsOn: plan.dependsOn } : {}),
     ...(plan.ulimits.length > 0 ? { ulimits: plan.ulimits } : {}),

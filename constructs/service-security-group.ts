@@ -43,16 +43,17 @@ export class ServiceSecurityGroup extends Construct {
       const source = rule.from.kind === "alb" ? props.loadBalancerSecurityGroupId : props.networkSecurityGroupIds.get(rule.from.network);
       if (source === undefined) continue;
       const label = rule.from.kind === "alb" ? "alb" : `net-${rule.from.network}`;
-      new VpcSecurityGroupIngressRule(this, `in-${label}-${rule.port}-${rule.protocol}`, {
+      const ports = rule.portEnd === undefined ? `${rule.port}` : `${rule.port}-${rule.portEnd}`;
+      new VpcSecurityGroupIngressRule(this, `in-${label}-${ports}-${rule.protocol}`, {
         securityGroupId: this.securityGroup.id,
         referencedSecurityGroupId: source,
         description:
           rule.from.kind === "alb"
-            ? `${rule.protocol}/${rule.port} from the load balancer`
-            : `${rule.protocol}/${rule.port} from services on compose network ${rule.from.network}`,
+            ? `${rule.protocol}/${ports} from the load balancer`
+            : `${rule.protocol}/${ports} from services on compose network ${rule.from.network}`,
         ipProtocol: rule.protocol,
         fromPort: rule.port,
-        toPort: rule.port,
+        toPort: rule.portEnd ?? rule.port,
         tags,
       });
     }

@@ -1,5 +1,6 @@
 import { ComposeProject, Dependency, DependencyCondition, ServiceModel } from "../compose/model";
 import { RULES, fitName } from "../naming/names";
+import { containerPortMappings } from "./container-ports";
 import { containerHealthCheck } from "./health-check";
 import { ContainerDependencyCondition, ContainerPlan, ImageRef, TaskVolumePlan } from "./plan";
 
@@ -65,6 +66,8 @@ export function containerDependencies(
 export interface ContainerOptions {
   readonly imageTag: string;
   readonly essential: boolean;
+  /** The container port the load balancer targets: split out of a port range that holds it. */
+  readonly routedPort?: number;
   readonly dependsOn: readonly { containerName: string; condition: ContainerDependencyCondition }[];
 }
 
@@ -72,15 +75,6 @@ export interface ContainerOptions {
 export function appContainer(project: ComposeProject, service: ServiceModel, options: ContainerOptions): ContainerPlan | undefined {
   const image = imageOf(service, options.imageTag);
   if (image === undefined) return undefined;
-  const ports = new Map<string, { containerPort: number; protocol: "tcp" | "udp"; name?: string }>();
-  for (const p of service.ports) {
-    const key = `${p.target}/${p.protocol}`;
-    if (!ports.has(key)) ports.set(key, { containerPort: p.target, protocol: p.protocol, ...(p.name ? { name: p.name } : {}) });
-  }
-  for (const port of service.expose) {
-    const key = `${port}/tcp`;
-    if (!ports.has(key)) ports.set(key, { containerPort: port, protocol: "tcp" });
-  }
   const mountPoints = service.volumes
     .map((m) => ({ mount: m, volume: taskVolumeFor(project, m) }))
     .filter((x): x is { mount: typeof x.mount; volume: TaskVolumePlan } => x.volume !== undefined)
@@ -98,7 +92,7 @@ export function appContainer(project: ComposeProject, service: ServiceModel, opt
     secrets: service.secrets
       .map((s) => ({ name: secretVariableName(s.target), secret: s.source }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    portMappings: [...ports.values()].sort((a, b) => a.containerPort - b.containerPort || (a.protocol < b.protocol ? -1 : 1)),
+    portMappings: containerPortMappings(service.ports, service.expose, options.routedPort),
     ...(health !== undefined ? { healthCheck: health } : {}),
     dependsOn: options.dependsOn,
     ulimits: service.ulimits

@@ -4,8 +4,11 @@ import { DEFAULT_EC2_CAPACITY } from "../config/defaults";
 import { BranchContext, EnvironmentConfig } from "../config/environment-model";
 import { environmentLocation } from "../config/locations";
 import * as names from "../naming/names";
+import { coversPort } from "../compose/ports";
+import { portIntervals } from "./container-ports";
 import { appContainer, containerDependencies, searchDomainContainer, taskVolumeFor } from "./containers";
 import { deploymentPercentages } from "./deployment";
+import { checkLimits } from "./limits";
 import { targetHealthCheck } from "./health-check";
 import { subnetLayout } from "./network";
 import {
@@ -83,6 +86,16 @@ export function planProject(input: PlanInput): PlanResult {
   const baseScope: names.NameScope = { project: project.name, env: env.name };
   const base = planBase(baseScope, env, diagnose);
   const app = planApp(project, env, scope, branch, diagnose);
+  if (base !== undefined && app !== undefined) {
+    const locations = new Map(project.services.map((s) => [s.name, s.location]));
+    diagnostics.push(
+      ...checkLimits(base, app, {
+        service: (s) => locations.get(s.id),
+        allowedCidrsPath: "loadBalancer.allowedCidrs",
+        ...(envKey("loadBalancer.allowedCidrs") ? { environment: envKey("loadBalancer.allowedCidrs") } : {}),
+      }),
+    );
+  }
   if (diagnostics.some((d) => d.severity === "error") || base === undefined || app === undefined) return { diagnostics };
   return {
     plan: { project: project.name, env, ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot } } : {}), base, app },
@@ -188,7 +201,8 @@ function routedPort(service: ServiceModel, override: ServiceOverride, origin: Ov
   const published = service.ports.filter((p) => p.published !== undefined && p.protocol === "tcp");
   if (override.public === false) return undefined;
   if (override.port !== undefined) {
-    const known = service.ports.some((p) => p.target === override.port) || service.expose.includes(override.port);
+    const port = override.port;
+    const known = [...service.ports, ...service.expose].some((p) => coversPort(p, port));
     if (!known) {
       const at = origin("port");
       diagnose("error", at.path, `port ${override.port} is not one of the service's ports or expose entries`, at.location);
@@ -366,10 +380,12 @@ function ingressFor(services: readonly ServiceModel[], routes: readonly RoutePla
   const out = new Map<string, IngressPlan>();
   for (const r of routes) out.set(`alb/${r.containerPort}/tcp`, { from: { kind: "alb" }, port: r.containerPort, protocol: "tcp" });
   for (const s of services) {
-    const ports = [...s.ports.map((p) => ({ port: p.target, protocol: p.protocol })), ...s.expose.map((port) => ({ port, protocol: "tcp" as const }))];
+    // A port range is one rule (from_port..to_port), not one rule per port.
+    const intervals = portIntervals(s.ports, s.expose);
     for (const network of s.networks) {
-      for (const p of ports) {
-        out.set(`net/${network}/${p.port}/${p.protocol}`, { from: { kind: "network", network }, port: p.port, protocol: p.protocol });
+      for (const p of intervals) {
+        const ports = p.to > p.from ? `${p.from}-${p.to}` : `${p.from}`;
+        out.set(`net/${network}/${ports}/${p.protocol}`, { from: { kind: "network", network }, port: p.from, ...(p.to > p.from ? { portEnd: p.to } : {}), protocol: p.protocol });
       }
     }
   }
@@ -398,6 +414,7 @@ function planService(
   const container = appContainer(project, service, {
     imageTag: env.imageTag,
     essential: true,
+    ...(route ? { routedPort: route.containerPort } : {}),
     dependsOn: [{ containerName: sidecar.name, condition: "SUCCESS" }],
   });
   if (container === undefined) {
@@ -470,7 +487,8 @@ function planSingleTask(
   let cpu = 0;
   let memory = 0;
   for (const s of services) {
-    const c = appContainer(project, s, { imageTag: env.imageTag, essential: !jobs.has(s.name), dependsOn: containerDependencies(s.dependsOn, inTask) });
+    const routed = routes.get(s.name)?.containerPort;
+    const c = appContainer(project, s, { imageTag: env.imageTag, essential: !jobs.has(s.name), dependsOn: containerDependencies(s.dependsOn, inTask), ...(routed !== undefined ? { routedPort: routed } : {}) });
     if (c === undefined) {
       diagnose("error", `services.${s.name}`, "needs an image or a build section", s.location);
       continue;

@@ -110,6 +110,16 @@ export type ImageRef =
   /** Built from source: the ECR repository of `service`, with `tag`. */
   | { readonly kind: "ecr"; readonly service: string; readonly tag: string };
 
+/** A container port mapping: one port, or a range (ECS `containerPortRange`). */
+export interface PortMappingPlan {
+  /** Container port; the first port of a range. */
+  readonly containerPort: number;
+  /** Last port of a range (rendered as `containerPortRange` "from-to" instead of `containerPort`). */
+  readonly containerPortEnd?: number;
+  readonly protocol: "tcp" | "udp";
+  readonly name?: string;
+}
+
 export type ContainerDependencyCondition = "START" | "COMPLETE" | "SUCCESS" | "HEALTHY";
 
 export interface ContainerPlan {
@@ -121,7 +131,7 @@ export interface ContainerPlan {
   readonly environment: readonly { readonly name: string; readonly value: string }[];
   /** Environment variable name -> compose secret name (rendered as `valueFrom` the secret's ARN). */
   readonly secrets: readonly { readonly name: string; readonly secret: string }[];
-  readonly portMappings: readonly { readonly containerPort: number; readonly protocol: "tcp" | "udp"; readonly name?: string }[];
+  readonly portMappings: readonly PortMappingPlan[];
   readonly healthCheck?: {
     readonly command: readonly string[];
     readonly interval: number;
@@ -150,7 +160,10 @@ export type TaskVolumePlan =
 export interface IngressPlan {
   /** "alb": the load balancer's SG; otherwise the compose network's membership SG. */
   readonly from: { readonly kind: "alb" } | { readonly kind: "network"; readonly network: string };
+  /** Port, or the first port of a range. */
   readonly port: number;
+  /** Last port of a range (one rule from `port` to `portEnd`); undefined for one port. */
+  readonly portEnd?: number;
   readonly protocol: "tcp" | "udp";
 }
 

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { JsonObject, JsonValue, isJsonObject, stringRecord } from "./json";
 
 /**
@@ -76,6 +76,11 @@ export function readSynthOutput(dir: string): ReadSynthResult {
       continue;
     }
     const file = join(dir, stackPath);
+    const outside = leavesFolder(dir, stackPath);
+    if (outside !== undefined) {
+      errors.push(`${manifestFile}: stacks.${name}.synthesizedStackPath ${JSON.stringify(stackPath)} ${outside}; refused`);
+      continue;
+    }
     if (!stackPath.endsWith(".json")) {
       errors.push(`${file}: HCL output cannot be compared; synth without --hcl for review (the JSON and HCL describe the same resources)`);
       continue;
@@ -88,6 +93,25 @@ export function readSynthOutput(dir: string): ReadSynthResult {
     stacks.push(readStack(name, parsed.value));
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, output: { dir, stacks } };
+}
+
+/**
+ * Why `stackPath` (from a manifest, which anyone can edit) does not name a file inside `dir`,
+ * or undefined when it does: `../../etc/passwd`, an absolute path, or a symbolic link leading out.
+ */
+function leavesFolder(dir: string, stackPath: string): string | undefined {
+  if (isAbsolute(stackPath)) return "is an absolute path, not one inside the output folder";
+  const inside = (root: string, file: string): boolean => {
+    const rel = relative(root, file);
+    return rel !== "" && rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  };
+  if (!inside(resolve(dir), resolve(dir, stackPath))) return "leaves the output folder";
+  try {
+    if (!inside(realpathSync(dir), realpathSync(resolve(dir, stackPath)))) return "leads out of the output folder through a symbolic link";
+  } catch {
+    // A missing file is reported when it is read.
+  }
+  return undefined;
 }
 
 /** Environment of a stack: the provider's default tag when present, else the stack name up to the first `-`. */

@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { ComposeProject, ConversionEntry, Diagnostic } from "../compose/model";
 import { claimBranchSlot } from "../pipeline/claim-slot";
 import { PipelineRequest, planRequest } from "../pipeline/plan-request";
@@ -49,12 +48,15 @@ export interface WriteOptions {
   readonly endpoint?: string;
 }
 
-/** Synthesizes into a sibling temporary folder, then swaps it into `outDir`. */
+/**
+ * Synthesizes into a sibling temporary folder, then swaps it into `outDir` (stacks/output-folder.ts):
+ * `outDir` must be new, empty or an earlier synth's output (else OutputFolderError, nothing
+ * written); the earlier synth's other stacks (other environments, other branches) are kept and
+ * listed in the one manifest.
+ */
 export async function writeStacks(plan: Plan, options: WriteOptions): Promise<string[]> {
-  const parent = dirname(options.outDir);
-  mkdirSync(parent, { recursive: true });
-  const temp = mkdtempSync(join(parent, `.${basename(options.outDir)}.tmp-`));
-  try {
+  const { replaceOutputFolder, listKeptStacks } = await import("./output-folder");
+  return replaceOutputFolder(options.outDir, [plan.base.stackName, plan.app.stackName], async (temp, kept) => {
     // Loaded here so that planning errors never pay for cdktf and the provider classes.
     const { buildApp, withoutTokenStackTraces } = await import("./build-app");
     const { constructForHcl, finishHclOutput } = await import("../review/hcl");
@@ -67,31 +69,11 @@ export async function writeStacks(plan: Plan, options: WriteOptions): Promise<st
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       }),
     );
+    listKeptStacks(app.manifest.stacks, kept);
     withoutTokenStackTraces(() => app.synth());
     // cdktf 0.21 leaves quotes unescaped in strings with references (IAM policies): repair them,
     // then terraform fmt (cdktf writes HCL unindented), so ops get valid, canonical files.
     if (options.hcl) await finishHclOutput(temp);
-    replaceDir(temp, options.outDir);
     return stacks;
-  } catch (error) {
-    rmSync(temp, { recursive: true, force: true });
-    throw error;
-  }
-}
-
-/** Puts `from` at `to`; an existing `to` is moved aside first and removed after. */
-function replaceDir(from: string, to: string): void {
-  if (!existsSync(to)) {
-    renameSync(from, to);
-    return;
-  }
-  const old = `${from}.old`;
-  renameSync(to, old);
-  try {
-    renameSync(from, to);
-  } catch (error) {
-    renameSync(old, to);
-    throw error;
-  }
-  rmSync(old, { recursive: true, force: true });
+  });
 }

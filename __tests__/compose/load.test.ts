@@ -64,7 +64,7 @@ describe("load (the whole pipeline)", () => {
 
   test.each([
     ["an included file", "include:\n  - missing/compose.yaml\nservices:\n  web: {image: a}\n", /compose\.yaml:2:5 include\[0\]: included file \S*missing\/compose\.yaml: file not found$/],
-    ["an extends file", "services:\n  web:\n    image: a\n    extends: {file: missing.yaml, service: base}\n", /compose\.yaml:4:14 services\.web\.extends: cannot extend service "base": file .*missing\.yaml could not be loaded$/],
+    ["an extends file", "services:\n  web:\n    image: a\n    extends: {file: missing.yaml, service: base}\n", /compose\.yaml:4:14 services\.web\.extends: cannot extend service "base": file .*missing\.yaml: file not found$/],
   ])("GIVEN %s that does not exist WHEN loaded THEN one error at the reference names it", (_name, text, expected) => {
     const errors = messages(loadProject({ "compose.yaml": text }));
     expect(errors).toHaveLength(1);

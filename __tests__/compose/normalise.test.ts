@@ -61,23 +61,26 @@ describe("units", () => {
 
 describe("parsePort", () => {
   test.each([
-    ["80", [{ target: 80, protocol: "tcp" }]],
-    [8080, [{ target: 8080, protocol: "tcp" }]],
-    ["8080:80", [{ target: 80, published: 8080, protocol: "tcp" }]],
-    ["6379/udp", [{ target: 6379, protocol: "udp" }]],
-    ["1234:1235/udp", [{ target: 1235, published: 1234, protocol: "udp" }]],
-    ["127.0.0.1:8001:8001", [{ target: 8001, published: 8001, protocol: "tcp", hostIp: "127.0.0.1" }]],
-    ["[::1]:80:80", [{ target: 80, published: 80, protocol: "tcp", hostIp: "::1" }]],
-    ["3000-3002", [3000, 3001, 3002].map((target) => ({ target, protocol: "tcp" }))],
-    ["9090-9091:8080-8081", [{ target: 8080, published: 9090, protocol: "tcp" }, { target: 8081, published: 9091, protocol: "tcp" }]],
-    ["8000-8010:80", [{ target: 80, published: 8000, protocol: "tcp" }]],
-    [{ target: 80, published: "8080", protocol: "tcp", mode: "host" }, [{ target: 80, published: 8080, protocol: "tcp", mode: "host" }]],
-    [{ target: 80, host_ip: "10.0.0.1", app_protocol: "http", name: "web" }, [{ target: 80, protocol: "tcp", hostIp: "10.0.0.1", appProtocol: "http", name: "web" }]],
+    ["80", { target: 80, protocol: "tcp" }],
+    [8080, { target: 8080, protocol: "tcp" }],
+    ["8080:80", { target: 80, published: 8080, protocol: "tcp" }],
+    ["6379/udp", { target: 6379, protocol: "udp" }],
+    ["1234:1235/udp", { target: 1235, published: 1234, protocol: "udp" }],
+    ["127.0.0.1:8001:8001", { target: 8001, published: 8001, protocol: "tcp", hostIp: "127.0.0.1" }],
+    ["[::1]:80:80", { target: 80, published: 80, protocol: "tcp", hostIp: "::1" }],
+    // Issue 11: a range stays one mapping ("1-65535" expanded to 65,535 and synth ran past 30 s).
+    ["3000-3002", { target: 3000, targetEnd: 3002, protocol: "tcp" }],
+    ["1-65535", { target: 1, targetEnd: 65535, protocol: "tcp" }],
+    ["9090-9091:8080-8081", { target: 8080, targetEnd: 8081, published: 9090, publishedEnd: 9091, protocol: "tcp" }],
+    ["8000-8010:80", { target: 80, published: 8000, publishedEnd: 8010, protocol: "tcp" }],
+    [{ target: "8000-8001", published: "9000-9001" }, { target: 8000, targetEnd: 8001, published: 9000, publishedEnd: 9001, protocol: "tcp" }],
+    [{ target: 80, published: "8080", protocol: "tcp", mode: "host" }, { target: 80, published: 8080, protocol: "tcp", mode: "host" }],
+    [{ target: 80, host_ip: "10.0.0.1", app_protocol: "http", name: "web" }, { target: 80, protocol: "tcp", hostIp: "10.0.0.1", appProtocol: "http", name: "web" }],
   ])("GIVEN %j THEN %j", (input, expected) => {
     expect(parsePort(input)).toEqual({ ok: true, value: expected });
   });
 
-  test.each(["", "abc", "70000", "1-2:3-5", "1:2:3:4", { published: 80 }])("GIVEN %j THEN it is refused", (input) => {
+  test.each(["", "abc", "70000", "1-2:3-5", "1:2:3:4", "0-10", "10-5", { published: 80 }])("GIVEN %j THEN it is refused", (input) => {
     expect(parsePort(input).ok).toBe(false);
   });
 });
@@ -111,6 +114,10 @@ describe("normalise (stage 5: the typed model)", () => {
     expect(service("    image: x\n    healthcheck:\n      test: [CMD, x]\n      interval: 1m30s\n      timeout: 10s\n      start_period: 500ms\n      retries: 3\n").healthcheck).toEqual({
       test: ["CMD", "x"], disabled: false, intervalSeconds: 90, timeoutSeconds: 10, startPeriodSeconds: 0.5, retries: 3,
     });
+  });
+
+  test("GIVEN healthcheck retries written as a string WHEN normalised THEN the number is kept", () => {
+    expect(service("    image: x\n    healthcheck: {test: [CMD, x], retries: '5'}\n").healthcheck?.retries).toBe(5);
   });
 
   test("GIVEN command and entrypoint strings and lists WHEN normalised THEN strings are split like a shell, lists kept", () => {
@@ -175,7 +182,7 @@ describe("normalise (stage 5: the typed model)", () => {
     });
     expect(svc.dependsOn).toEqual([{ service: "db", condition: "service_healthy", required: true }]);
     expect(svc.links).toEqual(["db"]);
-    expect(svc.expose).toEqual([3000, 3001, 6379]);
+    expect(svc.expose).toEqual([{ target: 3000, targetEnd: 3001, protocol: "tcp" }, { target: 6379, protocol: "udp" }]);
     expect(svc.secrets).toEqual([{ source: "cert", target: "/etc/cert.pem" }, { source: "token", target: "token" }]);
     expect(svc.ulimits).toEqual([{ name: "nofile", soft: 20000, hard: 40000 }, { name: "nproc", soft: 65535, hard: 65535 }]);
     expect(svc.labels).toEqual({ a: "b" });
@@ -231,9 +238,45 @@ describe("normalise (stage 5: the typed model)", () => {
     ["an empty volume entry", "    volumes: ['']\n", /compose\.yaml:4:15 services\.web\.volumes\[0\]: volume entry is empty/],
     ["a long-syntax bind mount without source", "    volumes:\n      - {type: bind, target: /data}\n", /compose\.yaml:5:9 services\.web\.volumes\[0\]: a bind mount needs a "source"/],
     ["an environment entry without a name", "    environment: ['=value']\n", /compose\.yaml:4:19 services\.web\.environment\[0\]: "=value" has no variable name/],
+    // Issue 11: "tab\there" was accepted and silently became the default of 3 retries.
+    ["healthcheck retries that are not a number", '    healthcheck:\n      test: [CMD, x]\n      retries: "tab\\there"\n', /compose\.yaml:6:16 services\.web\.healthcheck\.retries: must be a whole number, got "tab\\there"$/],
+    ["healthcheck retries from an unset variable's default", "    healthcheck: {test: [CMD, x], retries: '${RETRIES:-many}'}\n", /services\.web\.healthcheck\.retries: must be a whole number, got "many" \(written as "\$\{RETRIES:-many\}"\)/],
+    ["negative healthcheck retries", "    healthcheck: {test: [CMD, x], retries: -2}\n", /services\.web\.healthcheck\.retries: must be greater than or equal to 0/],
+    ["a ulimit that is not a number", "    ulimits: {nofile: lots}\n", /compose\.yaml:4:23 services\.web\.ulimits\.nofile: must be a whole number, got "lots"/],
+    ["a soft ulimit that is not a number", "    ulimits: {nofile: {soft: x, hard: 10}}\n", /services\.web\.ulimits\.nofile\.soft: must be a whole number, got "x"/],
+    ["an unlimited memlock (-1)", "    ulimits: {memlock: {soft: -1, hard: -1}}\n", null],
   ])("GIVEN %s WHEN loaded THEN a located error (or none when valid)", (_name, yaml, message) => {
     const result = loadProject({ "compose.yaml": `services:\n  web:\n    image: x\n${yaml}` });
     if (message === null) expect(messages(result)).toEqual([]);
     else expect(messages(result).join("\n")).toMatch(message);
+  });
+});
+
+describe("secrets x-ecs.arn (issue 11: an ARN reaches the execution role's policy as its resource)", () => {
+  const secretFile = (arn: string): string => `services:\n  web:\n    image: x\n    secrets: [db]\nsecrets:\n  db:\n    x-ecs:\n      arn: ${arn}\n`;
+
+  test.each([
+    ["a full ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-password-AbCdEf"],
+    ["a partial ARN (no random suffix)", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db_password+v2=@.x"],
+    ["a GovCloud ARN", "arn:aws-us-gov:secretsmanager:us-gov-west-1:123456789012:secret:db-AbCdEf"],
+    ["a China ARN", "arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:db-AbCdEf"],
+  ])("GIVEN %s WHEN loaded THEN the secret refers to it", (_name, arn) => {
+    const result = loadProject({ "compose.yaml": secretFile(`'${arn}'`) });
+    expect(messages(result)).toEqual([]);
+    expect(result.project?.secrets).toEqual([{ name: "db", external: true, externalArn: arn }]);
+  });
+
+  test.each([
+    ["a wildcard (granted GetSecretValue on every secret)", "'*'", /compose\.yaml:8:12 secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN \(arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME\): "\*"$/],
+    ["a Terraform expression after compose interpolation ($${...} -> ${...})", "'$${upper(path.cwd)}'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN .*: "\$\{upper\(path\.cwd\)\}"/],
+    ["an ARN with a wildcard name", "'arn:aws:secretsmanager:eu-west-1:123456789012:secret:*'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN/],
+    ["an ARN of another service", "'arn:aws:s3:::bucket'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN/],
+    ["an account that is not 12 digits", "'arn:aws:secretsmanager:eu-west-1:1234:secret:db'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN/],
+    ["an SSM parameter ARN", "'arn:aws:ssm:eu-west-1:123456789012:parameter/db'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN .*; SSM parameters are not supported/],
+    ["a number", "12", /compose\.yaml:8:12 secrets\.db\.x-ecs\.arn: must be a Secrets Manager secret ARN, got 12$/],
+  ])("GIVEN %s WHEN loaded THEN it is an error at the arn and nothing converts", (_name, arn, expected) => {
+    const result = loadProject({ "compose.yaml": secretFile(arn) });
+    expect(result.project).toBeUndefined();
+    expect(messages(result)).toEqual([expect.stringMatching(expected)]);
   });
 });

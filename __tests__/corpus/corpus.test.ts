@@ -103,7 +103,12 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
     check: (r) => {
       expect(service(r, "foo").deploy.limits.memoryBytes).toBe(10000);
       expect(service(r, "redis").deploy.limits.memoryBytes).toBe(10000 * 1024 ** 2);
-      expect(service(r, "foo").ports.filter((p) => p.published === undefined && p.target >= 3000 && p.target <= 3005)).toHaveLength(7);
+      // Ranges stay ranges in the model: "3000" and "3000-3005" are two entries, not seven ports.
+      expect(service(r, "foo").ports.filter((p) => p.published === undefined && p.target >= 3000 && p.target <= 3005)).toEqual([
+        { target: 3000, protocol: "tcp" },
+        { target: 3000, targetEnd: 3005, protocol: "tcp" },
+      ]);
+      expect(service(r, "foo").ports).toContainEqual({ target: 5000, targetEnd: 5010, published: 5000, publishedEnd: 5010, protocol: "tcp", hostIp: "127.0.0.1" });
     },
   },
   "compose-go__loader__testdata__compose-depends-on-cycle.yml": { kind: "error", messages: [/dependency cycle: service1 -> service2 -> service3 -> service1/], lines: [5] },

@@ -94,7 +94,7 @@ export function seedProject(): ComposeProject {
       service({
         name: "redis",
         image: "redis:7.2-alpine",
-        expose: [6379],
+        expose: [{ target: 6379, protocol: "tcp" }],
         user: "999:999",
         healthcheck: { test: ["CMD", "redis-cli", "ping"], disabled: false, intervalSeconds: 10, timeoutSeconds: 3, retries: 5 },
       }),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { diffSynthOutputs, DiffReport } from "../../review/diff";
@@ -183,6 +183,27 @@ describe("compose2ecs diff (CLI)", () => {
     const result = await runCli(argv);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  // Issue 11: a manifest is input anyone can edit; diff read /etc/passwd through one.
+  test.each([
+    ["../../../../etc/passwd", (_dir: string) => "../../../../etc/passwd", /synthesizedStackPath "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" leaves the output folder; refused/],
+    ["an absolute path", (_dir: string) => "/etc/passwd", /synthesizedStackPath "\/etc\/passwd" is an absolute path, not one inside the output folder; refused/],
+    ["a symbolic link out of the folder", (dir: string) => {
+      mkdirSync(join(dir, "stacks", "evil"), { recursive: true });
+      symlinkSync("/etc/passwd", join(dir, "stacks", "evil", "cdk.tf.json"));
+      return "stacks/evil/cdk.tf.json";
+    }, /synthesizedStackPath "stacks\/evil\/cdk\.tf\.json" leads out of the output folder through a symbolic link; refused/],
+  ])("GIVEN a manifest whose stack path is %s WHEN run THEN exit 2 naming it, and the file is not read", async (_name, stackPath, message) => {
+    const dir = synth({ services: SEED_LIKE });
+    const manifestFile = join(dir, "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+    manifest.stacks["evil"] = { ...(manifest.stacks["qa-app"] as { synthesizedStackPath: string }), synthesizedStackPath: stackPath(dir) };
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    const result = await runCli(["diff", synth({ services: SEED_LIKE }), dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toMatch(/root:/);
   });
 
   test("GIVEN a missing folder WHEN run THEN exit 2 (an error is not 'changes')", async () => {

@@ -1,9 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import { formatDiagnostic } from "../../compose/diagnostics";
+import { formatDiagnostic, sortDiagnostics } from "../../compose/diagnostics";
 import { load } from "../../compose/load";
 import { ConversionEntry, ConversionStatus, Diagnostic, LoadResult } from "../../compose/model";
 import { reportDiagnostics } from "../../compose/report";
+import { defaultEnvironment } from "../../config/defaults";
+import { planProject } from "../../planner/plan-project";
 import { Command, UsageError, parseFlags } from "../command";
 
 const HELP = `Usage: compose2ecs check [-f FILE]... [-C DIR] [--profile NAME]... [--json]
@@ -11,6 +13,9 @@ const HELP = `Usage: compose2ecs check [-f FILE]... [-C DIR] [--profile NAME]...
 Load compose files the way docker compose does (interpolation, .env, extends, include,
 profiles, several -f files merged in order) and report, for every service and every key it
 uses, what it becomes on ECS: mapped, mapped with loss, not applicable on ECS, or rejected.
+It also plans the ECS services (for the built-in environment), so it fails wherever synth
+would for the compose file: task sizes, routes, and AWS limits (64 KiB per task definition,
+60 rules per security group). Only regular files of at most 10 MiB are read.
 
 Options:
   -f, --file FILE         Compose file; repeat to merge several in order. Default: COMPOSE_FILE,
@@ -120,13 +125,27 @@ function groupByService(report: readonly ConversionEntry[]): Map<string | undefi
   return groups;
 }
 
+/**
+ * `check` fails wherever `synth` would for the compose file's sake: the planner's decisions
+ * (task sizes, routes, AWS limits such as the 64 KiB task definition and 60 rules per security
+ * group) are made for the built-in environment. Its load balancer is internal here because
+ * which CIDRs may reach it is a setting of the environment file, not of the compose file.
+ */
+function withPlan(loaded: LoadResult): LoadResult {
+  if (loaded.project === undefined) return loaded;
+  const env = defaultEnvironment("default");
+  const planned = planProject({ project: loaded.project, env: { ...env, loadBalancer: { ...env.loadBalancer, internal: true } } });
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...planned.diagnostics]);
+  return planned.plan === undefined ? { diagnostics, report: loaded.report } : { ...loaded, diagnostics };
+}
+
 export const command: Command = {
   name: "check",
   summary: "Load compose files and print the conversion report",
   help: HELP,
   async run(argv) {
     const args = parse(argv);
-    const result = load({ files: args.files, workingDir: args.dir, ...(args.profiles.length > 0 ? { profiles: args.profiles } : {}) });
+    const result = withPlan(load({ files: args.files, workingDir: args.dir, ...(args.profiles.length > 0 ? { profiles: args.profiles } : {}) }));
     const failed = result.project === undefined;
     if (args.json) {
       process.stdout.write(JSON.stringify({ diagnostics: result.diagnostics, report: result.report }, null, 2) + "\n");

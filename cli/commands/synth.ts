@@ -1,5 +1,5 @@
 import { formatDiagnostic, sortDiagnostics } from "../../compose/diagnostics";
-import { Command, InputError, parseFlags } from "../command";
+import { Command, InputError, UsageError, parseFlags } from "../command";
 
 const HELP = `Usage: compose2ecs synth [-f FILE]... [-C DIR] [--profile P]... [--env NAME] [--branch NAME] [--out DIR] [--hcl]
 
@@ -8,7 +8,9 @@ DIR/stacks/<stack>/cdk.tf.json for two stacks:
   <env>-base               network, ECS cluster, load balancer (shared by the environment)
   <env>-app | <env>-<slug> the compose services (one stack per branch in branch environments)
 Run terraform in each stack folder (base first). The output folder is replaced only when
-synth succeeded; on any error nothing is written.
+synth succeeded; on any error nothing is written. It must be new, empty, or an earlier synth's
+output (manifest.json and stacks/ only): any other folder or a file is refused. Stacks of other
+environments and branches already in it are kept, all listed in one manifest.json.
 
 Options:
   -f, --file FILE      compose file, relative to the project directory (repeatable; later files
@@ -23,7 +25,7 @@ Options:
                        repositories are immutable, so give each build its own tag, e.g.
                        "<branch>-<commit>" (default: COMPOSE2ECS_IMAGE_TAG, else the
                        environment's imageTag)
-      --out DIR        output folder (default: cdktf.out)
+      --out DIR        output folder: new, empty or an earlier synth's (default: cdktf.out)
       --hcl            write cdk.tf (HCL) instead of cdk.tf.json
   -h, --help           show this help
 
@@ -58,6 +60,8 @@ function parse(argv: readonly string[]): SynthOptions {
     },
   });
   const v = parsed.values;
+  // An unset $OUTDIR gives `--out ""`, which would mean the current folder: the whole project.
+  if (v.out !== undefined && v.out.trim() === "") throw new UsageError('--out is empty: give the output folder (default: cdktf.out)');
   return {
     files: v.file ?? [],
     projectDir: v["project-dir"] ?? ".",
@@ -76,6 +80,10 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const options = parse(argv);
+    // Refused before the input is even loaded: nothing is touched, and no slot is allocated.
+    const { inspectOutputFolder, OutputFolderError } = await import("../../stacks/output-folder");
+    const inspected = inspectOutputFolder(options.out);
+    if ("refused" in inspected) throw new InputError([formatDiagnostic(inspected.refused)]);
     const { synthesize } = await import("../../stacks/synthesize");
     const result = await synthesize({
       files: options.files,
@@ -87,12 +95,19 @@ export const command: Command = {
       outDir: options.out,
       hcl: options.hcl,
       envVars: process.env,
+    }).catch((error: unknown) => {
+      if (error instanceof OutputFolderError) throw new InputError(error.diagnostics.map(formatDiagnostic));
+      throw error;
     });
     const lines = sortDiagnostics(result.diagnostics).map(formatDiagnostic);
     if (result.stacks === undefined) throw new InputError(lines.length > 0 ? lines : ["synth failed"]);
     if (lines.length > 0) process.stderr.write(lines.join("\n") + "\n");
     const file = options.hcl ? "cdk.tf" : "cdk.tf.json";
     const out = [`Wrote ${result.stacks.length} stacks to ${options.out}:`, ...result.stacks.map((s) => `  ${options.out}/stacks/${s}/${file}`)];
+    const { listedStacks } = await import("../../stacks/output-folder");
+    const written = result.stacks;
+    const kept = listedStacks(options.out).filter((s) => !written.includes(s));
+    if (kept.length > 0) out.push(`Kept ${kept.length} other stack${kept.length === 1 ? "" : "s"} already there (listed in ${options.out}/manifest.json): ${kept.join(", ")}`);
     process.stdout.write(out.join("\n") + "\n");
     return 0;
   },
