@@ -53,7 +53,8 @@ export interface ServiceSpec {
   readonly containerName?: string;
   /** Container environment: env_file values first, `environment` over them. */
   readonly environment: readonly EnvEntry[];
-  readonly dependsOn: readonly { readonly name: string; readonly at?: Located }[];
+  /** `depends_on` entries with their condition (`service_started` when written as a list). */
+  readonly dependsOn: readonly { readonly name: string; readonly condition: string; readonly at?: Located }[];
   readonly links: readonly { readonly service: string; readonly alias: string; readonly at?: Located }[];
   /** Compose networks the service joins (`default` when it names none); empty with `network_mode`. */
   readonly networks: readonly NetworkMembership[];
@@ -69,6 +70,8 @@ export interface ServiceSpec {
   readonly xEcs: Readonly<Record<string, unknown>>;
   /** `deploy.replicas`, else `scale`. */
   readonly replicas?: number;
+  /** `deploy.update_config.order` (`start-first`, `stop-first`). */
+  readonly updateOrder?: string;
 }
 
 export interface ComposeProject {
@@ -372,7 +375,13 @@ function normaliseService(name: string, raw: TreeMap, lookup: Lookup, notes: str
       environment.set(key, { key, value: String(value), ...(at ? { at } : {}) });
     }
   }
-  const dependsOn = isTreeMap(raw.depends_on) ? Object.keys(raw.depends_on).map((d) => ({ name: d, ...optionalAt(locateKey(raw.depends_on as TreeMap, d)) })) : [];
+  const dependsOn = isTreeMap(raw.depends_on)
+    ? Object.entries(raw.depends_on).map(([d, cfg]) => ({
+        name: d,
+        condition: isTreeMap(cfg) && typeof cfg.condition === "string" ? cfg.condition : "service_started",
+        ...optionalAt(locateKey(raw.depends_on as TreeMap, d)),
+      }))
+    : [];
   const links = Array.isArray(raw.links)
     ? raw.links.map((l, i) => {
         const text = String(l);
@@ -425,6 +434,8 @@ function normaliseService(name: string, raw: TreeMap, lookup: Lookup, notes: str
   }
   const deploy = isTreeMap(raw.deploy) ? raw.deploy : {};
   const replicas = typeof deploy.replicas === "number" ? deploy.replicas : typeof raw.scale === "number" ? raw.scale : undefined;
+  const updateConfig = isTreeMap(deploy.update_config) ? deploy.update_config : {};
+  const updateOrder = typeof updateConfig.order === "string" ? updateConfig.order : undefined;
   const xEcs = isTreeMap(raw["x-ecs"]) ? (raw["x-ecs"] as Record<string, unknown>) : {};
   const at = locateKey(raw, "__service__");
   return {
@@ -446,6 +457,7 @@ function normaliseService(name: string, raw: TreeMap, lookup: Lookup, notes: str
     entrypoint: asWords(raw.entrypoint),
     xEcs,
     ...(replicas !== undefined ? { replicas } : {}),
+    ...(updateOrder !== undefined ? { updateOrder } : {}),
   };
 }
 

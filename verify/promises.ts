@@ -141,13 +141,10 @@ class Context {
         out.push(this.finding({ kind: "name-resolves", service: caller.name, subject: host, sources: refs.map((r) => this.where(r)), ...this.resolves(caller, host, callee) }));
         for (const { port, refs: portRefs } of this.portsFor(refs, callee)) {
           const protocol = this.protocolOf(callee, port);
-          const subject = port === undefined ? `${host}:?` : `${host}:${port}`;
+          const subject = port === undefined ? `${host}:*` : `${host}:${port}`;
           const sources = portRefs.map((r) => this.where(r));
-          if (port === undefined) {
-            out.push(this.finding({ kind: "sg-admits", service: caller.name, subject, sources, status: "unknown", detail: `no port known for ${callee.name}: the reference writes none, the image (${callee.image ?? "built"}) is not in the well-known table and ${callee.name} declares no ports` }));
-            continue;
-          }
-          out.push(this.finding({ kind: "sg-admits", service: caller.name, subject, port, sources, ...this.admits(caller, callee, protocol, port) }));
+          // No port written, known or declared: compose lets siblings reach every port, so only that keeps the promise.
+          out.push(this.finding({ kind: "sg-admits", service: caller.name, subject, ...(port !== undefined ? { port } : {}), sources, ...this.admits(caller, callee, protocol, port ?? "every") }));
         }
       }
     }
@@ -250,7 +247,7 @@ class Context {
     return domains;
   }
 
-  private admits(caller: ServiceSpec, callee: ServiceSpec, protocol: "tcp" | "udp", port: number): { status: Status; detail: string } {
+  private admits(caller: ServiceSpec, callee: ServiceSpec, protocol: "tcp" | "udp", port: number | "every"): { status: Status; detail: string } {
     const from = this.deployments.get(caller.name);
     const to = this.deployments.get(callee.name);
     if (to === undefined) return { status: "broken", detail: `${callee.name} is not deployed` };
@@ -286,13 +283,15 @@ class Context {
     const web = this.input.project.services.filter((s) => s.ports.some((p) => p.published !== undefined && p.protocol === "tcp" && !LOOPBACK.test(p.hostIp ?? "") && this.portClass(s, p.target) === "http"));
     if (web.length !== 1) return [];
     const s = web[0] as ServiceSpec;
-    if (typeof s.xEcs.path === "string" || typeof s.xEcs.host === "string") return [];
+    // The user may mount the app elsewhere on purpose (x-ecs.path other than /).
+    if (typeof s.xEcs.path === "string" && s.xEcs.path !== "/") return [];
     const sources = s.ports.filter((p) => p.published !== undefined).map((p) => (p.at ? `${relative(this.input.project.projectDir, p.at.file)}:${p.at.line} ports` : "ports"));
     const base = { kind: "served-at-root" as const, service: s.name, subject: "/", sources };
     const d = this.deployments.get(s.name);
     if (d === undefined) return [this.finding({ ...base, status: "broken", detail: `${s.name} is not deployed` })];
-    const groups = this.targetGroupsOf(d).filter((t) => t.containerName === s.name);
-    if (groups.length === 0) return [this.finding({ ...base, status: "broken", detail: `${s.name} is the project's only web service but no target group routes to it` })];
+    // Only a target on one of its HTTP ports serves the web app (a TCP port routed at / does not).
+    const groups = this.targetGroupsOf(d).filter((t) => t.containerName === s.name && this.portClass(s, t.containerPort) === "http");
+    if (groups.length === 0) return [this.finding({ ...base, status: "broken", detail: `${s.name} is the project's only web service but no target group routes to one of its HTTP ports` })];
     const keys = new Set(groups.map((g) => blockKey(g.group)));
     const seen: string[] = [];
     for (const listener of this.tf.allResources("aws_lb_listener")) {
@@ -377,22 +376,34 @@ class Context {
 
   // ---- data -------------------------------------------------------------------------------------
 
+  /**
+   * Data survives: every read-write named volume is on EFS; a stateful service (it alone mounts a
+   * named volume read-write, or `x-ecs.stateful: true`) never runs two tasks at once. A volume
+   * several services write is shared by design (compose runs them side by side), so only the EFS
+   * promise applies to it; `update_config.order: start-first` is the user's choice of overlap.
+   */
   stateful(): Finding[] {
     const out: Finding[] = [];
     const named = new Set(this.input.project.volumes);
+    const writers = new Map<string, Set<string>>();
+    for (const s of this.input.project.services) {
+      for (const v of s.volumes) if (v.type === "volume" && v.source !== undefined && !v.readOnly && named.has(v.source)) writers.set(v.source, new Set([...(writers.get(v.source) ?? []), s.name]));
+    }
+    const rel = (at: { readonly file: string; readonly line: number } | undefined, what: string) => (at ? `${relative(this.input.project.projectDir, at.file)}:${at.line} ${what}` : what);
     for (const s of this.input.project.services) {
       const mounts = s.volumes.filter((v) => v.type === "volume" && v.source !== undefined && !v.readOnly && named.has(v.source));
-      if (mounts.length === 0) continue;
+      const own = mounts.filter((m) => (writers.get(m.source ?? "")?.size ?? 0) === 1);
+      const stateful = s.xEcs.stateful === true || (s.xEcs.stateful !== false && own.length > 0);
       const d = this.deployments.get(s.name);
-      const subject = mounts.map((m) => m.source).join(", ");
-      const sources = mounts.map((m) => (m.at ? `${relative(this.input.project.projectDir, m.at.file)}:${m.at.line} volumes` : "volumes"));
-      if (d === undefined) {
-        out.push(this.finding({ kind: "stateful-one-task", service: s.name, subject, sources, status: "broken", detail: `${s.name} is not deployed` }));
-        continue;
+      if (stateful && s.updateOrder === "start-first") this.notes.push(`${s.name}: update_config.order start-first asks for overlapping tasks on its volume; the one-task promise is not checked`);
+      else if (stateful) {
+        const subject = (own.length > 0 ? own : mounts).map((m) => m.source).join(", ") || "x-ecs.stateful";
+        const sources = (own.length > 0 ? own : mounts).map((m) => rel(m.at, "volumes"));
+        out.push(this.finding({ kind: "stateful-one-task", service: s.name, subject, sources, ...(d === undefined ? { status: "broken" as const, detail: `${s.name} is not deployed` } : this.oneTask(s, d)) }));
       }
-      out.push(this.finding({ kind: "stateful-one-task", service: s.name, subject, sources, ...this.oneTask(s, d) }));
       for (const m of mounts) {
-        out.push(this.finding({ kind: "stateful-on-efs", service: s.name, subject: `${m.source ?? ""} -> ${m.target}`, sources: [m.at ? `${relative(this.input.project.projectDir, m.at.file)}:${m.at.line} volumes` : "volumes"], ...this.onEfs(s, d, m.target) }));
+        const subject = `${m.source ?? ""} -> ${m.target}`;
+        out.push(this.finding({ kind: "stateful-on-efs", service: s.name, subject, sources: [rel(m.at, "volumes")], ...(d === undefined ? { status: "broken" as const, detail: `${s.name} is not deployed` } : this.onEfs(s, d, m.target)) }));
       }
     }
     return out;

@@ -137,7 +137,8 @@ export function serviceReferences(project: ComposeProject, service: ServiceSpec)
   ] as const) {
     for (const r of referencesInValue(words.join(" "), { names, bare: false })) out.push({ ...r, origin });
   }
-  for (const d of service.dependsOn) out.push({ host: d.name, form: "depends_on", text: d.name, origin: "depends_on", ...(d.at ? { at: d.at } : {}) });
+  // A one-shot dependency (`service_completed_successfully`) orders start-up; it is no connection.
+  for (const d of service.dependsOn.filter((x) => x.condition !== "service_completed_successfully")) out.push({ host: d.name, form: "depends_on", text: d.name, origin: "depends_on", ...(d.at ? { at: d.at } : {}) });
   for (const l of service.links) out.push({ host: l.alias, form: "link", text: l.service === l.alias ? l.service : `${l.service}:${l.alias}`, origin: "links", ...(l.at ? { at: l.at } : {}) });
   return out;
 }

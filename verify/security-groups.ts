@@ -107,14 +107,15 @@ function numberField(name: "from" | "to", value: unknown): { from?: number; to?:
   return n === undefined ? {} : { [name]: n };
 }
 
-function protocolAllows(rule: Rule, protocol: "tcp" | "udp", port: number): boolean {
+/** `port` "every" asks whether the rule opens every port of the protocol (compose's promise when the port is unknown). */
+function protocolAllows(rule: Rule, protocol: "tcp" | "udp", port: number | "every"): boolean {
   const p = rule.protocol.toLowerCase();
   if (p === "-1" || p === "all") return true;
   const wanted = protocol === "tcp" ? ["tcp", "6"] : ["udp", "17"];
   if (!wanted.includes(p)) return false;
   if (rule.from === undefined || rule.to === undefined) return true;
-  // from = to = -1 means every port for tcp/udp only in the legacy API; treat -1 as all.
   if (rule.from === -1 && rule.to === -1) return true;
+  if (port === "every") return rule.from <= 1 && rule.to >= 65535;
   return rule.from <= port && port <= rule.to;
 }
 
@@ -141,7 +142,7 @@ export function cidrCovers(outer: string, inner: string): boolean {
 }
 
 /** Whether one rule lets `peer` through: hold, unknown (a peer it cannot read) or broken. */
-function rulePasses(rule: Rule, peer: Endpoint, protocol: "tcp" | "udp", port: number): Status {
+function rulePasses(rule: Rule, peer: Endpoint, protocol: "tcp" | "udp", port: number | "every"): Status {
   if (!protocolAllows(rule, protocol, port)) return "broken";
   const peerKeys = new Set(peer.groups.map(blockKey));
   if (rule.peerGroups.some((g) => peerKeys.has(blockKey(g)))) return "hold";
@@ -168,21 +169,35 @@ function combine(statuses: readonly Status[]): Status {
   return "broken";
 }
 
-/** Does the network let `from` open `protocol/port` to `to`? */
-export function admission(tf: Terraform, from: Endpoint, to: Endpoint, protocol: "tcp" | "udp", port: number): Admission {
+/**
+ * Does the network let `from` open `protocol/port` to `to`? With `port` "every" (the reference
+ * names no port and none is known), only rules opening every port keep compose's promise; if the
+ * callee admits the caller on no port at all that is broken, on some ports it cannot be told.
+ */
+export function admission(tf: Terraform, from: Endpoint, to: Endpoint, protocol: "tcp" | "udp", port: number | "every"): Admission {
   const names = (e: Endpoint) => e.groups.map((g) => groupName(tf, g)).join(", ");
   if (to.groups.length === 0 || from.groups.length === 0) {
     return { status: "unknown", ingress: "unknown", egress: "unknown", detail: "a task without security groups uses the VPC's default group, which the stacks do not describe" };
   }
-  const ingress = combine(to.groups.flatMap((g) => rulesOf(tf, g, "ingress")).map((r) => rulePasses(r, from, protocol, port)));
-  const egress = combine(from.groups.flatMap((g) => rulesOf(tf, g, "egress")).map((r) => rulePasses(r, to, protocol, port)));
+  const ingressRules = to.groups.flatMap((g) => rulesOf(tf, g, "ingress"));
+  const egressRules = from.groups.flatMap((g) => rulesOf(tf, g, "egress"));
+  let ingress = combine(ingressRules.map((r) => rulePasses(r, from, protocol, port)));
+  let egress = combine(egressRules.map((r) => rulePasses(r, to, protocol, port)));
+  const what = port === "every" ? `every ${protocol} port` : `${protocol}/${port}`;
   const problems: string[] = [];
-  if (ingress === "broken") problems.push(`no ingress rule on sg ${names(to)} admits sg ${names(from)} on ${protocol}/${port}`);
-  if (ingress === "unknown") problems.push(`cannot tell whether sg ${names(to)} admits sg ${names(from)} on ${protocol}/${port} (a rule's peer could not be read)`);
-  if (egress === "broken") problems.push(`no egress rule on sg ${names(from)} allows ${protocol}/${port} to sg ${names(to)}`);
-  if (egress === "unknown") problems.push(`cannot tell whether sg ${names(from)} may send ${protocol}/${port} to sg ${names(to)} (a rule's peer could not be read)`);
-  const status = combine([ingress === "hold" && egress === "hold" ? "hold" : ingress === "broken" || egress === "broken" ? "broken" : "unknown"]);
-  return { status, ingress, egress, detail: problems.length > 0 ? problems.join("; ") : `sg ${names(to)} admits sg ${names(from)} on ${protocol}/${port}` };
+  if (port === "every" && ingress === "broken") {
+    const some = ingressRules.filter((r) => rulePasses({ ...r, protocol: "-1" }, from, protocol, "every") === "hold");
+    if (some.length > 0) {
+      ingress = "unknown";
+      problems.push(`the port used is not written and not known; sg ${names(to)} admits sg ${names(from)} only on ${some.map((r) => `${r.protocol}/${r.from ?? "*"}-${r.to ?? "*"}`).join(", ")}, not on every port as compose does`);
+    } else problems.push(`the port used is not written and not known, and sg ${names(to)} admits sg ${names(from)} on no port at all`);
+  } else if (ingress === "broken") problems.push(`no ingress rule on sg ${names(to)} admits sg ${names(from)} on ${what}`);
+  if (ingress === "unknown" && problems.length === 0) problems.push(`cannot tell whether sg ${names(to)} admits sg ${names(from)} on ${what} (a rule's peer could not be read)`);
+  if (port === "every" && egress === "broken" && egressRules.some((r) => rulePasses({ ...r, protocol: "-1" }, to, protocol, "every") === "hold")) egress = "unknown";
+  if (egress === "broken") problems.push(`no egress rule on sg ${names(from)} allows ${what} to sg ${names(to)}`);
+  if (egress === "unknown") problems.push(`cannot tell whether sg ${names(from)} may send ${what} to sg ${names(to)}`);
+  const status: Status = ingress === "hold" && egress === "hold" ? "hold" : ingress === "broken" || egress === "broken" ? "broken" : "unknown";
+  return { status, ingress, egress, detail: problems.length > 0 ? problems.join("; ") : `sg ${names(to)} admits sg ${names(from)} on ${what}` };
 }
 
 /** A service's network side: its groups, and the ranges of its subnets (else its VPC). */
