@@ -16,8 +16,9 @@ import { appProtocolClass, lookupImage, PortClass } from "./well-known";
  * - served-at-root: a project whose only web service publishes a port serves it at `/`.
  * - health-check-path: a routed target is probed on a path the app serves, when compose says which.
  * - tcp-not-http: a non-HTTP port (by `app_protocol`, `x-ecs.protocol` or the image) is no ALB HTTP target.
- * - stateful-one-task: a service writing a named volume never runs two tasks at once.
- * - stateful-on-efs: that volume is on EFS, not on the task's own storage.
+ * - stateful-one-task: a stateful service (it alone mounts a named volume read-write, or
+ *   `x-ecs.stateful: true`) never runs two tasks at once.
+ * - stateful-on-efs: every named volume a service writes is on EFS, not on the task's own storage.
  */
 
 export type PromiseKind = "name-resolves" | "sg-admits" | "served-at-root" | "health-check-path" | "tcp-not-http" | "stateful-one-task" | "stateful-on-efs";
@@ -252,7 +253,8 @@ class Context {
     const to = this.deployments.get(callee.name);
     if (to === undefined) return { status: "broken", detail: `${callee.name} is not deployed` };
     if (from === undefined) return { status: "broken", detail: `${caller.name} is not deployed` };
-    if (from.service === to.service) return { status: "hold", detail: `${caller.name} and ${callee.name} run in one task: no security group lies between them` };
+    // Two compose services in one task talk over localhost; a service naming itself reaches its other tasks, so its groups apply.
+    if (from.service === to.service && caller.name !== callee.name) return { status: "hold", detail: `${caller.name} and ${callee.name} run in one task: no security group lies between them` };
     const a = endpointOf(this.tf, from.service);
     const b = endpointOf(this.tf, to.service);
     if (a === undefined || b === undefined) return { status: "unknown", detail: "an ECS service without awsvpc network configuration: the verifier cannot tell who reaches it" };

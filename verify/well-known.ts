@@ -47,7 +47,7 @@ export const IMAGE_TABLE: readonly ImageEntry[] = [
   { label: "Mosquitto (MQTT)", match: /^(eclipse-)?mosquitto$/, ports: [tcp(1883)] },
   { label: "OpenLDAP", match: /^openldap$/, ports: [tcp(389)] },
   { label: "SMTP relays", match: /^(smtp|postfix|docker-postfix|exim4?|smtp-relay|docker-smtp)$/, ports: [tcp(25), tcp(587)] },
-  { label: "Mail catchers (SMTP + web)", match: /^(mailpit|mailhog|mailcatcher|maildev)$/, ports: [tcp(1025), http(8025), http(1080)] },
+  { label: "Mail catchers", match: /^(mailpit|mailhog|mailcatcher|maildev)$/, ports: [tcp(1025), http(8025), http(1080)] },
   { label: "Jaeger", match: /^jaeger$/, ports: [http(16686), grpc(4317), http(4318), http(14268), udp(6831)] },
   { label: "Jaeger (all-in-one)", path: /jaegertracing\/all-in-one$/, ports: [http(16686), grpc(4317), http(4318), http(14268), udp(6831)] },
   { label: "OpenTelemetry collector", match: /^opentelemetry-collector(-contrib)?$/, ports: [grpc(4317), http(4318)] },

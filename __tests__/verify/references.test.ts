@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readCompose } from "../../verify/compose-reader";
 import { referencesInValue, serviceReferences } from "../../verify/references";
-import { imageName, lookupImage, schemePort } from "../../verify/well-known";
+import { IMAGE_TABLE, imageName, lookupImage, SCHEME_PORTS, schemePort } from "../../verify/well-known";
 
 /** Which names in a service's configuration are references to siblings, and which port each means. */
 
@@ -80,6 +80,14 @@ describe("the tables", () => {
     expect(lookupImage("mongo-express:1")).toBeUndefined();
     expect(schemePort("postgresql+asyncpg")).toBe(5432);
     expect(schemePort("unknown")).toBeUndefined();
+  });
+
+  test("GIVEN docs/verify.md WHEN read THEN it prints every image entry with its ports, and every URL scheme", () => {
+    const doc = readFileSync(join(__dirname, "../../docs/verify.md"), "utf8");
+    const rows = doc.split("\n").filter((l) => l.startsWith("| "));
+    const missing = IMAGE_TABLE.filter((e) => !rows.some((r) => r.startsWith(`| ${e.label}`) && r.endsWith(`| ${e.ports.map((p) => `${p.port} ${p.kind}`).join(", ")} |`)));
+    expect(missing.map((e) => e.label)).toEqual([]);
+    expect(Object.entries(SCHEME_PORTS).filter(([scheme, port]) => !doc.includes(`\`${scheme}\` ${port}`))).toEqual([]);
   });
 });
 
