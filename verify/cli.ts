@@ -11,8 +11,9 @@ const USAGE = `Usage: node dist/verify/cli.js OUT_DIR -f FILE [-f FILE]... [--pr
 
 Checks docker compose's runtime promises against a synth output folder (OUT_DIR/stacks/*/cdk.tf.json):
 names resolve and security groups admit the port used, a lone web service is served at /, no
-non-HTTP port is an ALB HTTP target, and services writing named volumes never run two tasks at once
-on EFS. Reads only the compose files (and their .env / env_file) and the Terraform JSON.
+non-HTTP port is an ALB HTTP target, a stateful service never runs two tasks at once, and named
+volumes are on EFS. Reads only the compose files (and their .env / env_file) and the Terraform JSON.
+docs/verify.md describes every check.
 
 Options:
   -f, --file FILE        compose file (repeatable, merged in order)

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli } from "../helpers/run-cli";
+import { captureOutput, runCli } from "../helpers/run-cli";
+import { main as verifyMain } from "../../verify/cli";
 import { readCompose } from "../../verify/compose-reader";
 import { deploymentsOf } from "../../verify/deployments";
 import { Finding, verifyAppEnvironment } from "../../verify/promises";
@@ -41,6 +42,7 @@ volumes:
 type Stacks = Record<string, Record<string, Record<string, Record<string, Record<string, unknown>>>>>;
 
 let projectDir = "";
+let outDir = "";
 let pristine: Stacks = {};
 
 beforeAll(async () => {
@@ -50,6 +52,7 @@ beforeAll(async () => {
   writeFileSync(join(projectDir, "docker-compose.yml"), COMPOSE);
   writeFileSync(join(projectDir, "environments", "production.yml"), "region: eu-west-1\nloadBalancer:\n  allowedCidrs: [198.51.100.0/24]\n");
   const out = join(root, "out");
+  outDir = out;
   const synth = await runCli(["synth", "-C", projectDir, "-f", "docker-compose.yml", "--env", "production", "--out", out]);
   if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
   for (const stack of readdirSync(join(out, "stacks"))) pristine[stack] = JSON.parse(readFileSync(join(out, "stacks", stack, "cdk.tf.json"), "utf8")) as Stacks[string];
@@ -167,5 +170,23 @@ describe("negative controls: the verifier names exactly what was taken away", ()
     const findings = verify(stacks);
     expect(failing(findings)).toEqual([["tcp-not-http", "db", "5432/tcp"]]);
     expect(findings.find((f) => f.kind === "tcp-not-http")?.detail).toMatch(/db:5432 is tcp \(PostgreSQL speaks tcp on 5432\) but aws_lb_target_group\.db_http is an ALB HTTP target group/);
+  });
+
+  test("GIVEN the CLI WHEN run on the untouched output and on one with db's ingress rules removed THEN it exits 0, then 1 naming the broken promise", async () => {
+    const ok = await captureOutput(async () => verifyMain([outDir, "-f", join(projectDir, "docker-compose.yml")]));
+    expect([ok.result, ok.stdout]).toEqual([0, expect.stringContaining("1 of 1 app-environments keep their promises")]);
+    const stacks = copy();
+    const { tf, deployment } = view(stacks);
+    const dbGroups = new Set(tf.resolveAll(deployment("db").stack, blockList(deployment("db").body.network_configuration)[0]?.security_groups).map((g) => g.address));
+    for (const r of tf.allResources("aws_vpc_security_group_ingress_rule").filter((x) => tf.resolveAll(x.stack, x.body.security_group_id).some((g) => dbGroups.has(g.address)))) remove(stacks, r);
+    const broken = join(outDir, "..", "broken");
+    for (const [stack, json] of Object.entries(stacks)) {
+      mkdirSync(join(broken, "stacks", stack), { recursive: true });
+      writeFileSync(join(broken, "stacks", stack, "cdk.tf.json"), JSON.stringify(json));
+    }
+    const bad = await captureOutput(async () => verifyMain([broken, "-f", join(projectDir, "docker-compose.yml")]));
+    expect(bad.result).toBe(1);
+    expect(bad.stdout).toMatch(/broken +sg-admits +web +db:5432 +no ingress rule on sg .* on tcp\/5432 \[docker-compose\.yml:8 DATABASE_URL; docker-compose\.yml:9 depends_on\]/);
+    expect(bad.stdout).toContain("0 of 1 app-environments keep their promises");
   });
 });
