@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { captureOutput, runCli } from "../helpers/run-cli";
@@ -41,12 +41,13 @@ volumes:
 
 type Stacks = Record<string, Record<string, Record<string, Record<string, Record<string, unknown>>>>>;
 
+let root = "";
 let projectDir = "";
 let outDir = "";
 let pristine: Stacks = {};
 
 beforeAll(async () => {
-  const root = mkdtempSync(join(tmpdir(), "verify-negative-"));
+  root = mkdtempSync(join(tmpdir(), "verify-negative-"));
   projectDir = join(root, "shop");
   mkdirSync(join(projectDir, "environments"), { recursive: true });
   writeFileSync(join(projectDir, "docker-compose.yml"), COMPOSE);
@@ -57,6 +58,8 @@ beforeAll(async () => {
   if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
   for (const stack of readdirSync(join(out, "stacks"))) pristine[stack] = JSON.parse(readFileSync(join(out, "stacks", stack, "cdk.tf.json"), "utf8")) as Stacks[string];
 });
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function copy(): Stacks {
   return JSON.parse(JSON.stringify(pristine)) as Stacks;

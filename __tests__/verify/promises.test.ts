@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readCompose } from "../../verify/compose-reader";
@@ -24,8 +24,12 @@ volumes:
   pgdata:
 `;
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function project() {
   const dir = mkdtempSync(join(tmpdir(), "verify-promises-"));
+  made.push(dir);
   writeFileSync(join(dir, "compose.yml"), COMPOSE);
   return readCompose({ files: [join(dir, "compose.yml")] });
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ComposeProject, readCompose, ServiceSpec } from "../../verify/compose-reader";
@@ -7,8 +7,12 @@ import { interpolate, InterpolationError } from "../../verify/interpolate";
 
 /** The verifier's own compose reader: what runtime promises depend on, read as docker compose reads it. */
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "verify-reader-"));
+  made.push(dir);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, ".."), { recursive: true });
     writeFileSync(join(dir, name), text);

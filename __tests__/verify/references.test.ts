@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readCompose } from "../../verify/compose-reader";
@@ -91,9 +91,13 @@ describe("the tables", () => {
   });
 });
 
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 describe("references of a service", () => {
   test("GIVEN env_file, environment, depends_on, links and a command WHEN gathered THEN each reference says where it was written", () => {
     const dir = mkdtempSync(join(tmpdir(), "verify-refs-"));
+    made.push(dir);
     writeFileSync(join(dir, "app.env"), "DATABASE_URL=postgres://u:p@db:5432/app\nREDIS_HOST=cache\n");
     writeFileSync(
       join(dir, "compose.yml"),
