@@ -13,6 +13,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
   branches: { summary: "List branch environments; gc those whose git branch is gone", load: async () => (await import("./commands/branches")).command },
   diff: { summary: "Compare two synth outputs per service, replacements first (exit 1 on changes)", load: async () => (await import("./commands/diff")).command },
   "plan-summary": { summary: "Summarise terraform show -json plans per service, replacements first", load: async () => (await import("./commands/plan-summary")).command },
+  cost: { summary: "Estimate the monthly cost of an environment's base and of one branch (or the app stack)", load: async () => (await import("./commands/cost")).command },
   diagram: { summary: "Draw the deployed topology (Mermaid, SVG or DOT) from compose files and environment", load: async () => (await import("./commands/diagram")).command },
   demo: { summary: "Deploy the bundled example's QA branches to a local AWS emulator (moto), show them, tear down", load: async () => (await import("./commands/demo")).command },
 };
