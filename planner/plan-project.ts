@@ -24,6 +24,8 @@ import {
   TaskVolumePlan,
 } from "./plan";
 import { assignPriorities, routeConditions } from "./routes";
+import { secretPlan } from "./secrets";
+import { completeApp, completeService } from "./service-details";
 import { LARGEST_FARGATE_SIZE, SMALLEST_FARGATE_SIZE, bytesToMiB, cpusToUnits, nearestFargateSize } from "./task-size";
 
 export interface PlanInput {
@@ -31,6 +33,8 @@ export interface PlanInput {
   readonly env: EnvironmentConfig;
   /** Set for a branch environment's application stack. */
   readonly branch?: BranchContext;
+  /** Synthesize without the data protection of volumes (`synth --allow-data-loss`). @default false */
+  readonly allowDataLoss?: boolean;
 }
 
 export interface PlanResult {
@@ -83,7 +87,8 @@ export function planProject(input: PlanInput): PlanResult {
   const scope: names.NameScope = { project: project.name, env: env.name, ...(branch ? { slug: branch.slug } : {}) };
   const baseScope: names.NameScope = { project: project.name, env: env.name };
   const base = planBase(baseScope, env, diagnose);
-  const app = planApp(project, env, scope, branch, diagnose);
+  const laidOut = planApp(project, env, scope, branch, diagnose);
+  const app = laidOut && completeApp(laidOut, { project, env, scope, diagnose, branchStack: branch !== undefined, allowDataLoss: input.allowDataLoss === true });
   if (diagnostics.some((d) => d.severity === "error") || base === undefined || app === undefined) return { diagnostics };
   return {
     plan: { project: project.name, env, ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot } } : {}), base, app },
@@ -225,7 +230,7 @@ function planApp(
   scope: names.NameScope,
   branch: BranchContext | undefined,
   diagnose: Diagnose,
-): AppPlan | undefined {
+): Omit<AppPlan, "secretVariables" | "dataProtection"> | undefined {
   const domain = env.loadBalancer.domain;
   const slot = branch?.slot ?? 0;
   const branchHost = branch && domain ? `${branch.slug}.${domain}` : undefined;
@@ -295,9 +300,7 @@ function planApp(
       diagnose("error", `secrets.${name}`, `secret "${name}" is used by a service but not declared at the top level`);
       continue;
     }
-    if (declared.externalArn) secrets.push({ name, kind: "arn", ref: declared.externalArn });
-    else if (declared.external) secrets.push({ name, kind: "lookup", ref: name });
-    else secrets.push({ name, kind: "managed", ref: names.secretName(scope, name) });
+    secrets.push(secretPlan(declared, scope));
   }
 
   const volumes: EfsVolumePlan[] = [];
@@ -417,7 +420,7 @@ function planService(
   const volumes = taskVolumes(project, [service]);
   const routes = route ? [route] : [];
   const startPeriod = container.healthCheck?.startPeriod ?? 0;
-  return {
+  return completeService({
     id: service.name,
     composeServices: [service.name],
     names: {
@@ -444,7 +447,7 @@ function planService(
     efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
     ...(route ? { healthCheckGracePeriodSeconds: Math.max(30, startPeriod) } : {}),
     tags: { "compose2ecs:service": service.name },
-  };
+  }, [service], { project, env, scope, diagnose });
 }
 
 /** `single-task` placement: the whole project in one task definition, as ecs-cli did. */
@@ -499,7 +502,7 @@ function planSingleTask(
   });
   const volumes = taskVolumes(project, services);
   return [
-    {
+    completeService({
       id,
       composeServices: services.map((s) => s.name),
       names: {
@@ -526,6 +529,6 @@ function planSingleTask(
       efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
       ...(routeList.length > 0 ? { healthCheckGracePeriodSeconds: Math.max(30, ...containers.map((c) => c.healthCheck?.startPeriod ?? 0)) } : {}),
       tags: { "compose2ecs:service": id },
-    },
+    }, services, { project, env, scope, diagnose }),
   ];
 }

@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import { ComposeProject, ConversionEntry, Diagnostic } from "../compose/model";
+import { ComposeProject, Diagnostic } from "../compose/model";
 import { defaultEnvironment } from "../config/defaults";
 import { BranchContext, EnvironmentConfig } from "../config/environment-model";
 import { Plan } from "../planner/plan";
 import { planProject } from "../planner/plan-project";
+import { ConversionEntry, conversionReport, reportDiagnostics } from "../planner/report";
 import { albShare } from "../state/alb-capacity";
 
 /**
@@ -34,6 +35,8 @@ export interface SynthRequest {
   readonly envVars: NodeJS.ProcessEnv;
   /** `--image-tag`: the tag of images built from source, overriding the environment's `imageTag`. */
   readonly imageTag?: string;
+  /** `--allow-data-loss`: synthesize without the data protection of volumes (backups stay). @default false */
+  readonly allowDataLoss?: boolean;
 }
 
 export interface SynthResult {
@@ -82,7 +85,7 @@ export async function planRequest(request: SynthRequest): Promise<{ plan?: Plan;
     environment: request.envVars,
   });
   diagnostics.push(...loaded.diagnostics);
-  if (loaded.project === undefined || hasErrors(diagnostics)) return { diagnostics, report: loaded.report };
+  if (loaded.project === undefined || hasErrors(diagnostics)) return { diagnostics, report: [] };
 
   let branch = request.branchContext;
   if (branch === undefined && env.branches) {
@@ -90,17 +93,20 @@ export async function planRequest(request: SynthRequest): Promise<{ plan?: Plan;
     const resolved = await resolveBranchAsync(env, { ...(request.branch !== undefined ? { branch: request.branch } : {}), projectDir, envVars: request.envVars });
     diagnostics.push(...resolved.diagnostics);
     branch = resolved.branch;
-    if (hasErrors(diagnostics)) return { diagnostics, report: loaded.report };
+    if (hasErrors(diagnostics)) return { diagnostics, report: [] };
   } else if (!env.branches && request.branch !== undefined) {
     diagnostics.push({ severity: "error", path: "--branch", message: `environment "${env.name}" has no branch stacks (branches: false in environments/${env.name}.yml)` });
-    return { diagnostics, report: loaded.report };
+    return { diagnostics, report: [] };
   }
 
-  const planned = planProject({ project: loaded.project, env, ...(branch ? { branch } : {}) });
+  const planned = planProject({ project: loaded.project, env, ...(branch ? { branch } : {}), ...(request.allowDataLoss === true ? { allowDataLoss: true } : {}) });
   diagnostics.push(...planned.diagnostics);
+  // What each compose key became, from the plan itself (planner/report.ts).
+  const report = planned.plan !== undefined ? conversionReport(loaded.project, planned.plan) : [];
+  diagnostics.push(...reportDiagnostics(report));
   // A branch that alone takes a large share of the shared ALB's limits gets a warning (state/alb-capacity.ts).
   if (planned.plan?.branch !== undefined) diagnostics.push(...albShare(planned.plan.app).diagnostics);
-  return { ...(planned.plan ? { plan: planned.plan } : {}), project: loaded.project, diagnostics, report: loaded.report };
+  return { ...(planned.plan ? { plan: planned.plan } : {}), project: loaded.project, diagnostics, report };
 }
 
 /** Plans and writes the stacks; the output folder is replaced only when everything succeeded. */
