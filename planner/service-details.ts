@@ -56,6 +56,17 @@ function autoscalingOrigin(service: ServiceModel, ctx: DetailContext): SettingOr
   return { path: composeKey, ...(location ? { location } : {}) };
 }
 
+/** Where a service's task count is set: the environment, x-ecs, deploy.replicas or scale. */
+function replicasOrigin(service: ServiceModel, ctx: DetailContext): SettingOrigin {
+  if (ctx.env.services[service.name]?.replicas !== undefined) {
+    const location = environmentLocation(ctx.env, `services.${service.name}.replicas`);
+    return { path: `services.${service.name}.replicas (environment ${ctx.env.name})`, ...(location ? { location } : {}) };
+  }
+  const key = [`x-ecs.replicas`, "deploy.replicas", "scale"].find((k) => ctx.project.locations[`services.${service.name}.${k}`] !== undefined) ?? "deploy.replicas";
+  const location = ctx.project.locations[`services.${service.name}.${key}`] ?? service.location;
+  return { path: `services.${service.name}.${key}`, ...(location ? { location } : {}) };
+}
+
 /** Completes a service's plan (one compose service, or every service of a single task). */
 export function completeService(layout: ServiceLayout, services: readonly ServiceModel[], ctx: DetailContext): ServicePlan {
   const { env, project, scope, diagnose } = ctx;
@@ -110,12 +121,13 @@ export function completeService(layout: ServiceLayout, services: readonly Servic
   let statefulReason: string | undefined;
   if (stateful.length > 0 && layout.schedulingStrategy === "REPLICA") {
     const s = stateful[0] as ServiceModel;
-    statefulReason = stateful.map((x) => `${x.name}: ${reasons.get(x.name) ?? ""}`).join("; ");
+    statefulReason = single !== undefined ? reasons.get(s.name) ?? "" : stateful.map((x) => `${x.name}: ${reasons.get(x.name) ?? ""}`).join("; ");
     deployment = statefulDeployment(
       {
         service: s,
         reason: reasons.get(s.name) ?? "",
         desiredCount,
+        replicasOrigin: replicasOrigin(s, ctx),
         ...(autoscaling !== undefined && single !== undefined ? { autoscalingMax: { max: autoscaling.maxCapacity, origin: autoscalingOrigin(s, ctx) } } : {}),
         deployment,
         explicitPercents: single !== undefined && (single.aws.minPercent !== undefined || single.aws.maxPercent !== undefined),

@@ -48,6 +48,8 @@ export interface StatefulDeploymentInput {
   /** Why the service is stateful. */
   readonly reason: string;
   readonly desiredCount: number;
+  /** Where the task count is set (environment, x-ecs, deploy.replicas or scale). */
+  readonly replicasOrigin: SettingOrigin;
   /** The autoscaling maximum and where it is set, when the service autoscales. */
   readonly autoscalingMax?: { readonly max: number; readonly origin: SettingOrigin };
   /** Deployment percentages decided so far (compose update_config, x-aws percents). */
@@ -78,9 +80,9 @@ export function statefulDeployment(input: StatefulDeploymentInput, diagnose: Dia
   if (input.desiredCount > 1) {
     diagnose(
       "warning",
-      `services.${service.name}.deploy.replicas`,
+      input.replicasOrigin.path,
       `service "${service.name}" is stateful (${reason}) and runs ${input.desiredCount} tasks: they all write the same data at once (docker compose's scale would too); use 1, or x-ecs stateful: false if the software is made for it`,
-      at("deploy.replicas") ?? at("scale"),
+      input.replicasOrigin.location ?? service.location,
     );
   }
   if (startFirst) {
