@@ -619,9 +619,11 @@ function fileReferences(value: JsonValue | undefined, defaultTarget: (source: st
       };
       const uid = id("uid");
       const gid = id("gid");
-      // compose reads mode as octal when written as a string ("0440") and as the number YAML gives otherwise.
+      // Modes are octal: compose's YAML reader (go-yaml) reads `0440` as octal, where YAML 1.2 reads
+      // 440; a number written with octal digits only is therefore taken as octal, as compose does.
       const rawMode = obj.mode;
-      const mode = rawMode === undefined || rawMode === null ? undefined : typeof rawMode === "number" ? rawMode : /^0?[0-7]{1,4}$/.test(String(rawMode)) ? parseInt(String(rawMode), 8) : NaN;
+      const modeText = rawMode === undefined || rawMode === null ? undefined : String(rawMode);
+      const mode = modeText === undefined ? undefined : /^0?[0-7]{1,4}$/.test(modeText) ? parseInt(modeText, 8) : NaN;
       if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o7777)) problems.error([...path, i, "mode"], `must be a file mode such as 0440, got ${JSON.stringify(rawMode)}`);
       return {
         source,
