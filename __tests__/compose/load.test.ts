@@ -119,3 +119,25 @@ describe("load (the whole pipeline)", () => {
     expect(once.diagnostics.map(formatDiagnostic)).toEqual(twice.diagnostics.map(formatDiagnostic));
   });
 });
+
+describe("volumes and images compose-go and ECS refuse", () => {
+  test.each([
+    ["an anonymous volume with a relative target", "services:\n  db:\n    image: postgres\n    volumes:\n      - db-data\n", /compose\.yaml:5:9 services\.db\.volumes\[0\]: "db-data": an anonymous volume needs an absolute container path; for a named volume write "db-data:\/path\/in\/container"/],
+    ["a relative container path", "services:\n  db:\n    image: postgres\n    volumes: ['data:var/lib/data']\nvolumes: {data: {}}\n", /services\.db\.volumes\[0\]: "data:var\/lib\/data": the container path "var\/lib\/data" must be absolute/],
+    ["an image ECS can never register", "services:\n  web:\n    image: 'app:|version|'\n", /compose\.yaml:3:12 services\.web\.image: "app:\|version\|" is not an image reference ECS can register/],
+  ])("GIVEN %s WHEN loaded THEN it is an error at its line", (_what, text, message) => {
+    const result = loadProject({ "compose.yaml": text });
+    expect(result.project).toBeUndefined();
+    expect(messages(result)).toContainEqual(expect.stringMatching(message));
+  });
+
+  test.each([
+    ["short syntax", "      - 'C:\\data:/data:ro'\n", { type: "bind", source: "C:\\data", target: "/data", readOnly: true, entry: 0 }],
+    ["short syntax with forward slashes", "      - 'D:/shared/media:/media'\n", { type: "bind", source: "D:/shared/media", target: "/media", readOnly: false, entry: 0 }],
+    ["long syntax", "      - {type: bind, source: 'C:\\data', target: /data}\n", { type: "bind", source: "C:\\data", target: "/data", readOnly: false, entry: 0 }],
+  ])("GIVEN a Windows drive-letter bind source in %s WHEN loaded THEN it is a bind mount as written, not a syntax error", (_what, entry, mount) => {
+    const result = loadProject({ "compose.yaml": `services:\n  web:\n    image: app\n    volumes:\n${entry}` });
+    expect(messages(result)).toEqual([]);
+    expect(result.project?.services[0]?.volumes).toEqual([mount]);
+  });
+});
