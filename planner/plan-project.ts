@@ -321,14 +321,7 @@ function planApp(
       owner: owner ?? { uid: 0, gid: 0 },
     });
   }
-  for (const service of project.services) {
-    for (const [i, mount] of service.volumes.entries()) {
-      const named = mount.type === "volume" && mount.source !== undefined ? project.volumes.find((v) => v.name === mount.source) : undefined;
-      if (named?.external) {
-        diagnose("warning", `services.${service.name}.volumes[${i}]`, `external volume "${named.name}" is not created here and is not mounted on ECS; give the service an EFS volume instead`, service.location);
-      }
-    }
-  }
+  // An external volume is not mounted: the conversion report says so at its entry (planner/report.ts).
 
   return {
     stackName: names.appStackName(env.name, branch?.slug),
