@@ -1,7 +1,7 @@
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { runProgram } from "../../terraform/run";
-import { exampleProjectDir, runCli } from "../synth/project-dir";
+import { exampleProjectDir, exampleWithDataProjectDir, runCli } from "../synth/project-dir";
 import { SHARED } from "./corpus";
 
 const POLICY = join(SHARED, "security", "policy.py");
@@ -30,38 +30,6 @@ describe("security policy (shared/security/policy.py) on the bundled example", (
   });
 });
 
-/** The example with a database on secrets, a volume and task permissions, and a worker with secrets from its env file. */
-function exampleWithData(): { root: string; projectDir: string } {
-  const dir = exampleProjectDir();
-  const seed = join(dir.projectDir, "examples", "seed");
-  appendFileSync(
-    join(seed, "docker-compose.yml"),
-    [
-      "",
-      "  db:",
-      "    image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/postgres:16",
-      '    user: "999:999"',
-      "    environment: {POSTGRES_PASSWORD_FILE: /run/secrets/db_password}",
-      "    secrets: [db_password]",
-      "    volumes: ['pgdata:/var/lib/postgresql/data']",
-      "    x-ecs:",
-      "      taskRole: {statements: [{Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::shop-backups/*']}]}",
-      "  worker:",
-      "    image: app:1",
-      "    env_file: [worker.env]",
-      "    x-aws-pull_credentials: arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub-AbCdEf",
-      "volumes: {pgdata: {}}",
-      "secrets: {db_password: {file: ./db_password.txt}}",
-      "",
-    ].join("\n"),
-  );
-  writeFileSync(join(seed, "worker.env"), "DB_PASSWORD=hunter2\nAPI_TOKEN=tok\n");
-  writeFileSync(join(seed, "db_password.txt"), "pw");
-  const envFile = join(dir.projectDir, "environments", "production.yml");
-  writeFileSync(envFile, readFileSync(envFile, "utf8").replace("services:\n", "services:\n  worker:\n    secretEnvironment: {DB_PASSWORD: secretsmanager, API_TOKEN: {from: ssm, name: /shop/api-token}}\n"));
-  return dir;
-}
-
 const failedRules = (output: string): string[] => [...new Set(output.split("\n").flatMap((l) => /^(SEC-\d+) /.exec(l)?.[1] ?? []))].sort();
 
 describe("security policy on a project with data, secrets and permissions", () => {
@@ -69,7 +37,7 @@ describe("security policy on a project with data, secrets and permissions", () =
     const plain = exampleProjectDir();
     expect((await runCli(["synth", "-C", plain.projectDir, "--out", join(plain.root, "out"), "--env", "production"])).code).toBe(0);
     const baseline = failedRules((await policy(join(plain.root, "out"), false)).output);
-    const { root, projectDir } = exampleWithData();
+    const { root, projectDir } = exampleWithDataProjectDir();
     const out = join(root, "out");
     const synth = await runCli(["synth", "-C", projectDir, "--out", out, "--env", "production"]);
     expect(synth.stderr).not.toMatch(/error/);
