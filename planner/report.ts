@@ -476,7 +476,12 @@ function deployFindings(ctx: ServiceContext): Finding[] {
       else out.push(...reservationFinding(ctx, key, what === "cpus" ? "cpu" : "memoryReservation"));
     }
   }
-  if (deploy.updateConfig?.order !== undefined) {
+  if (singleTask(ctx)) {
+    // One task holds every service: its deployment and scaling are the task's, not the service's.
+    for (const key of ["update_config.order", "update_config.x-aws-min_percent", "update_config.x-aws-max_percent", "x-aws-autoscaling"]) {
+      if (written(key)) out.push(notApplicable(`deploy.${key}`, `single-task placement deploys the one task as a whole (maximumPercent ${task.deployment.maximumPercent}, minimumHealthyPercent ${task.deployment.minimumHealthyPercent}), one task`));
+    }
+  } else if (deploy.updateConfig?.order !== undefined) {
     const stateful = task.stateful !== undefined;
     const explicit = service.aws.minPercent !== undefined || service.aws.maxPercent !== undefined;
     if (explicit) out.push(loss("deploy.update_config.order", "x-aws-min_percent / x-aws-max_percent set the deployment percentages instead"));
@@ -486,9 +491,9 @@ function deployFindings(ctx: ServiceContext): Finding[] {
   if (deploy.updateConfig?.parallelism !== undefined) out.push(loss("deploy.update_config.parallelism", "ECS rolls out by percentages (minimumHealthyPercent / maximumPercent), not a fixed number of tasks at a time"));
   const failure = deploy.updateConfig?.failureAction;
   if (failure !== undefined) out.push(failure === "rollback" ? byDefault("deploy.update_config.failure_action", "the deployment circuit breaker rolls back failed deployments") : loss("deploy.update_config.failure_action", `failure_action ${failure}: ECS deployments roll back (circuit breaker)`));
-  if (service.aws.minPercent !== undefined) out.push(mapped("deploy.update_config.x-aws-min_percent", "aws_ecs_service.deployment_minimum_healthy_percent", `deployment minimumHealthyPercent ${task.deployment.minimumHealthyPercent}`));
-  if (service.aws.maxPercent !== undefined) out.push(mapped("deploy.update_config.x-aws-max_percent", "aws_ecs_service.deployment_maximum_percent", `deployment maximumPercent ${task.deployment.maximumPercent}`));
-  if (service.aws.autoscaling !== undefined) {
+  if (service.aws.minPercent !== undefined && !singleTask(ctx)) out.push(mapped("deploy.update_config.x-aws-min_percent", "aws_ecs_service.deployment_minimum_healthy_percent", `deployment minimumHealthyPercent ${task.deployment.minimumHealthyPercent}`));
+  if (service.aws.maxPercent !== undefined && !singleTask(ctx)) out.push(mapped("deploy.update_config.x-aws-max_percent", "aws_ecs_service.deployment_maximum_percent", `deployment maximumPercent ${task.deployment.maximumPercent}`));
+  if (service.aws.autoscaling !== undefined && !singleTask(ctx)) {
     const fromAws = awsAutoscaling(service);
     out.push(task.autoscaling !== undefined && JSON.stringify(task.autoscaling) === JSON.stringify(fromAws)
       ? mapped("deploy.x-aws-autoscaling", "aws_appautoscaling_target.max_capacity", `target tracking from ${task.autoscaling.minCapacity} to ${task.autoscaling.maxCapacity} tasks`)

@@ -167,3 +167,19 @@ describe("conversion report (from the model and the plan)", () => {
     expect(keys.filter((k) => !docs.includes(`| \`${k}\``))).toEqual([]);
   });
 });
+
+describe("conversion report in single-task placement", () => {
+  test("GIVEN deployment settings of one service WHEN the whole project is one task THEN they are not applicable, and depends_on is a container dependency", () => {
+    const { report } = reportOf(
+      { "compose.yaml": "services:\n  web:\n    image: app\n    depends_on: [db]\n    deploy: {update_config: {order: start-first, x-aws-max_percent: 150}, x-aws-autoscaling: 50}\n  db: {image: db}\n" },
+      internalEnv({ placement: "single-task" }),
+    );
+    const web = Object.fromEntries(report.filter((e) => e.service === "web").map((e) => [e.key, e.status]));
+    expect(web).toMatchObject({
+      "deploy.update_config.order": "not-applicable",
+      "deploy.update_config.x-aws-max_percent": "not-applicable",
+      "deploy.x-aws-autoscaling": "not-applicable",
+      depends_on: "mapped",
+    });
+  });
+});
