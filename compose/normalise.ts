@@ -1,7 +1,7 @@
 import { parseServiceOverride } from "./x-ecs";
 import { networkSecurityGroup, portAwsProtocol, readProjectAws, readServiceAws } from "./x-aws";
 import { indexLocations } from "./locations";
-import { error, warning } from "./diagnostics";
+import { displayPath, error, warning } from "./diagnostics";
 import { parseDotenv } from "./dotenv";
 import { Variables } from "./interpolate";
 import {
@@ -30,7 +30,6 @@ import {
 } from "./model";
 import { splitVolumeSpec } from "./merge";
 import { bindSourcePath, contextModelPath, isHostPath, modelPath } from "./paths";
-import { displayPath } from "./diagnostics";
 import { isEcsProtocol, parsePort } from "./ports";
 import { ComposePath, RawMap, RawNode, formatPath, getNode, isScalar, locate, toPlain } from "./raw";
 import { Parsed, parseBytes, parseCpus, parseDuration, shellWords } from "./units";

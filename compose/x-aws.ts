@@ -1,5 +1,4 @@
-import { readStatements } from "./iam";
-import { isManagedPolicyArn } from "./iam";
+import { isManagedPolicyArn, readStatements } from "./iam";
 import { AwsAutoscaling, IamStatement, JsonValue, ProjectAwsKeys, ServiceAwsKeys } from "./model";
 
 /**

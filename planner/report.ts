@@ -501,7 +501,7 @@ function deployFindings(ctx: ServiceContext): Finding[] {
   }
   for (const [path, value] of Object.entries(service.unmodelled)) {
     if (!path.startsWith("deploy.")) continue;
-    out.push(...deployUnmodelled(path, value, service));
+    out.push(...deployUnmodelled(path, value));
   }
   if (deploy.restartPolicy !== undefined) {
     const policy = deploy.restartPolicy;
@@ -514,7 +514,7 @@ function deployFindings(ctx: ServiceContext): Finding[] {
   return out;
 }
 
-function deployUnmodelled(path: string, value: JsonValue, _service: ServiceModel): Finding[] {
+function deployUnmodelled(path: string, value: JsonValue): Finding[] {
   if (path.startsWith("deploy.restart_policy.")) return [];
   if (path === "deploy.rollback_config") return [notApplicable(path, "ECS rolls back to the previous task definition through the deployment circuit breaker")];
   if (path === "deploy.placement") return [notApplicable(path, "swarm node constraints and preferences have no meaning on Fargate")];
