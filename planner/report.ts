@@ -225,7 +225,7 @@ const SERVICE_RULES: Readonly<Record<string, Rule>> = {
     if (arch === "ARM64" && ctx.task.cpuArchitecture === "ARM64") return [mapped("platform", "aws_ecs_task_definition.runtime_platform.cpu_architecture", "runtimePlatform.cpuArchitecture ARM64")];
     return [byDefault("platform", "runtimePlatform.cpuArchitecture X86_64, the default")];
   },
-  scale: () => [mapped("scale", "aws_ecs_service.desired_count", "ECS service desired count")],
+  scale: (ctx) => replicaFindings(ctx, "scale"),
   mem_limit: (ctx) => sizeFindings(ctx, "mem_limit", "memory"),
   cpus: (ctx) => sizeFindings(ctx, "cpus", "cpu"),
   mem_reservation: (ctx) =>
@@ -441,6 +441,14 @@ function sizeFindings(ctx: ServiceContext, key: string, what: "cpu" | "memory"):
   return [mapped(key, attribute, `task ${what}: ${size}, the nearest valid Fargate size${singleTask(ctx) ? " for the single task's total" : ""}`)];
 }
 
+/** `deploy.replicas` / `scale`: the desired count, unless x-ecs or the environment sets it, or one task holds every service. */
+function replicaFindings(ctx: ServiceContext, key: string): Finding[] {
+  if (singleTask(ctx)) return [notApplicable(key, "single-task placement runs one task holding every service")];
+  const override = mergeOverrides(ctx.service.ecs, ctx.plan.env.services[ctx.service.name]);
+  if (override.replicas !== undefined) return [loss(key, `x-ecs / the environment's services.${ctx.service.name}.replicas sets the desired count (${ctx.task.desiredCount}); ${key} is not used`)];
+  return [mapped(key, "aws_ecs_service.desired_count", `ECS service desired count ${ctx.task.desiredCount}`)];
+}
+
 function hasDeployReservation(ctx: ServiceContext, what: "cpus" | "memory"): boolean {
   return ctx.project.locations[`services.${ctx.service.name}.deploy.resources.reservations.${what}`] !== undefined;
 }
@@ -467,7 +475,7 @@ function deployFindings(ctx: ServiceContext): Finding[] {
   } else if (deploy.mode === "replicated-job" || deploy.mode === "global-job") {
     out.push(notApplicable("deploy.mode", `${deploy.mode}: an ECS service restarts tasks that exit; run jobs as standalone or scheduled tasks`));
   } else if (written("mode")) out.push(byDefault("deploy.mode", "REPLICA scheduling"));
-  if (written("replicas")) out.push(singleTask(ctx) ? notApplicable("deploy.replicas", "single-task placement runs one task holding every service") : mapped("deploy.replicas", "aws_ecs_service.desired_count", `ECS service desired count ${task.desiredCount}`));
+  if (written("replicas")) out.push(...replicaFindings(ctx, "deploy.replicas"));
   for (const kind of ["limits", "reservations"] as const) {
     for (const what of ["cpus", "memory"] as const) {
       if (!written(`resources.${kind}.${what}`)) continue;
@@ -561,7 +569,11 @@ function networkFindings(ctx: ServiceContext): Finding[] {
 }
 
 function xEcsFindings(ctx: ServiceContext): Finding[] {
-  const ecs = ctx.service.ecs;
+  const own = ctx.service.ecs;
+  const fromEnv = ctx.plan.env.services[ctx.service.name] ?? {};
+  // A key the environment sets is the environment's: the file's value is not used.
+  const overridden = (Object.keys(own) as (keyof typeof own)[]).filter((k) => k !== "secretEnvironment" && fromEnv[k] !== undefined);
+  const ecs = Object.fromEntries(Object.entries(own).filter(([k]) => !overridden.includes(k as keyof typeof own))) as typeof own;
   const route = ctx.task.routes.find((r) => r.service === ctx.service.name);
   const out: Finding[] = [];
   const k = (key: string) => `x-ecs.${key}`;
@@ -583,6 +595,7 @@ function xEcsFindings(ctx: ServiceContext): Finding[] {
   if (ecs.taskRole?.policies !== undefined) out.push(mapped(k("taskRole.policies"), "aws_iam_role_policy_attachment.policy_arn", `managed policies attached to the task role: ${ecs.taskRole.policies.join(", ")}`));
   if (ecs.taskRole?.statements !== undefined) out.push(mapped(k("taskRole.statements"), "aws_iam_role_policy.policy", "the task role's inline policy (task-permissions)"));
   if (ecs.taskRole?.allowUnscopedWrites !== undefined) out.push(byDefault(k("taskRole.allowUnscopedWrites"), "accepts write actions on every resource in the statements; changes no resource"));
+  for (const key of overridden) out.push(loss(k(key), `the environment's services.${ctx.service.name}.${key} (environments/${ctx.plan.env.name}.yml) is used instead`));
   return out;
 }
 
