@@ -17,8 +17,9 @@ import { ecrRepositoryArn } from "./task-permissions";
 
 /**
  * mapped: ECS carries the key (the row names the attribute); mapped-default: the output is
- * what it is without the key, and ECS behaves as the key asks (`restart: always`); mapped with
- * loss: approximately; not applicable: dropped, with the reason; rejected: cannot convert.
+ * what it is without the key, because ECS behaves as the key asks (`restart: always`) or the
+ * environment's own setting decides; mapped with loss: approximately; not applicable: dropped,
+ * with the reason; rejected: cannot convert.
  */
 export type ConversionStatus = "mapped" | "mapped-default" | "mapped-with-loss" | "not-applicable" | "rejected";
 
@@ -445,7 +446,7 @@ function sizeFindings(ctx: ServiceContext, key: string, what: "cpu" | "memory"):
 function replicaFindings(ctx: ServiceContext, key: string): Finding[] {
   if (singleTask(ctx)) return [notApplicable(key, "single-task placement runs one task holding every service")];
   const override = mergeOverrides(ctx.service.ecs, ctx.plan.env.services[ctx.service.name]);
-  if (override.replicas !== undefined) return [loss(key, `x-ecs / the environment's services.${ctx.service.name}.replicas sets the desired count (${ctx.task.desiredCount}); ${key} is not used`)];
+  if (override.replicas !== undefined) return [byDefault(key, `x-ecs / the environment's services.${ctx.service.name}.replicas decides the desired count (${ctx.task.desiredCount}) here`)];
   return [mapped(key, "aws_ecs_service.desired_count", `ECS service desired count ${ctx.task.desiredCount}`)];
 }
 
@@ -595,7 +596,7 @@ function xEcsFindings(ctx: ServiceContext): Finding[] {
   if (ecs.taskRole?.policies !== undefined) out.push(mapped(k("taskRole.policies"), "aws_iam_role_policy_attachment.policy_arn", `managed policies attached to the task role: ${ecs.taskRole.policies.join(", ")}`));
   if (ecs.taskRole?.statements !== undefined) out.push(mapped(k("taskRole.statements"), "aws_iam_role_policy.policy", "the task role's inline policy (task-permissions)"));
   if (ecs.taskRole?.allowUnscopedWrites !== undefined) out.push(byDefault(k("taskRole.allowUnscopedWrites"), "accepts write actions on every resource in the statements; changes no resource"));
-  for (const key of overridden) out.push(loss(k(key), `the environment's services.${ctx.service.name}.${key} (environments/${ctx.plan.env.name}.yml) is used instead`));
+  for (const key of overridden) out.push(byDefault(k(key), `the environment's services.${ctx.service.name}.${key} (environments/${ctx.plan.env.name}.yml) decides here`));
   return out;
 }
 

@@ -185,14 +185,14 @@ describe("conversion report in single-task placement", () => {
 });
 
 describe("conversion report: settings an environment overrides", () => {
-  test("GIVEN x-ecs and deploy.replicas that the environment overrides WHEN reported THEN they are reported as not used, naming the environment's key", () => {
+  test("GIVEN x-ecs and deploy.replicas that the environment overrides WHEN reported THEN the environment's key decides (no warning: the environment is the user's choice)", () => {
     const { report } = reportOf(
       { "compose.yaml": "services:\n  web:\n    image: app\n    ports: ['80:80']\n    deploy: {replicas: 3}\n    x-ecs: {path: /api, cpu: 512}\n" },
       internalEnv({ services: { web: { replicas: 1, path: "/web" } } }),
     );
     const web = Object.fromEntries(report.filter((e) => e.service === "web").map((e) => [e.key, [e.status, e.detail]]));
-    expect(web["deploy.replicas"]).toEqual(["mapped-with-loss", expect.stringContaining("services.web.replicas sets the desired count (1)")]);
-    expect(web["x-ecs.path"]).toEqual(["mapped-with-loss", expect.stringContaining("the environment's services.web.path")]);
+    expect(web["deploy.replicas"]).toEqual(["mapped-default", expect.stringContaining("services.web.replicas decides the desired count (1) here")]);
+    expect(web["x-ecs.path"]).toEqual(["mapped-default", expect.stringContaining("the environment's services.web.path")]);
     expect(web["x-ecs.cpu"]?.[0]).toBe("mapped");
   });
 });
