@@ -436,7 +436,7 @@ function healthcheckFindings(ctx: ServiceContext): Finding[] {
 
 function sizeFindings(ctx: ServiceContext, key: string, what: "cpu" | "memory"): Finding[] {
   const override = mergeOverrides(ctx.service.ecs, ctx.plan.env.services[ctx.service.name]);
-  if (override[what] !== undefined) return [loss(key, `x-ecs / the environment's services.${ctx.service.name}.${what} sets the task's ${what}; ${key} is not used`)];
+  if (override[what] !== undefined) return [byDefault(key, `x-ecs / the environment's services.${ctx.service.name}.${what} decides the task's ${what} here`)];
   const attribute = what === "cpu" ? "aws_ecs_task_definition.cpu" : "aws_ecs_task_definition.memory";
   const size = what === "cpu" ? `${ctx.task.size.cpu} CPU units` : `${ctx.task.size.memory} MiB`;
   return [mapped(key, attribute, `task ${what}: ${size}, the nearest valid Fargate size${singleTask(ctx) ? " for the single task's total" : ""}`)];
