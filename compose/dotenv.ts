@@ -3,6 +3,8 @@ import { interpolateString, Variables } from "./interpolate";
 export interface DotenvResult {
   /** Variables in file order; a bare `NAME` line takes its value from `lookup` and is left out when unset there. */
   readonly values: Readonly<Record<string, string>>;
+  /** The line each variable of `values` was set on (1-based), for messages about it. */
+  readonly lines: Readonly<Record<string, number>>;
   readonly problems: readonly { readonly line: number; readonly message: string }[];
 }
 
@@ -14,6 +16,7 @@ export interface DotenvResult {
  */
 export function parseDotenv(text: string, lookup: Variables = {}): DotenvResult {
   const values: Record<string, string> = {};
+  const lineOf: Record<string, number> = {};
   const problems: { line: number; message: string }[] = [];
   const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
@@ -33,7 +36,10 @@ export function parseDotenv(text: string, lookup: Variables = {}): DotenvResult 
     }
     if (match[2] === undefined) {
       const fromHost = lookup[name];
-      if (fromHost !== undefined) values[name] = fromHost;
+      if (fromHost !== undefined) {
+        values[name] = fromHost;
+        lineOf[name] = lineNo;
+      }
       continue;
     }
     let raw = match[3] ?? "";
@@ -54,12 +60,14 @@ export function parseDotenv(text: string, lookup: Variables = {}): DotenvResult 
       const end = closingQuoteIndex(raw, quote);
       const inner = raw.slice(1, end);
       values[name] = quote === "'" ? inner : expand(unescapeDouble(inner), values, lookup, name, lineNo, problems);
+      lineOf[name] = lineNo;
       continue;
     }
     const withoutComment = raw.replace(/\s+#.*$/, "").trim();
     values[name] = expand(withoutComment, values, lookup, name, lineNo, problems);
+    lineOf[name] = lineNo;
   }
-  return { values, problems };
+  return { values, lines: lineOf, problems };
 }
 
 function closingQuoteIndex(raw: string, quote: string): number {

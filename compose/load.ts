@@ -6,13 +6,12 @@ import { resolveExtends } from "./extends";
 import { discoverFiles, readText } from "./files";
 import { Variables, interpolateTree } from "./interpolate";
 import { mergeProjects } from "./merge";
-import { ConversionEntry, Diagnostic, LoadOptions, LoadResult } from "./model";
+import { Diagnostic, LoadOptions, LoadResult } from "./model";
 import { normaliseProject } from "./normalise";
 import { resolveRelativePaths } from "./paths";
 import { applyProfiles, parseProfileList } from "./profiles";
 import { parseCompose } from "./parse";
 import { RawEntry, RawMap, RawNode, formatPath, isMap, isScalar, isSeq, rawMap, scalarText, withEntry } from "./raw";
-import { buildReport, reportDiagnostics } from "./report";
 import { validateSchema } from "./validate-schema";
 
 /** Keys the Compose Specification allows at the top level. */
@@ -30,7 +29,7 @@ interface Session {
 /**
  * Loads compose files the way docker compose does and converts them to the app model:
  * parse -> interpolate -> validate (per file) -> include -> merge files -> extends ->
- * profiles -> consistency -> normalise -> conversion report. Never throws for bad input:
+ * profiles -> consistency -> normalise. Never throws for bad input:
  * every problem is a diagnostic with its file, line and compose path.
  */
 export function load(options: LoadOptions): LoadResult {
@@ -42,14 +41,14 @@ export function load(options: LoadOptions): LoadResult {
   const workingDotenv = readDotenv(path.join(workingDir, ".env"), baseEnv, session);
   const discoveryEnv: Variables = { ...workingDotenv, ...definedOnly(baseEnv) };
   const files = chooseFiles(options, workingDir, discoveryEnv, session);
-  if (files === undefined) return finish(session.diagnostics, []);
+  if (files === undefined) return finish(session.diagnostics);
 
   const projectDir = path.resolve(options.projectDirectory ?? path.dirname(files[0] as string));
   const projectDotenv = projectDir === workingDir ? workingDotenv : readDotenv(path.join(projectDir, ".env"), baseEnv, session);
   const variables: Variables = { ...projectDotenv, ...definedOnly(baseEnv) };
 
   const roots = files.map((file) => loadComposeFile(file, variables, projectDir, session, []));
-  if (roots.some((r) => r === undefined) || hasErrors(session.diagnostics)) return finish(session.diagnostics, []);
+  if (roots.some((r) => r === undefined) || hasErrors(session.diagnostics)) return finish(session.diagnostics);
   let merged = (roots as RawMap[]).reduce((acc, root) => mergeProjects(acc, root));
 
   // A missing extends file is reported by resolveExtends at the `extends` key.
@@ -78,15 +77,13 @@ export function load(options: LoadOptions): LoadResult {
     const why = profiled.disabled.size > 0 ? ` (every service needs a profile: ${[...profiled.disabled.keys()].sort().join(", ")}; use --profile)` : "";
     session.diagnostics.push(error(`no services to deploy${why}`, "services", merged.entries.get("services")?.keyLoc ?? { file: displayPath(files[0] as string), line: 1, col: 1 }));
   }
-  if (hasErrors(session.diagnostics)) return finish(session.diagnostics, []);
-  const report = buildReport(merged, normalised.project, workingDir);
-  session.diagnostics.push(...reportDiagnostics(report));
-  if (hasErrors(session.diagnostics)) return finish(session.diagnostics, report);
-  return { project: normalised.project, diagnostics: sortDiagnostics(session.diagnostics), report };
+  if (hasErrors(session.diagnostics)) return finish(session.diagnostics);
+  // What each key becomes on ECS is reported after planning (planner/report.ts), from the model and the plan.
+  return { project: normalised.project, diagnostics: sortDiagnostics(session.diagnostics) };
 }
 
-function finish(diagnostics: readonly Diagnostic[], report: readonly ConversionEntry[]): LoadResult {
-  return { diagnostics: sortDiagnostics(diagnostics), report };
+function finish(diagnostics: readonly Diagnostic[]): LoadResult {
+  return { diagnostics: sortDiagnostics(diagnostics) };
 }
 
 function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {

@@ -27,20 +27,6 @@ export interface Diagnostic {
   readonly location?: SourceLocation;
 }
 
-/** How a compose key travels to ECS; the conversion report is a list of these. */
-export type ConversionStatus = "mapped" | "mapped-with-loss" | "not-applicable" | "rejected";
-
-export interface ConversionEntry {
-  /** Service name, or undefined for top-level keys (networks, volumes, ...). */
-  readonly service?: string;
-  /** Compose key path relative to the service (e.g. `ports`, `deploy.resources.limits.cpus`) or top level. */
-  readonly key: string;
-  readonly status: ConversionStatus;
-  /** What it became on ECS, or why it could not. */
-  readonly detail: string;
-  readonly location?: SourceLocation;
-}
-
 export type Protocol = "tcp" | "udp";
 
 export interface PortMapping {
@@ -59,6 +45,10 @@ export interface PortMapping {
   readonly appProtocol?: string;
   /** Port name (long syntax `name`). */
   readonly name?: string;
+  /** The retired Docker ECS integration's `x-aws-protocol` (tcp, udp, http, https), lower-cased. */
+  readonly awsProtocol?: string;
+  /** Position of the `ports` entry the mapping came from (for messages; a range gives several mappings). */
+  readonly entry?: number;
 }
 
 /** An `expose` entry: a container port or range, never published. */
@@ -74,6 +64,8 @@ export interface VolumeMount {
   readonly readOnly: boolean;
   /** tmpfs size in bytes when given. */
   readonly tmpfsSize?: number;
+  /** Position of the `volumes` entry it came from (for messages); undefined for `tmpfs:` entries. */
+  readonly entry?: number;
 }
 
 export type DependencyCondition = "service_started" | "service_healthy" | "service_completed_successfully";
@@ -130,6 +122,11 @@ export interface FileReference {
   readonly source: string;
   /** Path or name inside the container. */
   readonly target: string;
+  /** Owner of the file (long syntax `uid`/`gid`), when given. */
+  readonly uid?: number;
+  readonly gid?: number;
+  /** File mode (long syntax `mode`, e.g. 0o440), when given. */
+  readonly mode?: number;
 }
 
 export interface Ulimit {
@@ -182,6 +179,43 @@ export interface ServiceOverride {
   readonly port?: number;
   /** Route the service through the load balancer. @default true when it publishes a port */
   readonly public?: boolean;
+  /**
+   * The service keeps data one task at a time: stop-first deployments, one task. @default true
+   * when it mounts a named volume read-write that no other service mounts read-write
+   */
+  readonly stateful?: boolean;
+  /** Variables served from Secrets Manager or SSM Parameter Store instead of plain environment, by name. */
+  readonly secretEnvironment?: Readonly<Record<string, SecretVariableSource>>;
+  /** AWS permissions of the task role (the application's own identity). */
+  readonly taskRole?: TaskRoleConfig;
+}
+
+/** Where a variable of `secretEnvironment` comes from. */
+export interface SecretVariableSource {
+  readonly from: "secretsmanager" | "ssm";
+  /**
+   * An existing secret or parameter: its name (SSM parameter names start with /) or its ARN.
+   * @default a Secrets Manager secret created empty by Terraform; SSM needs a name or an ARN
+   */
+  readonly name?: string;
+}
+
+/** One statement of an IAM policy, as IAM writes it. */
+export interface IamStatement {
+  readonly Sid?: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Action: readonly string[];
+  readonly Resource: readonly string[];
+  readonly Condition?: { readonly [operator: string]: JsonValue };
+}
+
+export interface TaskRoleConfig {
+  /** Managed policy ARNs attached to the task role. @default [] */
+  readonly policies?: readonly string[];
+  /** Inline statements of the task role's policy. @default [] */
+  readonly statements?: readonly IamStatement[];
+  /** Accept write actions on Resource "*" in `statements`. @default false */
+  readonly allowUnscopedWrites?: boolean;
 }
 
 export interface ServiceModel {
@@ -213,10 +247,35 @@ export interface ServiceModel {
   readonly profiles: readonly string[];
   readonly readOnly: boolean;
   readonly stopGracePeriodSeconds?: number;
+  /** `platform` as written (e.g. linux/arm64). */
+  readonly platform?: string;
+  /** Linux capabilities (`cap_add`, `cap_drop`), upper-case without the CAP_ prefix, sorted. */
+  readonly capAdd: readonly string[];
+  readonly capDrop: readonly string[];
+  /** `init: true` runs an init process as PID 1. */
+  readonly init: boolean;
+  readonly tty: boolean;
+  readonly stdinOpen: boolean;
+  /** `sysctls` by name, sorted. */
+  readonly sysctls: Readonly<Record<string, string>>;
+  /** `cpu_shares` (relative CPU weight; 1024 is one CPU's worth). */
+  readonly cpuShares?: number;
   readonly hostname?: string;
   readonly containerName?: string;
   /** The service's `x-ecs` settings, validated by compose/x-ecs.ts (empty when absent). */
   readonly ecs: ServiceOverride;
+  /** The retired Docker ECS integration's keys on the service (compose/x-aws.ts). */
+  readonly aws: ServiceAwsKeys;
+  /** Keys the service sets (top level of the service mapping), sorted: what the conversion report covers. */
+  readonly keys: readonly string[];
+  /**
+   * Values of keys that have no typed field because ECS has no place for them (`ipc`,
+   * `restart`, `deploy.rollback_config`, ...), by path relative to the service, as written:
+   * the conversion report says why each is dropped.
+   */
+  readonly unmodelled: Readonly<Record<string, JsonValue>>;
+  /** Variables whose value came from an `env_file`, and where (the line in that file). */
+  readonly envFileVariables: Readonly<Record<string, SourceLocation>>;
   /** Other `x-*` keys, untouched. */
   readonly extensions: Readonly<Record<string, JsonValue>>;
   /** Where the service is defined. */
@@ -227,16 +286,24 @@ export interface NamedVolume {
   readonly name: string;
   readonly external: boolean;
   readonly driver?: string;
+  /** Keys with no meaning on ECS (driver_opts, labels, name, ...), as written. */
+  readonly unmodelled: Readonly<Record<string, JsonValue>>;
 }
 
 export interface NamedNetwork {
   readonly name: string;
   readonly external: boolean;
   readonly internal: boolean;
+  /** The Docker ECS integration's `x-aws-securitygroup` (an existing security group). */
+  readonly awsSecurityGroup?: string;
+  /** Keys with no meaning on ECS (driver, driver_opts, ipam, external.name, ...), as written. */
+  readonly unmodelled: Readonly<Record<string, JsonValue>>;
 }
 
 export interface TopLevelSecret {
   readonly name: string;
+  /** Compose `name:`: the secret's real name; for `external` secrets a Secrets Manager name or ARN. */
+  readonly externalName?: string;
   /** Local file the secret comes from (docker compose); on ECS it becomes a Secrets Manager secret to fill. */
   readonly file?: string;
   /** Environment variable the secret comes from. */
@@ -266,13 +333,56 @@ export interface ComposeProject {
   readonly configs: readonly TopLevelConfig[];
   /** Top-level `x-ecs` (validated JSON), interpreted by the planner. */
   readonly extensions: Readonly<Record<string, JsonValue>>;
+  /** The retired Docker ECS integration's top-level keys (compose/x-aws.ts). */
+  readonly aws: ProjectAwsKeys;
+  /**
+   * Where each compose path of the merged project is written (`services.web.ports[0]` ->
+   * file:line:col), so later stages point at the key they judge.
+   */
+  readonly locations: Readonly<Record<string, SourceLocation>>;
 }
 
-/** What `load()` returns: a project when there were no errors, and every diagnostic and report entry found. */
+/** Autoscaling as the Docker ECS integration wrote it (`deploy.x-aws-autoscaling`). */
+export interface AwsAutoscaling {
+  readonly min: number;
+  readonly max: number;
+  readonly cpu?: number;
+  readonly memory?: number;
+}
+
+/** The Docker ECS integration's keys on one service, read and checked (compose/x-aws.ts). */
+export interface ServiceAwsKeys {
+  /** `x-aws-role`: an inline policy document for the task role. */
+  readonly role?: readonly IamStatement[];
+  /** `x-aws-policies`: managed policy ARNs for the task role. */
+  readonly policies?: readonly string[];
+  /** `x-aws-pull_credentials`: a Secrets Manager secret ARN holding registry credentials. */
+  readonly pullCredentials?: string;
+  /** `deploy.x-aws-autoscaling`. */
+  readonly autoscaling?: AwsAutoscaling;
+  /** `deploy.update_config.x-aws-min_percent` / `x-aws-max_percent`. */
+  readonly minPercent?: number;
+  readonly maxPercent?: number;
+  /** Other `x-aws-*` keys of the service (not part of the integration), by path relative to the service. */
+  readonly unknown: readonly string[];
+}
+
+/** The Docker ECS integration's top-level keys. */
+export interface ProjectAwsKeys {
+  readonly cluster?: string;
+  readonly vpc?: string;
+  readonly loadBalancer?: string;
+  readonly logsRetention?: number;
+  /** `x-aws-cloudformation` is set (CloudFormation overlays cannot apply to Terraform). */
+  readonly cloudFormation: boolean;
+  /** Other top-level `x-aws-*` keys. */
+  readonly unknown: readonly string[];
+}
+
+/** What `load()` returns: a project when there were no errors, and every diagnostic found. */
 export interface LoadResult {
   readonly project?: ComposeProject;
   readonly diagnostics: readonly Diagnostic[];
-  readonly report: readonly ConversionEntry[];
 }
 
 export interface LoadOptions {

@@ -1,5 +1,7 @@
 import { parseServiceOverride } from "./x-ecs";
-import { error, warning } from "./diagnostics";
+import { networkSecurityGroup, portAwsProtocol, readProjectAws, readServiceAws } from "./x-aws";
+import { indexLocations } from "./locations";
+import { displayPath, error, warning } from "./diagnostics";
 import { parseDotenv } from "./dotenv";
 import { ReadText } from "./files";
 import { Variables } from "./interpolate";
@@ -93,6 +95,8 @@ export function normaliseProject(root: RawMap, options: NormaliseOptions): Norma
   }
   const extensions: Record<string, JsonValue> = {};
   for (const key of Object.keys(plain).sort()) if (key.startsWith("x-")) extensions[key] = plain[key] as JsonValue;
+  const aws = readProjectAws(plain);
+  for (const p of aws.problems) problems.error(p.path, p.message);
   const project: ComposeProject = {
     name: projectName(options, plain),
     files: options.files.map((f) => modelPath(f, options.workingDir)),
@@ -102,6 +106,8 @@ export function normaliseProject(root: RawMap, options: NormaliseOptions): Norma
     secrets: topSecrets(asObj(plain.secrets), options.workingDir, problems),
     configs: topConfigs(asObj(plain.configs), options.workingDir),
     extensions,
+    aws: aws.aws,
+    locations: indexLocations(root),
   };
   return { project, diagnostics: problems.list };
 }
@@ -115,20 +121,26 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
   }
   const extensions: Record<string, JsonValue> = {};
   for (const key of Object.keys(svc).sort()) if (key.startsWith("x-") && key !== "x-ecs") extensions[key] = svc[key] as JsonValue;
+  const aws = readServiceAws(svc, ecs.override.taskRole?.allowUnscopedWrites === true);
+  for (const p of aws.problems) problems.error(at(...p.path), p.message);
   const location = problems.at(["services", name], true);
+  if (typeof svc.image === "string") checkImageReference(svc.image, at("image"), problems);
   const deploy = normaliseDeploy(svc, at, problems);
   const healthcheck = svc.healthcheck === undefined || svc.healthcheck === null ? undefined : normaliseHealthcheck(asObj(svc.healthcheck), at("healthcheck"), problems);
   const logging = svc.logging === undefined || svc.logging === null ? undefined : normaliseLogging(asObj(svc.logging));
   const command = commandOf(svc.command, at("command"), problems);
   const entrypoint = commandOf(svc.entrypoint, at("entrypoint"), problems);
   const stop = svc.stop_grace_period === undefined || svc.stop_grace_period === null ? undefined : problems.take(at("stop_grace_period"), parseDuration(svc.stop_grace_period));
+  const environment = normaliseEnvironment(svc, at, options, problems);
+  const cpuShares = svc.cpu_shares === undefined || svc.cpu_shares === null ? undefined : wholeNumber(svc.cpu_shares, at("cpu_shares"), problems);
   return {
     name,
     ...(typeof svc.image === "string" ? { image: svc.image } : {}),
     ...(svc.build !== undefined && svc.build !== null ? { build: normaliseBuild(svc.build, options.workingDir) } : {}),
     ...(command !== undefined ? { command } : {}),
     ...(entrypoint !== undefined ? { entrypoint } : {}),
-    environment: normaliseEnvironment(svc, at, options, problems),
+    environment: environment.values,
+    envFileVariables: environment.fromFiles,
     ports: normalisePorts(svc.ports, at("ports"), problems),
     expose: normaliseExpose(svc.expose, at("expose"), problems),
     volumes: normaliseVolumes(svc, at, options.workingDir, problems),
@@ -137,19 +149,30 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
     ...(healthcheck !== undefined ? { healthcheck } : {}),
     deploy,
     ...(logging !== undefined ? { logging } : {}),
-    secrets: fileReferences(svc.secrets, (source) => source),
-    configs: fileReferences(svc.configs, (source) => `/${source}`),
+    secrets: fileReferences(svc.secrets, (source) => source, at("secrets"), problems),
+    configs: fileReferences(svc.configs, (source) => `/${source}`, at("configs"), problems),
     ulimits: normaliseUlimits(asObj(svc.ulimits), at("ulimits"), problems),
     ...(svc.user !== undefined && svc.user !== null ? { user: String(svc.user) } : {}),
     ...(typeof svc.working_dir === "string" ? { workingDir: svc.working_dir } : {}),
-    labels: stringMap(svc.labels),
+    labels: normaliseLabels(svc, at, options, problems),
     networks: serviceNetworks(svc),
     profiles: stringList(svc.profiles).sort(),
     readOnly: svc.read_only === true,
     ...(stop !== undefined ? { stopGracePeriodSeconds: stop } : {}),
     ...(typeof svc.hostname === "string" ? { hostname: svc.hostname } : {}),
     ...(typeof svc.container_name === "string" ? { containerName: svc.container_name } : {}),
+    ...(typeof svc.platform === "string" && svc.platform !== "" ? { platform: svc.platform } : {}),
+    capAdd: capabilities(svc.cap_add),
+    capDrop: capabilities(svc.cap_drop),
+    init: svc.init === true,
+    tty: svc.tty === true,
+    stdinOpen: svc.stdin_open === true,
+    sysctls: stringMap(svc.sysctls),
+    ...(cpuShares !== undefined ? { cpuShares } : {}),
     ecs: ecs.override,
+    aws: aws.aws,
+    keys: Object.keys(svc).sort(),
+    unmodelled: unmodelled(svc),
     extensions,
     ...(location !== undefined ? { location } : {}),
   };
@@ -214,8 +237,14 @@ function normaliseBuild(value: JsonValue, workingDir: string): BuildSpec {
   };
 }
 
-function normaliseEnvironment(svc: Obj, at: (...p: ComposePath) => ComposePath, options: NormaliseOptions, problems: Problems): Record<string, string> {
+function normaliseEnvironment(
+  svc: Obj,
+  at: (...p: ComposePath) => ComposePath,
+  options: NormaliseOptions,
+  problems: Problems,
+): { values: Record<string, string>; fromFiles: Record<string, SourceLocation> } {
   const env: Record<string, string> = {};
+  const fromFiles: Record<string, SourceLocation> = {};
   const files = envFileEntries(svc.env_file);
   files.forEach((entry, i) => {
     const path = Array.isArray(svc.env_file) ? at("env_file", i) : at("env_file");
@@ -226,11 +255,17 @@ function normaliseEnvironment(svc: Obj, at: (...p: ComposePath) => ComposePath, 
       return;
     }
     const parsed = parseDotenv(read.text, options.variables);
+    const shown = displayPath(entry.path);
     for (const p of parsed.problems) problems.error(path, `${modelPath(entry.path, options.workingDir)}:${p.line}: ${p.message}`);
     Object.assign(env, parsed.values);
+    for (const name of Object.keys(parsed.values)) {
+      const line = parsed.lines[name];
+      fromFiles[name] = line !== undefined ? { file: shown, line, col: 1 } : (problems.at(path) ?? { file: shown, line: 1, col: 1 });
+    }
   });
   const environment = svc.environment;
   const assign = (key: string, value: JsonValue | undefined): void => {
+    delete fromFiles[key];
     if (value === null || value === undefined) {
       // `- NAME` / `NAME:` takes the value from the environment compose runs in, or leaves it out.
       const fromHost = options.variables[key];
@@ -252,7 +287,98 @@ function normaliseEnvironment(svc: Obj, at: (...p: ComposePath) => ComposePath, 
   } else {
     for (const [k, v] of Object.entries(asObj(environment))) assign(k, v);
   }
-  return sortedRecord(env);
+  return { values: sortedRecord(env), fromFiles: sortedLocations(fromFiles) };
+}
+
+function sortedLocations(record: Readonly<Record<string, SourceLocation>>): Record<string, SourceLocation> {
+  const out: Record<string, SourceLocation> = {};
+  for (const key of Object.keys(record).sort()) out[key] = record[key] as SourceLocation;
+  return out;
+}
+
+/** `label_file` entries (KEY=VALUE lines, as env files), then `labels`, which win. */
+function normaliseLabels(svc: Obj, at: (...p: ComposePath) => ComposePath, options: NormaliseOptions, problems: Problems): Record<string, string> {
+  const labels: Record<string, string> = {};
+  const files = svc.label_file === undefined || svc.label_file === null ? [] : Array.isArray(svc.label_file) ? (svc.label_file as JsonValue[]) : [svc.label_file];
+  files.forEach((file, i) => {
+    const path = Array.isArray(svc.label_file) ? at("label_file", i) : at("label_file");
+    const read = options.readText(String(file));
+    if (!("text" in read)) {
+      problems.error(path, `label file ${modelPath(String(file), options.workingDir)}${read.missing === true ? " not found" : `: ${read.problem}`}`);
+      return;
+    }
+    // Labels are not interpolated: a literal "$" stays as written.
+    const parsed = parseDotenv(read.text.replace(/\$/g, "$$$$"), {});
+    for (const p of parsed.problems) problems.error(path, `${modelPath(String(file), options.workingDir)}:${p.line}: ${p.message}`);
+    Object.assign(labels, parsed.values);
+  });
+  return sortedRecord({ ...labels, ...stringMap(svc.labels) });
+}
+
+/** Linux capability names as ECS takes them: upper-case, without the CAP_ prefix. */
+function capabilities(value: JsonValue | undefined): string[] {
+  return [...new Set(stringList(value).map((c) => c.toUpperCase().replace(/^CAP_/, "")))].sort();
+}
+
+/** Keys of the model's typed fields; everything else a service sets is kept as written in `unmodelled`. */
+const TYPED_SERVICE_KEYS: ReadonlySet<string> = new Set([
+  "image", "build", "command", "entrypoint", "environment", "env_file", "ports", "expose", "volumes", "depends_on", "links", "healthcheck",
+  "deploy", "logging", "secrets", "configs", "ulimits", "user", "working_dir", "labels", "label_file", "networks", "profiles", "read_only",
+  "stop_grace_period", "hostname", "container_name", "platform", "cap_add", "cap_drop", "init", "tty", "stdin_open", "sysctls", "cpu_shares",
+  "cpus", "mem_limit", "mem_reservation", "scale",
+]);
+
+/** Sub-keys of typed keys that the model reads; the others are kept as written in `unmodelled`. */
+const TYPED_SUB_KEYS: Readonly<Record<string, readonly string[]>> = {
+  deploy: ["mode", "replicas", "resources", "update_config", "restart_policy", "x-aws-autoscaling"],
+  "deploy.resources": ["limits", "reservations"],
+  "deploy.resources.limits": ["cpus", "memory"],
+  "deploy.resources.reservations": ["cpus", "memory"],
+  "deploy.update_config": ["parallelism", "order", "failure_action", "x-aws-min_percent", "x-aws-max_percent"],
+  "deploy.restart_policy": ["condition", "max_attempts"],
+  healthcheck: ["test", "interval", "timeout", "retries", "start_period", "disable"],
+  build: ["context", "dockerfile", "target", "args"],
+};
+
+/**
+ * What the service sets that the model has no field for, by path relative to the service
+ * (`ipc`, `deploy.rollback_config`, `networks.front.aliases`, `links` when aliased): the
+ * conversion report says for each why ECS drops it.
+ */
+function unmodelled(svc: Obj): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const key of Object.keys(svc).sort()) {
+    if (key.startsWith("x-")) continue;
+    if (!TYPED_SERVICE_KEYS.has(key)) out[key] = svc[key] as JsonValue;
+  }
+  const walk = (prefix: string, value: JsonValue | undefined): void => {
+    const typed = TYPED_SUB_KEYS[prefix];
+    const obj = asObj(value);
+    if (typed === undefined || value === null || typeof value !== "object" || Array.isArray(value)) return;
+    for (const key of Object.keys(obj).sort()) {
+      const path = `${prefix}.${key}`;
+      if (key.startsWith("x-") && !typed.includes(key)) continue;
+      if (!typed.includes(key)) out[path] = obj[key] as JsonValue;
+      else walk(path, obj[key]);
+    }
+  };
+  for (const key of ["deploy", "healthcheck", "build"]) walk(key, svc[key]);
+  const networks = asObj(svc.networks);
+  if (!Array.isArray(svc.networks)) {
+    for (const name of Object.keys(networks).sort()) {
+      const spec = asObj(networks[name]);
+      for (const key of Object.keys(spec).sort()) if (key !== "priority" && !key.startsWith("x-")) out[formatPath(["networks", name, key])] = spec[key] as JsonValue;
+    }
+  }
+  const aliased = stringList(svc.links).filter((l) => l.includes(":"));
+  if (aliased.length > 0) out["links"] = aliased;
+  if (svc.ports !== undefined && Array.isArray(svc.ports)) {
+    (svc.ports as JsonValue[]).forEach((item, i) => {
+      const mode = asObj(item).mode;
+      if (typeof mode === "string") out[`ports[${i}].mode`] = mode;
+    });
+  }
+  return out;
 }
 
 function envFileEntries(value: JsonValue | undefined): { path: string; required: boolean }[] {
@@ -276,7 +402,8 @@ function normalisePorts(value: JsonValue | undefined, path: ComposePath, problem
       return;
     }
     const { mode: _mode, ...mapping } = spec;
-    out.push({ ...mapping, protocol: spec.protocol });
+    const awsProtocol = portAwsProtocol(item);
+    out.push({ ...mapping, protocol: spec.protocol, ...(awsProtocol !== undefined ? { awsProtocol } : {}), entry: i });
   });
   return out;
 }
@@ -319,7 +446,7 @@ function normaliseVolumes(svc: Obj, at: (...p: ComposePath) => ComposePath, work
       out.splice(out.findIndex((m) => m.target === mount.target), 1);
     }
     byTarget.set(mount.target, i);
-    out.push(mount);
+    out.push({ ...mount, entry: i });
   });
   // `tmpfs:` entries are tmpfs mounts too (`/run:rw,size=1g`).
   for (const entry of stringList(svc.tmpfs)) {
@@ -341,10 +468,15 @@ export function volumeMount(item: JsonValue, workingDir: string): VolumeMount | 
   if (typeof item === "string") {
     if (item.trim() === "") return "volume entry is empty";
     const parts = splitVolumeSpec(item);
-    if (parts.length === 1) return { type: "volume", target: item, readOnly: false };
+    if (parts.length === 1) {
+      // compose-go: a one-part entry is an anonymous volume at that container path, which must be absolute.
+      if (!item.startsWith("/")) return `"${item}": an anonymous volume needs an absolute container path; for a named volume write "${item}:/path/in/container"`;
+      return { type: "volume", target: item, readOnly: false };
+    }
     if (parts.length > 3) return `"${item}" is not a volume: expected [SOURCE:]TARGET[:MODE]`;
     const [source, target, mode] = parts as [string, string, string | undefined];
     if (target === "") return `"${item}" has no container path`;
+    if (!target.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(target)) return `"${item}": the container path "${target}" must be absolute`;
     if (source === "") return `"${item}" has an empty source (compose: empty section between colons)`;
     const modes = (mode ?? "").split(",");
     const bind = isHostPath(source);
@@ -490,16 +622,46 @@ function normaliseLogging(logging: Obj): Logging {
   };
 }
 
-function fileReferences(value: JsonValue | undefined, defaultTarget: (source: string) => string): FileReference[] {
+function fileReferences(value: JsonValue | undefined, defaultTarget: (source: string) => string, path: ComposePath, problems: Problems): FileReference[] {
   if (!Array.isArray(value)) return [];
   return (value as JsonValue[])
-    .map((item) => {
+    .map((item, i) => {
       if (typeof item === "string") return { source: item, target: defaultTarget(item) };
       const obj = asObj(item);
       const source = String(obj.source ?? "");
-      return { source, target: typeof obj.target === "string" && obj.target !== "" ? obj.target : defaultTarget(source) };
+      const id = (key: "uid" | "gid"): number | undefined => {
+        const raw = obj[key];
+        if (raw === undefined || raw === null) return undefined;
+        const n = Number(raw);
+        if (Number.isInteger(n) && n >= 0) return n;
+        problems.error([...path, i, key], `must be a numeric ${key === "uid" ? "user" : "group"} id, got ${JSON.stringify(raw)}`);
+        return undefined;
+      };
+      const uid = id("uid");
+      const gid = id("gid");
+      // Modes are octal: compose's YAML reader (go-yaml) reads `0440` as octal, where YAML 1.2 reads
+      // 440; a number written with octal digits only is therefore taken as octal, as compose does.
+      const rawMode = obj.mode;
+      const modeText = rawMode === undefined || rawMode === null ? undefined : String(rawMode);
+      const mode = modeText === undefined ? undefined : /^0?[0-7]{1,4}$/.test(modeText) ? parseInt(modeText, 8) : NaN;
+      if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o7777)) problems.error([...path, i, "mode"], `must be a file mode such as 0440, got ${JSON.stringify(rawMode)}`);
+      return {
+        source,
+        target: typeof obj.target === "string" && obj.target !== "" ? obj.target : defaultTarget(source),
+        ...(uid !== undefined ? { uid } : {}),
+        ...(gid !== undefined ? { gid } : {}),
+        ...(mode !== undefined && Number.isInteger(mode) && mode >= 0 && mode <= 0o7777 ? { mode } : {}),
+      };
     })
     .sort((a, b) => (a.source === b.source ? (a.target < b.target ? -1 : 1) : a.source < b.source ? -1 : 1));
+}
+
+/** ECS's image reference grammar (RegisterTaskDefinition `image`): letters, digits and - _ . : / @ #, at most 255 characters. */
+const IMAGE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9\-_.:/@#]*$/;
+
+function checkImageReference(image: string, path: ComposePath, problems: Problems): void {
+  if (IMAGE_REFERENCE.test(image) && image.length <= 255) return;
+  problems.error(path, `"${image}" is not an image reference ECS can register (letters, digits and - _ . : / @ #, at most 255 characters)`);
 }
 
 function normaliseUlimits(ulimits: Obj, path: ComposePath, problems: Problems): Ulimit[] {
@@ -541,12 +703,19 @@ function isExternal(value: JsonValue | undefined): boolean {
   return value === true || (value !== null && typeof value === "object" && !Array.isArray(value));
 }
 
+/** The keys of `obj` other than `typed` and extensions, as written. */
+function others(obj: Obj, typed: readonly string[]): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
+  for (const key of Object.keys(obj).sort()) if (!typed.includes(key) && !key.startsWith("x-")) out[key] = obj[key] as JsonValue;
+  return out;
+}
+
 function topVolumes(volumes: Obj): NamedVolume[] {
   return Object.keys(volumes)
     .sort()
     .map((name) => {
       const v = asObj(volumes[name]);
-      return { name, external: isExternal(v.external), ...(typeof v.driver === "string" ? { driver: v.driver } : {}) };
+      return { name, external: isExternal(v.external), ...(typeof v.driver === "string" ? { driver: v.driver } : {}), unmodelled: others(v, ["external"]) };
     });
 }
 
@@ -555,7 +724,14 @@ function topNetworks(networks: Obj, services: readonly ServiceModel[]): NamedNet
   if (services.some((s) => s.networks.includes("default"))) names.add("default");
   return [...names].sort().map((name) => {
     const n = asObj(networks[name]);
-    return { name, external: isExternal(n.external), internal: n.internal === true };
+    const securityGroup = networkSecurityGroup(networks[name]);
+    return {
+      name,
+      external: isExternal(n.external),
+      internal: n.internal === true,
+      ...(securityGroup !== undefined ? { awsSecurityGroup: securityGroup } : {}),
+      unmodelled: { ...others(n, ["external", "internal"]), ...(typeof asObj(n.external).name === "string" ? { "external.name": asObj(n.external).name as JsonValue } : {}) },
+    };
   });
 }
 
@@ -585,8 +761,12 @@ function topSecrets(secrets: Obj, workingDir: string, problems: Problems): TopLe
     .map((name) => {
       const s = asObj(secrets[name]);
       const arn = secretArn(asObj(s["x-ecs"]).arn, ["secrets", name, "x-ecs", "arn"], problems);
+      // compose `name:` (or the deprecated `external.name`) is the secret's real name: for an external one, the Secrets Manager name or ARN.
+      const legacyName = asObj(s.external).name;
+      const externalName = typeof s.name === "string" && s.name !== "" ? s.name : typeof legacyName === "string" && legacyName !== "" ? legacyName : undefined;
       return {
         name,
+        ...(externalName !== undefined ? { externalName } : {}),
         ...(typeof s.file === "string" ? { file: modelPath(s.file, workingDir) } : {}),
         ...(typeof s.environment === "string" ? { environment: s.environment } : {}),
         external: isExternal(s.external) || typeof arn === "string",

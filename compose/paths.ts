@@ -55,14 +55,20 @@ function resolveVolume(item: RawNode, baseDir: string): RawNode {
   if (isScalar(item) && typeof item.value === "string") {
     const parts = splitVolumeSpec(item.value);
     const source = parts[0] ?? "";
-    if (parts.length < 2 || !isHostPath(source)) return item;
+    // A Windows path (C:\data) has no meaning on this machine: kept as written, for the report to name.
+    if (parts.length < 2 || !isHostPath(source) || isWindowsPath(source)) return item;
     return { ...item, value: [absolute(source, baseDir), ...parts.slice(1)].join(":") };
   }
   if (isMap(item)) {
     const type = item.entries.get("type")?.value;
-    if (isScalar(type) && type.value === "bind") return updateScalar(item, "source", (s) => absolute(s, baseDir));
+    if (isScalar(type) && type.value === "bind") return updateScalar(item, "source", (s) => (isWindowsPath(s) ? s : absolute(s, baseDir)));
   }
   return item;
+}
+
+/** A Windows drive-letter or UNC path (`C:\data`, `\\server\share`). */
+export function isWindowsPath(source: string): boolean {
+  return /^[A-Za-z]:[\\/]/.test(source) || source.startsWith("\\\\");
 }
 
 /** Short-syntax volume sources that are host paths rather than volume names (compose spec, "volumes"). */
@@ -115,6 +121,7 @@ export function contextModelPath(context: string, workingDir: string): string {
 
 /** A bind mount source for the model and messages: `./data` inside the working directory, absolute outside. */
 export function bindSourcePath(source: string, workingDir: string): string {
+  if (isWindowsPath(source)) return source;
   const shown = modelPath(source, workingDir);
   return path.isAbsolute(shown) || shown.startsWith("~") ? shown : shown === "." ? "./" : `./${shown}`;
 }

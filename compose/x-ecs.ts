@@ -1,7 +1,8 @@
 import { Path, SchemaProblem } from "../schema/problems";
 import { ValidatedDocument } from "../schema/validated";
 import { validateAgainst } from "../schema/validators";
-import { AutoscalingConfig, ServiceOverride } from "./model";
+import { readStatements } from "./iam";
+import { AutoscalingConfig, JsonValue, SecretVariableSource, ServiceOverride, TaskRoleConfig } from "./model";
 
 /**
  * Per-service ECS settings: the `x-ecs` key of a compose service and the `services.<name>`
@@ -49,6 +50,16 @@ export function readServiceOverride(doc: ValidatedDocument, at: Path): ParsedOve
   if (healthCheckPath !== undefined) result.healthCheckPath = healthCheckPath;
   if (port !== undefined) result.port = port;
   if (isPublic !== undefined) result.public = isPublic;
+  const stateful = doc.boolean([...at, "stateful"]);
+  if (stateful !== undefined) result.stateful = stateful;
+  if (doc.has([...at, "secretEnvironment"])) {
+    const secretEnvironment = readSecretEnvironment(doc, [...at, "secretEnvironment"], problems);
+    if (secretEnvironment !== undefined) result.secretEnvironment = secretEnvironment;
+  }
+  if (doc.has([...at, "taskRole"])) {
+    const taskRole = readTaskRole(doc, [...at, "taskRole"], problems);
+    if (taskRole !== undefined) result.taskRole = taskRole;
+  }
   if (doc.has([...at, "autoscaling"])) {
     const autoscaling = readAutoscaling(doc, [...at, "autoscaling"], problems);
     if (autoscaling !== undefined) result.autoscaling = autoscaling;
@@ -81,7 +92,60 @@ function readAutoscaling(doc: ValidatedDocument, at: Path, problems: SchemaProbl
   };
 }
 
-/** Later settings win key by key (x-ecs first, then the environment's override). */
+function readSecretEnvironment(doc: ValidatedDocument, at: Path, problems: SchemaProblem[]): Readonly<Record<string, SecretVariableSource>> | undefined {
+  const value = doc.value(at);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const out: Record<string, SecretVariableSource> = {};
+  for (const name of Object.keys(value).sort()) {
+    const entry = doc.value([...at, name]) as JsonValue | undefined;
+    if (entry === "secretsmanager" || entry === "ssm") {
+      if (entry === "ssm") {
+        problems.push({ path: [...at, name], message: "an SSM parameter is not created here (Terraform would need its value): give the existing parameter, {from: ssm, name: /path/to/parameter}", atKey: false });
+        continue;
+      }
+      out[name] = { from: entry };
+      continue;
+    }
+    const from = doc.value([...at, name, "from"]);
+    const parameter = doc.string([...at, name, "name"]);
+    if (from !== "secretsmanager" && from !== "ssm") continue;
+    if (from === "ssm" && parameter === undefined) {
+      problems.push({ path: [...at, name], message: "an SSM parameter is not created here (Terraform would need its value): add name: /path/to/parameter (or its ARN)", atKey: false });
+      continue;
+    }
+    out[name] = { from, ...(parameter !== undefined ? { name: parameter } : {}) };
+  }
+  return out;
+}
+
+function readTaskRole(doc: ValidatedDocument, at: Path, problems: SchemaProblem[]): TaskRoleConfig | undefined {
+  if (!doc.isMapping(at)) return undefined;
+  const before = problems.length;
+  const allowUnscopedWrites = doc.boolean([...at, "allowUnscopedWrites"]) === true;
+  const policiesValue = doc.value([...at, "policies"]);
+  const policies = Array.isArray(policiesValue) ? (policiesValue as unknown[]).filter((p): p is string => typeof p === "string") : undefined;
+  let statements: TaskRoleConfig["statements"];
+  if (doc.has([...at, "statements"])) {
+    const read = readStatements(doc.value([...at, "statements"]) as JsonValue, allowUnscopedWrites);
+    for (const p of read.problems) problems.push({ path: [...at, "statements", ...p.path], message: p.message, atKey: false });
+    statements = read.statements;
+  }
+  // Half a set of permissions would make the task fail at run time in ways hard to trace: all or nothing.
+  if (problems.length > before) return undefined;
+  return {
+    ...(policies !== undefined ? { policies } : {}),
+    ...(statements !== undefined ? { statements } : {}),
+    ...(allowUnscopedWrites ? { allowUnscopedWrites } : {}),
+  };
+}
+
+/**
+ * Later settings win key by key (x-ecs first, then the environment's override); the variables
+ * of `secretEnvironment` merge one by one, so an environment can add to the file's list.
+ */
 export function mergeOverrides(...layers: readonly (ServiceOverride | undefined)[]): ServiceOverride {
-  return Object.assign({}, ...layers.filter((l): l is ServiceOverride => l !== undefined)) as ServiceOverride;
+  const present = layers.filter((l): l is ServiceOverride => l !== undefined);
+  const merged = Object.assign({}, ...present) as ServiceOverride;
+  const secretLayers = present.flatMap((l) => (l.secretEnvironment !== undefined ? [l.secretEnvironment] : []));
+  return secretLayers.length > 1 ? { ...merged, secretEnvironment: Object.assign({}, ...secretLayers) as Readonly<Record<string, SecretVariableSource>> } : merged;
 }

@@ -34,6 +34,8 @@ export interface ComposeServiceProps {
   readonly repositories?: ReadonlyMap<string, { readonly url: string; readonly arn: string }>;
   /** Secret ARNs by compose secret name. @default empty */
   readonly secretArns?: ReadonlyMap<string, string>;
+  /** ARNs of `secretEnvironment` variables by id, and where they are stored. @default empty */
+  readonly secretVariables?: ReadonlyMap<string, { readonly arn: string; readonly store: "secretsmanager" | "ssm" }>;
   /** EFS volumes by compose volume name. @default empty */
   readonly efsVolumes?: ReadonlyMap<string, EfsVolume>;
   /** AWS region (awslogs needs it). */
@@ -60,6 +62,7 @@ export class ComposeService extends Construct {
     const tags = { ...plan.tags };
     const repositories = props.repositories ?? new Map<string, { url: string; arn: string }>();
     const secretArns = props.secretArns ?? new Map<string, string>();
+    const variables = props.secretVariables ?? new Map<string, { arn: string; store: "secretsmanager" | "ssm" }>();
     const efsVolumes = props.efsVolumes ?? new Map<string, EfsVolume>();
 
     const logGroup = new CloudwatchLogGroup(this, "logs", { name: plan.names.logGroup, retentionInDays: props.logRetentionDays ?? 365, tags });
@@ -71,12 +74,19 @@ export class ComposeService extends Construct {
       const arn = secretArns.get(s);
       return arn !== undefined ? [arn] : [];
     });
+    const own = plan.secretVariables.flatMap((id) => {
+      const v = variables.get(id);
+      return v !== undefined ? [v] : [];
+    });
     const roles = new TaskRoles(this, "roles", {
       executionRoleName: plan.names.executionRole,
       taskRoleName: plan.names.taskRole,
       logGroupArn: logGroup.arn,
-      repositoryArns: repoArns,
-      secretArns: secrets,
+      repositoryArns: [...repoArns, ...plan.pull.repositoryArns],
+      secretArns: [...secrets, ...own.filter((v) => v.store === "secretsmanager").map((v) => v.arn), ...plan.pull.credentials],
+      parameterArns: own.filter((v) => v.store === "ssm").map((v) => v.arn),
+      taskPolicyArns: plan.taskRole.policies,
+      taskStatements: plan.taskRole.statements,
       efsFileSystemArns: plan.efsVolumes.flatMap((v) => {
         const volume = efsVolumes.get(v);
         return volume ? [volume.fileSystem.arn] : [];
@@ -113,12 +123,12 @@ export class ComposeService extends Construct {
       memory: String(plan.size.memory),
       networkMode: "awsvpc",
       requiresCompatibilities: [props.compatibility ?? "FARGATE"],
-      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" },
+      runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: plan.cpuArchitecture },
       executionRoleArn: roles.executionRole.arn,
       taskRoleArn: roles.taskRole.arn,
       containerDefinitions: renderContainerDefinitions(plan.containers, {
         repositoryUrl: (service) => repositories.get(service)?.url ?? service,
-        secretArn: (secret) => secretArns.get(secret) ?? secret,
+        secretArn: (source) => (source.kind === "compose" ? secretArns.get(source.secret) ?? source.secret : variables.get(source.id)?.arn ?? source.id),
         logGroupName: logGroup.name,
         region: props.region,
       }),

@@ -1,4 +1,4 @@
-import { ContainerPlan } from "../planner/plan";
+import { ContainerPlan, SecretSource } from "../planner/plan";
 
 /**
  * ECS `containerDefinitions` built from a typed object and JSON.stringify'd once: the JSON is
@@ -32,13 +32,23 @@ export interface EcsContainerDefinition {
   readonly readonlyRootFilesystem: boolean;
   readonly privileged: false;
   readonly stopTimeout?: number;
+  readonly cpu?: number;
+  readonly memoryReservation?: number;
+  readonly pseudoTerminal?: boolean;
+  readonly interactive?: boolean;
+  readonly linuxParameters?: {
+    readonly capabilities?: { readonly add: readonly string[]; readonly drop: readonly string[] };
+    readonly initProcessEnabled?: boolean;
+  };
+  readonly systemControls?: readonly { readonly namespace: string; readonly value: string }[];
+  readonly repositoryCredentials?: { readonly credentialsParameter: string };
   readonly logConfiguration: { readonly logDriver: "awslogs"; readonly options: Readonly<Record<string, string>> };
 }
 
-/** What the rendering needs to resolve: image URIs of ECR repositories, secret ARNs, the log group. */
+/** What the rendering needs to resolve: image URIs of ECR repositories, secret and parameter ARNs, the log group. */
 export interface ContainerRefs {
   readonly repositoryUrl: (service: string) => string;
-  readonly secretArn: (secret: string) => string;
+  readonly secretArn: (source: SecretSource) => string;
   readonly logGroupName: string;
   readonly region: string;
 }
@@ -52,7 +62,7 @@ export function containerDefinition(plan: ContainerPlan, refs: ContainerRefs): E
     ...(plan.command !== undefined ? { command: plan.command } : {}),
     ...(plan.entryPoint !== undefined ? { entryPoint: plan.entryPoint } : {}),
     environment: plan.environment,
-    ...(plan.secrets.length > 0 ? { secrets: plan.secrets.map((s) => ({ name: s.name, valueFrom: refs.secretArn(s.secret) })) } : {}),
+    ...(plan.secrets.length > 0 ? { secrets: plan.secrets.map((s) => ({ name: s.name, valueFrom: refs.secretArn(s.source) })) } : {}),
     portMappings: plan.portMappings.map((p) =>
       p.containerPortEnd !== undefined
         ? { containerPortRange: `${p.containerPort}-${p.containerPortEnd}`, protocol: p.protocol }
@@ -69,6 +79,13 @@ export function containerDefinition(plan: ContainerPlan, refs: ContainerRefs): E
     // Never privileged: Fargate refuses it, and compose's `privileged` is reported as dropped.
     privileged: false,
     ...(plan.stopTimeout !== undefined ? { stopTimeout: plan.stopTimeout } : {}),
+    ...(plan.cpu !== undefined ? { cpu: plan.cpu } : {}),
+    ...(plan.memoryReservation !== undefined ? { memoryReservation: plan.memoryReservation } : {}),
+    ...(plan.pseudoTerminal === true ? { pseudoTerminal: true } : {}),
+    ...(plan.interactive === true ? { interactive: true } : {}),
+    ...(plan.linuxParameters !== undefined ? { linuxParameters: plan.linuxParameters } : {}),
+    ...(plan.systemControls !== undefined && plan.systemControls.length > 0 ? { systemControls: plan.systemControls } : {}),
+    ...(plan.repositoryCredentials !== undefined ? { repositoryCredentials: { credentialsParameter: plan.repositoryCredentials } } : {}),
     logConfiguration: {
       logDriver: "awslogs",
       // No awslogs-create-group: the group is managed here, with retention.

@@ -1,4 +1,5 @@
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
+import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -18,7 +19,9 @@ export interface EfsVolumeProps {
 /**
  * A named compose volume on ECS: an encrypted EFS file system, one mount target per private
  * subnet, an access point rooted at /data, and a security group that services mounting it
- * are admitted to (NFS, port 2049) with `allowFrom`.
+ * are admitted to (NFS, port 2049) with `allowFrom`. Where the plan protects the data, AWS
+ * Backup takes daily backups (the EFS backup policy) and Terraform refuses to destroy the file
+ * system (`prevent_destroy`).
  */
 export class EfsVolume extends Construct {
   public readonly fileSystem: EfsFileSystem;
@@ -32,7 +35,11 @@ export class EfsVolume extends Construct {
       creationToken: plan.creationToken,
       encrypted: true,
       tags: { Name: plan.fileSystemName },
+      ...(plan.preventDestroy === true ? { lifecycle: { preventDestroy: true } } : {}),
     });
+    if (plan.backup === true) {
+      new EfsBackupPolicy(this, "backup-policy", { fileSystemId: this.fileSystem.id, backupPolicy: { status: "ENABLED" } });
+    }
     this.securityGroup = new SecurityGroup(this, "sg", {
       name: plan.securityGroupName,
       description: `EFS volume ${plan.name}: NFS from the services that mount it`,

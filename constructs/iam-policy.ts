@@ -8,6 +8,7 @@ export interface PolicyStatement {
   readonly Effect: "Allow" | "Deny";
   readonly Action: readonly string[];
   readonly Resource: string | readonly string[];
+  readonly Condition?: { readonly [operator: string]: unknown };
 }
 
 export function policyDocument(statements: readonly PolicyStatement[]): string {

@@ -265,6 +265,12 @@ export function secretName(scope: NameScope, secret: string): string {
   return fitName(composite("/", scope.project, scope.env, scope.slug, secret), RULES.secret);
 }
 
+/** A Secrets Manager secret serving one variable of a service's `secretEnvironment`. */
+export function secretVariableName(scope: NameScope, service: string, variable: string): string {
+  // Compose secret names have no "/", so these (two more parts) never meet a compose secret's name.
+  return fitName(composite("/", scope.project, scope.env, scope.slug, service, variable), RULES.secret);
+}
+
 /** A single-task placement's one ECS service and family. */
 export function singleTaskName(scope: NameScope): string {
   return fitName(scoped(scope, "all"), RULES.ecs);

@@ -1,12 +1,13 @@
 import { isAbsolute, resolve } from "node:path";
 import { hasErrors } from "../compose/diagnostics";
 import { load } from "../compose/load";
-import { ComposeProject, ConversionEntry, Diagnostic } from "../compose/model";
+import { ComposeProject, Diagnostic } from "../compose/model";
 import { defaultEnvironment } from "../config/defaults";
 import { BranchContext, EnvironmentConfig } from "../config/environment-model";
 import { environmentNameFrom, IMAGE_TAG, loadEnvironment } from "../config/load-environment";
 import { Plan } from "../planner/plan";
 import { planProject } from "../planner/plan-project";
+import { ConversionEntry, conversionReport, reportDiagnostics } from "../planner/report";
 import { slotLimit } from "../planner/slots";
 import { albShare } from "../state/alb-capacity";
 import { lookupSlot } from "../state/priority-slots";
@@ -39,6 +40,8 @@ export interface PipelineRequest {
   readonly knownBranch?: BranchContext;
   /** Tag of images built from source (`--image-tag`). @default COMPOSE2ECS_IMAGE_TAG, else the environment's imageTag */
   readonly imageTag?: string;
+  /** `--allow-data-loss`: plan volumes without their protection from destroy (backups stay). @default false */
+  readonly allowDataLoss?: boolean;
   /**
    * Variables: compose interpolation, BRANCH, COMPOSE2ECS_ENV, COMPOSE2ECS_IMAGE_TAG,
    * COMPOSE2ECS_AWS_ENDPOINT. The pipeline reads no other process state (callers pass process.env).
@@ -69,7 +72,6 @@ export interface LoadedRequest {
   readonly branch?: PlannedBranch;
   /** One AWS endpoint for every service: the environment's aws.endpoint, else COMPOSE2ECS_AWS_ENDPOINT. */
   readonly endpoint?: string;
-  readonly report: readonly ConversionEntry[];
   /** Problems found while loading (warnings only, or it would not be loaded). */
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -86,24 +88,31 @@ export interface PlannedRequest {
 /** Loads and plans; read-only. */
 export async function planRequest(request: PipelineRequest): Promise<PlannedRequest> {
   const loaded = await loadRequest(request);
-  return loaded.loaded === undefined ? { report: loaded.report, diagnostics: loaded.diagnostics } : planLoaded(loaded.loaded);
+  return loaded.loaded === undefined ? { report: [], diagnostics: loaded.diagnostics } : planLoaded(loaded.loaded);
 }
 
 /** Plans what was loaded (pure: the same input gives the same plan); re-planning with another slot is `planLoaded({ ...loaded, branch })`. */
 export function planLoaded(loaded: LoadedRequest): PlannedRequest {
   const branch = loaded.branch;
-  const planned = planProject({ project: loaded.project, env: loaded.env, ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot } } : {}) });
-  const diagnostics = [...loaded.diagnostics, ...planned.diagnostics];
+  const planned = planProject({
+    project: loaded.project,
+    env: loaded.env,
+    ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot } } : {}),
+    ...(loaded.request.allowDataLoss === true ? { allowDataLoss: true } : {}),
+  });
+  // What each compose key became, read from the plan itself (planner/report.ts).
+  const report = planned.plan !== undefined ? conversionReport(loaded.project, planned.plan) : [];
+  const diagnostics = [...loaded.diagnostics, ...planned.diagnostics, ...reportDiagnostics(report)];
   // A branch that alone takes a large share of the shared ALB's limits gets a warning.
   if (planned.plan?.branch !== undefined) diagnostics.push(...albShare(planned.plan.app).diagnostics);
-  return { loaded, ...(planned.plan && !hasErrors(diagnostics) ? { plan: planned.plan } : {}), report: loaded.report, diagnostics };
+  return { loaded, ...(planned.plan && !hasErrors(diagnostics) ? { plan: planned.plan } : {}), report, diagnostics };
 }
 
-async function loadRequest(request: PipelineRequest): Promise<{ loaded?: LoadedRequest; report: readonly ConversionEntry[]; diagnostics: Diagnostic[] }> {
+async function loadRequest(request: PipelineRequest): Promise<{ loaded?: LoadedRequest; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const projectDir = resolve(request.projectDir);
   const env = environment(request, projectDir, diagnostics);
-  if (env === undefined || hasErrors(diagnostics)) return { report: [], diagnostics };
+  if (env === undefined || hasErrors(diagnostics)) return { diagnostics };
 
   const files = (request.files !== undefined && request.files.length > 0 ? request.files : env.composeFiles).map((f) => (isAbsolute(f) ? f : resolve(projectDir, f)));
   const compose = load({
@@ -113,14 +122,13 @@ async function loadRequest(request: PipelineRequest): Promise<{ loaded?: LoadedR
     environment: request.envVars,
   });
   diagnostics.push(...compose.diagnostics);
-  if (compose.project === undefined || hasErrors(diagnostics)) return { report: compose.report, diagnostics };
+  if (compose.project === undefined || hasErrors(diagnostics)) return { diagnostics };
 
   const branch = await branchOf(request, env, projectDir, diagnostics);
-  if (hasErrors(diagnostics)) return { report: compose.report, diagnostics };
+  if (hasErrors(diagnostics)) return { diagnostics };
   const endpoint = env.aws.endpoint ?? nonEmpty(request.envVars.COMPOSE2ECS_AWS_ENDPOINT);
   return {
-    loaded: { request, env, project: compose.project, ...(branch ? { branch } : {}), ...(endpoint ? { endpoint } : {}), report: compose.report, diagnostics },
-    report: compose.report,
+    loaded: { request, env, project: compose.project, ...(branch ? { branch } : {}), ...(endpoint ? { endpoint } : {}), diagnostics },
     diagnostics,
   };
 }

@@ -13,13 +13,6 @@ const ECS_ULIMITS = new Set(["core", "cpu", "data", "fsize", "locks", "memlock",
 /** Fargate stops a container at most 120 s after SIGTERM. */
 const MAX_STOP_TIMEOUT = 120;
 
-/** Compose secrets are files under /run/secrets; ECS injects secrets as variables named after the target. */
-export function secretVariableName(target: string): string {
-  const base = target.split("/").filter(Boolean).pop() ?? target;
-  const name = base.toUpperCase().replace(/[^A-Z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
-  return /^[0-9]/.test(name) || name === "" ? `SECRET_${name}` : name;
-}
-
 /** Task volume name for a mount: the compose volume, or a scratch volume named after its path. */
 export function taskVolumeFor(project: ComposeProject, mount: ServiceModel["volumes"][number]): TaskVolumePlan | undefined {
   if (mount.type === "volume" && mount.source !== undefined) {
@@ -89,9 +82,8 @@ export function appContainer(project: ComposeProject, service: ServiceModel, opt
     environment: Object.keys(service.environment)
       .sort()
       .map((name) => ({ name, value: service.environment[name] ?? "" })),
-    secrets: service.secrets
-      .map((s) => ({ name: secretVariableName(s.target), secret: s.source }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    // Compose secrets are files under /run/secrets, written by an init container (planner/secrets.ts), never variables.
+    secrets: [],
     portMappings: containerPortMappings(service.ports, service.expose, options.routedPort),
     ...(health !== undefined ? { healthCheck: health } : {}),
     dependsOn: options.dependsOn,

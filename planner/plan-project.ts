@@ -28,6 +28,8 @@ import {
 } from "./plan";
 import { assignPriorities, routeConditions } from "./routes";
 import { listenerPort, MAX_SLOT } from "./slots";
+import { secretPlan } from "./secrets";
+import { completeApp, completeService } from "./service-details";
 import { LARGEST_FARGATE_SIZE, SMALLEST_FARGATE_SIZE, bytesToMiB, cpusToUnits, nearestFargateSize } from "./task-size";
 
 export interface PlanInput {
@@ -35,6 +37,8 @@ export interface PlanInput {
   readonly env: EnvironmentConfig;
   /** Set for a branch environment's application stack. */
   readonly branch?: BranchContext;
+  /** Synthesize without the data protection of volumes (`synth --allow-data-loss`). @default false */
+  readonly allowDataLoss?: boolean;
 }
 
 export interface PlanResult {
@@ -85,14 +89,16 @@ export function planProject(input: PlanInput): PlanResult {
   const scope: names.NameScope = { project: project.name, env: env.name, ...(branch ? { slug: branch.slug } : {}) };
   const baseScope: names.NameScope = { project: project.name, env: env.name };
   const base = planBase(baseScope, env, diagnose);
-  const app = planApp(project, env, scope, branch, diagnose);
+  const laidOut = planApp(project, env, scope, branch, diagnose);
+  const app = laidOut && completeApp(laidOut, { project, env, scope, diagnose, branchStack: branch !== undefined, allowDataLoss: input.allowDataLoss === true });
   if (base !== undefined && app !== undefined) {
     const locations = new Map(project.services.map((s) => [s.name, s.location]));
+    const cidrsAt = envKey("loadBalancer.allowedCidrs");
     diagnostics.push(
       ...checkLimits(base, app, {
         service: (s) => locations.get(s.id),
         allowedCidrsPath: "loadBalancer.allowedCidrs",
-        ...(envKey("loadBalancer.allowedCidrs") ? { environment: envKey("loadBalancer.allowedCidrs") } : {}),
+        ...(cidrsAt ? { environment: cidrsAt } : {}),
       }),
     );
   }
@@ -238,7 +244,7 @@ function planApp(
   scope: names.NameScope,
   branch: BranchContext | undefined,
   diagnose: Diagnose,
-): AppPlan | undefined {
+): Omit<AppPlan, "secretVariables" | "dataProtection"> | undefined {
   const domain = env.loadBalancer.domain;
   const slot = branch?.slot ?? 0;
   const branchHost = branch && domain ? `${branch.slug}.${domain}` : undefined;
@@ -308,9 +314,7 @@ function planApp(
       diagnose("error", `secrets.${name}`, `secret "${name}" is used by a service but not declared at the top level`);
       continue;
     }
-    if (declared.externalArn) secrets.push({ name, kind: "arn", ref: declared.externalArn });
-    else if (declared.external) secrets.push({ name, kind: "lookup", ref: name });
-    else secrets.push({ name, kind: "managed", ref: names.secretName(scope, name) });
+    secrets.push(secretPlan(declared, scope));
   }
 
   const volumes: EfsVolumePlan[] = [];
@@ -331,14 +335,7 @@ function planApp(
       owner: owner ?? { uid: 0, gid: 0 },
     });
   }
-  for (const service of project.services) {
-    for (const [i, mount] of service.volumes.entries()) {
-      const named = mount.type === "volume" && mount.source !== undefined ? project.volumes.find((v) => v.name === mount.source) : undefined;
-      if (named?.external) {
-        diagnose("warning", `services.${service.name}.volumes[${i}]`, `external volume "${named.name}" is not created here and is not mounted on ECS; give the service an EFS volume instead`, service.location);
-      }
-    }
-  }
+  // An external volume is not mounted: the conversion report says so at its entry (planner/report.ts).
 
   return {
     stackName: names.appStackName(env.name, branch?.slug),
@@ -433,7 +430,7 @@ function planService(
   const volumes = taskVolumes(project, [service]);
   const routes = route ? [route] : [];
   const startPeriod = container.healthCheck?.startPeriod ?? 0;
-  return {
+  return completeService({
     id: service.name,
     composeServices: [service.name],
     names: {
@@ -460,7 +457,7 @@ function planService(
     efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
     ...(route ? { healthCheckGracePeriodSeconds: Math.max(30, startPeriod) } : {}),
     tags: { "compose2ecs:service": service.name },
-  };
+  }, [service], { project, env, scope, diagnose });
 }
 
 /** `single-task` placement: the whole project in one task definition, as ecs-cli did. */
@@ -516,7 +513,7 @@ function planSingleTask(
   });
   const volumes = taskVolumes(project, services);
   return [
-    {
+    completeService({
       id,
       composeServices: services.map((s) => s.name),
       names: {
@@ -543,6 +540,6 @@ function planSingleTask(
       efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
       ...(routeList.length > 0 ? { healthCheckGracePeriodSeconds: Math.max(30, ...containers.map((c) => c.healthCheck?.startPeriod ?? 0)) } : {}),
       tags: { "compose2ecs:service": id },
-    },
+    }, services, { project, env, scope, diagnose }),
   ];
 }

@@ -3,7 +3,7 @@
  * (planner/plan-project.ts) makes it from the compose project and the environment; the
  * constructs only render it. Lists are sorted by name so rendering is deterministic.
  */
-import { AutoscalingConfig } from "../compose/model";
+import { AutoscalingConfig, IamStatement } from "../compose/model";
 import { Ec2CapacityConfig, EnvironmentConfig, NatMode } from "../config/environment-model";
 import { NameScope } from "../naming/names";
 
@@ -122,6 +122,9 @@ export interface PortMappingPlan {
 
 export type ContainerDependencyCondition = "START" | "COMPLETE" | "SUCCESS" | "HEALTHY";
 
+/** Where an ECS `secrets` entry reads its value: a compose secret, or a variable of `secretEnvironment`. */
+export type SecretSource = { readonly kind: "compose"; readonly secret: string } | { readonly kind: "variable"; readonly id: string };
+
 export interface ContainerPlan {
   readonly name: string;
   readonly image: ImageRef;
@@ -129,8 +132,8 @@ export interface ContainerPlan {
   readonly command?: readonly string[];
   readonly entryPoint?: readonly string[];
   readonly environment: readonly { readonly name: string; readonly value: string }[];
-  /** Environment variable name -> compose secret name (rendered as `valueFrom` the secret's ARN). */
-  readonly secrets: readonly { readonly name: string; readonly secret: string }[];
+  /** ECS `secrets`: the variable's name and where its value is read (rendered as `valueFrom` an ARN). */
+  readonly secrets: readonly { readonly name: string; readonly source: SecretSource }[];
   readonly portMappings: readonly PortMappingPlan[];
   readonly healthCheck?: {
     readonly command: readonly string[];
@@ -150,6 +153,19 @@ export interface ContainerPlan {
   readonly stopTimeout?: number;
   /** Log stream prefix inside the service's log group. */
   readonly logStreamPrefix: string;
+  /** Container CPU units (a share of the task's; never more than the task has). */
+  readonly cpu?: number;
+  /** Soft memory limit, MiB (never more than the task has). */
+  readonly memoryReservation?: number;
+  readonly pseudoTerminal?: boolean;
+  readonly interactive?: boolean;
+  readonly linuxParameters?: {
+    readonly capabilities?: { readonly add: readonly string[]; readonly drop: readonly string[] };
+    readonly initProcessEnabled?: boolean;
+  };
+  readonly systemControls?: readonly { readonly namespace: string; readonly value: string }[];
+  /** ARN of a Secrets Manager secret with private registry credentials. */
+  readonly repositoryCredentials?: string;
 }
 
 /** A task volume: EFS (named compose volume) or scratch space on the task's ephemeral storage. */
@@ -199,6 +215,21 @@ export interface ServicePlan {
   readonly autoscaling?: AutoscalingConfig;
   /** Compose secrets the execution role may read. */
   readonly secrets: readonly string[];
+  /** Secret variables (AppPlan.secretVariables ids) the execution role may read. */
+  readonly secretVariables: readonly string[];
+  /** CPU architecture of the task (compose `platform`). */
+  readonly cpuArchitecture: "X86_64" | "ARM64";
+  /** The task role's permissions: managed policy ARNs and inline statements (x-ecs taskRole, x-aws-policies, x-aws-role). */
+  readonly taskRole: { readonly policies: readonly string[]; readonly statements: readonly IamStatement[] };
+  /** What the execution role may pull besides the project's own repositories. */
+  readonly pull: {
+    /** Private ECR repositories named by `image:` (their ARNs). */
+    readonly repositoryArns: readonly string[];
+    /** Secrets Manager ARNs with registry credentials (x-aws-pull_credentials). */
+    readonly credentials: readonly string[];
+  };
+  /** Why the service is stateful (one task at a time), when it is. */
+  readonly stateful?: string;
   /** Services whose ECR repositories the execution role may pull from. */
   readonly repositories: readonly string[];
   /** EFS volumes the task role may mount. */
@@ -217,6 +248,31 @@ export interface SecretPlan {
   readonly ref: string;
 }
 
+/** A variable of `secretEnvironment`: a Secrets Manager secret or an SSM parameter the container reads it from. */
+export interface SecretVariablePlan {
+  /** Unique key (`<service>/<VARIABLE>`), also the construct id below the stack's scope for them. */
+  readonly id: string;
+  readonly service: string;
+  readonly variable: string;
+  readonly store: "secretsmanager" | "ssm";
+  /** "managed": a secret created empty here; "lookup": an existing one by name; "arn": by ARN. */
+  readonly kind: "managed" | "lookup" | "arn";
+  /** Secrets Manager or SSM name (managed, lookup) or ARN (arn). */
+  readonly ref: string;
+}
+
+/**
+ * What protects the data of named volumes. "protected" (an environment without branches):
+ * EFS backups and `prevent_destroy`; "released" (synth --allow-data-loss): backups, but the
+ * file systems may be destroyed; "ephemeral" (a branch stack): neither, the data dies with
+ * the branch.
+ */
+export interface DataProtectionPlan {
+  readonly mode: "protected" | "released" | "ephemeral";
+  /** Compose volumes whose file systems hold data, sorted. */
+  readonly volumes: readonly string[];
+}
+
 export interface EfsVolumePlan {
   /** Compose volume name. */
   readonly name: string;
@@ -227,6 +283,10 @@ export interface EfsVolumePlan {
   readonly mountedBy: readonly string[];
   /** Owner of the access point's root directory (the first mounting service's numeric user, else root). */
   readonly owner: { readonly uid: number; readonly gid: number };
+  /** AWS Backup's daily EFS backups (aws_efs_backup_policy ENABLED). @default false */
+  readonly backup?: boolean;
+  /** Terraform refuses to destroy the file system (lifecycle prevent_destroy). @default false */
+  readonly preventDestroy?: boolean;
 }
 
 export interface RepositoryPlan {
@@ -253,7 +313,10 @@ export interface AppPlan {
   readonly services: readonly ServicePlan[];
   readonly networks: readonly { readonly name: string; readonly securityGroupName: string }[];
   readonly secrets: readonly SecretPlan[];
+  /** Variables of `secretEnvironment`, by id. */
+  readonly secretVariables: readonly SecretVariablePlan[];
   readonly volumes: readonly EfsVolumePlan[];
+  readonly dataProtection: DataProtectionPlan;
   readonly repositories: readonly RepositoryPlan[];
   readonly logRetentionDays: number;
   readonly discovery: boolean;

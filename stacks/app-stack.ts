@@ -8,6 +8,7 @@ import { ComposeService } from "../constructs/compose-service";
 import { DiscoveryNamespace } from "../constructs/discovery-namespace";
 import { EcrRepository } from "../constructs/ecr-repository";
 import type { EfsVolume } from "../constructs/efs-volume";
+import type { SecretVariable as SecretVariableType } from "../constructs/secret-variable";
 import { Plan } from "../planner/plan";
 import { configureBackend } from "./backend";
 import { literalPlan } from "./terraform-literal";
@@ -63,6 +64,18 @@ export class AppStack extends TerraformStack {
       if (AppSecret === undefined) break;
       secretArns.set(s.name, new AppSecret(secretScope, s.name, { plan: s, recoveryWindowDays: ephemeral ? 0 : 7 }).arn);
     }
+    const secretVariables = new Map<string, { arn: string; store: "secretsmanager" | "ssm" }>();
+    if (app.secretVariables.length > 0) {
+      const { SecretVariable } = require("../constructs/secret-variable") as { SecretVariable: typeof SecretVariableType };
+      const identity = app.secretVariables.some((v) => v.store === "ssm" && v.kind === "lookup") ? stackIdentity(this) : undefined;
+      const variableScope = new Construct(this, "secret-variables");
+      for (const v of app.secretVariables) {
+        // One scope per service: "<service>/<VARIABLE>" ids cannot clash with each other or other kinds.
+        const serviceScope = (variableScope.node.tryFindChild(v.service) as Construct | undefined) ?? new Construct(variableScope, v.service);
+        const made = new SecretVariable(serviceScope, v.variable, { plan: v, region: plan.env.aws.region, ...(identity ? { identity } : {}), recoveryWindowDays: ephemeral ? 0 : 7 });
+        secretVariables.set(v.id, { arn: made.arn, store: v.store });
+      }
+    }
     const repositories = new Map<string, { url: string; arn: string }>();
     for (const r of app.repositories) {
       const repo = new EcrRepository(images, r.service, { name: r.name, forceDelete: ephemeral, tags: { "compose2ecs:service": r.service } }).repository;
@@ -90,6 +103,7 @@ export class AppStack extends TerraformStack {
         ...(namespace ? { namespaceId: namespace.namespace.id } : {}),
         repositories,
         secretArns,
+        secretVariables,
         efsVolumes,
         region: plan.env.aws.region,
         logRetentionDays: app.logRetentionDays,
@@ -105,4 +119,11 @@ export class AppStack extends TerraformStack {
           : `${scheme}://${base.loadBalancer.dnsName}`;
     new TerraformOutput(this, "url", { value: url, description: "Where the stack's services are reached" });
   }
+}
+
+/** The stack's account and partition, for ARNs of resources given by name (SSM parameters). */
+function stackIdentity(stack: Construct): { accountId: string; partition: string } {
+  const { DataAwsCallerIdentity } = require("@cdktf/provider-aws/lib/data-aws-caller-identity") as typeof import("@cdktf/provider-aws/lib/data-aws-caller-identity");
+  const { DataAwsPartition } = require("@cdktf/provider-aws/lib/data-aws-partition") as typeof import("@cdktf/provider-aws/lib/data-aws-partition");
+  return { accountId: new DataAwsCallerIdentity(stack, "caller-identity").accountId, partition: new DataAwsPartition(stack, "partition").partition };
 }

@@ -1,8 +1,9 @@
 import { resolve } from "node:path";
-import { ComposeProject, ConversionEntry, Diagnostic } from "../compose/model";
+import { ComposeProject, Diagnostic } from "../compose/model";
 import { claimBranchSlot } from "../pipeline/claim-slot";
 import { PipelineRequest, planRequest } from "../pipeline/plan-request";
 import { Plan } from "../planner/plan";
+import { ConversionEntry } from "../planner/report";
 
 /**
  * Synth as a function: the pipeline's plan (pipeline/plan-request.ts), the branch's slot

@@ -27,6 +27,28 @@ describe("compose2ecs check", () => {
     expect(parsed.diagnostics).toContainEqual(expect.objectContaining({ severity: "warning", path: "services.web.privileged" }));
   });
 
+  test("GIVEN --json WHEN checked THEN mapped rows name the ECS attribute, and keys ECS gives by default say so", async () => {
+    const dir = project({ "compose.yaml": "services:\n  web:\n    image: nginx\n    init: true\n    restart: always\n" });
+    const { code, stdout } = await run(["check", "-C", dir, "--json"]);
+    expect(code).toBe(0);
+    const parsed = JSON.parse(stdout) as { report: { key: string; status: string; attribute?: string }[] };
+    expect(parsed.report).toContainEqual(expect.objectContaining({ key: "init", status: "mapped", attribute: "containerDefinitions[].linuxParameters.initProcessEnabled" }));
+    expect(parsed.report).toContainEqual(expect.objectContaining({ key: "restart", status: "mapped-default" }));
+  });
+
+  test.each([
+    ["a stateful service that autoscales above one task", "services:\n  db:\n    image: postgres\n    volumes: ['pg:/var/lib/postgresql/data']\n    x-ecs: {autoscaling: {min: 1, max: 3, cpu: 50}}\nvolumes: {pg: {}}\n", /services\.db\.x-ecs\.autoscaling\.max: service "db" is stateful/],
+    ["an x-ecs port the service does not have", "services:\n  web:\n    image: nginx\n    ports: ['80:80']\n    x-ecs: {port: 81}\n", /services\.web\.x-ecs\.port: port 81 is not one of the service's ports/],
+    ["a task larger than Fargate's largest", "services:\n  web:\n    image: nginx\n    deploy: {resources: {limits: {cpus: '32'}}}\n", /the largest Fargate task is 16 vCPU/],
+  ])("GIVEN %s (synth would fail) WHEN checked THEN check fails too, exit 1", async (_what, text, message) => {
+    const dir = project({ "compose.yaml": text });
+    const { code, stdout, stderr } = await run(["check", "-C", dir]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(message);
+    expect(stderr).toMatch(/check failed: \d+ errors?/);
+  });
+
   test("GIVEN a warning WHEN checked for people THEN it shows under its service and the run still exits 0", async () => {
     const dir = project({ "compose.yaml": "services:\n  web:\n    image: nginx\n    network_mode: host\n" });
     const { code, stdout } = await run(["check", "-C", dir]);

@@ -15,11 +15,10 @@ describe("load (the whole pipeline)", () => {
     expect(project.services.map((s) => s.name)).toEqual(["boot", "redis", "web"]);
     const web = project.services.find((s) => s.name === "web")!;
     expect(web.build).toEqual({ context: "examples/seed/web", args: {} });
-    expect(web.ports).toEqual([{ target: 5000, published: 5000, protocol: "tcp" }]);
+    expect(web.ports).toEqual([{ target: 5000, published: 5000, protocol: "tcp", entry: 0 }]);
     expect(web.deploy.limits).toEqual({ cpus: 0.25, memoryBytes: 512 * 1024 ** 2 });
     expect(web.ecs).toEqual({ path: "/" });
     expect(web.location).toEqual({ file: "examples/seed/docker-compose.yml", line: 6, col: 3 });
-    expect(result.report.every((e) => e.status === "mapped")).toBe(true);
   });
 
   test("GIVEN no -f WHEN the folder has compose.yaml and compose.override.yaml THEN both load, the override last", () => {
@@ -118,5 +117,27 @@ describe("load (the whole pipeline)", () => {
     const twice = load({ files: ["examples/seed/docker-compose.yml"], workingDir: REPO, environment: {} });
     expect(JSON.stringify(twice)).toBe(JSON.stringify(once));
     expect(once.diagnostics.map(formatDiagnostic)).toEqual(twice.diagnostics.map(formatDiagnostic));
+  });
+});
+
+describe("volumes and images compose-go and ECS refuse", () => {
+  test.each([
+    ["an anonymous volume with a relative target", "services:\n  db:\n    image: postgres\n    volumes:\n      - db-data\n", /compose\.yaml:5:9 services\.db\.volumes\[0\]: "db-data": an anonymous volume needs an absolute container path; for a named volume write "db-data:\/path\/in\/container"/],
+    ["a relative container path", "services:\n  db:\n    image: postgres\n    volumes: ['data:var/lib/data']\nvolumes: {data: {}}\n", /services\.db\.volumes\[0\]: "data:var\/lib\/data": the container path "var\/lib\/data" must be absolute/],
+    ["an image ECS can never register", "services:\n  web:\n    image: 'app:|version|'\n", /compose\.yaml:3:12 services\.web\.image: "app:\|version\|" is not an image reference ECS can register/],
+  ])("GIVEN %s WHEN loaded THEN it is an error at its line", (_what, text, message) => {
+    const result = loadProject({ "compose.yaml": text });
+    expect(result.project).toBeUndefined();
+    expect(messages(result)).toContainEqual(expect.stringMatching(message));
+  });
+
+  test.each([
+    ["short syntax", "      - 'C:\\data:/data:ro'\n", { type: "bind", source: "C:\\data", target: "/data", readOnly: true, entry: 0 }],
+    ["short syntax with forward slashes", "      - 'D:/shared/media:/media'\n", { type: "bind", source: "D:/shared/media", target: "/media", readOnly: false, entry: 0 }],
+    ["long syntax", "      - {type: bind, source: 'C:\\data', target: /data}\n", { type: "bind", source: "C:\\data", target: "/data", readOnly: false, entry: 0 }],
+  ])("GIVEN a Windows drive-letter bind source in %s WHEN loaded THEN it is a bind mount as written, not a syntax error", (_what, entry, mount) => {
+    const result = loadProject({ "compose.yaml": `services:\n  web:\n    image: app\n    volumes:\n${entry}` });
+    expect(messages(result)).toEqual([]);
+    expect(result.project?.services[0]?.volumes).toEqual([mount]);
   });
 });

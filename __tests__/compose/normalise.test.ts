@@ -131,12 +131,12 @@ describe("normalise (stage 5: the typed model)", () => {
       "    image: x\n    volumes:\n      - data:/data:ro\n      - ./app:/app\n      - /var/run/docker.sock:/var/run/docker.sock\n      - /anon\n      - {type: tmpfs, target: /tmp, tmpfs: {size: 64m}}\n      - {type: bind, source: ./conf, target: /etc/conf, read_only: true}\n    tmpfs: ['/run:rw,size=1g']\nvolumes:\n  data: {}\n",
     );
     expect(svc.volumes).toEqual([
-      { type: "volume", source: "data", target: "/data", readOnly: true },
-      { type: "bind", source: "./app", target: "/app", readOnly: false },
-      { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: false },
-      { type: "volume", target: "/anon", readOnly: false },
-      { type: "tmpfs", target: "/tmp", readOnly: false, tmpfsSize: 64 * 1024 ** 2 },
-      { type: "bind", source: "./conf", target: "/etc/conf", readOnly: true },
+      { type: "volume", source: "data", target: "/data", readOnly: true, entry: 0 },
+      { type: "bind", source: "./app", target: "/app", readOnly: false, entry: 1 },
+      { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: false, entry: 2 },
+      { type: "volume", target: "/anon", readOnly: false, entry: 3 },
+      { type: "tmpfs", target: "/tmp", readOnly: false, tmpfsSize: 64 * 1024 ** 2, entry: 4 },
+      { type: "bind", source: "./conf", target: "/etc/conf", readOnly: true, entry: 5 },
       { type: "tmpfs", target: "/run", readOnly: false, tmpfsSize: 1024 ** 3 },
     ]);
   });

@@ -1,6 +1,6 @@
 import { formatDiagnostic } from "../../compose/diagnostics";
 import { ServiceOverride } from "../../compose/model";
-import { parseServiceOverride } from "../../compose/x-ecs";
+import { mergeOverrides, parseServiceOverride } from "../../compose/x-ecs";
 import { parseEnvironment } from "../../config/load-environment";
 import { environmentSchema } from "../../schema/schema-options";
 import { loadProject, messages } from "./helpers";
@@ -21,6 +21,20 @@ const SAMPLES: Readonly<Record<string, readonly [string, ServiceOverride]>> = {
   port: ["8080", { port: 8080 }],
   public: ["false", { public: false }],
   autoscaling: ["{min: 1, max: 4, cpu: 60, requests: 100}", { autoscaling: { minCapacity: 1, maxCapacity: 4, targetCpuPercent: 60, targetRequestsPerTarget: 100 } }],
+  stateful: ["true", { stateful: true }],
+  secretEnvironment: [
+    "{DB_PASSWORD: secretsmanager, API_TOKEN: {from: ssm, name: /shop/api-token}, SMTP_PASSWORD: {from: secretsmanager, name: prod/smtp}}",
+    { secretEnvironment: { API_TOKEN: { from: "ssm", name: "/shop/api-token" }, DB_PASSWORD: { from: "secretsmanager" }, SMTP_PASSWORD: { from: "secretsmanager", name: "prod/smtp" } } },
+  ],
+  taskRole: [
+    "{policies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess], statements: [{Effect: Allow, Action: [sqs:SendMessage], Resource: [arn:aws:sqs:eu-west-1:123456789012:jobs]}]}",
+    {
+      taskRole: {
+        policies: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"],
+        statements: [{ Effect: "Allow", Action: ["sqs:SendMessage"], Resource: ["arn:aws:sqs:eu-west-1:123456789012:jobs"] }],
+      },
+    },
+  ],
 };
 
 function definitionKeys(): string[] {
@@ -54,7 +68,14 @@ describe("one definition for x-ecs and environment overrides", () => {
   });
 
   test.each([
-    ["a near miss", "{replica: 2}", "replica: unknown key (did you mean replicas?); allowed: replicas, cpu, memory, path, host, healthCheckPath, port, public, autoscaling"],
+    ["a near miss", "{replica: 2}", "replica: unknown key (did you mean replicas?); allowed: replicas, cpu, memory, path, host, healthCheckPath, port, public, autoscaling, stateful, secretEnvironment, taskRole"],
+    ["a secret variable from a store that does not exist", "{secretEnvironment: {DB_PASSWORD: vault}}", "secretEnvironment.DB_PASSWORD: must be one of secretsmanager, ssm, got \"vault\""],
+    ["an SSM parameter without a name", "{secretEnvironment: {DB_PASSWORD: {from: ssm}}}", "secretEnvironment.DB_PASSWORD: an SSM parameter is not created here"],
+    ["a variable name with a dash", "{secretEnvironment: {DB-PASSWORD: secretsmanager}}", "secretEnvironment.DB-PASSWORD: is not an environment variable name"],
+    ["a managed policy that is not an ARN", "{taskRole: {policies: [AmazonS3FullAccess]}}", "taskRole.policies[0]: not a managed policy ARN"],
+    ["a statement with a bad action", "{taskRole: {statements: [{Effect: Allow, Action: [s3-GetObject], Resource: ['*']}]}}", "taskRole.statements[0].Action[0]: not an IAM action"],
+    ["a statement with a bad resource", "{taskRole: {statements: [{Effect: Allow, Action: [s3:GetObject], Resource: [my-bucket]}]}}", "taskRole.statements[0].Resource[0]: not an ARN"],
+    ["writes on every resource", "{taskRole: {statements: [{Effect: Allow, Action: [s3:PutObject, s3:GetObject], Resource: '*'}]}}", 'taskRole.statements[0].Resource: allows s3:PutObject on every resource ("*")'],
     ["a number out of range", "{cpu: 64}", "cpu: must be between 128 and 16384, got 64"],
     ["a path without a slash", "{path: api}", 'path: not a URL path starting with "/"'],
     ["an upper-case host", "{host: API.example.com}", 'host: not a lower-case DNS host name (optionally starting with "*."): "API.example.com"'],
@@ -68,6 +89,22 @@ describe("one definition for x-ecs and environment overrides", () => {
     const env = fromEnvironment(body);
     expect(compose.errors.join("\n")).toContain(expected);
     expect(env.errors).toEqual(compose.errors);
+  });
+
+  test("GIVEN writes on every resource with allowUnscopedWrites WHEN read THEN they are accepted, and reads on every resource need nothing", () => {
+    const explicit = fromCompose("{taskRole: {allowUnscopedWrites: true, statements: [{Action: ['s3:*'], Resource: '*'}]}}");
+    expect(explicit.errors).toEqual([]);
+    expect(explicit.ecs?.taskRole?.statements).toEqual([{ Effect: "Allow", Action: ["s3:*"], Resource: ["*"] }]);
+    expect(fromCompose("{taskRole: {statements: [{Action: [s3:ListAllMyBuckets, 'ec2:Describe*'], Resource: '*'}]}}").errors).toEqual([]);
+  });
+
+  test("GIVEN secretEnvironment in x-ecs and in the environment WHEN merged THEN the variables add up, the environment winning per variable", () => {
+    expect(
+      mergeOverrides(
+        { secretEnvironment: { A: { from: "secretsmanager" }, B: { from: "secretsmanager" } }, replicas: 2 },
+        { secretEnvironment: { B: { from: "ssm", name: "/b" }, C: { from: "secretsmanager" } } },
+      ),
+    ).toEqual({ replicas: 2, secretEnvironment: { A: { from: "secretsmanager" }, B: { from: "ssm", name: "/b" }, C: { from: "secretsmanager" } } });
   });
 
   test("GIVEN some keys broken WHEN read THEN the sound keys are kept and the broken ones left out", () => {

@@ -151,7 +151,7 @@ describe("AppStack: optional pieces", () => {
     }
   });
 
-  test("GIVEN a named volume and a secret THEN EFS is encrypted with IAM + TLS mounts and the secret is injected by ARN", () => {
+  test("GIVEN a named volume and a secret THEN EFS is encrypted with IAM + TLS mounts, protected in production, and the secret is written as a file from its ARN", () => {
     const db = service({
       name: "db",
       image: "postgres:16",
@@ -162,8 +162,9 @@ describe("AppStack: optional pieces", () => {
       workingDir: "/srv",
       labels: { "b.label": "2", "a.label": "1" },
     });
-    const { json } = synthApp(project([db], { volumes: [{ name: "pgdata", external: false }], secrets: [{ name: "db_password", file: "./pw.txt", external: false }] }), productionEnv());
-    expect(only(json, "aws_efs_file_system")).toMatchObject({ encrypted: true, creation_token: "shop-production-pgdata" });
+    const { json } = synthApp(project([db], { volumes: [{ name: "pgdata", external: false, unmodelled: {} }], secrets: [{ name: "db_password", file: "./pw.txt", external: false }] }), productionEnv());
+    expect(only(json, "aws_efs_file_system")).toMatchObject({ encrypted: true, creation_token: "shop-production-pgdata", lifecycle: { prevent_destroy: true } });
+    expect(only(json, "aws_efs_backup_policy")).toMatchObject({ backup_policy: { status: "ENABLED" }, file_system_id: expect.stringMatching(/aws_efs_file_system/) });
     expect(only(json, "aws_efs_access_point")).toMatchObject({ root_directory: { path: "/data", creation_info: { owner_uid: 999, owner_gid: 999 } } });
     expect(only(json, "aws_efs_mount_target").count).toMatch(/length\(data\.aws_subnets/);
     const td = only(json, "aws_ecs_task_definition");
@@ -176,11 +177,24 @@ describe("AppStack: optional pieces", () => {
           authorization_config: { access_point_id: expect.stringMatching(/aws_efs_access_point/), iam: "ENABLED" },
         },
       },
+      { name: "run-secrets-db" },
     ]);
+    const init = containers(td).find((c) => c.name === "secrets-init");
+    expect(init).toMatchObject({
+      essential: false,
+      image: expect.stringMatching(/^public\.ecr\.aws\/docker\/library\/busybox@sha256:[0-9a-f]{64}$/),
+      secrets: [{ name: "COMPOSE2ECS_SECRET_1", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secrets_db_password_secret_\w+\.arn\}$/) }],
+      mountPoints: [{ sourceVolume: "run-secrets-db", containerPath: "/secrets/run-secrets-db", readOnly: false }],
+      readonlyRootFilesystem: true,
+    });
     const container = containers(td).find((c) => c.name === "db");
+    expect(container).not.toHaveProperty("secrets");
     expect(container).toMatchObject({
-      secrets: [{ name: "DB_PASSWORD", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secrets_db_password_secret_\w+\.arn\}$/) }],
-      mountPoints: [{ sourceVolume: "pgdata", containerPath: "/var/lib/postgresql/data", readOnly: false }],
+      dependsOn: expect.arrayContaining([{ containerName: "secrets-init", condition: "SUCCESS" }]),
+      mountPoints: [
+        { sourceVolume: "pgdata", containerPath: "/var/lib/postgresql/data", readOnly: false },
+        { sourceVolume: "run-secrets-db", containerPath: "/run/secrets", readOnly: true },
+      ],
       ulimits: [{ name: "nofile", softLimit: 1024, hardLimit: 2048 }],
       workingDirectory: "/srv",
       user: "999",

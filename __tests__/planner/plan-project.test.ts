@@ -116,16 +116,20 @@ describe("planner: environment rules", () => {
     expect(result.diagnostics).toContainEqual(expect.objectContaining({ severity: "warning", path: expect.stringMatching(/services\.ghost/) }));
   });
 
-  test("GIVEN compose secrets THEN they become Secrets Manager references named after the target", () => {
+  test("GIVEN compose secrets THEN they become Secrets Manager secrets written as files, never variables of the app", () => {
     const s = service({ name: "db", secrets: [{ source: "db_password", target: "/run/secrets/db_password" }] });
     const plan = planOf({ project: project([s], { secrets: [{ name: "db_password", file: "./password.txt", external: false }] }), env: productionEnv() });
     expect(plan.app.secrets).toEqual([{ name: "db_password", kind: "managed", ref: "shop/production/db_password" }]);
-    expect(plan.app.services[0]?.containers[1]?.secrets).toEqual([{ name: "DB_PASSWORD", secret: "db_password" }]);
+    const [sidecar, init, db] = plan.app.services[0]?.containers ?? [];
+    expect([sidecar?.name, init?.name, db?.name]).toEqual(["searchdomain-sidecar", "secrets-init", "db"]);
+    expect(init?.secrets).toEqual([{ name: "COMPOSE2ECS_SECRET_1", source: { kind: "compose", secret: "db_password" } }]);
+    expect(db?.secrets).toEqual([]);
+    expect(db?.mountPoints).toContainEqual({ volume: "run-secrets-db", containerPath: "/run/secrets", readOnly: true });
   });
 
   test("GIVEN a named volume THEN it becomes an EFS volume mounted with the service's numeric user as owner", () => {
     const s = service({ name: "db", user: "999:998", volumes: [{ type: "volume", source: "data", target: "/var/lib/data", readOnly: false }, { type: "tmpfs", target: "/tmp", readOnly: false }] });
-    const plan = planOf({ project: project([s], { volumes: [{ name: "data", external: false }] }), env: productionEnv() });
+    const plan = planOf({ project: project([s], { volumes: [{ name: "data", external: false, unmodelled: {} }] }), env: productionEnv() });
     expect(plan.app.volumes).toEqual([expect.objectContaining({ name: "data", mountedBy: ["db"], owner: { uid: 999, gid: 998 } })]);
     expect(plan.app.services[0]?.volumes).toEqual([
       { kind: "efs", name: "data", volume: "data" },

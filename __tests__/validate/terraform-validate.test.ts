@@ -6,7 +6,7 @@ import { defaultEnvironment } from "../../config/defaults";
 import { EnvironmentConfig } from "../../config/environment-model";
 import { planProject } from "../../planner/plan-project";
 import { writeStacks } from "../../stacks/synthesize";
-import { exampleProjectDir, runCli } from "../synth/project-dir";
+import { exampleProjectDir, exampleWithDataProjectDir, runCli } from "../synth/project-dir";
 import { materialise, readManifest } from "./corpus";
 import { StackToValidate, stacksOf, terraformEnv, validateStacks } from "./terraform-harness";
 
@@ -35,6 +35,26 @@ describe("terraform validate: the bundled example", () => {
     const results = await validateStacks(stacks, tfEnv);
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results).toHaveLength(6);
+  });
+});
+
+describe("terraform validate: the example with data, secrets, permissions and the Docker ECS integration's keys", () => {
+  test("GIVEN production (protected volume, backup policy), production --allow-data-loss and a QA branch WHEN terraform validates the application stacks THEN all are valid", async () => {
+    const { root, projectDir } = exampleWithDataProjectDir();
+    const stacks: StackToValidate[] = [];
+    for (const [label, flags] of [
+      ["production", ["--env", "production"]],
+      ["released", ["--env", "production", "--allow-data-loss"]],
+      ["qa", ["--env", "qa", "--branch", "feature/data"]],
+    ] as const) {
+      const out = join(root, label);
+      const synth = await runCli(["synth", "-C", projectDir, "--out", out, ...flags]);
+      expect([label, synth.code, synth.code === 0 ? "" : synth.stderr]).toEqual([label, 0, ""]);
+      stacks.push(...stacksOf(out, `${label}:`).filter((s) => !s.name.endsWith("-base")));
+    }
+    expect(stacks).toHaveLength(3);
+    const results = await validateStacks(stacks, tfEnv);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
   });
 });
 

@@ -2,20 +2,22 @@ import * as fs from "fs";
 import * as path from "path";
 import { formatDiagnostic, sortDiagnostics } from "../../compose/diagnostics";
 import { load } from "../../compose/load";
-import { ConversionEntry, ConversionStatus, Diagnostic, LoadResult } from "../../compose/model";
-import { reportDiagnostics } from "../../compose/report";
+import { ComposeProject, Diagnostic } from "../../compose/model";
 import { defaultEnvironment } from "../../config/defaults";
+import { EnvironmentConfig } from "../../config/environment-model";
 import { planProject } from "../../planner/plan-project";
+import { ConversionEntry, ConversionStatus, conversionReport, reportDiagnostics } from "../../planner/report";
 import { Command, UsageError, parseFlags } from "../command";
 
 const HELP = `Usage: compose2ecs check [-f FILE]... [-C DIR] [--profile NAME]... [--json]
 
 Load compose files the way docker compose does (interpolation, .env, extends, include,
 profiles, several -f files merged in order) and report, for every service and every key it
-uses, what it becomes on ECS: mapped, mapped with loss, not applicable on ECS, or rejected.
-It also plans the ECS services (for the built-in environment), so it fails wherever synth
-would for the compose file: task sizes, routes, and AWS limits (64 KiB per task definition,
-60 rules per security group). Only regular files of at most 10 MiB are read.
+uses, what it becomes on ECS: mapped (with the ECS attribute), mapped as the ECS default,
+mapped with loss, not applicable on ECS, or rejected. The project is planned as synth plans it
+(the built-in environment), so check fails wherever synth would: task sizes, routes, and AWS
+limits (64 KiB per task definition, 60 rules per security group). Only regular files of at
+most 10 MiB are read.
 
 Options:
   -f, --file FILE         Compose file; repeat to merge several in order. Default: COMPOSE_FILE,
@@ -59,6 +61,7 @@ function parse(argv: readonly string[]): CheckArgs {
 
 const STATUS_LABEL: Readonly<Record<ConversionStatus, string>> = {
   mapped: "mapped",
+  "mapped-default": "ECS default",
   "mapped-with-loss": "with loss",
   "not-applicable": "not applicable",
   rejected: "rejected",
@@ -72,7 +75,7 @@ interface Style {
 
 function style(colour: boolean): Style {
   const paint = (code: string, text: string): string => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
-  const statusCode: Readonly<Record<ConversionStatus, string>> = { mapped: "32", "mapped-with-loss": "33", "not-applicable": "33", rejected: "31" };
+  const statusCode: Readonly<Record<ConversionStatus, string>> = { mapped: "32", "mapped-default": "32", "mapped-with-loss": "33", "not-applicable": "33", rejected: "31" };
   return {
     status: (s, text) => paint(statusCode[s], text),
     severity: (d, text) => paint(d.severity === "error" ? "31" : d.severity === "warning" ? "33" : "2", text),
@@ -80,8 +83,35 @@ function style(colour: boolean): Style {
   };
 }
 
+/** What check found: the project (when it loaded and planned), every problem, and the report. */
+export interface CheckResult {
+  readonly project?: ComposeProject;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly report: readonly ConversionEntry[];
+}
+
+/**
+ * check has no environment file: it plans against the built-in environment, with an internal
+ * load balancer so that the one question only an environment answers (which CIDRs may reach
+ * it) does not fail every check.
+ */
+function checkEnvironment(): EnvironmentConfig {
+  const env = defaultEnvironment("default");
+  return { ...env, loadBalancer: { ...env.loadBalancer, internal: true } };
+}
+
+/** Loads and plans the project, and reports what each key became. */
+export function checkProject(args: { readonly files: readonly string[]; readonly dir: string; readonly profiles: readonly string[] }): CheckResult {
+  const loaded = load({ files: args.files, workingDir: args.dir, ...(args.profiles.length > 0 ? { profiles: args.profiles } : {}) });
+  if (loaded.project === undefined) return { diagnostics: loaded.diagnostics, report: [] };
+  const planned = planProject({ project: loaded.project, env: checkEnvironment() });
+  const report = planned.plan !== undefined ? conversionReport(loaded.project, planned.plan) : [];
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...planned.diagnostics, ...reportDiagnostics(report)]);
+  return { ...(planned.plan !== undefined ? { project: loaded.project } : {}), diagnostics, report };
+}
+
 /** The report for people: problems first, then every key grouped by service, then a summary. */
-export function renderText(result: LoadResult, colour: boolean): string {
+export function renderText(result: CheckResult, colour: boolean): string {
   const s = style(colour);
   const lines: string[] = [];
   const fromReport = new Set(reportDiagnostics(result.report).map(formatDiagnostic));
@@ -101,12 +131,12 @@ export function renderText(result: LoadResult, colour: boolean): string {
   const statusWidth = Math.max(...Object.values(STATUS_LABEL).map((l) => l.length));
   for (const [service, entries] of groups) {
     lines.push("", s.bold(service ?? "(top level)"));
-    for (const e of entries) lines.push(`  ${s.status(e.status, STATUS_LABEL[e.status].padEnd(statusWidth))}  ${e.key.padEnd(keyWidth)}  ${e.detail}`);
+    for (const e of entries) lines.push(`  ${s.status(e.status, STATUS_LABEL[e.status].padEnd(statusWidth))}  ${e.key.padEnd(keyWidth)}  ${e.detail}${e.attribute !== undefined ? ` (${e.attribute})` : ""}`);
   }
   const count = (status: ConversionStatus): number => result.report.filter((e) => e.status === status).length;
   lines.push(
     "",
-    `${count("mapped")} mapped, ${count("mapped-with-loss")} mapped with loss, ${count("not-applicable")} not applicable, ${count("rejected")} rejected; ` +
+    `${count("mapped")} mapped, ${count("mapped-default")} mapped as the ECS default, ${count("mapped-with-loss")} mapped with loss, ${count("not-applicable")} not applicable, ${count("rejected")} rejected; ` +
       `${warnings} warning${warnings === 1 ? "" : "s"}. ${warnings === 0 ? "Converts cleanly." : "Converts, with the warnings above."}`,
   );
   return lines.join("\n");
@@ -125,27 +155,13 @@ function groupByService(report: readonly ConversionEntry[]): Map<string | undefi
   return groups;
 }
 
-/**
- * `check` fails wherever `synth` would for the compose file's sake: the planner's decisions
- * (task sizes, routes, AWS limits such as the 64 KiB task definition and 60 rules per security
- * group) are made for the built-in environment. Its load balancer is internal here because
- * which CIDRs may reach it is a setting of the environment file, not of the compose file.
- */
-function withPlan(loaded: LoadResult): LoadResult {
-  if (loaded.project === undefined) return loaded;
-  const env = defaultEnvironment("default");
-  const planned = planProject({ project: loaded.project, env: { ...env, loadBalancer: { ...env.loadBalancer, internal: true } } });
-  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...planned.diagnostics]);
-  return planned.plan === undefined ? { diagnostics, report: loaded.report } : { ...loaded, diagnostics };
-}
-
 export const command: Command = {
   name: "check",
   summary: "Load compose files and print the conversion report",
   help: HELP,
   async run(argv) {
     const args = parse(argv);
-    const result = withPlan(load({ files: args.files, workingDir: args.dir, ...(args.profiles.length > 0 ? { profiles: args.profiles } : {}) }));
+    const result = checkProject(args);
     const failed = result.project === undefined;
     if (args.json) {
       process.stdout.write(JSON.stringify({ diagnostics: result.diagnostics, report: result.report }, null, 2) + "\n");

@@ -1,7 +1,7 @@
 import { formatDiagnostic, sortDiagnostics } from "../../compose/diagnostics";
 import { Command, InputError, UsageError, parseFlags } from "../command";
 
-const HELP = `Usage: compose2ecs synth [-f FILE]... [-C DIR] [--profile P]... [--env NAME] [--branch NAME] [--out DIR] [--hcl]
+const HELP = `Usage: compose2ecs synth [-f FILE]... [-C DIR] [--profile P]... [--env NAME] [--branch NAME] [--out DIR] [--hcl] [--allow-data-loss]
 
 Turns the compose project into Terraform (cdktf's layout): DIR/manifest.json and
 DIR/stacks/<stack>/cdk.tf.json for two stacks:
@@ -27,6 +27,9 @@ Options:
                        environment's imageTag)
       --out DIR        output folder: new, empty or an earlier synth's (default: cdktf.out)
       --hcl            write cdk.tf (HCL) instead of cdk.tf.json
+      --allow-data-loss  synthesize without prevent_destroy on the EFS file systems of named
+                       volumes, so a following terraform destroy deletes their data (backups
+                       stay in AWS Backup); only for a deliberate destruction
   -h, --help           show this help
 
 Environment: COMPOSE2ECS_AWS_ENDPOINT points every AWS service at one endpoint (an emulator).
@@ -42,6 +45,7 @@ interface SynthOptions {
   readonly imageTag?: string;
   readonly out: string;
   readonly hcl: boolean;
+  readonly allowDataLoss: boolean;
 }
 
 function parse(argv: readonly string[]): SynthOptions {
@@ -57,6 +61,7 @@ function parse(argv: readonly string[]): SynthOptions {
       "image-tag": { type: "string" },
       out: { type: "string", default: "cdktf.out" },
       hcl: { type: "boolean", default: false },
+      "allow-data-loss": { type: "boolean", default: false },
     },
   });
   const v = parsed.values;
@@ -71,6 +76,7 @@ function parse(argv: readonly string[]): SynthOptions {
     ...(v["image-tag"] !== undefined ? { imageTag: v["image-tag"] } : {}),
     out: v.out ?? "cdktf.out",
     hcl: v.hcl ?? false,
+    allowDataLoss: v["allow-data-loss"] ?? false,
   };
 }
 
@@ -95,6 +101,7 @@ export const command: Command = {
       outDir: options.out,
       hcl: options.hcl,
       envVars: process.env,
+      ...(options.allowDataLoss ? { allowDataLoss: true } : {}),
     }).catch((error: unknown) => {
       if (error instanceof OutputFolderError) throw new InputError(error.diagnostics.map(formatDiagnostic));
       throw error;
@@ -108,6 +115,10 @@ export const command: Command = {
     const written = result.stacks;
     const kept = listedStacks(options.out).filter((s) => !written.includes(s));
     if (kept.length > 0) out.push(`Kept ${kept.length} other stack${kept.length === 1 ? "" : "s"} already there (listed in ${options.out}/manifest.json): ${kept.join(", ")}`);
+    const released = result.plan?.app.dataProtection;
+    if (released?.mode === "released" && released.volumes.length > 0) {
+      out.push(`--allow-data-loss: the EFS file systems of ${released.volumes.join(", ")} are not protected from terraform destroy (their AWS Backup recovery points stay)`);
+    }
     process.stdout.write(out.join("\n") + "\n");
     return 0;
   },
