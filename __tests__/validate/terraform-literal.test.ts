@@ -59,7 +59,7 @@ const NOT_RENDERED: Readonly<Record<string, string>> = {
   hostname: "awsvpc tasks cannot set a hostname (reported not applicable)",
   containerName: "ECS names containers after the compose service",
   "logging.options.tag": "logs go to CloudWatch through awslogs; compose logging options are reported, not rendered",
-  "deploy.labels.com.example.deploy": "swarm service labels have no ECS counterpart",
+  "unmodelled.deploy.labels.com.example.deploy": "swarm service labels have no ECS counterpart (kept as written for the report)",
 };
 
 function payloadPaths(value: JsonValue | undefined, path: string, out: string[]): void {
