@@ -107,13 +107,21 @@ describe("AppStack with the seed example (production)", () => {
     expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }]);
   });
 
-  test("THEN the task security groups admit the ALB on routed ports and the compose network on service ports only", () => {
+  test("THEN the task security groups admit only the ALB on routed ports, and the compose network's group admits its members on every port", () => {
     const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map((r) => {
       const target = /aws_security_group\.services_(\w+?)_/.exec(String(r.security_group_id))?.[1];
       const source = String(r.referenced_security_group_id).startsWith("${data.aws_security_group.") ? "alb" : /aws_security_group\.networks_(\w+?)_/.exec(String(r.referenced_security_group_id))?.[1];
       return `${target}:${r.from_port}:${source}`;
     });
-    expect(ingress.sort()).toEqual(["boot:8080:alb", "boot:8080:default", "redis:6379:default", "web:5000:alb", "web:5000:default"]);
+    expect(ingress.sort()).toEqual(["boot:8080:alb", "web:5000:alb"]);
+    const network = Object.entries(json.resource.aws_security_group ?? {}).find(([address]) => address.startsWith("networks_default_"))?.[1];
+    const self = only(json, "aws_security_group_rule");
+    expect(self).toMatchObject({ type: "ingress", self: true, protocol: "-1", from_port: 0, to_port: 0, security_group_id: expect.stringMatching(/^\$\{aws_security_group\.networks_default_\w+\.id\}$/) });
+    expect(self).not.toHaveProperty("cidr_blocks");
+    expect(network).toMatchObject({ name: expect.stringMatching(/-net-default/) });
+    for (const s of resourcesOf(json, "aws_ecs_service")) {
+      expect((s.network_configuration as { security_groups: string[] }).security_groups).toContainEqual(expect.stringMatching(/aws_security_group\.networks_default_/));
+    }
     for (const r of resourcesOf(json, "aws_vpc_security_group_egress_rule")) {
       expect(r.cidr_ipv4 === "0.0.0.0/0" ? [r.ip_protocol, r.from_port] : ["vpc", String(r.cidr_ipv4)]).toEqual(
         r.cidr_ipv4 === "0.0.0.0/0" ? ["tcp", 443] : ["vpc", expect.stringMatching(/data\.aws_vpc/)],
