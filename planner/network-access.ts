@@ -134,10 +134,12 @@ export function blockedReferences(project: ComposeProject, caller: ServiceModel,
 
 /** The egress rules of a service: the environment's and its own, one per (protocol, port, CIDR). */
 export function egressRules(...layers: readonly (readonly EgressRule[] | undefined)[]): EgressPlan[] {
-  const out = new Map<string, EgressPlan>();
-  for (const rule of layers.flatMap((l) => l ?? [])) {
-    for (const port of rule.ports) for (const cidr of rule.cidrs) out.set(`${rule.protocol}/${port}/${cidr}`, { protocol: rule.protocol, port, cidr });
-  }
+  return unionEgress(layers.flatMap((l) => l ?? []).flatMap((rule) => rule.ports.flatMap((port) => rule.cidrs.map((cidr) => ({ protocol: rule.protocol, port, cidr })))));
+}
+
+/** Egress rules without repeats, by port, protocol and CIDR (a single task takes every service's). */
+export function unionEgress(rules: readonly EgressPlan[]): EgressPlan[] {
+  const out = new Map(rules.map((r) => [`${r.protocol}/${r.port}/${r.cidr}`, r]));
   return [...out.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : a.cidr < b.cidr ? -1 : a.cidr > b.cidr ? 1 : 0));
 }
 

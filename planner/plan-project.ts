@@ -8,7 +8,7 @@ import { planRoutes } from "./app-routes";
 import { appContainer, containerDependencies, searchDomainContainer, taskVolumeFor } from "./containers";
 import { deploymentPercentages } from "./deployment";
 import { subnetLayout } from "./network";
-import { NetworkAccessPlan, accessMember, loadBalancerIngress, memberships, networkIngress, planNetworkAccess } from "./network-access";
+import { NetworkAccessPlan, accessMember, loadBalancerIngress, memberships, networkIngress, planNetworkAccess, unionEgress } from "./network-access";
 import { networkLoadBalancerPlan } from "./network-load-balancer";
 import {
   AppPlan,
@@ -456,7 +456,7 @@ function planSingleTask(
       networkTargets,
       // Containers of one task talk over localhost: only the load balancers need a way in.
       ingress: loadBalancerIngress(routeList, networkTargets),
-      egress: [...new Map(services.flatMap((s) => access.egress(s)).map((e) => [`${e.protocol}/${e.port}/${e.cidr}`, e])).values()],
+      egress: unionEgress(services.flatMap((s) => access.egress(s))),
       networks: [],
       access: "compose",
       memberships: [],
