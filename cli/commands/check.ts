@@ -4,13 +4,17 @@ import { formatDiagnostic } from "../../compose/diagnostics";
 import { load } from "../../compose/load";
 import { ConversionEntry, ConversionStatus, Diagnostic, LoadResult } from "../../compose/model";
 import { reportDiagnostics } from "../../compose/report";
-import { Command, UsageError, parseFlags } from "../command";
+import { EnvironmentConfig } from "../../config/environment-model";
+import { environmentLabel, planForCheck, renderConnectivity } from "../check-connectivity";
+import { Command, InputError, UsageError, parseFlags } from "../command";
 
-const HELP = `Usage: compose2ecs check [-f FILE]... [-C DIR] [--profile NAME]... [--json]
+const HELP = `Usage: compose2ecs check [-f FILE]... [-C DIR] [--profile NAME]... [--env NAME [--branch NAME]] [--json]
 
 Load compose files the way docker compose does (interpolation, .env, extends, include,
 profiles, several -f files merged in order) and report, for every service and every key it
 uses, what it becomes on ECS: mapped, mapped with loss, not applicable on ECS, or rejected.
+Then plan it as synth would and show where each service is reached (its URL, its network
+load balancer port, or sibling services only) and what its compose networks admit.
 
 Options:
   -f, --file FILE         Compose file; repeat to merge several in order. Default: COMPOSE_FILE,
@@ -19,7 +23,12 @@ Options:
   -C, --project-dir DIR   Folder the files and the discovery are relative to. Default: current folder.
       --profile NAME      Enable services of this profile; repeat or comma-separate.
                           Default: COMPOSE_PROFILES.
-      --json              Print {"diagnostics": [...], "report": [...]} for CI instead of text.
+      --env NAME          Plan for environments/NAME.yml (default: the built-in environment,
+                          with an internal load balancer).
+      --branch NAME       The branch, for a branch environment (default: main); its slot is
+                          not allocated, so its listener port shows as a formula.
+      --json              Print {"diagnostics": [...], "report": [...], "connectivity": {...}}
+                          for CI instead of text.
   -h, --help              Show this help.
 
 Problems are printed one per line as  file:line:col compose.path: message
@@ -32,6 +41,8 @@ interface CheckArgs {
   readonly dir: string;
   readonly profiles: string[];
   readonly json: boolean;
+  readonly env?: string;
+  readonly branch?: string;
 }
 
 function parse(argv: readonly string[]): CheckArgs {
@@ -42,6 +53,8 @@ function parse(argv: readonly string[]): CheckArgs {
       "project-dir": { type: "string", short: "C" },
       profile: { type: "string", multiple: true },
       json: { type: "boolean" },
+      env: { type: "string" },
+      branch: { type: "string" },
     },
     allowPositionals: true,
     strict: true,
@@ -49,7 +62,14 @@ function parse(argv: readonly string[]): CheckArgs {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (compose files are given with -f)`);
   const dir = path.resolve(values["project-dir"] ?? process.cwd());
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`-C ${values["project-dir"] ?? ""}: no such directory`);
-  return { files: values.file ?? [], dir, profiles: values.profile ?? [], json: values.json === true };
+  return {
+    files: values.file ?? [],
+    dir,
+    profiles: values.profile ?? [],
+    json: values.json === true,
+    ...(values.env !== undefined ? { env: values.env } : {}),
+    ...(values.branch !== undefined ? { branch: values.branch } : {}),
+  };
 }
 
 const STATUS_LABEL: Readonly<Record<ConversionStatus, string>> = {
@@ -76,7 +96,7 @@ function style(colour: boolean): Style {
 }
 
 /** The report for people: problems first, then every key grouped by service, then a summary. */
-export function renderText(result: LoadResult, colour: boolean): string {
+export function renderText(result: LoadResult, colour: boolean, connectivity: readonly string[] = []): string {
   const s = style(colour);
   const lines: string[] = [];
   const fromReport = new Set(reportDiagnostics(result.report).map(formatDiagnostic));
@@ -98,6 +118,7 @@ export function renderText(result: LoadResult, colour: boolean): string {
     lines.push("", s.bold(service ?? "(top level)"));
     for (const e of entries) lines.push(`  ${s.status(e.status, STATUS_LABEL[e.status].padEnd(statusWidth))}  ${e.key.padEnd(keyWidth)}  ${e.detail}`);
   }
+  if (connectivity.length > 0) lines.push("", s.bold(connectivity[0] ?? ""), ...connectivity.slice(1));
   const count = (status: ConversionStatus): number => result.report.filter((e) => e.status === status).length;
   lines.push(
     "",
@@ -126,13 +147,23 @@ export const command: Command = {
   help: HELP,
   async run(argv) {
     const args = parse(argv);
-    const result = load({ files: args.files, workingDir: args.dir, ...(args.profiles.length > 0 ? { profiles: args.profiles } : {}) });
+    let env: EnvironmentConfig | undefined;
+    if (args.env !== undefined) {
+      const { loadEnvironment } = await import("../../config/load-environment");
+      const loadedEnv = loadEnvironment(args.env, args.dir);
+      if (loadedEnv.env === undefined) throw new InputError(loadedEnv.diagnostics.map(formatDiagnostic));
+      env = loadedEnv.env;
+    }
+    const files = args.files.length > 0 || env === undefined ? args.files : env.composeFiles.map((f) => path.resolve(args.dir, f));
+    const profiles = args.profiles.length > 0 ? args.profiles : (env?.profiles ?? []);
+    const loaded = load({ files, workingDir: args.dir, ...(profiles.length > 0 ? { profiles } : {}) });
+    const { result, connectivity } = planForCheck(loaded, { ...(env ? { env } : {}), ...(args.branch !== undefined ? { branch: args.branch } : {}) });
     const failed = result.project === undefined;
     if (args.json) {
-      process.stdout.write(JSON.stringify({ diagnostics: result.diagnostics, report: result.report }, null, 2) + "\n");
+      process.stdout.write(JSON.stringify({ diagnostics: result.diagnostics, report: result.report, ...(connectivity ? { connectivity } : {}) }, null, 2) + "\n");
     } else {
       const colour = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-      const text = renderText(result, colour && !failed);
+      const text = renderText(result, colour && !failed, connectivity ? renderConnectivity(connectivity, environmentLabel(env)) : []);
       (failed ? process.stderr : process.stdout).write(text + "\n");
     }
     return failed ? 1 : 0;

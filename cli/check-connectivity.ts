@@ -1,0 +1,79 @@
+import { sortDiagnostics } from "../compose/diagnostics";
+import { Diagnostic, LoadResult } from "../compose/model";
+import { defaultEnvironment } from "../config/defaults";
+import { EnvironmentConfig } from "../config/environment-model";
+import { branchSlug } from "../naming/branch-slug";
+import { BRANCH_PORT_BASE, planProject } from "../planner/plan-project";
+import { ConnectivitySummary, DEFAULT_PLACEHOLDERS, connectivitySummary } from "../planner/service-urls";
+
+/**
+ * `check`'s connectivity section: the project is planned for an environment (the built-in one,
+ * or `--env`) so `check` shows what `synth` would decide: where each service is reached, which
+ * compose networks admit what, and the planner's warnings (blocked references, ports not
+ * published, nothing at `/`), and fails wherever planning fails.
+ */
+
+export interface CheckPlanOptions {
+  /** `--env`: an environment file's name; undefined for the built-in environment. */
+  readonly env?: EnvironmentConfig;
+  /** `--branch` for a branch environment (its slot is not allocated by check). @default "main" */
+  readonly branch?: string;
+}
+
+export interface CheckPlanResult {
+  readonly result: LoadResult;
+  readonly connectivity?: ConnectivitySummary;
+}
+
+/**
+ * Plans the loaded project. The built-in environment gets an internal load balancer here: which
+ * CIDRs may reach it is a setting of the environment file, not of the compose file.
+ */
+export function planForCheck(loaded: LoadResult, options: CheckPlanOptions): CheckPlanResult {
+  if (loaded.project === undefined) return { result: loaded };
+  const builtIn = defaultEnvironment("default");
+  const env = options.env ?? { ...builtIn, loadBalancer: { ...builtIn.loadBalancer, internal: true } };
+  const branchName = options.branch ?? "main";
+  // check allocates no slot: slot 1 stands for "some slot", and the port is shown as a formula.
+  const branch = env.branches ? { branch: branchName, slug: branchSlug(branchName), slot: 1 } : undefined;
+  const planned = planProject({ project: loaded.project, env, ...(branch ? { branch } : {}) });
+  const diagnostics: Diagnostic[] = sortDiagnostics([...loaded.diagnostics, ...planned.diagnostics]);
+  if (planned.plan === undefined) return { result: { diagnostics, report: loaded.report } };
+  const connectivity = connectivitySummary(planned.plan, { ...DEFAULT_PLACEHOLDERS, ...(branch ? { branchPort: `<${BRANCH_PORT_BASE} + slot>` } : {}) });
+  return { result: { ...loaded, diagnostics }, connectivity };
+}
+
+/** The section for people, one line per endpoint, then the networks and egress. */
+export function renderConnectivity(summary: ConnectivitySummary, envName: string): string[] {
+  const lines = [`Connectivity (environment ${envName}; DNS names are known after apply)`];
+  const width = Math.max(8, ...summary.endpoints.map((e) => e.service.length));
+  const addressWidth = Math.max(10, ...summary.endpoints.map((e) => e.address.length));
+  for (const e of summary.endpoints) {
+    const what =
+      e.kind === "http"
+        ? e.prefix === undefined
+          ? `HTTP, container port ${e.port}, served at /`
+          : `HTTP, container port ${e.port}; the app receives ${e.prefix}/... unchanged`
+        : e.kind === "tcp"
+          ? `TCP, container port ${e.port}, on the network load balancer`
+          : "sibling services only";
+    lines.push(`  ${e.service.padEnd(width)}  ${e.address.padEnd(addressWidth)}  ${what}`);
+  }
+  if (summary.endpoints.some((e) => e.prefix !== undefined)) {
+    lines.push("  The load balancer passes paths on unchanged: an app routed below / must serve under its prefix.");
+  }
+  for (const n of summary.networks) {
+    const open = n.open.length > 1 ? `${n.open.join(", ")} reach each other on every port` : n.open.length === 1 ? `${n.open[0] ?? ""} (alone on it)` : "";
+    const declared = n.declaredPorts.length > 0 ? `${n.declaredPorts.join(", ")} ${n.declaredPorts.length === 1 ? "is" : "are"} reached on declared ports only` : "";
+    lines.push(`  network ${n.network}: ${[open, declared].filter((t) => t !== "").join("; ")}`);
+  }
+  const egress = summary.egress.map((e) => `${e.service}: ${e.rules.map((r) => `${r.protocol}/${r.port} to ${r.cidr}`).join(", ")}`);
+  lines.push(`  outbound: HTTPS (443) anywhere and the VPC${egress.length > 0 ? `; also ${egress.join("; ")}` : ""}`);
+  return lines;
+}
+
+/** How the section names the environment it planned for. */
+export function environmentLabel(env: EnvironmentConfig | undefined): string {
+  if (env === undefined) return "built-in, with an internal load balancer; --env NAME plans for yours";
+  return env.file !== undefined ? `${env.name}, ${env.file}` : env.name;
+}
