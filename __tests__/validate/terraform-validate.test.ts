@@ -43,7 +43,7 @@ describe("terraform validate: the bundled example", () => {
       stacks.push(...stacksOf(out, `${label}:`));
     }
     expect(stacks).toHaveLength(8);
-    const connect = readFileSync(join(root, "connect", "stacks", "production-app", "cdk.tf.json"), "utf8");
+    const connect = readFileSync(join(root, "connect", "stacks", "connect-app", "cdk.tf.json"), "utf8");
     for (const kind of ["aws_security_group_rule", "aws_lb_listener", "aws_vpc_security_group_egress_rule", "declared-ports-networks"]) expect(connect).toContain(kind);
     const results = await validateStacks(stacks, tfEnv);
     expect(results.filter((r) => !r.ok)).toEqual([]);
