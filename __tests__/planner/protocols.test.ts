@@ -3,6 +3,7 @@ import { formatDiagnostic } from "../../compose/diagnostics";
 import { planProject } from "../../planner/plan-project";
 import { PortRef, portProtocol } from "../../planner/protocols";
 import { servicePorts } from "../../planner/service-ports";
+import { loadProject } from "../compose/helpers";
 import { productionEnv, project, service } from "./fixtures";
 
 const tcpPort = (target: number, extra: Partial<PortMapping> = {}): PortMapping => ({ target, published: target, protocol: "tcp", ...extra });
@@ -126,5 +127,19 @@ describe("planner: non-HTTP servers are never ALB targets (whole plan)", () => {
     const routes = result.plan?.app.services.flatMap((s) => s.routes.map((r) => `${r.service}:${r.containerPort}`));
     expect(routes?.sort()).toEqual(["api:8000", "mailpit:8025"]);
     expect(result.diagnostics.filter((d) => d.path.endsWith(".ports")).map((d) => d.path)).toEqual(["services.cache.ports", "services.db.ports", "services.mailpit.ports"]);
+  });
+});
+
+describe("planner: port protocols from compose files", () => {
+  test.each([
+    ["app_protocol: tcp", "app_protocol: tcp", []],
+    ["x-aws-protocol: tcp (the retired Docker ECS integration)", "x-aws-protocol: tcp", []],
+    ["x-aws-protocol: http", "x-aws-protocol: http", ["app:8080"]],
+    ["nothing", "name: web", ["app:8080"]],
+  ])("GIVEN a long-syntax port with %s WHEN loaded and planned THEN the routes are %j", (_what, line, expected) => {
+    const loaded = loadProject({ "compose.yaml": `services:\n  app:\n    image: example/app:1\n    ports:\n      - target: 8080\n        ${line}\n` });
+    if (loaded.project === undefined) throw new Error(loaded.diagnostics.map(formatDiagnostic).join("\n"));
+    const plan = planProject({ project: loaded.project, env: productionEnv() }).plan;
+    expect(plan?.app.services.flatMap((s) => s.routes.map((r) => `${r.service}:${r.containerPort}`))).toEqual(expected);
   });
 });
