@@ -159,6 +159,25 @@ export interface AutoscalingConfig {
   readonly targetRequestsPerTarget?: number;
 }
 
+/** Who on a compose network reaches a service: every member on every port (compose), or only its declared ports. */
+export type NetworkAccess = "compose" | "declared-ports";
+
+/** What a port speaks, as `x-ecs.protocol` says: HTTP(S) can be a load balancer target, tcp never. */
+export type PortProtocolSetting = "http" | "https" | "tcp";
+
+/** Where a TCP port is published: only to siblings, or on the environment's network load balancer. */
+export type PortLoadBalancerSetting = "network" | "internal";
+
+/** One value for every port of a service, or values by container port. */
+export type PerPortSetting<T extends string> = T | { readonly [port: number]: T };
+
+/** Outbound connections allowed beyond HTTPS and the VPC. */
+export interface EgressRule {
+  readonly ports: readonly number[];
+  readonly cidrs: readonly string[];
+  readonly protocol: "tcp" | "udp";
+}
+
 /**
  * Per-service ECS settings: the `x-ecs` key of a compose service, and the `services.<name>`
  * entries of an environment file, which win key by key (compose/x-ecs.ts parses both).
@@ -179,6 +198,14 @@ export interface ServiceOverride {
   readonly port?: number;
   /** Route the service through the load balancer. @default true when it publishes a port */
   readonly public?: boolean;
+  /** Who on its compose networks reaches the service. @default the environment's network.access ("compose") */
+  readonly access?: NetworkAccess;
+  /** What its ports speak when compose's `app_protocol` does not say. @default decided per port (planner/protocols.ts) */
+  readonly protocol?: PerPortSetting<PortProtocolSetting>;
+  /** Where its TCP ports are published. @default "internal" */
+  readonly loadBalancer?: PerPortSetting<PortLoadBalancerSetting>;
+  /** Outbound connections beyond HTTPS and the VPC. @default [] (plus the environment's network.egress) */
+  readonly egress?: readonly EgressRule[];
   /**
    * The service keeps data one task at a time: stop-first deployments, one task. @default true
    * when it mounts a named volume read-write that no other service mounts read-write

@@ -64,6 +64,7 @@ function parseLong(value: Readonly<Record<string, JsonValue>>): Parsed<PortSpec>
     ...(typeof value.app_protocol === "string" ? { appProtocol: value.app_protocol } : {}),
     ...(typeof value.name === "string" ? { name: value.name } : {}),
     ...(typeof value.mode === "string" ? { mode: value.mode } : {}),
+    ...(typeof value["x-aws-protocol"] === "string" ? { awsProtocol: value["x-aws-protocol"] } : {}),
   };
   return { ok: true, value: { ...expanded.value, ...extra } };
 }

@@ -2,7 +2,7 @@ import { Path, SchemaProblem } from "../schema/problems";
 import { ValidatedDocument } from "../schema/validated";
 import { validateAgainst } from "../schema/validators";
 import { readStatements } from "./iam";
-import { AutoscalingConfig, JsonValue, SecretVariableSource, ServiceOverride, TaskRoleConfig } from "./model";
+import { AutoscalingConfig, EgressRule, JsonValue, NetworkAccess, PerPortSetting, PortLoadBalancerSetting, PortProtocolSetting, SecretVariableSource, ServiceOverride, TaskRoleConfig } from "./model";
 
 /**
  * Per-service ECS settings: the `x-ecs` key of a compose service and the `services.<name>`
@@ -60,6 +60,14 @@ export function readServiceOverride(doc: ValidatedDocument, at: Path): ParsedOve
     const taskRole = readTaskRole(doc, [...at, "taskRole"], problems);
     if (taskRole !== undefined) result.taskRole = taskRole;
   }
+  const access = str("access") as NetworkAccess | undefined;
+  const protocol = readPerPort<PortProtocolSetting>(doc, [...at, "protocol"]);
+  const loadBalancer = readPerPort<PortLoadBalancerSetting>(doc, [...at, "loadBalancer"]);
+  const egress = readEgress(doc, [...at, "egress"], problems);
+  if (access !== undefined) result.access = access;
+  if (protocol !== undefined) result.protocol = protocol;
+  if (loadBalancer !== undefined) result.loadBalancer = loadBalancer;
+  if (egress !== undefined) result.egress = egress;
   if (doc.has([...at, "autoscaling"])) {
     const autoscaling = readAutoscaling(doc, [...at, "autoscaling"], problems);
     if (autoscaling !== undefined) result.autoscaling = autoscaling;
@@ -90,6 +98,45 @@ function readAutoscaling(doc: ValidatedDocument, at: Path, problems: SchemaProbl
     ...(memory !== undefined ? { targetMemoryPercent: memory } : {}),
     ...(requests !== undefined ? { targetRequestsPerTarget: requests } : {}),
   };
+}
+
+/** A string for every port, or a mapping by container port (the schema has checked the values). */
+function readPerPort<T extends string>(doc: ValidatedDocument, at: Path): PerPortSetting<T> | undefined {
+  const value = doc.value(at);
+  if (typeof value === "string") return value as T;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return undefined;
+  const byPort: Record<number, T> = {};
+  for (const [port, setting] of Object.entries(value as Readonly<Record<string, unknown>>)) byPort[Number(port)] = setting as T;
+  return byPort;
+}
+
+/**
+ * Egress rules, each read whole or left out: a rule with a broken port or CIDR would open
+ * something other than what the user wrote.
+ */
+export function readEgress(doc: ValidatedDocument, at: Path, problems: SchemaProblem[]): EgressRule[] | undefined {
+  if (!doc.has(at)) return undefined;
+  const rules: EgressRule[] = [];
+  for (let i = 0; i < doc.length(at); i += 1) {
+    const ports = doc.value([...at, i, "ports"]);
+    const cidrs = doc.strings([...at, i, "cidrs"]);
+    if (doc.value([...at, i]) === undefined || !Array.isArray(ports) || cidrs === undefined) continue;
+    const withHostBits = cidrs.map((cidr, j) => ({ cidr, j, network: networkOf(cidr) })).filter((c) => c.network !== c.cidr);
+    for (const c of withHostBits) problems.push({ path: [...at, i, "cidrs", c.j], message: `host bits are set in ${JSON.stringify(c.cidr)}; the network is ${c.network}`, atKey: false });
+    if (withHostBits.length > 0) continue;
+    const protocol = doc.string([...at, i, "protocol"]) === "udp" ? "udp" : "tcp";
+    rules.push({ ports: (ports as number[]).slice(), cidrs: [...cidrs], protocol });
+  }
+  return rules;
+}
+
+/** `10.1.2.3/16` -> `10.1.0.0/16` (the schema has checked the syntax). */
+function networkOf(cidr: string): string {
+  const [address = "", bits = "0"] = cidr.split("/");
+  const size = 2 ** (32 - Number(bits));
+  const value = address.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+  const start = Math.floor(value / size) * size;
+  return `${[24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256).join(".")}/${bits}`;
 }
 
 function readSecretEnvironment(doc: ValidatedDocument, at: Path, problems: SchemaProblem[]): Readonly<Record<string, SecretVariableSource>> | undefined {

@@ -1,10 +1,21 @@
 import { ServiceOverride } from "../compose/model";
-import { readServiceOverride } from "../compose/x-ecs";
-import { Path } from "../schema/problems";
+import { NetworkAccess } from "../compose/model";
+import { readEgress, readServiceOverride } from "../compose/x-ecs";
+import { Path, SchemaProblem } from "../schema/problems";
 import { ValidatedDocument } from "../schema/validated";
 import { DEFAULT_CLOUD_STATE, DEFAULT_EC2_CAPACITY, DEFAULT_LOCAL_STATE, DEFAULT_S3_STATE, defaultEnvironment } from "./defaults";
 import { EnvironmentDocument } from "./environment-document";
-import { CapacityConfig, Ec2CapacityConfig, EnvironmentConfig, LoadBalancerConfig, NatMode, NetworkConfig, PlacementMode, StateBackendConfig } from "./environment-model";
+import {
+  CapacityConfig,
+  Ec2CapacityConfig,
+  EnvironmentConfig,
+  LoadBalancerConfig,
+  NatMode,
+  NetworkConfig,
+  NetworkLoadBalancerConfig,
+  PlacementMode,
+  StateBackendConfig,
+} from "./environment-model";
 import { allowsLegacyTls, minimumTlsVersion } from "./ssl-policies";
 
 /**
@@ -27,6 +38,7 @@ export function buildEnvironment(name: string, d: EnvironmentDocument): Environm
       "branch environments (branches: true) need state.backend: s3 (or local on a single machine): HCP Terraform cannot list or hold the registry of branch slots",
     );
   }
+  const alb = v.has(["loadBalancer"]) ? loadBalancer(d, region, branches, base.loadBalancer) : base.loadBalancer;
   return {
     ...base,
     name,
@@ -38,7 +50,10 @@ export function buildEnvironment(name: string, d: EnvironmentDocument): Environm
     branches,
     network: v.has(["network"]) ? network(d, region, base.network) : base.network,
     capacity: v.has(["capacity"]) ? capacity(d, base.capacity) : base.capacity,
-    loadBalancer: v.has(["loadBalancer"]) ? loadBalancer(d, region, branches, base.loadBalancer) : base.loadBalancer,
+    loadBalancer: alb,
+    ...(v.has(["networkLoadBalancer"]) ? { networkLoadBalancer: networkLoadBalancer(d, alb) } : {}),
+    access: (v.string(["network", "access"]) as NetworkAccess | undefined) ?? base.access,
+    egress: environmentEgress(d) ?? base.egress,
     placement: (v.string(["placement"]) as PlacementMode | undefined) ?? base.placement,
     services: services(d),
     tags: sorted(v.stringRecord(["tags"])) ?? base.tags,
@@ -178,6 +193,24 @@ function loadBalancer(d: EnvironmentDocument, region: string, branches: boolean,
     ...(accessLogsBucket !== undefined ? { accessLogsBucket } : {}),
     deletionProtection: v.boolean(at("deletionProtection")) ?? fallback.deletionProtection,
     ...(wafAclArn !== undefined ? { wafAclArn } : {}),
+  };
+}
+
+function environmentEgress(d: EnvironmentDocument): EnvironmentConfig["egress"] | undefined {
+  const problems: SchemaProblem[] = [];
+  const egress = readEgress(d.values, ["network", "egress"], problems);
+  for (const p of problems) d.error(p.path, p.message, p.atKey ? "key" : "value");
+  return egress;
+}
+
+/** The network load balancer takes the application load balancer's exposure and CIDRs unless it says otherwise. */
+function networkLoadBalancer(d: EnvironmentDocument, alb: LoadBalancerConfig): NetworkLoadBalancerConfig {
+  const v = d.values;
+  const at = (key: string): Path => ["networkLoadBalancer", key];
+  eachString(v, at("allowedCidrs"), (cidr, path) => checkCidr(d, path, cidr, { minPrefix: 0, maxPrefix: 32 }));
+  return {
+    internal: v.boolean(at("internal")) ?? alb.internal,
+    allowedCidrs: v.strings(at("allowedCidrs")) ?? alb.allowedCidrs,
   };
 }
 

@@ -27,6 +27,8 @@ export function defaultEnvironment(name: string, branches = false, region = "eu-
       idleTimeoutSeconds: 60,
       deletionProtection: !branches,
     },
+    access: "compose",
+    egress: [],
     placement: "per-service",
     services: {},
     tags: {},

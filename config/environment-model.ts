@@ -1,4 +1,4 @@
-import { ServiceOverride, SourceLocation } from "../compose/model";
+import { EgressRule, NetworkAccess, ServiceOverride, SourceLocation } from "../compose/model";
 
 /**
  * An environment (qa, production, ...) as the rest of the program sees it: validated, with
@@ -72,6 +72,14 @@ export interface LoadBalancerConfig {
   readonly wafAclArn?: string;
 }
 
+/** The base stack's network load balancer, for TCP ports services publish (x-ecs `loadBalancer: network`). */
+export interface NetworkLoadBalancerConfig {
+  /** @default the application load balancer's `internal` */
+  readonly internal: boolean;
+  /** CIDRs allowed to reach its listeners. @default the application load balancer's `allowedCidrs` */
+  readonly allowedCidrs: readonly string[];
+}
+
 export type PlacementMode = "per-service" | "single-task";
 
 export type StateBackendConfig =
@@ -133,6 +141,12 @@ export interface EnvironmentConfig {
   readonly network: NetworkConfig;
   readonly capacity: CapacityConfig;
   readonly loadBalancer: LoadBalancerConfig;
+  /** A network load balancer in the base stack (`networkLoadBalancer:`). @default undefined (none) */
+  readonly networkLoadBalancer?: NetworkLoadBalancerConfig;
+  /** Who on a compose network reaches a service unless its x-ecs says otherwise (`network.access`). @default "compose" */
+  readonly access: NetworkAccess;
+  /** Outbound connections every task may make beyond HTTPS and the VPC (`network.egress`). @default [] */
+  readonly egress: readonly EgressRule[];
   /** @default "per-service" */
   readonly placement: PlacementMode;
   readonly services: Readonly<Record<string, ServiceOverride>>;

@@ -13,6 +13,8 @@ export interface BaseLookupProps {
   readonly base: BasePlan;
   /** Port of the shared listener the stack adds rules to; none when it has its own listener. @default undefined */
   readonly listenerPort?: number;
+  /** Look up the network load balancer and its security group (the stack has listeners on it). @default false */
+  readonly networkLoadBalancer?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export class BaseLookup extends Construct {
   public readonly loadBalancer: DataAwsLb;
   public readonly loadBalancerSecurityGroupId: string;
   public readonly listenerArn?: string;
+  public readonly networkLoadBalancer?: { readonly arn: string; readonly dnsName: string; readonly securityGroupId: string };
 
   constructor(scope: Construct, id: string, props: BaseLookupProps) {
     super(scope, id);
@@ -55,6 +58,12 @@ export class BaseLookup extends Construct {
       name: base.loadBalancer.securityGroupName,
       vpcId: vpc.id,
     }).id;
+    const nlb = base.networkLoadBalancer;
+    if (props.networkLoadBalancer === true && nlb !== undefined) {
+      const lb = new DataAwsLb(this, "nlb", { name: nlb.name });
+      const sg = new DataAwsSecurityGroup(this, "nlb-sg", { name: nlb.securityGroupName, vpcId: vpc.id });
+      this.networkLoadBalancer = { arn: lb.arn, dnsName: lb.dnsName, securityGroupId: sg.id };
+    }
     if (props.listenerPort !== undefined) {
       this.listenerArn = new DataAwsLbListener(this, `listener-${props.listenerPort}`, {
         loadBalancerArn: this.loadBalancer.arn,

@@ -8,7 +8,8 @@ import { renderContainerDefinitions } from "./container-definitions";
 import type { EfsVolume } from "./efs-volume";
 import { ServiceAutoscaling } from "./service-autoscaling";
 import { ServiceRoute } from "./service-route";
-import { ServiceSecurityGroup } from "./service-security-group";
+import { NetworkListener } from "./network-listener";
+import { NetworkGroupIds, ServiceSecurityGroup } from "./service-security-group";
 import { TaskRoles } from "./task-roles";
 
 export interface ComposeServiceProps {
@@ -26,8 +27,10 @@ export interface ComposeServiceProps {
   readonly subnetIds: string[];
   /** Load balancer pieces the service attaches to. */
   readonly loadBalancer: { readonly securityGroupId: string; readonly arnSuffix: string; readonly listenerArn: string };
-  /** Membership security group of each compose network. */
-  readonly networkSecurityGroupIds: ReadonlyMap<string, string>;
+  /** Security groups of the stack's compose networks. */
+  readonly networkSecurityGroupIds: NetworkGroupIds;
+  /** The network load balancer, when the service has listeners on it. @default undefined */
+  readonly networkLoadBalancer?: { readonly arn: string; readonly securityGroupId: string; readonly allowedCidrs: readonly string[] };
   /** Cloud Map namespace the service registers in. @default undefined (no registration) */
   readonly namespaceId?: string;
   /** ECR repositories by compose service. @default empty */
@@ -99,7 +102,9 @@ export class ComposeService extends Construct {
       vpcId: props.vpcId,
       vpcCidr: props.vpcCidr,
       ingress: plan.ingress,
+      egress: plan.egress,
       loadBalancerSecurityGroupId: props.loadBalancer.securityGroupId,
+      ...(props.networkLoadBalancer ? { networkLoadBalancerSecurityGroupId: props.networkLoadBalancer.securityGroupId } : {}),
       networkSecurityGroupIds: props.networkSecurityGroupIds,
       tags,
     });
@@ -150,6 +155,29 @@ export class ComposeService extends Construct {
     const routes = plan.routes.map(
       (r) => new ServiceRoute(this, `route-${r.service}-${r.containerPort}`, { plan: r, vpcId: props.vpcId, listenerArn: props.loadBalancer.listenerArn, tags }),
     );
+    const nlb = props.networkLoadBalancer;
+    const listeners =
+      nlb === undefined
+        ? []
+        : plan.networkTargets.map(
+            (t) =>
+              new NetworkListener(this, `tcp-${t.service}-${t.containerPort}`, {
+                plan: t,
+                vpcId: props.vpcId,
+                loadBalancerArn: nlb.arn,
+                loadBalancerSecurityGroupId: nlb.securityGroupId,
+                allowedCidrs: nlb.allowedCidrs,
+                tags,
+              }),
+          );
+    const targets = [
+      ...routes.map((r, i) => ({ targetGroupArn: r.targetGroup.arn, containerName: plan.routes[i]?.containerName ?? plan.id, containerPort: plan.routes[i]?.containerPort ?? 0 })),
+      ...listeners.map((l, i) => ({ targetGroupArn: l.targetGroup.arn, containerName: plan.networkTargets[i]?.containerName ?? plan.id, containerPort: plan.networkTargets[i]?.containerPort ?? 0 })),
+    ];
+    const memberships = plan.memberships.flatMap((m) => {
+      const id = (m.group === "declared-ports" ? props.networkSecurityGroupIds.declaredPorts : props.networkSecurityGroupIds.members).get(m.network);
+      return id !== undefined ? [id] : [];
+    });
 
     this.service = new EcsService(this, "service", {
       name: plan.names.ecsService,
@@ -168,27 +196,16 @@ export class ComposeService extends Construct {
       deploymentMaximumPercent: plan.deployment.maximumPercent,
       deploymentMinimumHealthyPercent: plan.deployment.minimumHealthyPercent,
       deploymentCircuitBreaker: { enable: true, rollback: true },
-      networkConfiguration: { subnets: props.subnetIds, securityGroups: [this.securityGroup.securityGroup.id, ...plan.networks.flatMap((n) => {
-        const id = props.networkSecurityGroupIds.get(n);
-        return id !== undefined ? [id] : [];
-      })], assignPublicIp: false },
-      ...(routes.length > 0
-        ? {
-            loadBalancer: routes.map((r, i) => ({
-              targetGroupArn: r.targetGroup.arn,
-              containerName: plan.routes[i]?.containerName ?? plan.id,
-              containerPort: plan.routes[i]?.containerPort ?? 0,
-            })),
-          }
-        : {}),
+      networkConfiguration: { subnets: props.subnetIds, securityGroups: [this.securityGroup.securityGroup.id, ...memberships], assignPublicIp: false },
+      ...(targets.length > 0 ? { loadBalancer: targets } : {}),
       ...(plan.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: plan.healthCheckGracePeriodSeconds } : {}),
       ...(discovery !== undefined ? { serviceRegistries: { registryArn: discovery.arn } } : {}),
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
       // Autoscaling owns the count once it is on; Terraform must not reset it on every apply.
       ...(plan.autoscaling !== undefined ? { lifecycle: { ignoreChanges: ["desired_count"] } } : {}),
-      // A target group must be attached to the load balancer (through its rule) before a service uses it.
-      dependsOn: routes.map((r) => r.rule),
+      // A target group must be attached to a load balancer (through its rule or listener) before a service uses it.
+      dependsOn: [...routes.map((r) => r.rule), ...listeners.map((l) => l.listener)],
       tags,
     });
 

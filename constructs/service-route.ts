@@ -13,7 +13,7 @@ export interface ServiceRouteProps {
   readonly tags?: Record<string, string>;
 }
 
-/** A target group (IP targets, as awsvpc tasks need) and the listener rule forwarding to it. */
+/** A target group (IP targets, as awsvpc tasks need; HTTPS when the app serves TLS) and the listener rule forwarding to it. */
 export class ServiceRoute extends Construct {
   public readonly targetGroup: LbTargetGroup;
   public readonly rule: LbListenerRule;
@@ -26,14 +26,14 @@ export class ServiceRoute extends Construct {
     this.targetGroup = new LbTargetGroup(this, "target-group", {
       name: plan.targetGroupName,
       port: plan.containerPort,
-      protocol: "HTTP",
+      protocol: plan.protocol,
       targetType: "ip",
       vpcId: props.vpcId,
       deregistrationDelay: String(plan.deregistrationDelaySeconds),
       healthCheck: {
         enabled: true,
         path: hc.path,
-        protocol: "HTTP",
+        protocol: plan.protocol,
         port: "traffic-port",
         matcher: hc.matcher,
         interval: hc.intervalSeconds,

@@ -2,7 +2,15 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { Construct } from "constructs";
-import { IngressPlan } from "../planner/plan";
+import { EgressPlan, IngressPlan } from "../planner/plan";
+
+/** The security groups of the stack's compose networks, by network name. */
+export interface NetworkGroupIds {
+  /** Each network's group (planner/network-access.ts). */
+  readonly members: ReadonlyMap<string, string>;
+  /** The group of a network's declared-ports members, where the network has one. */
+  readonly declaredPorts: ReadonlyMap<string, string>;
+}
 
 export interface ServiceSecurityGroupProps {
   /** Security group name. */
@@ -14,18 +22,39 @@ export interface ServiceSecurityGroupProps {
   readonly vpcCidr: string;
   /** Who may connect on which port (planner/plan.ts). */
   readonly ingress: readonly IngressPlan[];
+  /** Outbound traffic beyond HTTPS and the VPC. @default [] */
+  readonly egress?: readonly EgressPlan[];
   /** The load balancer's security group. */
   readonly loadBalancerSecurityGroupId: string;
-  /** Membership security group of each compose network. */
-  readonly networkSecurityGroupIds: ReadonlyMap<string, string>;
+  /** The network load balancer's security group, when the service has listeners on it. @default undefined */
+  readonly networkLoadBalancerSecurityGroupId?: string;
+  /** Security groups of the compose networks. */
+  readonly networkSecurityGroupIds: NetworkGroupIds;
   /** Tags for the group and its rules. @default {} */
   readonly tags?: Record<string, string>;
 }
 
+/** Who a rule admits, and the text of its construct id and description. */
+function sourceOf(rule: IngressPlan, props: ServiceSecurityGroupProps): { id: string | undefined; label: string; description: string } | undefined {
+  const from = rule.from;
+  switch (from.kind) {
+    case "alb":
+      return { id: props.loadBalancerSecurityGroupId, label: "alb", description: "from the load balancer" };
+    case "nlb":
+      return { id: props.networkLoadBalancerSecurityGroupId, label: "nlb", description: "from the network load balancer" };
+    case "network":
+      // "@" cannot occur in a compose network name, so the two labels never collide.
+      return from.group === "declared-ports"
+        ? { id: props.networkSecurityGroupIds.declaredPorts.get(from.network), label: `declared@${from.network}`, description: `from declared-ports services on compose network ${from.network}` }
+        : { id: props.networkSecurityGroupIds.members.get(from.network), label: `net-${from.network}`, description: `from services on compose network ${from.network}` };
+  }
+}
+
 /**
- * A task's own security group: inbound only from the load balancer on routed ports and from
- * services sharing a compose network on the service's ports; outbound HTTPS (image pulls,
- * AWS APIs) and the VPC, never all traffic to the internet.
+ * A task's own security group: inbound only from the load balancers on published ports and,
+ * for declared-ports access, from its compose networks on its declared ports (members of a
+ * network otherwise reach each other through the network group's own rule); outbound HTTPS
+ * (image pulls, AWS APIs), the VPC and the egress the plan opens, never all traffic to the internet.
  */
 export class ServiceSecurityGroup extends Construct {
   public readonly securityGroup: SecurityGroup;
@@ -40,17 +69,13 @@ export class ServiceSecurityGroup extends Construct {
       tags,
     });
     for (const rule of props.ingress) {
-      const source = rule.from.kind === "alb" ? props.loadBalancerSecurityGroupId : props.networkSecurityGroupIds.get(rule.from.network);
-      if (source === undefined) continue;
-      const label = rule.from.kind === "alb" ? "alb" : `net-${rule.from.network}`;
+      const source = sourceOf(rule, props);
+      if (source?.id === undefined) continue;
       const ports = rule.portEnd === undefined ? `${rule.port}` : `${rule.port}-${rule.portEnd}`;
-      new VpcSecurityGroupIngressRule(this, `in-${label}-${ports}-${rule.protocol}`, {
+      new VpcSecurityGroupIngressRule(this, `in-${source.label}-${ports}-${rule.protocol}`, {
         securityGroupId: this.securityGroup.id,
-        referencedSecurityGroupId: source,
-        description:
-          rule.from.kind === "alb"
-            ? `${rule.protocol}/${ports} from the load balancer`
-            : `${rule.protocol}/${ports} from services on compose network ${rule.from.network}`,
+        referencedSecurityGroupId: source.id,
+        description: `${rule.protocol}/${ports} ${source.description}`,
         ipProtocol: rule.protocol,
         fromPort: rule.port,
         toPort: rule.portEnd ?? rule.port,
@@ -73,5 +98,16 @@ export class ServiceSecurityGroup extends Construct {
       cidrIpv4: props.vpcCidr,
       tags,
     });
+    for (const rule of props.egress ?? []) {
+      new VpcSecurityGroupEgressRule(this, `out-${rule.protocol}-${rule.port}-${rule.cidr.replace(/[./:]/g, "_")}`, {
+        securityGroupId: this.securityGroup.id,
+        description: `${rule.protocol}/${rule.port} to ${rule.cidr} (egress setting)`,
+        ipProtocol: rule.protocol,
+        fromPort: rule.port,
+        toPort: rule.port,
+        cidrIpv4: rule.cidr,
+        tags,
+      });
+    }
   }
 }

@@ -157,6 +157,16 @@ export function loadBalancerSecurityGroupName(scope: NameScope): string {
   return securityGroupName(composite("-", scope.project, scope.env, "alb"));
 }
 
+/** Network load balancers share the 32-character name space (and the "internal-" rule) of ALBs. */
+export function networkLoadBalancerName(scope: NameScope): string {
+  const name = fitName(composite("-", scope.project, scope.env, "nlb"), RULES.loadBalancer);
+  return name.startsWith("internal-") ? fitName(composite("-", "lb", scope.project, scope.env, "nlb"), RULES.loadBalancer) : name;
+}
+
+export function networkLoadBalancerSecurityGroupName(scope: NameScope): string {
+  return securityGroupName(composite("-", scope.project, scope.env, "nlb"));
+}
+
 export function flowLogGroupName(scope: NameScope): string {
   return fitName(logPath("vpc", scope.project, scope.env, "flow-logs"), RULES.logGroup);
 }
@@ -222,6 +232,11 @@ export function targetGroupName(scope: NameScope, service: string, port: number)
   return fitName(scoped(scope, service, String(port)), RULES.targetGroup);
 }
 
+/** A network load balancer's TCP target group: its own name, so moving a port between load balancers never reuses one. */
+export function networkTargetGroupName(scope: NameScope, service: string, port: number): string {
+  return fitName(scoped(scope, service, String(port), "tcp"), RULES.targetGroup);
+}
+
 export function logGroupName(scope: NameScope, service: string): string {
   return fitName(logPath("ecs", scope.project, scope.env, scope.slug, service), RULES.logGroup);
 }
@@ -241,6 +256,11 @@ export function serviceSecurityGroupName(scope: NameScope, service: string): str
 /** A compose network becomes a membership security group: services on it may reach each other. */
 export function networkSecurityGroupName(scope: NameScope, network: string): string {
   return securityGroupName(scoped(scope, "net", network));
+}
+
+/** The group of a network's declared-ports members, when the network also has members open on every port. */
+export function networkDeclaredPortsSecurityGroupName(scope: NameScope, network: string): string {
+  return securityGroupName(scoped(scope, "net", network, "ports"));
 }
 
 export function efsSecurityGroupName(scope: NameScope, volume: string): string {

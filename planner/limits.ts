@@ -75,9 +75,9 @@ export function securityGroupRuleCounts(base: BasePlan, app: AppPlan, where: Lim
       group: service.names.securityGroup,
       path: servicePath(service),
       inbound: service.ingress.length,
-      // HTTPS to the internet and everything inside the VPC.
-      outbound: 2,
-      sources: "one per routed port, and per compose network and port or port range",
+      // HTTPS to the internet and everything inside the VPC, then one per egress setting's port and CIDR.
+      outbound: 2 + service.egress.length,
+      sources: "one per load-balanced port, per declared-ports network and port or port range, and per egress port and CIDR",
       ...(location ? { location } : {}),
     });
   }

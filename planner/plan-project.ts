@@ -4,21 +4,21 @@ import { DEFAULT_EC2_CAPACITY } from "../config/defaults";
 import { BranchContext, EnvironmentConfig } from "../config/environment-model";
 import { environmentLocation } from "../config/locations";
 import * as names from "../naming/names";
-import { coversPort } from "../compose/ports";
-import { portIntervals } from "./container-ports";
+import { planRoutes } from "./app-routes";
 import { appContainer, containerDependencies, searchDomainContainer, taskVolumeFor } from "./containers";
 import { deploymentPercentages } from "./deployment";
 import { checkLimits } from "./limits";
-import { targetHealthCheck } from "./health-check";
 import { subnetLayout } from "./network";
+import { NetworkAccessPlan, accessMember, loadBalancerIngress, memberships, networkIngress, planNetworkAccess, unionEgress } from "./network-access";
+import { networkLoadBalancerPlan } from "./network-load-balancer";
 import {
   AppPlan,
   BasePlan,
   ContainerPlan,
   EfsVolumePlan,
-  IngressPlan,
   ListenerPlan,
   NetworkPlan,
+  NetworkTargetPlan,
   Plan,
   RoutePlan,
   SecretPlan,
@@ -26,7 +26,6 @@ import {
   TaskSize,
   TaskVolumePlan,
 } from "./plan";
-import { assignPriorities, routeConditions } from "./routes";
 import { listenerPort, MAX_SLOT } from "./slots";
 import { secretPlan } from "./secrets";
 import { completeApp, completeService } from "./service-details";
@@ -114,6 +113,10 @@ function planBase(scope: names.NameScope, env: EnvironmentConfig, diagnose: Diag
   if (network === undefined) return undefined;
   const lb = env.loadBalancer;
   const ec2 = env.capacity.kind === "ec2" ? { ...DEFAULT_EC2_CAPACITY, ...env.capacity.ec2 } : undefined;
+  const nlb = networkLoadBalancerPlan(scope, env);
+  if (nlb !== undefined && !nlb.internal && nlb.allowedCidrs.length === 0) {
+    diagnose("error", "networkLoadBalancer.allowedCidrs", "the network load balancer is internet-facing but no CIDR may reach it: list the allowed CIDRs or set networkLoadBalancer.internal: true", environmentLocation(env, "networkLoadBalancer"));
+  }
   return {
     stackName: names.baseStackName(env.name),
     scope,
@@ -149,6 +152,7 @@ function planBase(scope: names.NameScope, env: EnvironmentConfig, diagnose: Diag
       ...(lb.wafAclArn ? { wafAclArn: lb.wafAclArn } : {}),
       ...(env.branches && lb.domain === undefined ? { branchPortRange: { from: listenerPort(1), to: listenerPort(MAX_SLOT) } } : {}),
     },
+    ...(nlb !== undefined ? { networkLoadBalancer: nlb } : {}),
   };
 }
 
@@ -199,45 +203,6 @@ function sizeFor(requested: TaskSize, path: string, subject: string, diagnose: D
   return size;
 }
 
-/** Where an override key was set: the environment's `services.<name>` wins over the compose file's `x-ecs`. */
-type OverrideOrigin = (key: keyof ServiceOverride) => { readonly path: string; readonly location?: SourceLocation };
-
-/** The container port the load balancer routes to, or undefined for an unrouted service. */
-function routedPort(service: ServiceModel, override: ServiceOverride, origin: OverrideOrigin, diagnose: Diagnose): number | undefined {
-  const published = service.ports.filter((p) => p.published !== undefined && p.protocol === "tcp");
-  if (override.public === false) return undefined;
-  if (override.port !== undefined) {
-    const port = override.port;
-    const known = [...service.ports, ...service.expose].some((p) => coversPort(p, port));
-    if (!known) {
-      const at = origin("port");
-      diagnose("error", at.path, `port ${override.port} is not one of the service's ports or expose entries`, at.location);
-      return undefined;
-    }
-    return override.port;
-  }
-  if (published.length === 0) {
-    if (override.public === true) {
-      const at = origin("public");
-      diagnose("error", at.path, "public: true needs a published port or x-ecs port", at.location);
-    }
-    return undefined;
-  }
-  const first = published[0];
-  if (first === undefined) return undefined;
-  // Other published ports stay reachable by sibling services; the loader's report says so.
-  return first.target;
-}
-
-interface RouteCandidate {
-  readonly service: string;
-  readonly hosts: readonly string[];
-  readonly paths: readonly string[];
-  readonly port: number;
-  readonly model: ServiceModel;
-  readonly override: ServiceOverride;
-}
-
 function planApp(
   project: ComposeProject,
   env: EnvironmentConfig,
@@ -259,53 +224,20 @@ function planApp(
   const overrideOf = (s: ServiceModel): ServiceOverride => overrides.get(s.name) ?? {};
 
   // Routes first: priorities are a stack-wide decision.
-  const candidates: RouteCandidate[] = [];
-  for (const service of project.services) {
-    const override = overrideOf(service);
-    const origin: OverrideOrigin = (key) =>
-      env.services[service.name]?.[key] !== undefined
-        ? { path: `services.${service.name}.${key}`, location: environmentLocation(env, `services.${service.name}.${key}`) }
-        : { path: `services.${service.name}.x-ecs.${key}`, ...(service.location ? { location: service.location } : {}) };
-    const port = routedPort(service, override, origin, diagnose);
-    if (port === undefined) continue;
-    // A branch's own listener is reached by the ALB's DNS name: a production host header would never match.
-    const host = branch && domain === undefined ? undefined : override.host;
-    const conditions = routeConditions(
-      { service: service.name, ...(override.path !== undefined ? { path: override.path } : {}), ...(host !== undefined ? { host } : {}) },
-      { ...(branchHost ? { branchHost } : {}), ...(!branch && domain ? { domain } : {}) },
-    );
-    candidates.push({ service: service.name, ...conditions, port, model: service, override });
-  }
-  const assigned = assignPriorities(candidates, slot);
-  if (!assigned.ok) {
-    diagnose("error", "services", assigned.message);
-    return undefined;
-  }
-  const routes = new Map<string, RoutePlan>(
-    assigned.routes.map((r) => [
-      r.service,
-      {
-        service: r.service,
-        containerName: r.service,
-        containerPort: r.port,
-        targetGroupName: names.targetGroupName(scope, r.service, r.port),
-        priority: r.priority,
-        hosts: r.hosts,
-        paths: r.paths,
-        healthCheck: targetHealthCheck(r.model.healthcheck, r.port, r.override.healthCheckPath),
-        deregistrationDelaySeconds: env.deregistrationDelaySeconds,
-      },
-    ]),
-  );
+  const planned = planRoutes({ project, env, scope, ...(branch ? { branch } : {}), overrideOf }, (key) => environmentLocation(env, key), diagnose);
+  if (planned === undefined) return undefined;
+  const { routes, networkTargets } = planned;
+
+  // Network access is stack-wide too: which groups each compose network needs.
+  const access: ServiceAccess = { ...planNetworkAccess(project, env, scope, overrideOf, diagnose), networkTargets };
 
   const services =
     env.placement === "single-task"
-      ? planSingleTask(project, env, scope, routes, diagnose)
-      : project.services.map((s) => planService(project, env, scope, s, overrideOf(s), routes.get(s.name), namespace, diagnose));
+      ? planSingleTask(project, env, scope, routes, access, diagnose)
+      : project.services.map((s) => planService(project, env, scope, s, overrideOf(s), routes.get(s.name), access, namespace, diagnose));
   if (services.some((s) => s === undefined)) return undefined;
   const plans = services as ServicePlan[];
 
-  const usedNetworks = [...new Set(plans.flatMap((s) => s.networks))].sort();
   const usedSecrets = [...new Set(plans.flatMap((s) => s.secrets))].sort();
   const secrets: SecretPlan[] = [];
   for (const name of usedSecrets) {
@@ -346,7 +278,7 @@ function planApp(
     listener,
     ...(branchHost ? { host: branchHost } : {}),
     services: plans,
-    networks: usedNetworks.map((n) => ({ name: n, securityGroupName: names.networkSecurityGroupName(scope, n) })),
+    networks: access.groups,
     secrets,
     volumes,
     repositories: project.services.filter((s) => s.build !== undefined).map((s) => ({ service: s.name, name: names.ecrRepositoryName(scope, s.name) })),
@@ -373,20 +305,9 @@ function taskVolumes(project: ComposeProject, services: readonly ServiceModel[])
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
-function ingressFor(services: readonly ServiceModel[], routes: readonly RoutePlan[]): IngressPlan[] {
-  const out = new Map<string, IngressPlan>();
-  for (const r of routes) out.set(`alb/${r.containerPort}/tcp`, { from: { kind: "alb" }, port: r.containerPort, protocol: "tcp" });
-  for (const s of services) {
-    // A port range is one rule (from_port..to_port), not one rule per port.
-    const intervals = portIntervals(s.ports, s.expose);
-    for (const network of s.networks) {
-      for (const p of intervals) {
-        const ports = p.to > p.from ? `${p.from}-${p.to}` : `${p.from}`;
-        out.set(`net/${network}/${ports}/${p.protocol}`, { from: { kind: "network", network }, port: p.from, ...(p.to > p.from ? { portEnd: p.to } : {}), protocol: p.protocol });
-      }
-    }
-  }
-  return [...out.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+/** What network access needs from the stack to plan one ECS service. */
+interface ServiceAccess extends NetworkAccessPlan {
+  readonly networkTargets: ReadonlyMap<string, readonly NetworkTargetPlan[]>;
 }
 
 function checkNetworks(id: string, networks: readonly string[], diagnose: Diagnose, location?: SourceLocation): void {
@@ -402,6 +323,7 @@ function planService(
   service: ServiceModel,
   override: ServiceOverride,
   route: RoutePlan | undefined,
+  access: ServiceAccess,
   namespace: string,
   diagnose: Diagnose,
 ): ServicePlan | undefined {
@@ -429,6 +351,8 @@ function planService(
   const desiredCount = autoscaling ? Math.min(autoscaling.maxCapacity, Math.max(autoscaling.minCapacity, requestedCount)) : requestedCount;
   const volumes = taskVolumes(project, [service]);
   const routes = route ? [route] : [];
+  const networkTargets = access.networkTargets.get(service.name) ?? [];
+  const member = access.members.get(service.name) ?? accessMember(service, "compose");
   const startPeriod = container.healthCheck?.startPeriod ?? 0;
   return completeService({
     id: service.name,
@@ -449,13 +373,17 @@ function planService(
     containers: [sidecar, container],
     volumes,
     routes,
-    ingress: ingressFor([service], routes),
+    networkTargets,
+    ingress: [...loadBalancerIngress(routes, networkTargets), ...networkIngress(member, access.groups)],
+    egress: access.egress(service),
     networks: [...service.networks].sort(),
+    access: member.access,
+    memberships: memberships(member, access.groups),
     ...(autoscaling && !daemon ? { autoscaling } : {}),
     secrets: [...new Set(service.secrets.map((s) => s.source))].sort(),
     repositories: service.build !== undefined ? [service.name] : [],
     efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
-    ...(route ? { healthCheckGracePeriodSeconds: Math.max(30, startPeriod) } : {}),
+    ...(route || networkTargets.length > 0 ? { healthCheckGracePeriodSeconds: Math.max(30, startPeriod) } : {}),
     tags: { "compose2ecs:service": service.name },
   }, [service], { project, env, scope, diagnose });
 }
@@ -466,6 +394,7 @@ function planSingleTask(
   env: EnvironmentConfig,
   scope: names.NameScope,
   routes: ReadonlyMap<string, RoutePlan>,
+  access: ServiceAccess,
   diagnose: Diagnose,
 ): (ServicePlan | undefined)[] {
   const services = project.services;
@@ -511,6 +440,7 @@ function planSingleTask(
     const r = routes.get(s.name);
     return r ? [r] : [];
   });
+  const networkTargets = services.flatMap((s) => access.networkTargets.get(s.name) ?? []);
   const volumes = taskVolumes(project, services);
   return [
     completeService({
@@ -532,13 +462,17 @@ function planSingleTask(
       containers,
       volumes,
       routes: routeList,
-      // Containers of one task talk over localhost: only the load balancer needs a way in.
-      ingress: ingressFor([], routeList),
+      networkTargets,
+      // Containers of one task talk over localhost: only the load balancers need a way in.
+      ingress: loadBalancerIngress(routeList, networkTargets),
+      egress: unionEgress(services.flatMap((s) => access.egress(s))),
       networks: [],
+      access: "compose",
+      memberships: [],
       secrets: [...new Set(services.flatMap((s) => s.secrets.map((x) => x.source)))].sort(),
       repositories: services.filter((s) => s.build !== undefined).map((s) => s.name),
       efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
-      ...(routeList.length > 0 ? { healthCheckGracePeriodSeconds: Math.max(30, ...containers.map((c) => c.healthCheck?.startPeriod ?? 0)) } : {}),
+      ...(routeList.length > 0 || networkTargets.length > 0 ? { healthCheckGracePeriodSeconds: Math.max(30, ...containers.map((c) => c.healthCheck?.startPeriod ?? 0)) } : {}),
       tags: { "compose2ecs:service": id },
     }, services, { project, env, scope, diagnose }),
   ];

@@ -3,7 +3,7 @@
  * (planner/plan-project.ts) makes it from the compose project and the environment; the
  * constructs only render it. Lists are sorted by name so rendering is deterministic.
  */
-import { AutoscalingConfig, IamStatement } from "../compose/model";
+import { AutoscalingConfig, IamStatement, NetworkAccess } from "../compose/model";
 import { Ec2CapacityConfig, EnvironmentConfig, NatMode } from "../config/environment-model";
 import { NameScope } from "../naming/names";
 
@@ -73,12 +73,22 @@ export interface LoadBalancerPlan {
   readonly branchPortRange?: { readonly from: number; readonly to: number };
 }
 
+/** The environment's network load balancer, for TCP ports (planner/network-load-balancer.ts). */
+export interface NetworkLoadBalancerPlan {
+  readonly name: string;
+  readonly securityGroupName: string;
+  readonly internal: boolean;
+  /** Who may reach its listeners; application stacks add these rules for their own listener ports. */
+  readonly allowedCidrs: readonly string[];
+}
+
 export interface BasePlan {
   readonly stackName: string;
   readonly scope: NameScope;
   readonly network: NetworkPlan;
   readonly cluster: ClusterPlan;
   readonly loadBalancer: LoadBalancerPlan;
+  readonly networkLoadBalancer?: NetworkLoadBalancerPlan;
 }
 
 export interface HealthCheckPlan {
@@ -97,6 +107,8 @@ export interface RoutePlan {
   readonly service: string;
   readonly containerName: string;
   readonly containerPort: number;
+  /** What the target speaks: HTTPS when compose says the port serves TLS (app_protocol https). */
+  readonly protocol: "HTTP" | "HTTPS";
   readonly targetGroupName: string;
   readonly priority: number;
   readonly hosts: readonly string[];
@@ -173,9 +185,41 @@ export type TaskVolumePlan =
   | { readonly kind: "efs"; readonly name: string; readonly volume: string }
   | { readonly kind: "scratch"; readonly name: string };
 
+/** A TCP listener on the environment's network load balancer and its target group. */
+export interface NetworkTargetPlan {
+  /** Compose service the listener forwards to. */
+  readonly service: string;
+  readonly containerName: string;
+  readonly containerPort: number;
+  /** Production: the port compose published; a branch: its slot's block (planner/network-load-balancer.ts). */
+  readonly listenerPort: number;
+  readonly targetGroupName: string;
+  readonly deregistrationDelaySeconds: number;
+}
+
+/** Which security group stands for a service on one of its compose networks. */
+export interface NetworkMembership {
+  readonly network: string;
+  /** "members": the network's group; "declared-ports": the group of its declared-ports members (planner/network-access.ts). */
+  readonly group: "members" | "declared-ports";
+}
+
+/** Outbound traffic a task may send beyond HTTPS and the VPC (x-ecs / environment `egress`). */
+export interface EgressPlan {
+  readonly protocol: "tcp" | "udp";
+  readonly port: number;
+  readonly cidr: string;
+}
+
 export interface IngressPlan {
-  /** "alb": the load balancer's SG; otherwise the compose network's membership SG. */
-  readonly from: { readonly kind: "alb" } | { readonly kind: "network"; readonly network: string };
+  /**
+   * "alb"/"nlb": a load balancer's SG; "network": a compose network's group (its members, or with
+   * `group: "declared-ports"` its declared-ports members).
+   */
+  readonly from:
+    | { readonly kind: "alb" }
+    | { readonly kind: "nlb" }
+    | { readonly kind: "network"; readonly network: string; readonly group?: "declared-ports" };
   /** Port, or the first port of a range. */
   readonly port: number;
   /** Last port of a range (one rule from `port` to `portEnd`); undefined for one port. */
@@ -209,9 +253,17 @@ export interface ServicePlan {
   readonly containers: readonly ContainerPlan[];
   readonly volumes: readonly TaskVolumePlan[];
   readonly routes: readonly RoutePlan[];
+  /** Listeners on the network load balancer. */
+  readonly networkTargets: readonly NetworkTargetPlan[];
   readonly ingress: readonly IngressPlan[];
-  /** Compose networks the task joins (membership security groups). */
+  /** Outbound traffic beyond HTTPS and the VPC. */
+  readonly egress: readonly EgressPlan[];
+  /** Compose networks the task joins. */
   readonly networks: readonly string[];
+  /** Who on its networks reaches it. */
+  readonly access: NetworkAccess;
+  /** The security group the task carries for each of its networks. */
+  readonly memberships: readonly NetworkMembership[];
   readonly autoscaling?: AutoscalingConfig;
   /** Compose secrets the execution role may read. */
   readonly secrets: readonly string[];
@@ -301,6 +353,18 @@ export type ListenerPlan =
   /** A branch without a domain: its own HTTP listener (default action fixed 404). */
   | { readonly kind: "own"; readonly port: number };
 
+/** A compose network's security groups (planner/network-access.ts). */
+export interface NetworkGroupPlan {
+  /** Compose network name. */
+  readonly name: string;
+  /** The network's group: its compose-access members (or, with none, all its members). */
+  readonly securityGroupName: string;
+  /** Members reach members on every port: one self-referencing rule on the group. */
+  readonly selfRule: boolean;
+  /** A second group for the declared-ports members of a network that also has compose-access ones. */
+  readonly declaredPorts?: { readonly securityGroupName: string };
+}
+
 export interface AppPlan {
   readonly stackName: string;
   readonly stateName: string;
@@ -311,7 +375,7 @@ export interface AppPlan {
   /** Host name of the branch/app when a domain is configured. */
   readonly host?: string;
   readonly services: readonly ServicePlan[];
-  readonly networks: readonly { readonly name: string; readonly securityGroupName: string }[];
+  readonly networks: readonly NetworkGroupPlan[];
   readonly secrets: readonly SecretPlan[];
   /** Variables of `secretEnvironment`, by id. */
   readonly secretVariables: readonly SecretVariablePlan[];

@@ -7,6 +7,7 @@ import { BranchListener } from "../constructs/branch-listener";
 import { ComposeService } from "../constructs/compose-service";
 import { DiscoveryNamespace } from "../constructs/discovery-namespace";
 import { EcrRepository } from "../constructs/ecr-repository";
+import { NetworkSelfRule } from "../constructs/network-self-rule";
 import type { EfsVolume } from "../constructs/efs-volume";
 import type { SecretVariable as SecretVariableType } from "../constructs/secret-variable";
 import { Plan } from "../planner/plan";
@@ -29,7 +30,12 @@ export class AppStack extends TerraformStack {
     configureBackend(this, { env: plan.env, stateName: app.stateName, projectDir: options.projectDir, stackDir: `${options.outDir}/stacks/${app.stackName}` });
     const ephemeral = plan.branch !== undefined;
 
-    const base = new BaseLookup(this, "base", { base: plan.base, ...(app.listener.kind === "shared" ? { listenerPort: app.listener.port } : {}) });
+    const networkListeners = app.services.some((s) => s.networkTargets.length > 0);
+    const base = new BaseLookup(this, "base", {
+      base: plan.base,
+      ...(app.listener.kind === "shared" ? { listenerPort: app.listener.port } : {}),
+      ...(networkListeners ? { networkLoadBalancer: true } : {}),
+    });
     const listenerArn =
       app.listener.kind === "own"
         ? new BranchListener(this, "branch-listener", { loadBalancerArn: base.loadBalancer.arn, port: app.listener.port }).listener.arn
@@ -45,14 +51,26 @@ export class AppStack extends TerraformStack {
     const volumeScope = new Construct(this, "volumes");
     const services = new Construct(this, "services");
 
-    const networkSecurityGroupIds = new Map<string, string>();
+    const networkSecurityGroupIds = { members: new Map<string, string>(), declaredPorts: new Map<string, string>() };
+    const networkRules = new Construct(this, "network-rules");
+    const declaredNetworks = new Construct(this, "declared-ports-networks");
     for (const n of app.networks) {
+      // The description is part of the group's identity (changing it replaces the group): keep it.
       const sg = new SecurityGroup(networks, n.name, {
         name: n.securityGroupName,
         description: `Members of compose network ${n.name}: services admit each other on their ports`,
         vpcId: base.vpcId,
       });
-      networkSecurityGroupIds.set(n.name, sg.id);
+      networkSecurityGroupIds.members.set(n.name, sg.id);
+      if (n.selfRule) new NetworkSelfRule(networkRules, n.name, { securityGroupId: sg.id, network: n.name });
+      if (n.declaredPorts !== undefined) {
+        const declared = new SecurityGroup(declaredNetworks, n.name, {
+          name: n.declaredPorts.securityGroupName,
+          description: `Declared-ports members of compose network ${n.name}: admitted on declared ports only`,
+          vpcId: base.vpcId,
+        });
+        networkSecurityGroupIds.declaredPorts.set(n.name, declared.id);
+      }
     }
 
     // Secrets and EFS classes are loaded only for projects that use them (synth start-up time).
@@ -100,6 +118,9 @@ export class AppStack extends TerraformStack {
         subnetIds: base.privateSubnetIds,
         loadBalancer: { securityGroupId: base.loadBalancerSecurityGroupId, arnSuffix: base.loadBalancer.arnSuffix, listenerArn },
         networkSecurityGroupIds,
+        ...(base.networkLoadBalancer && plan.base.networkLoadBalancer
+          ? { networkLoadBalancer: { ...base.networkLoadBalancer, allowedCidrs: plan.base.networkLoadBalancer.allowedCidrs } }
+          : {}),
         ...(namespace ? { namespaceId: namespace.namespace.id } : {}),
         repositories,
         secretArns,

@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { Cluster } from "../constructs/cluster";
 import { LoadBalancer } from "../constructs/load-balancer";
 import { Network } from "../constructs/network";
+import { NetworkLoadBalancer } from "../constructs/network-load-balancer";
 import { Plan } from "../planner/plan";
 import { configureBackend } from "./backend";
 import { literalPlan } from "./terraform-literal";
@@ -60,6 +61,10 @@ export class BaseStack extends TerraformStack {
     }
     const cluster = new Cluster(this, "cluster", { plan: base.cluster, vpcId, vpcCidr, privateSubnetIds });
     const lb = new LoadBalancer(this, "load-balancer", { plan: base.loadBalancer, vpcId, vpcCidr, publicSubnetIds, privateSubnetIds });
+    if (base.networkLoadBalancer !== undefined) {
+      const nlb = new NetworkLoadBalancer(this, "network-load-balancer", { plan: base.networkLoadBalancer, vpcId, vpcCidr, publicSubnetIds, privateSubnetIds });
+      new TerraformOutput(this, "network_load_balancer_dns_name", { value: nlb.lb.dnsName });
+    }
     new TerraformOutput(this, "cluster_name", { value: cluster.cluster.name });
     new TerraformOutput(this, "load_balancer_dns_name", { value: lb.lb.dnsName });
   }

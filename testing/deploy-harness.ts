@@ -185,13 +185,17 @@ export class DeployHarness {
     return file;
   }
 
-  /** `compose2ecs synth --env NAME [--branch B]` into a fresh output folder (a later synth never replaces a folder in use). */
-  async synth(envName: string, branch?: string): Promise<SynthOutput> {
+  /**
+   * `compose2ecs synth --env NAME [--branch B] [-f FILE]...` into a fresh output folder (a later
+   * synth never replaces a folder in use). `files` are relative to the project folder; none
+   * means the environment's compose list.
+   */
+  async synth(envName: string, branch?: string, files: readonly string[] = []): Promise<SynthOutput> {
     const { synthesize } = await import("../stacks/synthesize");
     const outDir = join(this.workDir, `out-${envName}-${++this.synthCount}`);
     const started = Date.now();
     const result = await synthesize({
-      files: [],
+      files,
       projectDir: this.projectDir,
       profiles: [],
       envName,

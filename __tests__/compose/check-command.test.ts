@@ -17,12 +17,13 @@ describe("compose2ecs check", () => {
     expect(stdout).not.toContain("\u001b[");
   });
 
-  test("GIVEN --json WHEN checked THEN {diagnostics, report} for CI", async () => {
-    const dir = project({ "compose.yaml": "services:\n  web:\n    image: nginx\n    privileged: true\n" });
+  test("GIVEN --json WHEN checked THEN {diagnostics, report, connectivity} for CI", async () => {
+    const dir = project({ "compose.yaml": "services:\n  web:\n    image: nginx\n    privileged: true\n    ports: ['8080:80']\n" });
     const { code, stdout } = await run(["check", "-C", dir, "--json"]);
     expect(code).toBe(0);
-    const parsed = JSON.parse(stdout) as { diagnostics: { severity: string; path: string }[]; report: { service: string; key: string; status: string }[] };
-    expect(Object.keys(parsed)).toEqual(["diagnostics", "report"]);
+    const parsed = JSON.parse(stdout) as { diagnostics: { severity: string; path: string }[]; report: { service: string; key: string; status: string }[]; connectivity: { endpoints: unknown[] } };
+    expect(Object.keys(parsed)).toEqual(["diagnostics", "report", "connectivity"]);
+    expect(parsed.connectivity.endpoints).toEqual([{ service: "web", kind: "http", address: "http://<load balancer>/", port: 80 }]);
     expect(parsed.report).toContainEqual(expect.objectContaining({ service: "web", key: "privileged", status: "not-applicable" }));
     expect(parsed.diagnostics).toContainEqual(expect.objectContaining({ severity: "warning", path: "services.web.privileged" }));
   });
@@ -83,6 +84,66 @@ describe("compose2ecs check", () => {
   test("GIVEN --help THEN the usage names every option and the exit codes", async () => {
     const { code, stdout } = await run(["check", "--help"]);
     expect(code).toBe(0);
-    for (const option of ["-f, --file", "-C, --project-dir", "--profile", "--json", "Exit codes: 0"]) expect(stdout).toContain(option);
+    for (const option of ["-f, --file", "-C, --project-dir", "--profile", "--env NAME", "--branch NAME", "--json", "Exit codes: 0"]) expect(stdout).toContain(option);
+  });
+});
+
+describe("compose2ecs check: connectivity", () => {
+  test("GIVEN the bundled example for production WHEN checked THEN each service's URL or internal address is listed, and the network's access", async () => {
+    const { code, stdout } = await run(["check", "-C", REPO, "--env", "production"]);
+    expect(code).toBe(0);
+    const section = stdout.slice(stdout.indexOf("Connectivity (environment production, "));
+    expect(section.split("\n").slice(1, 8)).toEqual([
+      "  boot      https://<load balancer>/boot/  HTTP, container port 8080; the app receives /boot/... unchanged",
+      "  redis     redis:6379                     sibling services only",
+      "  web       https://<load balancer>/       HTTP, container port 5000, served at /",
+      "  The load balancer passes paths on unchanged: an app routed below / must serve under its prefix.",
+      "  network default: boot, redis, web reach each other on every port",
+      "  outbound: HTTPS (443) anywhere and the VPC",
+      "",
+    ]);
+  });
+
+  test("GIVEN a QA branch WHEN checked THEN URLs are on the branch's own listener port, shown as a formula (check allocates no slot)", async () => {
+    const { code, stdout } = await run(["check", "-C", REPO, "--env", "qa", "--branch", "feature/login"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("  web       http://<load balancer>:<10000 + slot>/  ");
+  });
+
+  test("GIVEN a declared-ports web app, a database publishing 5432 and a cache WHEN checked THEN the warnings name the blocked reference, the outside host and the unpublished port, exit 0", async () => {
+    const dir = project({
+      "compose.yaml": [
+        "services:",
+        "  app:",
+        "    image: example/app:1",
+        "    ports: ['3000']",
+        "    environment:",
+        "      DATABASE_URL: postgres://u:p@db/app",
+        "      REDIS_URL: redis://cache",
+        "      SMTP_HOST: smtp.example.com",
+        "      SMTP_PORT: '587'",
+        "    x-ecs: {access: declared-ports}",
+        "  db:",
+        "    image: postgres:16",
+        "    ports: ['5432:5432']",
+        "  cache:",
+        "    image: redis:7",
+        "",
+      ].join("\n"),
+    });
+    const { code, stdout } = await run(["check", "-C", dir]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/compose\.yaml:2:3 services\.app\.environment\.REDIS_URL: warning: cache:6379 is blocked: app has declared-ports access, so app reaches cache only on the ports cache declares, and cache declares no ports/);
+    expect(stdout).not.toContain("DATABASE_URL: warning");
+    expect(stdout).toMatch(/compose\.yaml:2:3 services\.app\.environment\.SMTP_HOST: warning: smtp\.example\.com:587 is outside the VPC/);
+    expect(stdout).toMatch(/compose\.yaml:11:3 services\.db\.ports: warning: port 5432 is not HTTP \(the PostgreSQL image speaks TCP on 5432\)/);
+    expect(stdout).toContain("  app       http://<load balancer>/  HTTP, container port 3000, served at /");
+    expect(stdout).toContain("  network default: cache, db reach each other on every port; app is reached on declared ports only");
+  });
+
+  test("GIVEN an environment that does not exist WHEN checked THEN exit 1 naming it", async () => {
+    const { code, stderr } = await run(["check", "-C", REPO, "--env", "nope"]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/nope/);
   });
 });

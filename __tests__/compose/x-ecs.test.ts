@@ -35,6 +35,10 @@ const SAMPLES: Readonly<Record<string, readonly [string, ServiceOverride]>> = {
       },
     },
   ],
+  access: ["declared-ports", { access: "declared-ports" }],
+  protocol: ["{5432: tcp, 8080: http}", { protocol: { 5432: "tcp", 8080: "http" } }],
+  loadBalancer: ["network", { loadBalancer: "network" }],
+  egress: ["[{ports: [587, 2525], cidrs: [0.0.0.0/0]}, {ports: [514], cidrs: [10.1.0.0/16], protocol: udp}]", { egress: [{ ports: [587, 2525], cidrs: ["0.0.0.0/0"], protocol: "tcp" }, { ports: [514], cidrs: ["10.1.0.0/16"], protocol: "udp" }] }],
 };
 
 function definitionKeys(): string[] {
@@ -84,6 +88,14 @@ describe("one definition for x-ecs and environment overrides", () => {
     ["autoscaling without a target", "{autoscaling: {min: 1, max: 2}}", "autoscaling: needs at least one target: cpu, memory (percent) or requests (per target)"],
     ["autoscaling without max", "{autoscaling: {min: 1, cpu: 50}}", "autoscaling: max is required"],
     ["a list", "[1]", "must be a mapping with keys replicas, cpu, memory"],
+    ["an unknown access mode", "{access: strict}", "access: must be one of compose, declared-ports"],
+    ["an unknown protocol", "{protocol: smtp}", "protocol: not http, https or tcp (or a mapping of container ports to them)"],
+    ["a protocol map keyed by a name", "{protocol: {web: http}}", "protocol.web: is not a container port"],
+    ["a load balancer map with an unknown kind", "{loadBalancer: {5432: application}}", "loadBalancer.5432: must be one of network, internal"],
+    ["an egress rule without CIDRs", "{egress: [{ports: [587]}]}", "egress[0]: cidrs is required"],
+    ["an egress rule without ports", "{egress: [{ports: [], cidrs: [0.0.0.0/0]}]}", "egress[0].ports: needs at least 1 item, got 0"],
+    ["an egress CIDR with host bits", "{egress: [{ports: [587], cidrs: [10.1.2.3/16]}]}", 'egress[0].cidrs[0]: host bits are set in "10.1.2.3/16"; the network is 10.1.0.0/16'],
+    ["an egress CIDR that is no CIDR", "{egress: [{ports: [587], cidrs: [anywhere]}]}", 'egress[0].cidrs[0]: not a CIDR: "anywhere"'],
   ])("GIVEN %s WHEN set in x-ecs and in an environment THEN both say the same", (_what, body, expected) => {
     const compose = fromCompose(body);
     const env = fromEnvironment(body);

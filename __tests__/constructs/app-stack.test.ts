@@ -107,13 +107,21 @@ describe("AppStack with the seed example (production)", () => {
     expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }]);
   });
 
-  test("THEN the task security groups admit the ALB on routed ports and the compose network on service ports only", () => {
+  test("THEN the task security groups admit only the ALB on routed ports, and the compose network's group admits its members on every port", () => {
     const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map((r) => {
       const target = /aws_security_group\.services_(\w+?)_/.exec(String(r.security_group_id))?.[1];
       const source = String(r.referenced_security_group_id).startsWith("${data.aws_security_group.") ? "alb" : /aws_security_group\.networks_(\w+?)_/.exec(String(r.referenced_security_group_id))?.[1];
       return `${target}:${r.from_port}:${source}`;
     });
-    expect(ingress.sort()).toEqual(["boot:8080:alb", "boot:8080:default", "redis:6379:default", "web:5000:alb", "web:5000:default"]);
+    expect(ingress.sort()).toEqual(["boot:8080:alb", "web:5000:alb"]);
+    const network = Object.entries(json.resource.aws_security_group ?? {}).find(([address]) => address.startsWith("networks_default_"))?.[1];
+    const self = only(json, "aws_security_group_rule");
+    expect(self).toMatchObject({ type: "ingress", self: true, protocol: "-1", from_port: 0, to_port: 0, security_group_id: expect.stringMatching(/^\$\{aws_security_group\.networks_default_\w+\.id\}$/) });
+    expect(self).not.toHaveProperty("cidr_blocks");
+    expect(network).toMatchObject({ name: expect.stringMatching(/-net-default/) });
+    for (const s of resourcesOf(json, "aws_ecs_service")) {
+      expect((s.network_configuration as { security_groups: string[] }).security_groups).toContainEqual(expect.stringMatching(/aws_security_group\.networks_default_/));
+    }
     for (const r of resourcesOf(json, "aws_vpc_security_group_egress_rule")) {
       expect(r.cidr_ipv4 === "0.0.0.0/0" ? [r.ip_protocol, r.from_port] : ["vpc", String(r.cidr_ipv4)]).toEqual(
         r.cidr_ipv4 === "0.0.0.0/0" ? ["tcp", 443] : ["vpc", expect.stringMatching(/data\.aws_vpc/)],
@@ -228,6 +236,92 @@ describe("AppStack: optional pieces", () => {
     expect(containers(td).map((c) => c.name)).toEqual(["boot", "redis", "web"]);
     expect(only(json, "aws_ecs_service")).toMatchObject({ name: expect.stringMatching(/^multi-env-production-all-[a-z0-9]{6}$/) });
     expect(resourcesOf(json, "aws_lb_target_group")).toHaveLength(2);
+  });
+});
+
+describe("AppStack: connectivity", () => {
+  const tcp = (target: number, published: number = target) => ({ target, published, protocol: "tcp" as const });
+  /** `${aws_security_group.services_web_security-group_sg_ABCD1234.id}` -> `web`; data sources and network groups keep their construct path. */
+  const groupOf = (expr: unknown) =>
+    (/\.([\w-]+?)_[0-9A-F]{8}\.id\}$/.exec(String(expr))?.[1] ?? String(expr)).replace(/^services_(.+)_security-group_sg$/, "$1");
+  const ingressOf = (json: SynthJson) =>
+    resourcesOf(json, "aws_vpc_security_group_ingress_rule")
+      .map((r) => `${groupOf(r.security_group_id)} <- ${r.cidr_ipv4 !== undefined ? String(r.cidr_ipv4) : groupOf(r.referenced_security_group_id)}:${String(r.from_port)}`)
+      .sort();
+
+  test("GIVEN one service on the seed network in declared-ports access and the others open THEN the network gets a second group and per-port rules", () => {
+    const p = seedProject();
+    const { json } = synthApp({ ...p, services: p.services.map((s) => (s.name === "redis" ? { ...s, ecs: { access: "declared-ports" } } : s)) }, productionEnv());
+    const groups = Object.keys(json.resource.aws_security_group ?? {}).filter((a) => /networks/.test(a));
+    expect(groups.map((a) => a.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["declared-ports-networks_default", "networks_default"]);
+    expect(only(json, "aws_security_group_rule")).toMatchObject({ self: true, protocol: "-1" });
+    expect(ingressOf(json)).toEqual([
+      "boot <- base_alb-sg:8080",
+      "boot <- declared-ports-networks_default:8080",
+      "redis <- declared-ports-networks_default:6379",
+      "redis <- networks_default:6379",
+      "web <- base_alb-sg:5000",
+      "web <- declared-ports-networks_default:5000",
+    ]);
+    const redis = byPath(json, "aws_ecs_service", "/redis");
+    expect((redis.network_configuration as { security_groups: string[] }).security_groups).toEqual([
+      expect.stringMatching(/services_redis_security-group_sg_/),
+      expect.stringMatching(/declared-ports-networks_default_/),
+    ]);
+  });
+
+  test("GIVEN declared-ports access for the whole environment THEN there is no self rule and siblings are admitted on declared ports (today's rules)", () => {
+    const { json } = synthApp(seedProject(), productionEnv({ access: "declared-ports" }));
+    expect(resourcesOf(json, "aws_security_group_rule")).toEqual([]);
+    expect(ingressOf(json)).toEqual([
+      "boot <- base_alb-sg:8080",
+      "boot <- networks_default:8080",
+      "redis <- networks_default:6379",
+      "web <- base_alb-sg:5000",
+      "web <- networks_default:5000",
+    ]);
+  });
+
+  test("GIVEN egress settings THEN the task group may send there, and still HTTPS and the VPC, nothing more", () => {
+    const app = service({ name: "app", image: "example/app:1", ecs: { egress: [{ ports: [587], cidrs: ["0.0.0.0/0"], protocol: "tcp" }] } });
+    const { json } = synthApp(project([app]), productionEnv({ egress: [{ ports: [514], cidrs: ["10.9.0.0/16"], protocol: "udp" }] }));
+    const egress = resourcesOf(json, "aws_vpc_security_group_egress_rule").map((r) => `${String(r.ip_protocol)}/${String(r.from_port ?? "*")}-${String(r.to_port ?? "*")} ${String(r.cidr_ipv4).startsWith("${data.aws_vpc") ? "vpc" : String(r.cidr_ipv4)}`);
+    expect(egress.sort()).toEqual(["-1/*-* vpc", "tcp/443-443 0.0.0.0/0", "tcp/587-587 0.0.0.0/0", "udp/514-514 10.9.0.0/16"]);
+  });
+
+  test("GIVEN the only routed service has no path THEN its rule is the catch-all /* and the url output serves it", () => {
+    const { json } = synthApp(project([service({ name: "wordpress", image: "wordpress:6", ports: [tcp(80, 8080)] }), service({ name: "db", image: "mariadb:11" })]), productionEnv());
+    expect(only(json, "aws_lb_listener_rule")).toMatchObject({ priority: 1, condition: [{ path_pattern: { values: ["/*"] } }] });
+  });
+
+  test("GIVEN an HTTPS-only app (app_protocol https) THEN its target group and health check speak HTTPS", () => {
+    const { json } = synthApp(project([service({ name: "app", image: "example/app:1", ports: [{ ...tcp(8443), appProtocol: "https" }] })]), productionEnv());
+    expect(only(json, "aws_lb_target_group")).toMatchObject({ port: 8443, protocol: "HTTPS", health_check: { protocol: "HTTPS" } });
+  });
+
+  test("GIVEN postgres publishing 5432 THEN there is no target group for it at all", () => {
+    const { json } = synthApp(project([service({ name: "db", image: "postgres:16", ports: [tcp(5432)] })]), productionEnv());
+    expect(resourcesOf(json, "aws_lb_target_group")).toEqual([]);
+    expect(resourcesOf(json, "aws_lb_listener_rule")).toEqual([]);
+  });
+
+  describe("GIVEN a TCP port on the network load balancer", () => {
+    const env = productionEnv({ networkLoadBalancer: { internal: false, allowedCidrs: ["198.51.100.0/24", "203.0.113.0/24"] } });
+    const p = project([service({ name: "db", image: "postgres:16", ports: [tcp(5432, 15432)], ecs: { loadBalancer: "network" } })]);
+    const { json, base } = synthApp(p, env);
+
+    test("THEN the base has a network load balancer with a security group and no open port of its own", () => {
+      const nlb = resourcesOf(base, "aws_lb").find((lb) => lb.load_balancer_type === "network");
+      expect(nlb).toMatchObject({ name: "shop-production-nlb", internal: false, security_groups: [expect.stringMatching(/network-load-balancer_sg_/)] });
+      expect(resourcesOf(base, "aws_vpc_security_group_ingress_rule").filter((r) => String(r.security_group_id).includes("network-load-balancer"))).toEqual([]);
+    });
+
+    test("THEN the app stack adds a TCP listener on the published port, a TCP target group with a TCP health check, and opens the port for the allowed CIDRs only", () => {
+      expect(only(json, "aws_lb_listener")).toMatchObject({ port: 15432, protocol: "TCP", load_balancer_arn: expect.stringMatching(/data\.aws_lb\.base_nlb_/) });
+      expect(only(json, "aws_lb_target_group")).toMatchObject({ port: 5432, protocol: "TCP", target_type: "ip", health_check: { protocol: "TCP", port: "traffic-port" } });
+      expect(ingressOf(json)).toEqual(["base_nlb-sg <- 198.51.100.0/24:15432", "base_nlb-sg <- 203.0.113.0/24:15432", "db <- base_nlb-sg:5432"]);
+      expect(only(json, "aws_ecs_service")).toMatchObject({ load_balancer: [{ container_name: "db", container_port: 5432 }], health_check_grace_period_seconds: 30 });
+    });
   });
 });
 

@@ -141,7 +141,7 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
         { target: 3000, protocol: "tcp", entry: 2 },
         { target: 3000, targetEnd: 3005, protocol: "tcp", entry: 3 },
       ]);
-      expect(service(r, "foo").ports).toContainEqual({ target: 5000, targetEnd: 5010, published: 5000, publishedEnd: 5010, protocol: "tcp", hostIp: "127.0.0.1" });
+      expect(service(r, "foo").ports).toContainEqual({ target: 5000, targetEnd: 5010, published: 5000, publishedEnd: 5010, protocol: "tcp", hostIp: "127.0.0.1", entry: 8 });
     },
   },
   "compose-go__loader__testdata__compose-depends-on-cycle.yml": { kind: "error", messages: [/dependency cycle: service1 -> service2 -> service3 -> service1/], lines: [5] },

@@ -1,5 +1,5 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { writeFileSync } from "node:fs";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runBranches } from "../../cli/commands/branches";
 import { loadEnvironment } from "../../config/load-environment";
@@ -37,11 +37,14 @@ import {
 
 const AWKWARD_BRANCH = "feature/ÄÖ-Login_page--v2";
 const LONG_BRANCH = "release/2026-q4/customer-portal-redesign-with-a-much-longer-branch-name-than-anyone-would-type";
+/** A branch whose compose file is a real app (Paperless-ngx: web server, postgres, valkey, gotenberg, tika). */
+const APP_BRANCH = "feature/paperless";
 const STEP = 15 * 60_000;
 
 let h: DeployHarness;
 let a: SynthOutput;
 let b: SynthOutput;
+let c: SynthOutput;
 const dir = (out: SynthOutput, stack: string) => h.stackDir(out, stack);
 
 function service(out: SynthOutput, composeName: string): ServicePlan {
@@ -56,7 +59,21 @@ beforeAll(async () => {
   // Sequential: each synth allocates the branch's slot in the S3 registry.
   a = await h.synth("qa", AWKWARD_BRANCH);
   b = await h.synth("qa", LONG_BRANCH);
+  c = await h.synth("qa", APP_BRANCH, paperlessFiles());
 }, STEP);
+
+/**
+ * The Paperless-ngx fixture as a branch of this project: its official compose file unchanged,
+ * plus an override that names the project like the example (so the branch shares the QA base)
+ * and drops the named volumes, because moto 5.2 cannot destroy EFS (no DeleteFileSystemPolicy).
+ */
+function paperlessFiles(): string[] {
+  const folder = join(h.projectDir, "apps", "paperless");
+  cpSync(join(__dirname, "..", "fixtures", "apps", "paperless"), folder, { recursive: true });
+  const reset = ["db", "broker", "webserver"].map((s) => `  ${s}:\n    volumes: !reset []\n`).join("");
+  writeFileSync(join(folder, "e2e.override.yml"), `name: multi-env\nservices:\n${reset}`);
+  return ["apps/paperless/docker-compose.postgres-tika.yml", "apps/paperless/e2e.override.yml"];
+}
 
 afterAll(async () => {
   await h?.close();
@@ -68,13 +85,13 @@ describe("QA environment on the emulator", () => {
     expect(await loadBalancerArn(h.clients, a.plan.base.loadBalancer.name)).toMatch(/^arn:aws:elasticloadbalancing:/);
   }, STEP);
 
-  test("1b. GIVEN the base WHEN an awkward and a long branch are applied in parallel THEN both succeed with different slugs and slots", async () => {
+  test("1b. GIVEN the base WHEN an awkward branch, a long one and one running a real app are applied in parallel THEN all succeed with different slugs and slots", async () => {
     expect(a.slug).toMatch(/^[a-z][a-z0-9-]{0,19}$/);
     expect(b.slug).toMatch(/^[a-z][a-z0-9-]{0,19}$/);
     expect(a.slug).not.toBe(b.slug);
-    expect(a.slot).not.toBe(b.slot);
-    expect(a.baseStack).toBe(b.baseStack);
-    await Promise.all([h.deploy(dir(a, a.appStack)), h.deploy(dir(b, b.appStack))]);
+    expect(new Set([a.slot, b.slot, c.slot]).size).toBe(3);
+    expect(new Set([a.baseStack, b.baseStack, c.baseStack]).size).toBe(1);
+    await Promise.all([h.deploy(dir(a, a.appStack)), h.deploy(dir(b, b.appStack)), h.deploy(dir(c, c.appStack))]);
   }, STEP);
 
   describe.each([
@@ -176,13 +193,14 @@ describe("QA environment on the emulator", () => {
       for (const r of routes) expect(r.priority).toBeLessThanOrEqual(o.slot * 50 + 50);
     });
 
-    test("GIVEN the branch WHEN its security groups are described THEN tasks admit only the ALB (routed ports) and sibling services, never a CIDR", async () => {
+    test("GIVEN the branch WHEN its security groups are described THEN tasks admit only the ALB on routed ports, the compose network's group admits its members on every port, never a CIDR", async () => {
       const o = out();
       const vpc = await vpcId(h.clients, o.plan.base.network.kind === "new" ? o.plan.base.network.vpcName : "none");
       const alb = await securityGroupId(h.clients, o.plan.base.loadBalancer.securityGroupName, vpc);
       const network = await securityGroupId(h.clients, o.plan.app.networks[0]?.securityGroupName ?? "none", vpc);
       expect(alb).toBeDefined();
       expect(network).toBeDefined();
+      const label = (r: Parameters<typeof referencedGroup>[0]) => `${referencedGroup(r) === alb ? "alb" : referencedGroup(r) === network ? "network" : referencedGroup(r)}:${r.IpProtocol}:${r.FromPort}-${r.ToPort}`;
       const admitted: Record<string, string[]> = {};
       for (const name of ["web", "boot", "redis"]) {
         const group = await securityGroupId(h.clients, service(o, name).names.securityGroup, vpc);
@@ -190,12 +208,14 @@ describe("QA environment on the emulator", () => {
         for (const r of rs) {
           expect(r.CidrIpv4 ?? r.CidrIpv6).toBeUndefined();
         }
-        admitted[name] = rs.map((r) => `${referencedGroup(r) === alb ? "alb" : referencedGroup(r) === network ? "network" : referencedGroup(r)}:${r.FromPort}-${r.ToPort}`).sort();
+        admitted[name] = rs.map(label).sort();
       }
+      admitted.network = (await ingressRules(h.clients, network ?? "missing")).map((r) => `${label(r)}${r.CidrIpv4 ?? r.CidrIpv6 ?? ""}`);
       expect(admitted).toEqual({
-        web: ["alb:5000-5000", "network:5000-5000"],
-        boot: ["alb:8080-8080", "network:8080-8080"],
-        redis: ["network:6379-6379"],
+        web: ["alb:tcp:5000-5000"],
+        boot: ["alb:tcp:8080-8080"],
+        redis: [],
+        network: ["network:-1:-1--1"],
       });
     });
 
@@ -212,6 +232,31 @@ describe("QA environment on the emulator", () => {
         expect(await logRetention(h.clients, names.logGroup)).toBe(7);
       }
     });
+  });
+
+  test("2c. GIVEN the Paperless-ngx branch WHEN its ECS services and security group rules are described THEN a rule on a group of the database's tasks admits a group of the web server's tasks on 5432 (every port, by the network's self rule), with no CIDR", async () => {
+    const cluster = c.plan.base.cluster.name;
+    const names = ["webserver", "db", "broker", "gotenberg", "tika"].map((n) => service(c, n).names.ecsService);
+    const found = await ecsServices(h.clients, cluster, names);
+    expect(found.size).toBe(5);
+    const groupsOf = (n: string) => found.get(service(c, n).names.ecsService)?.networkConfiguration?.awsvpcConfiguration?.securityGroups ?? [];
+    const web = groupsOf("webserver");
+    const db = groupsOf("db");
+    expect(web.length).toBeGreaterThan(0);
+    expect(db.length).toBeGreaterThan(0);
+    const admitting = [];
+    for (const group of db) {
+      for (const r of await ingressRules(h.clients, group)) {
+        const coversPort = r.IpProtocol === "-1" || (r.IpProtocol === "tcp" && (r.FromPort ?? 0) <= 5432 && 5432 <= (r.ToPort ?? 0));
+        if (coversPort && web.includes(referencedGroup(r) ?? "")) admitting.push(r);
+      }
+    }
+    expect(admitting).toEqual([expect.objectContaining({ IpProtocol: "-1", IsEgress: false })]);
+    expect(admitting[0]?.CidrIpv4 ?? admitting[0]?.CidrIpv6).toBeUndefined();
+    // The web server is the only routed service: it is served at / of the branch's listener.
+    const lb = await loadBalancerArn(h.clients, c.plan.base.loadBalancer.name);
+    const listener = (await listeners(h.clients, lb ?? "missing")).get(10000 + c.slot);
+    expect(routing(await rules(h.clients, listener?.ListenerArn ?? "missing")).map((r) => r.paths)).toEqual([["/*"]]);
   });
 
   test("2b. GIVEN both branches WHEN the state bucket is listed THEN base and each branch have their own state key", async () => {
@@ -262,7 +307,7 @@ describe("QA environment on the emulator", () => {
     const { env } = loadEnvironment("qa", h.projectDir);
     if (!env) throw new Error("qa environment did not load");
     const live = join(h.workDir, "live-branches.txt");
-    writeFileSync(live, `${LONG_BRANCH}\n`);
+    writeFileSync(live, `${LONG_BRANCH}\n${APP_BRANCH}\n`);
     const baseBefore = managedAddresses(await h.readState(h.stateKey("qa", "base")));
     const { bookkeeping } = branchBookkeeping(env, h.projectDir, h.tfEnv);
     if (!bookkeeping) throw new Error("qa has no slot registry");
@@ -283,15 +328,17 @@ describe("QA environment on the emulator", () => {
     for (const route of a.plan.app.services.flatMap((s) => s.routes)) expect(groups).not.toContain(route.targetGroupName);
     for (const route of b.plan.app.services.flatMap((s) => s.routes)) expect(groups).toContain(route.targetGroupName);
     const ports = [...(await listeners(h.clients, (await loadBalancerArn(h.clients, a.plan.base.loadBalancer.name)) ?? "missing")).keys()].sort((x, y) => x - y);
-    expect(ports).toEqual([80, 10000 + b.slot]);
+    expect(ports).toEqual([80, 10000 + Math.min(b.slot, c.slot), 10000 + Math.max(b.slot, c.slot)]);
     expect(await namespace(h.clients, a.plan.app.namespace)).toBeUndefined();
     expect(await namespace(h.clients, b.plan.app.namespace)).toBeDefined();
   }, STEP);
 
-  test("5b. GIVEN the remaining branch and the base WHEN both are destroyed THEN nothing of compose2ecs is left in the emulator", async () => {
-    expectOk(await h.destroy(dir(b, b.appStack)), "destroy the long branch");
+  test("5b. GIVEN the remaining branches and the base WHEN all are destroyed THEN nothing of compose2ecs is left in the emulator", async () => {
+    const [long, app] = await Promise.all([h.destroy(dir(b, b.appStack)), h.destroy(dir(c, c.appStack))]);
+    expectOk(long, "destroy the long branch");
+    expectOk(app, "destroy the Paperless-ngx branch");
     expectOk(await h.destroy(dir(a, a.baseStack)), "destroy the base");
-    const services = [...a.plan.app.services, ...b.plan.app.services];
+    const services = [...a.plan.app.services, ...b.plan.app.services, ...c.plan.app.services];
     const left = await leftovers(
       h.clients,
       services.flatMap((s) => [s.names.executionRole, s.names.taskRole]),

@@ -74,6 +74,35 @@ describe("defaults", () => {
     expect(env?.state).toEqual({ kind: "s3", bucket: "my-state", region: "us-west-2", prefix: "compose2ecs" });
   });
 
+  test("GIVEN network access and egress WHEN parsed THEN every service gets them unless its override says otherwise", () => {
+    const { env, diagnostics } = parseEnvironment(
+      "qa",
+      "network:\n  access: declared-ports\n  egress:\n    - {ports: [587], cidrs: [0.0.0.0/0]}\n    - {ports: [514], cidrs: [10.9.0.0/16], protocol: udp}\nservices:\n  db: {access: compose}\n",
+      "environments/qa.yml",
+    );
+    expect(diagnostics).toEqual([]);
+    expect(env?.access).toBe("declared-ports");
+    expect(env?.egress).toEqual([
+      { ports: [587], cidrs: ["0.0.0.0/0"], protocol: "tcp" },
+      { ports: [514], cidrs: ["10.9.0.0/16"], protocol: "udp" },
+    ]);
+    expect(env?.services.db?.access).toBe("compose");
+    expect(env?.network).toMatchObject({ kind: "new", cidr: "10.0.0.0/16" });
+  });
+
+  test.each([
+    ["nothing: the load balancer's exposure and CIDRs", "{}", { internal: false, allowedCidrs: ["203.0.113.0/24"] }],
+    ["its own CIDRs and exposure", "{internal: true, allowedCidrs: [10.0.0.0/8]}", { internal: true, allowedCidrs: ["10.0.0.0/8"] }],
+  ])("GIVEN a network load balancer that says %s WHEN parsed THEN it gets them", (_what, body, expected) => {
+    const { env, diagnostics } = parseEnvironment("prod", `loadBalancer:\n  allowedCidrs: [203.0.113.0/24]\nnetworkLoadBalancer: ${body}\n`, "environments/prod.yml");
+    expect(diagnostics).toEqual([]);
+    expect(env?.networkLoadBalancer).toEqual(expected);
+  });
+
+  test("GIVEN no networkLoadBalancer key THEN there is none", () => {
+    expect(parseEnvironment("prod", "region: eu-west-1\n", "environments/prod.yml").env?.networkLoadBalancer).toBeUndefined();
+  });
+
   test("GIVEN capacity kind ec2 WHEN parsed THEN the ec2 defaults apply", () => {
     const { env } = parseEnvironment("qa", "capacity:\n  kind: ec2\n  ec2: { maxSize: 8 }\n", "environments/qa.yml");
     expect(env?.capacity.ec2).toMatchObject({ instanceType: "t3.small", desiredSize: 2, minSize: 1, maxSize: 8 });
@@ -132,6 +161,11 @@ describe("validation errors carry file, line, column and key path", () => {
     ["invalid YAML", "network:\n  cidr: [10.0.0.0/16\n", "environments/bad.yml:3:1: invalid YAML: Flow sequence"],
     ["a duplicate key", "region: eu-west-1\nregion: eu-west-2\n", "environments/bad.yml:2:1: invalid YAML: Map keys must be unique"],
     ["a bad profile", "profiles: ['-x']\n", 'profiles[0]: not a profile name'],
+    ["an unknown network access", "network:\n  access: open\n", 'environments/bad.yml:2:11 network.access: must be one of compose, declared-ports, got "open"'],
+    ["an egress rule without ports", "network:\n  egress:\n    - cidrs: [0.0.0.0/0]\n", "environments/bad.yml:3:7 network.egress[0]: ports is required"],
+    ["an egress CIDR with host bits", "network:\n  egress:\n    - {ports: [587], cidrs: [10.0.0.1/8]}\n", 'environments/bad.yml:3:30 network.egress[0].cidrs[0]: host bits are set in "10.0.0.1/8"; the network is 10.0.0.0/8'],
+    ["a network load balancer CIDR with host bits", "networkLoadBalancer:\n  allowedCidrs: [203.0.113.9/24]\n", 'networkLoadBalancer.allowedCidrs[0]: host bits are set in "203.0.113.9/24"'],
+    ["an unknown network load balancer key", "networkLoadBalancer:\n  listeners: []\n", "networkLoadBalancer.listeners: unknown key"],
   ])("GIVEN %s WHEN parsed THEN the error names the place", (_what, text, expected) => {
     expect(problems(text).join("\n")).toContain(expected);
   });

@@ -9,6 +9,9 @@ type NameFn = (scope: names.NameScope, part: string) => string;
 const KINDS: readonly { kind: string; fn: NameFn; max: number; valid: RegExp }[] = [
   { kind: "load balancer", fn: (s) => names.loadBalancerName(s), max: 32, valid: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/ },
   { kind: "target group", fn: (s, p) => names.targetGroupName(s, p, 8080), max: 32, valid: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/ },
+  { kind: "network load balancer", fn: (s) => names.networkLoadBalancerName(s), max: 32, valid: /^(?!internal-)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/ },
+  { kind: "network target group", fn: (s, p) => names.networkTargetGroupName(s, p, 5432), max: 32, valid: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/ },
+  { kind: "declared-ports network group", fn: names.networkDeclaredPortsSecurityGroupName, max: 255, valid: /^(?![sS][gG]-)[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/ },
   { kind: "execution role", fn: names.executionRoleName, max: 64, valid: /^[A-Za-z0-9+=,.@_-]+$/ },
   { kind: "task role", fn: names.taskRoleName, max: 64, valid: /^[A-Za-z0-9+=,.@_-]+$/ },
   { kind: "security group", fn: names.serviceSecurityGroupName, max: 255, valid: /^(?![sS][gG]-)[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/ },
@@ -95,6 +98,14 @@ describe("naming: special cases", () => {
     expect(names.loadBalancerName({ project: "internal", env: "qa" }).startsWith("internal-")).toBe(false);
   });
 
+  test("GIVEN one project and environment THEN the network load balancer's name differs from the application one's, and its target groups from the ALB's", () => {
+    const scope = { project: "shop", env: "production" };
+    expect(names.networkLoadBalancerName(scope)).toBe("shop-production-nlb");
+    expect(names.networkLoadBalancerName(scope)).not.toBe(names.loadBalancerName(scope));
+    expect(names.networkTargetGroupName(scope, "db", 5432)).not.toBe(names.targetGroupName(scope, "db", 5432));
+    expect(names.networkDeclaredPortsSecurityGroupName(scope, "back")).not.toBe(names.networkSecurityGroupName(scope, "back"));
+  });
+
   test("GIVEN a project named sg THEN security group names do not start with sg-", () => {
     expect(names.serviceSecurityGroupName({ project: "sg", env: "qa" }, "web").toLowerCase().startsWith("sg-")).toBe(false);
   });
@@ -161,6 +172,8 @@ describe("naming: names built from parts are unambiguous", () => {
     ["efs name", names.efsName],
     ["secret", names.secretName],
     ["network security group", names.networkSecurityGroupName],
+    ["declared-ports network group", names.networkDeclaredPortsSecurityGroupName],
+    ["network target group", (s, p) => names.networkTargetGroupName(s, p, 5432)],
   ];
 
   test.each(SERVICE_KINDS)(

@@ -39,9 +39,11 @@ describe("planner: the seed example in production", () => {
     expect(byId(plan.app.services, "boot")).toMatchObject({ size: { cpu: 512, memory: 1024 }, desiredCount: 2, deployment: { maximumPercent: 200, minimumHealthyPercent: 100 } });
   });
 
-  test("THEN redis admits only its compose network on 6379 and web admits the ALB on 5000", () => {
-    expect(byId(plan.app.services, "redis")?.ingress).toEqual([{ from: { kind: "network", network: "default" }, port: 6379, protocol: "tcp" }]);
-    expect(byId(plan.app.services, "web")?.ingress).toContainEqual({ from: { kind: "alb" }, port: 5000, protocol: "tcp" });
+  test("THEN siblings reach redis through the network's all-ports rule, and web admits the ALB on 5000 only", () => {
+    expect(byId(plan.app.services, "redis")?.ingress).toEqual([]);
+    expect(byId(plan.app.services, "web")?.ingress).toEqual([{ from: { kind: "alb" }, port: 5000, protocol: "tcp" }]);
+    expect(plan.app.networks).toEqual([{ name: "default", securityGroupName: expect.stringMatching(/-net-default/), selfRule: true }]);
+    expect(byId(plan.app.services, "redis")?.memberships).toEqual([{ network: "default", group: "members" }]);
   });
 
   test("THEN web is built into ECR with the environment's image tag", () => {

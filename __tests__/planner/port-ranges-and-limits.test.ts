@@ -51,11 +51,17 @@ describe("container port mappings keep ranges as ranges (issue 11)", () => {
 });
 
 describe("planner: port ranges become one rule and one mapping", () => {
-  test("GIVEN ports 1-20000 on a compose network WHEN planned THEN one ingress rule from 1 to 20000 and one port range mapping", () => {
-    const plan = planProject({ project: project([service({ name: "game", ports: [{ target: 1, targetEnd: 20000, protocol: "tcp" }] })]), env: productionEnv() }).plan;
+  test("GIVEN ports 1-20000 on a compose network with declared-ports access WHEN planned THEN one ingress rule from 1 to 20000 and one port range mapping", () => {
+    const plan = planProject({ project: project([service({ name: "game", ports: [{ target: 1, targetEnd: 20000, protocol: "tcp" }], ecs: { public: false } })]), env: productionEnv({ access: "declared-ports" }) }).plan;
     const game = byId(plan?.app.services ?? [], "game");
     expect(game?.ingress).toEqual([{ from: { kind: "network", network: "default" }, port: 1, portEnd: 20000, protocol: "tcp" }]);
     expect(game?.containers.find((c) => c.name === "game")?.portMappings).toEqual([{ containerPort: 1, containerPortEnd: 20000, protocol: "tcp" }]);
+  });
+
+  test("GIVEN the same range with compose access (the default) WHEN planned THEN no per-port rule: the network's own all-ports rule admits siblings", () => {
+    const plan = planProject({ project: project([service({ name: "game", ports: [{ target: 1, targetEnd: 20000, protocol: "tcp" }], ecs: { public: false } })]), env: productionEnv() }).plan;
+    expect(byId(plan?.app.services ?? [], "game")?.ingress).toEqual([]);
+    expect(plan?.app.networks).toEqual([expect.objectContaining({ name: "default", selfRule: true })]);
   });
 
   test("GIVEN a published range WHEN planned THEN the load balancer routes to its first port, split out of the range", () => {
@@ -66,10 +72,8 @@ describe("planner: port ranges become one rule and one mapping", () => {
       { containerPort: 8000, protocol: "tcp" },
       { containerPort: 8001, containerPortEnd: 8002, protocol: "tcp" },
     ]);
-    expect(web?.ingress).toEqual([
-      { from: { kind: "alb" }, port: 8000, protocol: "tcp" },
-      { from: { kind: "network", network: "default" }, port: 8000, portEnd: 8002, protocol: "tcp" },
-    ]);
+    // Siblings reach the whole range through the network's all-ports rule; only the load balancer needs a rule.
+    expect(web?.ingress).toEqual([{ from: { kind: "alb" }, port: 8000, protocol: "tcp" }]);
   });
 
   test("GIVEN x-ecs.port inside an expose range WHEN planned THEN it is a known port and routed", () => {
@@ -80,9 +84,9 @@ describe("planner: port ranges become one rule and one mapping", () => {
 });
 
 describe("planner: AWS limits are checked before anything is written", () => {
-  test("GIVEN 61 exposed ports on one compose network WHEN planned THEN an error names the service and the 60-rule limit", () => {
+  test("GIVEN 61 exposed ports on one compose network with declared-ports access WHEN planned THEN an error names the service and the 60-rule limit", () => {
     const expose = Array.from({ length: 61 }, (_, i) => ({ target: 10000 + i * 2, protocol: "tcp" as const }));
-    const result = planProject({ project: project([service({ name: "mesh", expose, location: { file: "docker-compose.yml", line: 3, col: 3 } })]), env: productionEnv() });
+    const result = planProject({ project: project([service({ name: "mesh", expose, location: { file: "docker-compose.yml", line: 3, col: 3 } })]), env: productionEnv({ access: "declared-ports" }) });
     expect(result.plan).toBeUndefined();
     expect(result.diagnostics).toContainEqual({
       severity: "error",
@@ -94,7 +98,7 @@ describe("planner: AWS limits are checked before anything is written", () => {
 
   test("GIVEN 60 exposed ports WHEN planned THEN it is within the limit", () => {
     const expose = Array.from({ length: MAX_RULES_PER_SECURITY_GROUP }, (_, i) => ({ target: 10000 + i * 2, protocol: "tcp" as const }));
-    expect(errors(planProject({ project: project([service({ name: "mesh", expose })]), env: productionEnv() }))).toEqual([]);
+    expect(errors(planProject({ project: project([service({ name: "mesh", expose })]), env: productionEnv({ access: "declared-ports" }) }))).toEqual([]);
   });
 
   test("GIVEN 31 allowed CIDRs on an HTTPS load balancer (2 listener ports) WHEN planned THEN the error names the environment setting", () => {

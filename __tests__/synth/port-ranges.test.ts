@@ -8,7 +8,8 @@ import { runCli } from "./project-dir";
  * 20,000 security-group rules and an 810 KB container definition, exit 0. A range is now one
  * rule and one `containerPortRange`; what still breaks an AWS limit fails `check` and `synth` alike.
  */
-const ENVIRONMENT = "region: eu-west-1\nbranches: false\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\n";
+// Declared-ports access: each service's ports become rules (with compose access, one all-ports rule per network admits siblings).
+const ENVIRONMENT = "region: eu-west-1\nbranches: false\nnetwork:\n  access: declared-ports\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\n";
 
 function projectWith(compose: string): string {
   const dir = mkdtempSync(join(tmpdir(), "compose2ecs-ranges-"));
@@ -27,8 +28,8 @@ interface AppStack {
 
 describe("port ranges through check and synth", () => {
   test.each([["1-65535"], ["1-20000"]])("GIVEN ports [%s] WHEN checked and synthesized THEN exit 0, one rule from..to and one containerPortRange", async (range) => {
-    const dir = projectWith(`services:\n  game:\n    image: game:1\n    ports: ["${range}"]\n`);
-    expect((await runCli(["check", "-C", dir])).code).toBe(0);
+    const dir = projectWith(`services:\n  game:\n    image: game:1\n    ports: ["${range}"]\n    x-ecs:\n      public: false\n`);
+    expect((await runCli(["check", "-C", dir, "--env", "production"])).code).toBe(0);
     const out = join(dir, "out");
     const result = await runCli(["synth", "-C", dir, "--env", "production", "--out", out]);
     expect(result.stderr).toBe("");
@@ -48,7 +49,7 @@ describe("port ranges through check and synth", () => {
     const expose = Array.from({ length: 61 }, (_, i) => `"${10000 + i * 2}"`).join(", ");
     const dir = projectWith(`services:\n  mesh:\n    image: mesh:1\n    expose: [${expose}]\n`);
     const message = /compose\.yaml:2:3 services\.mesh: security group \S+ would have 61 inbound rules .*AWS allows 60 inbound rules per security group/;
-    const check = await runCli(["check", "-C", dir]);
+    const check = await runCli(["check", "-C", dir, "--env", "production"]);
     expect(check.code).toBe(1);
     expect(check.stderr).toMatch(message);
     const out = join(dir, "out");

@@ -59,7 +59,8 @@ const NOT_RENDERED: Readonly<Record<string, string>> = {
   hostname: "awsvpc tasks cannot set a hostname (reported not applicable)",
   containerName: "ECS names containers after the compose service",
   "logging.options.tag": "logs go to CloudWatch through awslogs; compose logging options are reported, not rendered",
-  "unmodelled.deploy.labels.com.example.deploy": "swarm service labels have no ECS counterpart (kept as written for the report)",
+  "deploy.labels.com.example.deploy": "swarm service labels have no ECS counterpart",
+  "unmodelled.deploy.labels.com.example.deploy": "the same labels, kept as written for the conversion report",
 };
 
 function payloadPaths(value: JsonValue | undefined, path: string, out: string[]): void {

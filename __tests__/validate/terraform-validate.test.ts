@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { load } from "../../compose/load";
 import { formatDiagnostic } from "../../compose/diagnostics";
@@ -13,28 +13,41 @@ import { StackToValidate, stacksOf, terraformEnv, validateStacks } from "./terra
 const tfEnv = terraformEnv();
 
 describe("terraform validate: the bundled example", () => {
-  test("GIVEN production, a QA branch and a single-task/EC2/internal environment WHEN terraform validates every stack THEN all are valid", async () => {
+  test("GIVEN production, a QA branch, a single-task/EC2/internal environment and one with a network load balancer, mixed access and egress WHEN terraform validates every stack THEN all are valid", async () => {
     const { root, projectDir } = exampleProjectDir();
     // A third environment exercising single-task placement, EC2 capacity and an internal ALB.
     writeFileSync(
       join(projectDir, "environments", "single.yml"),
       "region: eu-west-1\ncompose: [examples/seed/docker-compose.yml]\nplacement: single-task\ncapacity:\n  kind: ec2\nloadBalancer:\n  internal: true\n",
     );
+    // A fourth exercising connectivity: a network load balancer listener for redis, declared-ports
+    // access with redis open (so the network has both groups and the self rule), and egress.
+    writeFileSync(
+      join(projectDir, "connect.override.yml"),
+      "services:\n  redis:\n    ports: ['6379']\n    x-ecs: {loadBalancer: network, access: compose}\n  boot:\n    x-ecs: {egress: [{ports: [587], cidrs: [0.0.0.0/0]}]}\n",
+    );
+    writeFileSync(
+      join(projectDir, "environments", "connect.yml"),
+      "region: eu-west-1\ncompose: [examples/seed/docker-compose.yml, connect.override.yml]\nloadBalancer:\n  allowedCidrs: [198.51.100.0/24]\nnetworkLoadBalancer:\n  internal: true\nnetwork:\n  access: declared-ports\n  egress: [{ports: [514], cidrs: [10.9.0.0/16], protocol: udp}]\n",
+    );
     const stacks: StackToValidate[] = [];
     for (const [label, flags] of [
       ["production", ["--env", "production"]],
       ["qa", ["--env", "qa", "--branch", "feature/validate"]],
       ["single", ["--env", "single"]],
+      ["connect", ["--env", "connect"]],
     ] as const) {
       const out = join(root, label);
       const synth = await runCli(["synth", "-C", projectDir, "--out", out, ...flags]);
       expect([label, synth.code, synth.code === 0 ? "" : synth.stderr]).toEqual([label, 0, ""]);
       stacks.push(...stacksOf(out, `${label}:`));
     }
-    expect(stacks).toHaveLength(6);
+    expect(stacks).toHaveLength(8);
+    const connect = readFileSync(join(root, "connect", "stacks", "connect-app", "cdk.tf.json"), "utf8");
+    for (const kind of ["aws_security_group_rule", "aws_lb_listener", "aws_vpc_security_group_egress_rule", "declared-ports-networks"]) expect(connect).toContain(kind);
     const results = await validateStacks(stacks, tfEnv);
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(results).toHaveLength(6);
+    expect(results).toHaveLength(8);
   });
 });
 

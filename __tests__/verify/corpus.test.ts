@@ -12,9 +12,10 @@ import { AppEnvResult, headline, totals } from "../../verify/report";
  * except the reasoned ACCEPTED_EXCEPTIONS (verify/accepted-exceptions.ts) and, for now, the
  * KNOWN_GENERATOR_GAPS below.
  *
- * KNOWN_GENERATOR_GAPS lists today's failures caused by generator bugs that issue 9 items 1-4 fix.
- * It MUST SHRINK TO EMPTY: delete entries as the fixes land. The test fails when a listed gap no
- * longer occurs (so the list can only shrink) and when a failure appears that no list names.
+ * KNOWN_GENERATOR_GAPS listed the failures caused by generator bugs (issue 9 items 1-4); it is
+ * empty now that they are fixed, and stays so: a new failure is fixed, or becomes a reasoned
+ * accepted exception. The test fails when a listed gap no longer occurs (so the list can only
+ * shrink) and when a failure appears that no list names.
  */
 
 interface Gap {
@@ -26,77 +27,7 @@ interface Gap {
   readonly reason: string;
 }
 
-const PORTS = "issue 9 item 1: siblings reach only declared ports/expose; compose networks let members reach every port";
-const ROOT = "issue 9 item 2: the lone web service is mounted under /<service>, the app's / is the listener's 404";
-const TCP = "issue 9 item 4: a published non-HTTP port becomes an ALB HTTP target group whose health check never passes";
-const STATEFUL = "issue 9 item 3: a service alone writing a named volume rolls 200 %/50 %, two tasks share its data";
-
-// prettier-ignore
-const KNOWN_GENERATOR_GAPS: readonly Gap[] = [
-  // sg-admits
-  { app: "airflow__docs__apache-airflow__howto__docker-compose__docker-compose.yml", env: "both", service: "airflow-init", promise: "sg-admits", subject: "postgres:5432", reason: PORTS },
-  { app: "airflow__docs__apache-airflow__howto__docker-compose__docker-compose.yml", env: "both", service: "airflow-scheduler", promise: "sg-admits", subject: "postgres:5432", reason: PORTS },
-  { app: "airflow__docs__apache-airflow__howto__docker-compose__docker-compose.yml", env: "both", service: "airflow-triggerer", promise: "sg-admits", subject: "postgres:5432", reason: PORTS },
-  { app: "airflow__docs__apache-airflow__howto__docker-compose__docker-compose.yml", env: "both", service: "airflow-webserver", promise: "sg-admits", subject: "postgres:5432", reason: PORTS },
-  { app: "airflow__docs__apache-airflow__howto__docker-compose__docker-compose.yml", env: "both", service: "airflow-worker", promise: "sg-admits", subject: "postgres:5432", reason: PORTS },
-  { app: "awesome-compose__nginx-golang-postgres__compose.yml", env: "both", service: "proxy", promise: "sg-admits", subject: "backend:*", reason: PORTS },
-  { app: "awesome-compose__traefik-golang__compose.yml", env: "both", service: "frontend", promise: "sg-admits", subject: "backend:*", reason: PORTS },
-  { app: "ecs-cli__project_parseV3_test.go__TestParseV3WithOneFile.yml", env: "both", service: "wordpress", promise: "sg-admits", subject: "mysql:3306", reason: PORTS },
-  { app: "n8n", env: "both", service: "n8n", promise: "sg-admits", subject: "postgres:5432", reason: PORTS },
-  { app: "n8n", env: "both", service: "n8n", promise: "sg-admits", subject: "redis:6379", reason: PORTS },
-  { app: "n8n", env: "both", service: "n8n-runner", promise: "sg-admits", subject: "n8n:5679", reason: PORTS },
-  { app: "n8n", env: "both", service: "n8n-worker", promise: "sg-admits", subject: "postgres:5432", reason: PORTS },
-  { app: "n8n", env: "both", service: "n8n-worker", promise: "sg-admits", subject: "redis:6379", reason: PORTS },
-  { app: "n8n", env: "both", service: "n8n-worker-runner", promise: "sg-admits", subject: "n8n-worker:5679", reason: PORTS },
-  { app: "netbox", env: "both", service: "netbox", promise: "sg-admits", subject: "postgres:5432", reason: PORTS },
-  { app: "netbox", env: "both", service: "netbox", promise: "sg-admits", subject: "redis-cache:6379", reason: PORTS },
-  { app: "netbox", env: "both", service: "netbox", promise: "sg-admits", subject: "redis:6379", reason: PORTS },
-  { app: "netbox", env: "both", service: "netbox-housekeeping", promise: "sg-admits", subject: "postgres:5432", reason: PORTS },
-  { app: "netbox", env: "both", service: "netbox-housekeeping", promise: "sg-admits", subject: "redis-cache:6379", reason: PORTS },
-  { app: "netbox", env: "both", service: "netbox-housekeeping", promise: "sg-admits", subject: "redis:6379", reason: PORTS },
-  { app: "netbox", env: "both", service: "netbox-worker", promise: "sg-admits", subject: "postgres:5432", reason: PORTS },
-  { app: "netbox", env: "both", service: "netbox-worker", promise: "sg-admits", subject: "redis-cache:6379", reason: PORTS },
-  { app: "netbox", env: "both", service: "netbox-worker", promise: "sg-admits", subject: "redis:6379", reason: PORTS },
-  { app: "paperless", env: "both", service: "webserver", promise: "sg-admits", subject: "broker:6379", reason: PORTS },
-  { app: "paperless", env: "both", service: "webserver", promise: "sg-admits", subject: "db:5432", reason: PORTS },
-  { app: "paperless", env: "both", service: "webserver", promise: "sg-admits", subject: "gotenberg:3000", reason: PORTS },
-  { app: "paperless", env: "both", service: "webserver", promise: "sg-admits", subject: "tika:9998", reason: PORTS },
-  { app: "voting-app__compose.yml", env: "both", service: "result", promise: "sg-admits", subject: "db:5432", reason: PORTS },
-  { app: "voting-app__compose.yml", env: "both", service: "worker", promise: "sg-admits", subject: "db:5432", reason: PORTS },
-  { app: "voting-app__docker-stack.yml", env: "both", service: "result", promise: "sg-admits", subject: "db:5432", reason: PORTS },
-  { app: "zulip", env: "both", service: "zulip", promise: "sg-admits", subject: "database:5432", reason: PORTS },
-  { app: "zulip", env: "both", service: "zulip", promise: "sg-admits", subject: "memcached:11211", reason: PORTS },
-  { app: "zulip", env: "both", service: "zulip", promise: "sg-admits", subject: "rabbitmq:5672", reason: PORTS },
-  { app: "zulip", env: "both", service: "zulip", promise: "sg-admits", subject: "redis:6379", reason: PORTS },
-  // served-at-root
-  { app: "airflow__docs__apache-airflow__howto__docker-compose__docker-compose.yml", env: "both", service: "airflow-webserver", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "awesome-compose__gitea-postgres__compose.yml", env: "both", service: "gitea", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "awesome-compose__nginx-golang-postgres__compose.yml", env: "both", service: "proxy", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "awesome-compose__portainer__compose.yml", env: "both", service: "portainer", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "awesome-compose__sparkjava__compose.yml", env: "both", service: "sparkjava", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "awesome-compose__traefik-golang__compose.yml", env: "both", service: "frontend", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "awesome-compose__wordpress-mysql__compose.yml", env: "both", service: "wordpress", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "compose-cli__ecs__testdata__input__simple-single-service.yml", env: "both", service: "simple", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "ecs-cli__project_parseV3_test.go__TestParseV3WithOneFile.yml", env: "both", service: "wordpress", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "kompose__script__test__fixtures__env-dotenv__compose.yml", env: "both", service: "minio", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "kompose__script__test__fixtures__host-port-protocol__compose.yml", env: "both", service: "nginx", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "kompose__script__test__fixtures__network-mode-service__compose.yml", env: "both", service: "client", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "kompose__script__test__fixtures__v2__compose.yml", env: "both", service: "foo", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "n8n", env: "both", service: "n8n", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "netbox", env: "both", service: "netbox", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "paperless", env: "both", service: "webserver", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "temporal", env: "both", service: "temporal-ui", promise: "served-at-root", subject: "/", reason: ROOT },
-  { app: "zulip", env: "both", service: "zulip", promise: "served-at-root", subject: "/", reason: ROOT },
-  // tcp-not-http
-  { app: "langfuse", env: "both", service: "postgres", promise: "tcp-not-http", subject: "5432/tcp", reason: TCP },
-  { app: "langfuse", env: "both", service: "redis", promise: "tcp-not-http", subject: "6379/tcp", reason: TCP },
-  { app: "saleor", env: "both", service: "cache", promise: "tcp-not-http", subject: "6379/tcp", reason: TCP },
-  { app: "saleor", env: "both", service: "db", promise: "tcp-not-http", subject: "5432/tcp", reason: TCP },
-  { app: "saleor", env: "both", service: "mailpit", promise: "tcp-not-http", subject: "1025/tcp", reason: TCP },
-  { app: "temporal", env: "both", service: "temporal", promise: "tcp-not-http", subject: "7233/grpc", reason: TCP },
-  { app: "zulip", env: "both", service: "zulip", promise: "tcp-not-http", subject: "25/tcp", reason: TCP },
-  // stateful-one-task
-];
+const KNOWN_GENERATOR_GAPS: readonly Gap[] = [];
 
 const REPO = resolve(__dirname, "../..");
 

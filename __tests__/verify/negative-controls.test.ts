@@ -115,10 +115,10 @@ describe("negative controls: the verifier names exactly what was taken away", ()
     const stacks = copy();
     const { tf, deployment } = view(stacks);
     const dbGroups = new Set(tf.resolveAll(deployment("db").stack, blockList(deployment("db").body.network_configuration)[0]?.security_groups).map((g) => g.address));
-    const admitting = tf
-      .allResources("aws_vpc_security_group_ingress_rule")
+    // The network's own all-ports rule (aws_security_group_rule, self) and any per-port rule on db's groups.
+    const admitting = [...tf.allResources("aws_vpc_security_group_ingress_rule"), ...tf.allResources("aws_security_group_rule").filter((r) => r.body.type === "ingress")]
       .filter((r) => tf.resolveAll(r.stack, r.body.security_group_id).some((g) => dbGroups.has(g.address)))
-      .filter((r) => r.body.ip_protocol === "-1" || (Number(r.body.from_port) <= 5432 && 5432 <= Number(r.body.to_port)));
+      .filter((r) => (r.body.ip_protocol ?? r.body.protocol) === "-1" || (Number(r.body.from_port) <= 5432 && 5432 <= Number(r.body.to_port)));
     expect(admitting.length).toBeGreaterThan(0);
     for (const r of admitting) remove(stacks, r);
     const findings = verify(stacks);
@@ -181,7 +181,8 @@ describe("negative controls: the verifier names exactly what was taken away", ()
     const stacks = copy();
     const { tf, deployment } = view(stacks);
     const dbGroups = new Set(tf.resolveAll(deployment("db").stack, blockList(deployment("db").body.network_configuration)[0]?.security_groups).map((g) => g.address));
-    for (const r of tf.allResources("aws_vpc_security_group_ingress_rule").filter((x) => tf.resolveAll(x.stack, x.body.security_group_id).some((g) => dbGroups.has(g.address)))) remove(stacks, r);
+    const ingress = [...tf.allResources("aws_vpc_security_group_ingress_rule"), ...tf.allResources("aws_security_group_rule").filter((x) => x.body.type === "ingress")];
+    for (const r of ingress.filter((x) => tf.resolveAll(x.stack, x.body.security_group_id).some((g) => dbGroups.has(g.address)))) remove(stacks, r);
     const broken = join(outDir, "..", "broken");
     for (const [stack, json] of Object.entries(stacks)) {
       mkdirSync(join(broken, "stacks", stack), { recursive: true });
