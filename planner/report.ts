@@ -1,5 +1,7 @@
 import { ComposeProject, Diagnostic, JsonValue, ServiceModel, SourceLocation } from "../compose/model";
+import { targetText } from "../compose/ports";
 import { mergeOverrides } from "../compose/x-ecs";
+import { isHttp, portProtocol } from "./protocols";
 import { formatPath, parsePath } from "../compose/raw";
 import { SEARCH_DOMAIN_SIDECAR } from "./containers";
 import { FARGATE_CAP_ADD, architectureOf, isTaskSysctl, requestedContainerResources } from "./container-settings";
@@ -98,6 +100,12 @@ export const MAPPINGS = [
   { key: "x-ecs.secretEnvironment", attribute: "containerDefinitions[].secrets" },
   { key: "x-ecs.taskRole.policies", attribute: "aws_iam_role_policy_attachment.policy_arn" },
   { key: "x-ecs.taskRole.statements", attribute: "aws_iam_role_policy.policy" },
+  { key: "x-ecs.access", attribute: "aws_vpc_security_group_ingress_rule.from_port" },
+  { key: "x-ecs.protocol", attribute: "aws_lb_target_group.protocol" },
+  { key: "x-ecs.loadBalancer", attribute: "aws_lb_listener.port" },
+  { key: "x-ecs.egress", attribute: "aws_vpc_security_group_egress_rule.to_port" },
+  { key: "ports[].app_protocol", attribute: "aws_lb_target_group.protocol" },
+  { key: "ports[].x-aws-protocol", attribute: "aws_lb_target_group.protocol" },
   { key: "x-aws-role", attribute: "aws_iam_role_policy.policy" },
   { key: "x-aws-policies", attribute: "aws_iam_role_policy_attachment.policy_arn" },
   { key: "x-aws-pull_credentials", attribute: "containerDefinitions[].repositoryCredentials" },
@@ -335,40 +343,55 @@ function envFileFindings(ctx: ServiceContext): Finding[] {
 }
 
 function portFindings(ctx: ServiceContext): Finding[] {
-  const out: Finding[] = [mapped("ports", "containerDefinitions[].portMappings", "container port mappings; published ports are routed by the load balancer")];
+  const out: Finding[] = [mapped("ports", "containerDefinitions[].portMappings", "container port mappings; HTTP ports are routed by the application load balancer, TCP ports stay internal or go on the network load balancer")];
+  const override = mergeOverrides(ctx.service.ecs, ctx.plan.env.services[ctx.service.name]);
+  const routed = new Set(ctx.task.routes.filter((r) => r.service === ctx.service.name).map((r) => r.containerPort));
+  const onNetwork = new Set(ctx.task.networkTargets.filter((t) => t.service === ctx.service.name).map((t) => t.containerPort));
   const reported = new Set<number>();
   for (const p of ctx.service.ports) {
     const i = p.entry ?? 0;
     if (reported.has(i)) continue;
     reported.add(i);
-    if (p.hostIp !== undefined && p.hostIp !== "0.0.0.0" && p.hostIp !== "::") {
+    const published = routed.has(p.target) || onNetwork.has(p.target);
+    if (p.hostIp !== undefined && LOOPBACK.test(p.hostIp)) {
+      if (!published) out.push(loss(`ports[${i}]`, `bound to ${p.hostIp} (this machine only): not routed by the load balancer; sibling services reach it (x-ecs public: true routes it)`));
+    } else if (p.hostIp !== undefined && p.hostIp !== "0.0.0.0" && p.hostIp !== "::") {
       out.push(notApplicable(`ports[${i}]`, `binding to host IP ${p.hostIp} has no meaning on ECS: who may connect is decided by security groups`));
     }
-    if (p.protocol === "udp" && p.published !== undefined) {
-      out.push(notApplicable(`ports[${i}]`, `udp port ${p.target}: an application load balancer forwards HTTP over tcp only; it is reachable from sibling services only`));
+    const protocol = portProtocol(ctx.service, override, p);
+    if (p.protocol === "udp") {
+      out.push(loss(`ports[${i}]`, `udp port ${targetText(p)}: reachable from sibling services only (an application load balancer forwards HTTP over tcp, the network load balancer takes TCP ports only)`));
+    } else if (!isHttp(protocol) && !onNetwork.has(p.target)) {
+      out.push(loss(`ports[${i}]`, `port ${targetText(p)} is not HTTP (${protocol.reason}): never an HTTP target; sibling services reach it, and x-ecs loadBalancer: network publishes it on the environment's network load balancer`));
     }
     const mode = ctx.service.unmodelled[`ports[${i}].mode`];
     if (mode !== undefined) out.push(byDefault(`ports[${i}].mode`, `mode ${String(mode)} is swarm routing; on ECS the load balancer and security groups decide who reaches the port`));
-    if (p.awsProtocol !== undefined) out.push(awsProtocolFinding(ctx, i, p.target, p.awsProtocol));
+    if (p.appProtocol !== undefined) out.push(portProtocolFinding(`ports[${i}].app_protocol`, p.target, p.appProtocol, ctx));
+    if (p.awsProtocol !== undefined) {
+      // app_protocol and x-ecs protocol come first; x-aws-protocol decides only when they are silent.
+      const decides = protocol.reason.startsWith("x-aws-protocol");
+      out.push(decides ? portProtocolFinding(`ports[${i}].x-aws-protocol`, p.target, p.awsProtocol, ctx) : byDefault(`ports[${i}].x-aws-protocol`, `${p.awsProtocol}: ${protocol.reason} decides this port's protocol`));
+    }
   }
-  const published = [...new Set(ctx.service.ports.filter((p) => p.published !== undefined && p.protocol === "tcp").map((p) => p.target))];
-  const routed = ctx.task.routes.filter((r) => r.service === ctx.service.name).map((r) => r.containerPort);
-  const others = published.filter((p) => !routed.includes(p));
-  if (routed.length > 0 && others.length > 0) {
-    out.push(loss("ports", `publishes ${published.length} container ports; the load balancer routes to ${routed.join(", ")} (x-ecs.port picks another); ${others.join(", ")} stay reachable from sibling services only`));
+  const publishedTcp = [...new Set(ctx.service.ports.filter((p) => p.published !== undefined && p.protocol === "tcp" && isHttp(portProtocol(ctx.service, override, p))).map((p) => p.target))];
+  const others = publishedTcp.filter((p) => !routed.has(p) && !onNetwork.has(p));
+  if (routed.size > 0 && others.length > 0) {
+    out.push(loss("ports", `publishes ${publishedTcp.length} HTTP container ports; the load balancer routes to ${[...routed].join(", ")} (x-ecs.port picks another); ${others.join(", ")} stay reachable from sibling services only`));
   }
   return out;
 }
 
-/** The Docker ECS integration's per-port protocol, judged by what the plan did with the port. */
-function awsProtocolFinding(ctx: ServiceContext, index: number, port: number, protocol: string): Finding {
-  const key = `ports[${index}].x-aws-protocol`;
-  const routed = ctx.task.routes.some((r) => r.service === ctx.service.name && r.containerPort === port);
-  const http = protocol === "http" || protocol === "https";
-  if (http && routed) return byDefault(key, `${protocol}: the application load balancer serves port ${port} over HTTP(S), as it does without the key`);
-  if (http) return notApplicable(key, `${protocol}: port ${port} is not routed by the load balancer (not published, or another port is)`);
-  if (!routed) return byDefault(key, `${protocol}: port ${port} is not an HTTP target of the load balancer; siblings reach it over ${protocol}`);
-  return loss(key, `${protocol}: the Docker ECS integration served this port through a network load balancer; here the application load balancer routes it as HTTP (see the ports rows)`);
+/** Loopback host addresses: compose's "this machine only". */
+const LOOPBACK = /^(127\.|::1$|localhost$)/;
+
+/** What a port's protocol marking (app_protocol, x-aws-protocol) made of it: an HTTPS or HTTP target, or no HTTP target at all. */
+function portProtocolFinding(key: string, port: number, marking: string, ctx: ServiceContext): Finding {
+  const route = ctx.task.routes.find((r) => r.service === ctx.service.name && r.containerPort === port);
+  if (route !== undefined && route.protocol === "HTTPS") return mapped(key, "aws_lb_target_group.protocol", `${marking}: the target group speaks HTTPS to port ${port}`);
+  if (route !== undefined) return byDefault(key, `${marking}: the application load balancer serves port ${port} over HTTP, as it does without the key`);
+  const http = ["http", "https", "http2", "h2c", "ws", "wss"].includes(marking.toLowerCase());
+  if (http) return notApplicable(key, `${marking}: port ${port} is not routed by the load balancer (not published, or another port is)`);
+  return mapped(key, "aws_lb_target_group.protocol", `${marking}: port ${port} is not HTTP, so it is never an application load balancer target`);
 }
 
 function volumeFindings(ctx: ServiceContext): Finding[] {
@@ -558,7 +581,13 @@ function secretFindings(ctx: ServiceContext): Finding[] {
 function networkFindings(ctx: ServiceContext): Finding[] {
   const out: Finding[] = [singleTask(ctx)
     ? byDefault("networks", "one task: its containers share localhost, whatever their networks")
-    : mapped("networks", "aws_ecs_service.network_configuration", "the membership security group of each network, so services on a network reach each other")];
+    : mapped(
+        "networks",
+        "aws_ecs_service.network_configuration",
+        ctx.task.access === "declared-ports"
+          ? "the security group of each network; with declared-ports access, siblings reach this service on its declared ports only"
+          : "the security group of each network, whose members reach each other on every port",
+      )];
   for (const [path] of Object.entries(ctx.service.unmodelled)) {
     if (!path.startsWith("networks")) continue;
     const segments = parsePath(path);
@@ -595,6 +624,21 @@ function xEcsFindings(ctx: ServiceContext): Finding[] {
   if (ecs.secretEnvironment !== undefined) out.push(mapped(k("secretEnvironment"), "containerDefinitions[].secrets", `${Object.keys(ecs.secretEnvironment).join(", ")} from ${[...new Set(Object.values(ecs.secretEnvironment).map((s) => (s.from === "ssm" ? "SSM Parameter Store" : "Secrets Manager")))].join(" and ")} (ECS secrets valueFrom), not plain environment`));
   if (ecs.taskRole?.policies !== undefined) out.push(mapped(k("taskRole.policies"), "aws_iam_role_policy_attachment.policy_arn", `managed policies attached to the task role: ${ecs.taskRole.policies.join(", ")}`));
   if (ecs.taskRole?.statements !== undefined) out.push(mapped(k("taskRole.statements"), "aws_iam_role_policy.policy", "the task role's inline policy (task-permissions)"));
+  if (ecs.access !== undefined) {
+    out.push(ecs.access === "declared-ports"
+      ? mapped(k("access"), "aws_vpc_security_group_ingress_rule.from_port", "siblings reach the service on its declared ports only (rules on its security group)")
+      : byDefault(k("access"), "compose: siblings on its networks reach it on every port"));
+  }
+  if (ecs.protocol !== undefined) out.push(mapped(k("protocol"), "aws_lb_target_group.protocol", `port protocols: ${typeof ecs.protocol === "string" ? ecs.protocol : Object.entries(ecs.protocol).map(([port, v]) => `${port} ${v}`).join(", ")}; a tcp port is never an HTTP target`));
+  if (ecs.loadBalancer !== undefined) {
+    const targets = ctx.task.networkTargets.filter((t) => t.service === ctx.service.name);
+    out.push(targets.length > 0
+      ? mapped(k("loadBalancer"), "aws_lb_listener.port", `network load balancer listeners on ${targets.map((t) => `${t.listenerPort} -> ${t.containerPort}`).join(", ")}`)
+      : ctx.plan.base.networkLoadBalancer === undefined && JSON.stringify(ecs.loadBalancer).includes("network")
+        ? notApplicable(k("loadBalancer"), "the environment has no networkLoadBalancer section: the port stays internal")
+        : byDefault(k("loadBalancer"), "internal: sibling services only"));
+  }
+  if (ecs.egress !== undefined) out.push(mapped(k("egress"), "aws_vpc_security_group_egress_rule.to_port", `outbound ${ecs.egress.map((e) => `${e.protocol}/${e.ports.join(",")} to ${e.cidrs.join(", ")}`).join("; ")}`));
   if (ecs.taskRole?.allowUnscopedWrites !== undefined) out.push(byDefault(k("taskRole.allowUnscopedWrites"), "accepts write actions on every resource in the statements; changes no resource"));
   for (const key of overridden) out.push(byDefault(k(key), `the environment's services.${ctx.service.name}.${key} (environments/${ctx.plan.env.name}.yml) decides here`));
   return out;
