@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { displayPath, sortDiagnostics } from "../compose/diagnostics";
+import { readText } from "../compose/files";
 import { Diagnostic } from "../compose/model";
 import { schemaPattern } from "../schema/schema-options";
 import { buildEnvironment } from "./build-environment";
@@ -28,7 +28,10 @@ export const IMAGE_TAG = schemaPattern("/$defs/imageTag");
 export function loadEnvironment(name: string, projectDir: string): LoadedEnvironment {
   const found = findEnvironmentFile(name, projectDir);
   if ("diagnostics" in found) return { diagnostics: found.diagnostics };
-  return parseEnvironment(name, readFileSync(found.file, "utf8"), displayPath(found.file));
+  // Read as every input is: regular files only, at most 10 MiB (a FIFO or a device never hangs synth).
+  const read = readText(found.file);
+  if (!("text" in read)) return { diagnostics: [{ severity: "error", path: "", message: `environment file ${displayPath(found.file)}: ${read.problem}`, location: { file: displayPath(found.file), line: 1, col: 1 } }] };
+  return parseEnvironment(name, read.text, displayPath(found.file));
 }
 
 /** Parses and validates the text of an environment file; `file` is used in messages only. */

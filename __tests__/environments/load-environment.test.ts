@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -287,5 +288,23 @@ describe("environmentNameFrom", () => {
     [undefined, { COMPOSE2ECS_ENV: "  " }, undefined],
   ])("GIVEN --env %p and %p THEN the name is %p", (flag, vars, expected) => {
     expect(environmentNameFrom(flag, vars)).toBe(expected);
+  });
+});
+
+describe("environment files are read like every input file", () => {
+  test("GIVEN environments/qa.yml is a FIFO WHEN loaded THEN an error names the file at once (no hang)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "compose2ecs-env-fifo-"));
+    mkdirSync(join(dir, "environments"));
+    execFileSync("mkfifo", [join(dir, "environments", "qa.yml")]);
+    const loaded = loadEnvironment("qa", dir);
+    expect(loaded.env).toBeUndefined();
+    expect(loaded.diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/environment file .*qa\.yml: is a named pipe \(FIFO\), not a regular file/)]);
+  });
+
+  test("GIVEN an environment file over 10 MiB WHEN loaded THEN an error says so", () => {
+    const dir = mkdtempSync(join(tmpdir(), "compose2ecs-env-big-"));
+    mkdirSync(join(dir, "environments"));
+    writeFileSync(join(dir, "environments", "qa.yml"), `# ${"x".repeat(10 * 1024 * 1024)}\n`);
+    expect(loadEnvironment("qa", dir).diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/qa\.yml: .*10 MiB/)]);
   });
 });
