@@ -267,7 +267,7 @@ describe("QA environment on the emulator", () => {
     const { bookkeeping } = branchBookkeeping(env, h.projectDir, h.tfEnv);
     if (!bookkeeping) throw new Error("qa has no slot registry");
     const code = await runBranches(["gc", "--env", "qa", "--live", live, "--destroy", "-C", h.projectDir], (branch) =>
-      destroyBranchWithTerraform({ env, projectDir: h.projectDir, branch, inventory: bookkeeping.inventory, envVars: h.tfEnv }),
+      destroyBranchWithTerraform({ env, projectDir: h.projectDir, branch, inventory: bookkeeping.inventory, envVars: h.tfEnv, tfEnv: h.tfEnv }),
     );
     expect(code).toBe(0);
 
