@@ -1,10 +1,12 @@
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { hasErrors } from "../compose/diagnostics";
+import { displayPath, hasErrors } from "../compose/diagnostics";
 import { load } from "../compose/load";
 import { ComposeProject, ConversionEntry, Diagnostic } from "../compose/model";
 import { defaultEnvironment } from "../config/defaults";
 import { BranchContext, EnvironmentConfig } from "../config/environment-model";
 import { environmentNameFrom, IMAGE_TAG, loadEnvironment } from "../config/load-environment";
+import { environmentLocation } from "../config/locations";
 import { Plan } from "../planner/plan";
 import { planProject } from "../planner/plan-project";
 import { slotLimit } from "../planner/slots";
@@ -105,15 +107,20 @@ async function loadRequest(request: PipelineRequest): Promise<{ loaded?: LoadedR
   const env = environment(request, projectDir, diagnostics);
   if (env === undefined || hasErrors(diagnostics)) return { report: [], diagnostics };
 
-  const files = (request.files !== undefined && request.files.length > 0 ? request.files : env.composeFiles).map((f) => (isAbsolute(f) ? f : resolve(projectDir, f)));
+  const fromFlags = request.files !== undefined && request.files.length > 0;
+  const files = (fromFlags ? (request.files ?? []) : env.composeFiles).map((f) => (isAbsolute(f) ? f : resolve(projectDir, f)));
+  if (!fromFlags) diagnostics.push(...missingComposeFiles(env, projectDir));
+  if (hasErrors(diagnostics)) return { report: [], diagnostics };
   const compose = load({
     files,
     workingDir: projectDir,
     profiles: request.profiles !== undefined && request.profiles.length > 0 ? request.profiles : env.profiles,
     environment: request.envVars,
+    ...(env.project !== undefined ? { projectName: env.project } : {}),
   });
   diagnostics.push(...compose.diagnostics);
   if (compose.project === undefined || hasErrors(diagnostics)) return { report: compose.report, diagnostics };
+  if (compose.project.nameFrom === "folder") diagnostics.push(unpinnedProjectName(env, compose.project));
 
   const branch = await branchOf(request, env, projectDir, diagnostics);
   if (hasErrors(diagnostics)) return { report: compose.report, diagnostics };
@@ -122,6 +129,49 @@ async function loadRequest(request: PipelineRequest): Promise<{ loaded?: LoadedR
     loaded: { request, env, project: compose.project, ...(branch ? { branch } : {}), ...(endpoint ? { endpoint } : {}), report: compose.report, diagnostics },
     report: compose.report,
     diagnostics,
+  };
+}
+
+/**
+ * The environment's `compose:` files that do not exist, reported at the key that names them: a
+ * path there is relative to the project directory, which the loader's own "file not found"
+ * would not say.
+ */
+function missingComposeFiles(env: EnvironmentConfig, projectDir: string): Diagnostic[] {
+  return env.composeFiles.flatMap((file, i) => {
+    const path = isAbsolute(file) ? file : resolve(projectDir, file);
+    if (existsSync(path)) return [];
+    const key = env.composeFiles.length === 1 ? "compose" : `compose[${i}]`;
+    const location = environmentLocation(env, key);
+    return [
+      {
+        severity: "error" as const,
+        path: key,
+        message:
+          `compose file ${file} not found in the project directory ${displayPath(projectDir)} (${displayPath(path)}): ` +
+          `it comes from compose: in ${env.file ?? `environments/${env.name}.yml`}, whose paths are relative to the project directory; ` +
+          "run compose2ecs in the project folder (or give it with -C DIR), or correct compose:",
+        ...(location ? { location } : {}),
+      },
+    ];
+  });
+}
+
+/**
+ * A project named after its folder: every AWS name and state key is made from the project name,
+ * so the same project synthesized from a folder of another name (a fresh clone, a CI checkout)
+ * replaces every resource. Said once per run, at the environment file (where `project:` pins it).
+ */
+function unpinnedProjectName(env: EnvironmentConfig, project: ComposeProject): Diagnostic {
+  const location = env.file !== undefined ? environmentLocation(env, "project") : project.files[0] !== undefined ? { file: project.files[0], line: 1, col: 1 } : undefined;
+  return {
+    severity: "warning",
+    path: env.file !== undefined ? "project" : "name",
+    message:
+      `project name "${project.name}" comes from the folder's name (no name: in the compose file, no project: in the environment): ` +
+      "from a folder of another name (a fresh clone, a CI checkout) every AWS name and state key changes, so Terraform replaces every resource and EFS data is lost; " +
+      `pin it with project: ${project.name} in the environment file (compose2ecs init writes it) or name: ${project.name} in the compose file`,
+    ...(location ? { location } : {}),
   };
 }
 
