@@ -8,6 +8,7 @@ import { Command, InputError, UsageError } from "./command";
  * Each entry's module exports `command: Command`.
  */
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
+  init: { summary: "Write environments/qa.yml and production.yml for the compose project here", load: async () => (await import("./commands/init")).command },
   check: { summary: "Load compose files and print the conversion report", load: async () => (await import("./commands/check")).command },
   synth: { summary: "Write Terraform (cdktf stacks) for the compose project and an environment", load: async () => (await import("./commands/synth")).command },
   branches: { summary: "List branch environments; gc those whose git branch is gone", load: async () => (await import("./commands/branches")).command },
