@@ -11,6 +11,8 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
   init: { summary: "Write environments/qa.yml and production.yml for the compose project here", load: async () => (await import("./commands/init")).command },
   check: { summary: "Load compose files and print the conversion report", load: async () => (await import("./commands/check")).command },
   synth: { summary: "Write Terraform (cdktf stacks) for the compose project and an environment", load: async () => (await import("./commands/synth")).command },
+  up: { summary: "Synthesize and apply an environment's stacks with terraform; wait until the services run", load: async () => (await import("./commands/up")).command },
+  down: { summary: "Destroy a branch's or the app's stack (or --base) with terraform and forget its state", load: async () => (await import("./commands/down")).command },
   branches: { summary: "List branch environments; gc those whose git branch is gone", load: async () => (await import("./commands/branches")).command },
   diff: { summary: "Compare two synth outputs per service, replacements first (exit 1 on changes)", load: async () => (await import("./commands/diff")).command },
   "plan-summary": { summary: "Summarise terraform show -json plans per service, replacements first", load: async () => (await import("./commands/plan-summary")).command },
@@ -87,6 +89,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // The AWS SDK (pinned in package.json) warns that its releases after January 2027 need Node 22;
+  // that concerns later versions, not the one compose2ecs runs, and would interleave with output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -10,6 +10,7 @@ import { environmentLocation } from "../config/locations";
 import { Plan } from "../planner/plan";
 import { planProject } from "../planner/plan-project";
 import { slotLimit } from "../planner/slots";
+import { branchSlug } from "../naming/branch-slug";
 import { albShare } from "../state/alb-capacity";
 import { lookupSlot } from "../state/priority-slots";
 import { slotRegistryFor } from "../state/slot-registry";
@@ -39,6 +40,12 @@ export interface PipelineRequest {
    * branch): no name resolution, no registry lookup. @default undefined
    */
   readonly knownBranch?: BranchContext;
+  /**
+   * Plan for the base stack only (`up --base`, `down --base`): in a branch environment no branch
+   * is resolved, looked up or allocated, and the application stack is planned for a stand-in
+   * branch that must not be written or deployed. @default false
+   */
+  readonly baseOnly?: boolean;
   /** Tag of images built from source (`--image-tag`). @default COMPOSE2ECS_IMAGE_TAG, else the environment's imageTag */
   readonly imageTag?: string;
   /**
@@ -58,8 +65,8 @@ export type SlotStatus =
   | "given";
 
 export interface PlannedBranch extends BranchContext {
-  /** Where the name came from (`knownBranch`: "registry"); branch problems carry it as their path. */
-  readonly source: BranchSource | "registry";
+  /** Where the name came from (`knownBranch`: "registry"; `baseOnly`: "stand-in"); branch problems carry it as their path. */
+  readonly source: BranchSource | "registry" | "stand-in";
   readonly slotStatus: SlotStatus;
 }
 
@@ -211,6 +218,7 @@ async function branchOf(request: PipelineRequest, env: EnvironmentConfig, projec
     return undefined;
   }
   if (request.knownBranch !== undefined) return { ...request.knownBranch, source: "registry", slotStatus: "given" };
+  if (request.baseOnly === true) return { branch: BASE_ONLY_BRANCH, slug: branchSlug(BASE_ONLY_BRANCH), slot: 1, source: "stand-in", slotStatus: "given" };
   const named = resolveBranchName({ ...(request.branch !== undefined ? { flag: request.branch } : {}), projectDir, envVars: request.envVars });
   diagnostics.push(...named.diagnostics);
   const name = named.name;
@@ -225,6 +233,9 @@ async function branchOf(request: PipelineRequest, env: EnvironmentConfig, projec
   if (found.provisional !== undefined) return { ...base, slot: found.provisional, slotStatus: "provisional" };
   return undefined;
 }
+
+/** The branch a base-only plan is made with: the base stack does not depend on it. */
+const BASE_ONLY_BRANCH = "compose2ecs-base-only";
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();

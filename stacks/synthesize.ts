@@ -37,6 +37,7 @@ export async function synthesize(request: SynthRequest): Promise<SynthResult> {
     projectDir: resolve(request.projectDir),
     hcl: request.hcl,
     ...(loaded.endpoint ? { endpoint: loaded.endpoint } : {}),
+    ...(request.baseOnly === true ? { baseOnly: true } : {}),
   });
   return { stacks, plan, project: loaded.project, diagnostics: planned.diagnostics, report: planned.report };
 }
@@ -46,6 +47,8 @@ export interface WriteOptions {
   readonly projectDir: string;
   readonly hcl: boolean;
   readonly endpoint?: string;
+  /** Write only the base stack. @default false */
+  readonly baseOnly?: boolean;
 }
 
 /**
@@ -56,7 +59,8 @@ export interface WriteOptions {
  */
 export async function writeStacks(plan: Plan, options: WriteOptions): Promise<string[]> {
   const { replaceOutputFolder, listKeptStacks } = await import("./output-folder");
-  return replaceOutputFolder(options.outDir, [plan.base.stackName, plan.app.stackName], async (temp, kept) => {
+  const writing = options.baseOnly === true ? [plan.base.stackName] : [plan.base.stackName, plan.app.stackName];
+  return replaceOutputFolder(options.outDir, writing, async (temp, kept) => {
     // Loaded here so that planning errors never pay for cdktf and the provider classes.
     const { buildApp, withoutTokenStackTraces } = await import("./build-app");
     const { constructForHcl, finishHclOutput } = await import("../review/hcl");
@@ -67,6 +71,7 @@ export async function writeStacks(plan: Plan, options: WriteOptions): Promise<st
         outDir: options.outDir,
         projectDir: options.projectDir,
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.baseOnly === true ? { baseOnly: true } : {}),
       }),
     );
     listKeptStacks(app.manifest.stacks, kept);
