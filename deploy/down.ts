@@ -106,7 +106,7 @@ function inventoryOf(env: EnvironmentConfig, request: DownRequest): StateInvento
   return bookkeeping?.inventory;
 }
 
-async function downBranch(request: DownRequest): Promise<DownResult> {
+async function downBranch(request: DownRequest, session: Session): Promise<DownResult> {
   const planned = await planRequest(request);
   reportDiagnostics(planned.diagnostics, request.print);
   const loaded = planned.loaded;
@@ -120,37 +120,32 @@ async function downBranch(request: DownRequest): Promise<DownResult> {
   const entry = (await listBranchEnvironments(registry, inventory)).find((b) => b.slug === branch.slug);
   const stack = planned.plan?.app.stackName ?? branch.slug;
   if (entry === undefined) return { stack, detail: `branch ${JSON.stringify(branch.branch)} has no stack in ${env.name} (no state, no slot): nothing to destroy` };
-  const session = await openSession(request);
-  try {
-    const [outcome] = await collectGarbage([entry], registry, inventory, {
-      destroy: true,
-      destroyStack: async (stale: BranchEnvironment) => {
-        const destroyPlan = await planBranchDestroy({ env, projectDir, branch: stale, inventory, envVars: request.envVars });
-        if ("result" in destroyPlan) return destroyPlan.result;
-        await write(request, destroyPlan.plan, destroyPlan.endpoint, false);
-        const name = destroyPlan.plan.app.stackName;
-        const refused = dataProtection(request, env, name, branch.branch);
-        if (refused !== undefined) return { ok: false, detail: refused };
-        const result = await destroyStack(session, stackDir(request, name), name);
-        return destroyPlan.note !== undefined ? { ...result, detail: `${result.detail} (${destroyPlan.note})` } : result;
-      },
-    });
-    if (outcome === undefined) throw new DeployError(["compose2ecs down: nothing was done"]);
-    const slot = entry.slot !== undefined ? `; slot ${entry.slot} is free` : "";
-    switch (outcome.action) {
-      case "destroyed":
-        return { stack, detail: `${outcome.detail}; its state record is removed${slot}` };
-      case "released":
-        return { stack, detail: `branch ${JSON.stringify(branch.branch)} was never deployed${slot}` };
-      default:
-        throw new DeployError([`compose2ecs down: ${outcome.detail}`]);
-    }
-  } finally {
-    session.close();
+  const [outcome] = await collectGarbage([entry], registry, inventory, {
+    destroy: true,
+    destroyStack: async (stale: BranchEnvironment) => {
+      const destroyPlan = await planBranchDestroy({ env, projectDir, branch: stale, inventory, envVars: request.envVars });
+      if ("result" in destroyPlan) return destroyPlan.result;
+      await write(request, destroyPlan.plan, destroyPlan.endpoint, false);
+      const name = destroyPlan.plan.app.stackName;
+      const refused = dataProtection(request, env, name, branch.branch);
+      if (refused !== undefined) return { ok: false, detail: refused };
+      const result = await destroyStack(session, stackDir(request, name), name);
+      return destroyPlan.note !== undefined ? { ...result, detail: `${result.detail} (${destroyPlan.note})` } : result;
+    },
+  });
+  if (outcome === undefined) throw new DeployError(["compose2ecs down: nothing was done"]);
+  const slot = entry.slot !== undefined ? `; slot ${entry.slot} is free` : "";
+  switch (outcome.action) {
+    case "destroyed":
+      return { stack, detail: `${outcome.detail}; its state record is removed${slot}` };
+    case "released":
+      return { stack, detail: `branch ${JSON.stringify(branch.branch)} was never deployed${slot}` };
+    default:
+      throw new DeployError([`compose2ecs down: ${outcome.detail}`]);
   }
 }
 
-async function downApp(request: DownRequest): Promise<DownResult> {
+async function downApp(request: DownRequest, session: Session): Promise<DownResult> {
   const { plan, env, endpoint } = await loadPlan(request, false);
   const stack = plan.app.stackName;
   const inventory = inventoryOf(env, request);
@@ -161,20 +156,15 @@ async function downApp(request: DownRequest): Promise<DownResult> {
   await write(request, plan, endpoint, false);
   const refused = dataProtection(request, env, stack);
   if (refused !== undefined) throw new DeployError([`compose2ecs down: ${refused}`]);
-  const session = await openSession(request);
-  try {
-    const result = await destroyStack(session, stackDir(request, stack), stack);
-    if (!result.ok) throw new DeployError([`compose2ecs down: ${result.detail}`]);
-  } finally {
-    session.close();
-  }
+  const result = await destroyStack(session, stackDir(request, stack), stack);
+  if (!result.ok) throw new DeployError([`compose2ecs down: ${result.detail}`]);
   if (inventory === undefined) return { stack, detail: `${stack} destroyed (its empty workspace stays in HCP Terraform)` };
   await inventory.remove(plan.app.stateName);
   return { stack, detail: `${stack} destroyed; its state record is removed` };
 }
 
 /** The stacks that still depend on the base: branch stacks (or the app stack) whose state manages resources. */
-async function dependents(request: DownRequest, env: EnvironmentConfig, plan: Plan, session: () => Promise<Session>): Promise<string[]> {
+async function dependents(request: DownRequest, env: EnvironmentConfig, plan: Plan, session: Session): Promise<string[]> {
   if (env.branches) {
     const { bookkeeping, diagnostics } = branchBookkeeping(env, resolve(request.projectDir), request.envVars);
     if (bookkeeping === undefined) throw new DeployError(diagnostics.map(formatDiagnostic));
@@ -189,59 +179,58 @@ async function dependents(request: DownRequest, env: EnvironmentConfig, plan: Pl
   if (deployed !== undefined) return deployed ? [plan.app.stackName] : [];
   // HCP Terraform: the app stack's workspace is asked through terraform itself.
   const dir = stackDir(request, plan.app.stackName);
-  const open = await session();
-  await initStack(dir, open.run);
-  const listed = await terraform(["state", "list"], { cwd: dir, env: open.run.tfEnv });
+  await initStack(dir, session.run);
+  const listed = await terraform(["state", "list"], { cwd: dir, env: session.run.tfEnv });
   if (listed.code !== 0) throw new DeployError([`compose2ecs down: cannot read the state of ${plan.app.stackName}: ${listed.stderr.trim()}`]);
   return listed.stdout.trim() === "" ? [] : [plan.app.stackName];
 }
 
-async function downBase(request: DownRequest): Promise<DownResult> {
+async function downBase(request: DownRequest, session: Session): Promise<DownResult> {
   const { plan, env, endpoint } = await loadPlan(request, true);
   const stack = plan.base.stackName;
-  let session: Session | undefined;
-  const openOnce = async () => (session ??= await openSession(request));
-  try {
-    // The application stack is written too (non-branch environments) so its state can be asked about.
-    await write(request, plan, endpoint, env.branches);
-    const left = await dependents(request, env, plan, openOnce);
-    if (left.length > 0) {
-      const how = env.branches ? `\`compose2ecs down --env ${env.name} --branch NAME\` for each (or \`compose2ecs branches gc --env ${env.name} --live FILE --destroy\`)` : `\`compose2ecs down --env ${env.name}\``;
-      throw new DeployError([`compose2ecs down: ${stack} is still used by ${left.join(", ")}: run ${how} first. Nothing was destroyed.`]);
-    }
-    const inventory = inventoryOf(env, request);
-    if ((await hasResources(inventory, BASE_STATE)) === false) {
-      await inventory?.remove(BASE_STATE);
-      return { stack, detail: `${stack} has no resources in its state: nothing to destroy` };
-    }
-    const file = stackFile(request, stack);
-    const guardedLbs = deletionProtectedLoadBalancers(file);
-    if (guardedLbs.length > 0) {
-      throw new DeployError([
-        `compose2ecs down: the load balancer of ${stack} has deletion protection (loadBalancer.deletionProtection: true in ${env.file ?? env.name}), so AWS refuses to delete it. ` +
-          `Set loadBalancer.deletionProtection: false, run \`compose2ecs up --env ${env.name} --base\`, then \`compose2ecs down --env ${env.name} --base\` again. Nothing was destroyed.`,
-      ]);
-    }
-    const refused = dataProtection(request, env, stack);
-    if (refused !== undefined) throw new DeployError([`compose2ecs down: ${refused}`]);
-    const result = await destroyStack(await openOnce(), stackDir(request, stack), stack);
-    if (!result.ok) throw new DeployError([`compose2ecs down: ${result.detail}`]);
-    if (inventory === undefined) return { stack, detail: `${stack} destroyed (its empty workspace stays in HCP Terraform)` };
-    await inventory.remove(BASE_STATE);
-    return { stack, detail: `${stack} destroyed; its state record is removed` };
-  } finally {
-    (session as Session | undefined)?.close();
+  // The application stack is written too (non-branch environments) so its state can be asked about.
+  await write(request, plan, endpoint, env.branches);
+  const left = await dependents(request, env, plan, session);
+  if (left.length > 0) {
+    const how = env.branches ? `\`compose2ecs down --env ${env.name} --branch NAME\` for each (or \`compose2ecs branches gc --env ${env.name} --live FILE --destroy\`)` : `\`compose2ecs down --env ${env.name}\``;
+    throw new DeployError([`compose2ecs down: ${stack} is still used by ${left.join(", ")}: run ${how} first. Nothing was destroyed.`]);
   }
+  const inventory = inventoryOf(env, request);
+  if ((await hasResources(inventory, BASE_STATE)) === false) {
+    await inventory?.remove(BASE_STATE);
+    return { stack, detail: `${stack} has no resources in its state: nothing to destroy` };
+  }
+  const file = stackFile(request, stack);
+  const guardedLbs = deletionProtectedLoadBalancers(file);
+  if (guardedLbs.length > 0) {
+    throw new DeployError([
+      `compose2ecs down: the load balancer of ${stack} has deletion protection (loadBalancer.deletionProtection: true in ${env.file ?? env.name}), so AWS refuses to delete it. ` +
+        `Set loadBalancer.deletionProtection: false, run \`compose2ecs up --env ${env.name} --base\`, then \`compose2ecs down --env ${env.name} --base\` again. Nothing was destroyed.`,
+    ]);
+  }
+  const refused = dataProtection(request, env, stack);
+  if (refused !== undefined) throw new DeployError([`compose2ecs down: ${refused}`]);
+  const result = await destroyStack(session, stackDir(request, stack), stack);
+  if (!result.ok) throw new DeployError([`compose2ecs down: ${result.detail}`]);
+  if (inventory === undefined) return { stack, detail: `${stack} destroyed (its empty workspace stays in HCP Terraform)` };
+  await inventory.remove(BASE_STATE);
+  return { stack, detail: `${stack} destroyed; its state record is removed` };
 }
 
 export async function down(request: DownRequest): Promise<DownResult> {
-  if (request.base) return downBase(request);
-  // Which kind of environment: the plan says (a branch environment resolves the branch).
-  const probe = await planRequest({ ...request, baseOnly: true });
-  const env = probe.loaded?.env;
-  if (env === undefined) {
-    reportDiagnostics(probe.diagnostics, request.print);
-    throw new DeployError(["compose2ecs down: the environment did not load"]);
+  // terraform and its configuration are checked first: a refusal there leaves nothing behind.
+  const session = await openSession(request);
+  try {
+    if (request.base) return await downBase(request, session);
+    // Which kind of environment: the plan says (a branch environment resolves the branch).
+    const probe = await planRequest({ ...request, baseOnly: true });
+    const env = probe.loaded?.env;
+    if (env === undefined) {
+      reportDiagnostics(probe.diagnostics, request.print);
+      throw new DeployError(["compose2ecs down: the environment did not load"]);
+    }
+    return env.branches ? await downBranch(request, session) : await downApp(request, session);
+  } finally {
+    session.close();
   }
-  return env.branches ? downBranch(request) : downApp(request);
 }

@@ -47,8 +47,10 @@ function diagnosticAddress(diagnostic: Record<string, unknown>): string | undefi
   if (typeof diagnostic.address === "string") return diagnostic.address;
   const snippet = diagnostic.snippet as { context?: unknown } | undefined;
   const context = typeof snippet?.context === "string" ? snippet.context : undefined;
-  const match = context !== undefined ? /((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)/.exec(context) : null;
-  return match?.[1];
+  if (context === undefined) return undefined;
+  const block = /^(resource|data)\s+"([^"]+)"\s+"([^"]+)"/.exec(context);
+  if (block !== null) return `${block[1] === "data" ? "data." : ""}${block[2]}.${block[3]}`;
+  return /((?:data\.)?[a-z0-9_]+\.[A-Za-z0-9_-]+)/.exec(context)?.[1];
 }
 
 export class ApplyProgress {

@@ -135,9 +135,10 @@ async function applyApp(request: UpRequest, session: Session, plan: Plan, endpoi
 }
 
 export async function up(request: UpRequest): Promise<UpResult> {
-  const { plan, endpoint } = await synthesizeForUp(request);
+  // terraform and its configuration are checked first: a refusal there leaves nothing behind.
   const session = await openSession(request);
   try {
+    const { plan, endpoint } = await synthesizeForUp(request);
     if (request.base) {
       await applyBase(request, session, plan);
       return { stacks: [plan.base.stackName] };
