@@ -17,7 +17,7 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
   diff: { summary: "Compare two synth outputs per service, replacements first (exit 1 on changes)", load: async () => (await import("./commands/diff")).command },
   "plan-summary": { summary: "Summarise terraform show -json plans per service, replacements first", load: async () => (await import("./commands/plan-summary")).command },
   diagram: { summary: "Draw the deployed topology (Mermaid, SVG or DOT) from compose files and environment", load: async () => (await import("./commands/diagram")).command },
-  demo: { summary: "Deploy the bundled example's QA branches to a local AWS emulator (moto), show them, tear down", load: async () => (await import("./commands/demo")).command },
+  demo: { summary: "Deploy your compose project (or the bundled example) to a local AWS emulator (moto), then tear down", load: async () => (await import("./commands/demo")).command },
 };
 
 /** compose2ecs's own package.json, found upwards from this file (dist/cli/ or a bundle in dist/). */

@@ -42,8 +42,10 @@ export async function terraformSetup(request: TerraformSetupRequest): Promise<Te
   const env: NodeJS.ProcessEnv = { ...request.envVars, TF_IN_AUTOMATION: "1" };
   const fromVariable = nonEmpty(request.envVars[PROVIDER_MIRROR_VARIABLE]);
   const mirror = nonEmpty(request.providerMirror) ?? fromVariable;
+  // A TF_CLI_CONFIG_FILE naming no file configures nothing (terraform only warns about it), so a
+  // mirror asked for may be used; one that exists is the user's and is never replaced.
   const userConfig = nonEmpty(request.envVars.TF_CLI_CONFIG_FILE);
-  if (userConfig !== undefined) {
+  if (userConfig !== undefined && (mirror === undefined || existsSync(userConfig))) {
     if (request.providerMirror !== undefined) {
       throw new TerraformSetupError(
         `--provider-mirror and TF_CLI_CONFIG_FILE=${userConfig} are both set: compose2ecs does not replace your terraform CLI config; ` +
