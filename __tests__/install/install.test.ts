@@ -7,10 +7,11 @@ import { CORPUS } from "../validate/corpus";
 
 /**
  * compose2ecs as a user gets it: `npm pack` of this repository (its packed file list checked),
- * installed with `npm install --save-dev <tarball>` into a fresh folder outside the repository
- * that holds only a compose project, then `node_modules/.bin/compose2ecs` init, check, synth and
- * diff there, and `terraform validate` of what it wrote. The dependencies come from npm's cache
- * or the registry (--prefer-offline), never from this repository's node_modules.
+ * then the README's "Use it on your project" commands pasted into a fresh folder outside the
+ * repository that holds only a compose file (`npm install --save-dev <tarball>`, init, check,
+ * synth), then `node_modules/.bin/compose2ecs` synth and diff there, and `terraform validate` of
+ * what it wrote. The dependencies come from npm's cache or the registry (prefer-offline), never
+ * from this repository's node_modules.
  */
 
 const REPO = resolve(__dirname, "..", "..");
@@ -27,9 +28,21 @@ interface Run {
   readonly stderr: string;
 }
 
-/** The environment for child npm and compose2ecs runs: without the npm_* variables `npm test` sets (they name this repository). */
+/**
+ * The environment for child npm and compose2ecs runs: without the npm_* variables `npm test` sets
+ * (they name this repository), preferring npm's cache over the registry.
+ */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))), npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false" };
+}
+
+/** The first sh block of the README's "Use it on your project" section. */
+function readmeCommands(): string {
+  const readme = readFileSync(join(REPO, "README.md"), "utf8");
+  const section = readme.split(/^## /m).find((s) => s.startsWith("Use it on your project"));
+  const block = section === undefined ? undefined : /```sh\n([\s\S]*?)```/.exec(section)?.[1];
+  if (block === undefined) throw new Error('README.md has no sh block under "## Use it on your project"');
+  return block;
 }
 
 function run(program: string, args: readonly string[], cwd: string, timeoutMs = 300_000): Promise<Run> {
@@ -60,7 +73,6 @@ beforeAll(async () => {
   app = join(work, "shop");
   mkdirSync(app);
   copyFileSync(COMPOSE, join(app, "compose.yaml"));
-  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "shop", version: "1.0.0", private: true }, null, 2));
 }, 180_000);
 
 afterAll(() => {
@@ -107,10 +119,20 @@ describe("the packed package", () => {
 });
 
 describe("installed into a fresh project", () => {
-  test("GIVEN a folder with only a compose project WHEN the tarball is installed THEN node_modules/.bin/compose2ecs runs, and every packed module loads with the installed dependencies alone", async () => {
-    const install = await run("npm", ["install", "--save-dev", tarball, "--prefer-offline", "--no-audit", "--no-fund"], app, 600_000);
-    expect({ code: install.code, stderr: install.code === 0 ? "" : install.stderr }).toEqual({ code: 0, stderr: "" });
+  test("GIVEN a folder with only a compose file WHEN the README's commands are pasted there THEN npm installs the tarball, and init, check and synth run from node_modules/.bin", async () => {
+    const commands = readmeCommands();
+    expect(commands).toContain("/path/to/compose2ecs-0.1.0.tgz");
+    const pasted = await run("bash", ["-euo", "pipefail", "-c", commands.replaceAll("/path/to/compose2ecs-0.1.0.tgz", tarball)], app, 900_000);
+    expect({ code: pasted.code, stderr: pasted.code === 0 ? "" : pasted.stderr.slice(-4000) }).toEqual({ code: 0, stderr: "" });
+    expect(pasted.stdout).toContain("Served at /: wordpress");
+    expect(pasted.stdout).toMatch(/Project shop \(compose\.yaml\): 2 services/);
+    expect(pasted.stdout).toMatch(/Wrote 2 stacks to cdktf\.out:\n {2}cdktf\.out\/stacks\/production-base\/cdk\.tf\.json/);
     expect((JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as { devDependencies?: Record<string, string> }).devDependencies).toHaveProperty("compose2ecs");
+    // Inside node_modules, the files point editors at the installed schema.
+    expect(readFileSync(join(app, "environments", "qa.yml"), "utf8")).toMatch(/^# yaml-language-server: \$schema=\.\.\/node_modules\/compose2ecs\/schema\/environment\.schema\.json\n/);
+  }, 900_000);
+
+  test("GIVEN the installed package THEN its bin runs from node_modules/.bin, and every packed module loads with the installed dependencies alone", async () => {
     const version = await run(bin(), ["--version"], app);
     expect(version).toEqual({ code: 0, stdout: "0.1.0\n", stderr: "" });
     for (const command of ["init", "up", "down", "demo"]) expect((await run(bin(), [command, "--help"], app)).code).toBe(0);
@@ -122,21 +144,12 @@ describe("installed into a fresh project", () => {
     // Not this repository's node_modules: the installed package resolves its own.
     const resolved = await run(process.execPath, ["-p", 'require.resolve("cdktf", { paths: [require("path").join(process.cwd(), "node_modules", "compose2ecs")] })'], app);
     expect(resolved.stdout.trim().startsWith(join(app, "node_modules"))).toBe(true);
-  }, 900_000);
+  }, 300_000);
 
-  test("GIVEN the installed CLI WHEN init, check, synth (QA and production) and diff run there THEN each succeeds, and terraform validates every stack", async () => {
-    const init = await run(bin(), ["init"], app);
-    expect(init.code).toBe(0);
-    expect(init.stdout).toContain("Served at /: wordpress");
-    // Inside node_modules, the files point editors at the installed schema.
-    expect(readFileSync(join(app, "environments", "qa.yml"), "utf8")).toMatch(/^# yaml-language-server: \$schema=\.\.\/node_modules\/compose2ecs\/schema\/environment\.schema\.json\n/);
-    const check = await run(bin(), ["check"], app);
-    expect(check.code).toBe(0);
-    expect(check.stdout).toMatch(/Project shop \(compose\.yaml\): 2 services/);
-    for (const args of [["synth", "--env", "qa", "--branch", "main"], ["synth", "--env", "production"]]) {
-      const synth = await run(bin(), args, app);
-      expect({ args, code: synth.code, stderr: synth.stderr.split("\n").filter((l) => !/warning:/.test(l) && l !== "") }).toEqual({ args, code: 0, stderr: [] });
-    }
+  test("GIVEN the installed CLI WHEN a QA branch is synthesized next to production and a change is diffed THEN both succeed, and terraform validates every stack", async () => {
+    const qa = await run(bin(), ["synth", "--env", "qa", "--branch", "main"], app);
+    expect({ code: qa.code, stderr: qa.stderr.split("\n").filter((l) => !/warning:/.test(l) && l !== "") }).toEqual({ code: 0, stderr: [] });
+    expect(qa.stdout).toContain("Kept 2 other stacks already there");
     cpSync(join(app, "cdktf.out"), join(work, "before"), { recursive: true });
     writeFileSync(join(app, "compose.yaml"), readFileSync(join(app, "compose.yaml"), "utf8").replace("image: wordpress:latest", "image: wordpress:6.5"));
     expect((await run(bin(), ["synth", "--env", "production"], app)).code).toBe(0);
