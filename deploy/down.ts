@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { formatDiagnostic } from "../compose/diagnostics";
 import { EnvironmentConfig } from "../config/environment-model";
-import { planBranchDestroy } from "../cli/branch-destroy";
+import { planBranchDestroy } from "./branch-destroy";
 import { planRequest } from "../pipeline/plan-request";
 import { Plan } from "../planner/plan";
 import { OutputFolderError, inspectOutputFolder } from "../stacks/output-folder";

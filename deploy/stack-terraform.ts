@@ -119,26 +119,21 @@ export async function stackOutputs(dir: string, run: StackRun): Promise<Record<s
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, v.value]));
 }
 
-interface StateJson {
-  readonly values?: { readonly root_module?: StateModule };
-}
-interface StateModule {
-  readonly resources?: readonly { readonly mode?: string; readonly type?: string; readonly values?: Record<string, unknown> }[];
-  readonly child_modules?: readonly StateModule[];
+interface StateDocument {
+  readonly resources?: readonly { readonly mode?: string; readonly type?: string; readonly instances?: readonly { readonly attributes?: Record<string, unknown> }[] }[];
 }
 
-/** What `terraform show -json` says the stack's state holds: its managed resources' types and values. */
+/**
+ * What the stack's state holds: its managed resources' types and attributes, from `terraform state
+ * pull` (the raw state, which needs no provider schemas, unlike `terraform show -json`).
+ */
 export async function stateResources(dir: string, run: StackRun): Promise<{ readonly type: string; readonly values: Record<string, unknown> }[]> {
-  const result = await terraform(["show", "-json"], { cwd: dir, env: run.tfEnv, timeoutMs: SHORT_TIMEOUT_MS });
-  if (result.code !== 0) throw new DeployError([`terraform show failed in ${shown(dir)}:`, ...lastLines(result.stderr || result.stdout)]);
-  const state = JSON.parse(result.stdout || "{}") as StateJson;
-  const out: { type: string; values: Record<string, unknown> }[] = [];
-  const walk = (module: StateModule | undefined) => {
-    for (const r of module?.resources ?? []) if (r.mode === "managed" && r.type !== undefined) out.push({ type: r.type, values: r.values ?? {} });
-    for (const child of module?.child_modules ?? []) walk(child);
-  };
-  walk(state.values?.root_module);
-  return out;
+  const result = await terraform(["state", "pull"], { cwd: dir, env: run.tfEnv, timeoutMs: SHORT_TIMEOUT_MS });
+  if (result.code !== 0) throw new DeployError([`terraform state pull failed in ${shown(dir)}:`, ...lastLines(result.stderr || result.stdout)]);
+  const state = JSON.parse(result.stdout || "{}") as StateDocument;
+  return (state.resources ?? [])
+    .filter((r) => r.mode === "managed" && r.type !== undefined)
+    .flatMap((r) => (r.instances ?? []).map((i) => ({ type: r.type ?? "", values: i.attributes ?? {} })));
 }
 
 /** The ECS services in a stack's state, to wait for. */

@@ -2,7 +2,7 @@ import { terraform } from "../terraform/run";
 
 /**
  * `terraform init` + `terraform destroy` in a stack folder that synth wrote for a branch
- * (cli/branch-destroy.ts writes it; this module never synthesizes).
+ * (deploy/branch-destroy.ts writes it; this module never synthesizes).
  */
 
 export interface DestroyResult {

@@ -65,7 +65,7 @@ function useEmulatorCredentials(): () => void {
 }
 
 /** The demo environment for the project: QA with one stack per branch, on the emulator. */
-function demoEnvironment(options: DemoOptions, projectDir: string, endpoint: string): { text: string; project: string } {
+export function demoEnvironment(options: DemoOptions, projectDir: string, endpoint: string): { text: string; project: string } {
   const loaded = load({ files: [...options.files], workingDir: projectDir, environment: process.env });
   if (loaded.project === undefined) throw new DeployError([...sortDiagnostics(loaded.diagnostics).map(formatDiagnostic), "compose2ecs demo: the compose project does not load"]);
   const project = loaded.project;

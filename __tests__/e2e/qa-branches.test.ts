@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { runBranches } from "../../cli/commands/branches";
 import { loadEnvironment } from "../../config/load-environment";
 import { ServicePlan } from "../../planner/plan";
-import { destroyBranchWithTerraform } from "../../cli/branch-destroy";
+import { destroyBranchWithTerraform } from "../../deploy/branch-destroy";
 import { branchBookkeeping } from "../../state/branches";
 import { DeployHarness, expectOk, managedAddresses, STATE_BUCKET, SynthOutput } from "../../testing/deploy-harness";
 import { RunResult } from "../../terraform/run";

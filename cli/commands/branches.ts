@@ -182,7 +182,7 @@ export async function runBranches(argv: readonly string[], destroyStack?: Destro
         destroyStack ??
         (async (branch) => {
           // Loaded only here: synthesizing loads cdktf, which `branches list` and a dry gc never need.
-          const { destroyBranchWithTerraform } = await import("../branch-destroy");
+          const { destroyBranchWithTerraform } = await import("../../deploy/branch-destroy");
           return destroyBranchWithTerraform({ env, projectDir: options.projectDir, branch, inventory, envVars: process.env, tfEnv: terraformWork?.tfEnv ?? process.env });
         }),
       onOutcome: (o) => process.stdout.write((options.json ? JSON.stringify({ ...branchJson(env, o.branch), action: o.action, detail: o.detail }) : outcomeLine(o)) + "\n"),
