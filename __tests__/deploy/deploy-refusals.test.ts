@@ -84,6 +84,7 @@ describe("up refuses before anything is written", () => {
   test("GIVEN TF_CLI_CONFIG_FILE and --provider-mirror WHEN up runs THEN it refuses to replace the user's config (exit 2) and writes nothing", async () => {
     environment("qa", "branches: true\nloadBalancer:\n  allowedCidrs: [10.0.0.0/8]\n");
     process.env.TF_CLI_CONFIG_FILE = join(root, "user.tfrc");
+    writeFileSync(join(root, "user.tfrc"), 'credentials "app.terraform.io" {\n  token = "t"\n}\n');
     const result = await runCli(["up", "-C", project, "--env", "qa", "--branch", "main", "--provider-mirror", root, "--out", join(project, "cdktf.out")]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--provider-mirror and TF_CLI_CONFIG_FILE=.*user\.tfrc are both set: compose2ecs does not replace your terraform CLI config/);

@@ -72,10 +72,10 @@ describe("waiting for services through the AWS SDK", () => {
       const result = await waitForServices([{ cluster: "arn:aws:ecs:eu-west-1:123456789012:cluster/shop-production", name: "shop-production-web" }], {
         region: "eu-west-1",
         endpoint: ecs.endpoint,
-        timeoutMs: 250,
-        pollMs: 100,
+        timeoutMs: 1_000,
+        pollMs: 200,
       });
-      expect(ecs.calls()).toBeGreaterThanOrEqual(2);
+      expect(ecs.calls()).toBeGreaterThanOrEqual(1);
       if (result.ok) throw new Error("expected the wait to fail");
       expect(result.report).toEqual([
         expect.stringMatching(/^1 of 1 ECS service is not stable after \d+ s:$/),
