@@ -112,8 +112,8 @@ describe("the packed package", () => {
     expect(pkg.private).toBeUndefined();
     expect(pkg.engines).toEqual({ node: ">=20" });
     expect(pkg.bin).toEqual({ compose2ecs: "dist/cli/main.js" });
-    // A git-url install builds when packed.
-    expect(pkg.scripts.prepack).toBe("npm run build");
+    // A git-URL install builds: npm runs only `prepare` in the cloned folder before packing it.
+    expect(pkg.scripts.prepare).toBe("npm run build");
     expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(["@aws-sdk/client-ecs", "@aws-sdk/client-s3", "cdktf", "@cdktf/provider-aws", "constructs", "yaml", "ajv"]));
   });
 });
