@@ -48,7 +48,7 @@ export function isDocumentationCidr(cidr: string): boolean {
 }
 
 export function isPlaceholderCertificate(arn: string): boolean {
-  return arn.endsWith(`:certificate/${PLACEHOLDER_CERTIFICATE_ID}`) || /REPLACE_ME/i.test(arn);
+  return arn.endsWith(`:certificate/${PLACEHOLDER_CERTIFICATE_ID}`);
 }
 
 export function isDocumentationDomain(domain: string): boolean {
