@@ -8,14 +8,17 @@ import { Command, InputError, UsageError } from "./command";
  * Each entry's module exports `command: Command`.
  */
 const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<Command> }>> = {
+  init: { summary: "Write environments/qa.yml and production.yml for the compose project here", load: async () => (await import("./commands/init")).command },
   check: { summary: "Load compose files and print the conversion report", load: async () => (await import("./commands/check")).command },
   synth: { summary: "Write Terraform (cdktf stacks) for the compose project and an environment", load: async () => (await import("./commands/synth")).command },
+  up: { summary: "Synthesize and apply an environment's stacks with terraform; wait until the services run", load: async () => (await import("./commands/up")).command },
+  down: { summary: "Destroy a branch's or the app's stack (or --base) with terraform and forget its state", load: async () => (await import("./commands/down")).command },
   branches: { summary: "List branch environments; gc those whose git branch is gone", load: async () => (await import("./commands/branches")).command },
   diff: { summary: "Compare two synth outputs per service, replacements first (exit 1 on changes)", load: async () => (await import("./commands/diff")).command },
   "plan-summary": { summary: "Summarise terraform show -json plans per service, replacements first", load: async () => (await import("./commands/plan-summary")).command },
   cost: { summary: "Estimate the monthly cost of an environment's base and of one branch (or the app stack)", load: async () => (await import("./commands/cost")).command },
   diagram: { summary: "Draw the deployed topology (Mermaid, SVG or DOT) from compose files and environment", load: async () => (await import("./commands/diagram")).command },
-  demo: { summary: "Deploy the bundled example's QA branches to a local AWS emulator (moto), show them, tear down", load: async () => (await import("./commands/demo")).command },
+  demo: { summary: "Deploy your compose project (or the bundled example) to a local AWS emulator (moto), then tear down", load: async () => (await import("./commands/demo")).command },
 };
 
 /** compose2ecs's own package.json, found upwards from this file (dist/cli/ or a bundle in dist/). */
@@ -87,6 +90,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  // The AWS SDK (pinned in package.json) warns that its releases after January 2027 need Node 22;
+  // that concerns later versions, not the one compose2ecs runs, and would interleave with output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -350,6 +350,12 @@ export interface TopLevelConfig {
 export interface ComposeProject {
   /** Project name (top-level `name`, else the directory of the first file), lower-case. */
   readonly name: string;
+  /**
+   * Where the name came from: an override (`-p`, COMPOSE_PROJECT_NAME, an environment's
+   * `project:`), the compose file's `name:`, or the folder (renaming the folder renames the project).
+   * @default "compose" (a project built in code names itself)
+   */
+  readonly nameFrom?: "override" | "compose" | "folder";
   /** Files loaded, in order. */
   readonly files: readonly string[];
   /** Services sorted by name; profiles already applied. */

@@ -99,6 +99,7 @@ export function normaliseProject(root: RawMap, options: NormaliseOptions): Norma
   for (const p of aws.problems) problems.error(p.path, p.message);
   const project: ComposeProject = {
     name: projectName(options, plain),
+    nameFrom: projectNameSource(options, plain),
     files: options.files.map((f) => modelPath(f, options.workingDir)),
     services: models,
     volumes: topVolumes(asObj(plain.volumes)),
@@ -692,6 +693,11 @@ function projectName(options: NormaliseOptions, plain: Obj): string {
   const raw = options.projectName ?? (typeof plain.name === "string" && plain.name !== "" ? plain.name : undefined) ?? baseName(options.projectDir);
   // compose-go NormalizeProjectName: lower case, only [a-z0-9_-], starting with a letter or digit.
   return raw.toLowerCase().replace(/[^a-z0-9_-]/g, "").replace(/^[^a-z0-9]+/, "");
+}
+
+function projectNameSource(options: NormaliseOptions, plain: Obj): NonNullable<ComposeProject["nameFrom"]> {
+  if (options.projectName !== undefined) return "override";
+  return typeof plain.name === "string" && plain.name !== "" ? "compose" : "folder";
 }
 
 function baseName(dir: string): string {

@@ -32,6 +32,7 @@ export function buildEnvironment(name: string, d: EnvironmentDocument): Environm
   const base = defaultEnvironment(name, branches, region);
   const endpoint = endpointOf(d);
   const state = stateOf(d, region);
+  const project = v.string(["project"]);
   if (branches && state.kind === "cloud") {
     d.error(
       ["state", "backend"],
@@ -44,6 +45,7 @@ export function buildEnvironment(name: string, d: EnvironmentDocument): Environm
     name,
     file: d.file,
     locations: d.locations,
+    ...(project !== undefined ? { project } : {}),
     aws: endpoint === undefined ? { region } : { region, endpoint },
     composeFiles: v.strings(["compose"]) ?? base.composeFiles,
     profiles: v.strings(["profiles"]) ?? base.profiles,

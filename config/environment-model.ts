@@ -133,6 +133,11 @@ export interface EnvironmentConfig {
    */
   readonly locations?: Readonly<Record<string, SourceLocation>>;
   readonly aws: AwsProviderConfig;
+  /**
+   * Compose project name (`project:`), overriding the compose file's `name:` and the folder name.
+   * @default undefined: the compose file's `name:`, else COMPOSE_PROJECT_NAME, else the folder of the first compose file
+   */
+  readonly project?: string;
   /** Compose files, relative to the project directory. @default [] (compose discovery) */
   readonly composeFiles: readonly string[];
   readonly profiles: readonly string[];

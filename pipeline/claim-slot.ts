@@ -17,7 +17,7 @@ export async function claimBranchSlot(planned: PlannedRequest, now: Date = new D
   if (loaded === undefined || branch === undefined || branch.slotStatus === "given" || planned.plan === undefined) return planned;
   const { registry, diagnostics } = slotRegistryFor(loaded.env, resolve(loaded.request.projectDir), loaded.request.envVars);
   if (registry === undefined) return { report: planned.report, diagnostics: [...planned.diagnostics, ...diagnostics] };
-  const path = branch.source === "registry" ? "branch" : branch.source;
+  const path = branch.source === "registry" || branch.source === "stand-in" ? "branch" : branch.source;
   const allocated = await allocateSlot(registry.store, { envName: loaded.env.name, branch: branch.branch, slug: branch.slug, limit: slotLimit(loaded.env), path }, now);
   if (allocated.record === undefined) return { report: planned.report, diagnostics: [...planned.diagnostics, ...allocated.diagnostics] };
   return planLoaded({ ...loaded, branch: { ...branch, slot: allocated.record.slot, slotStatus: "held" } });

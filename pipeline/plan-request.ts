@@ -1,14 +1,17 @@
+import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { hasErrors } from "../compose/diagnostics";
+import { displayPath, hasErrors } from "../compose/diagnostics";
 import { load } from "../compose/load";
 import { ComposeProject, Diagnostic } from "../compose/model";
 import { defaultEnvironment } from "../config/defaults";
 import { BranchContext, EnvironmentConfig } from "../config/environment-model";
 import { environmentNameFrom, IMAGE_TAG, loadEnvironment } from "../config/load-environment";
+import { environmentLocation } from "../config/locations";
 import { Plan } from "../planner/plan";
 import { planProject } from "../planner/plan-project";
 import { ConversionEntry, conversionReport, reportDiagnostics } from "../planner/report";
 import { slotLimit } from "../planner/slots";
+import { branchSlug } from "../naming/branch-slug";
 import { albShare } from "../state/alb-capacity";
 import { lookupSlot } from "../state/priority-slots";
 import { slotRegistryFor } from "../state/slot-registry";
@@ -38,6 +41,12 @@ export interface PipelineRequest {
    * branch): no name resolution, no registry lookup. @default undefined
    */
   readonly knownBranch?: BranchContext;
+  /**
+   * Plan for the base stack only (`up --base`, `down --base`): in a branch environment no branch
+   * is resolved, looked up or allocated, and the application stack is planned for a stand-in
+   * branch that must not be written or deployed. @default false
+   */
+  readonly baseOnly?: boolean;
   /** Tag of images built from source (`--image-tag`). @default COMPOSE2ECS_IMAGE_TAG, else the environment's imageTag */
   readonly imageTag?: string;
   /** `--allow-data-loss`: plan volumes without their protection from destroy (backups stay). @default false */
@@ -59,8 +68,8 @@ export type SlotStatus =
   | "given";
 
 export interface PlannedBranch extends BranchContext {
-  /** Where the name came from (`knownBranch`: "registry"); branch problems carry it as their path. */
-  readonly source: BranchSource | "registry";
+  /** Where the name came from (`knownBranch`: "registry"; `baseOnly`: "stand-in"); branch problems carry it as their path. */
+  readonly source: BranchSource | "registry" | "stand-in";
   readonly slotStatus: SlotStatus;
 }
 
@@ -114,15 +123,20 @@ async function loadRequest(request: PipelineRequest): Promise<{ loaded?: LoadedR
   const env = environment(request, projectDir, diagnostics);
   if (env === undefined || hasErrors(diagnostics)) return { diagnostics };
 
-  const files = (request.files !== undefined && request.files.length > 0 ? request.files : env.composeFiles).map((f) => (isAbsolute(f) ? f : resolve(projectDir, f)));
+  const fromFlags = request.files !== undefined && request.files.length > 0;
+  const files = (fromFlags ? (request.files ?? []) : env.composeFiles).map((f) => (isAbsolute(f) ? f : resolve(projectDir, f)));
+  if (!fromFlags) diagnostics.push(...missingComposeFiles(env, projectDir));
+  if (hasErrors(diagnostics)) return { diagnostics };
   const compose = load({
     files,
     workingDir: projectDir,
     profiles: request.profiles !== undefined && request.profiles.length > 0 ? request.profiles : env.profiles,
     environment: request.envVars,
+    ...(env.project !== undefined ? { projectName: env.project } : {}),
   });
   diagnostics.push(...compose.diagnostics);
   if (compose.project === undefined || hasErrors(diagnostics)) return { diagnostics };
+  if (compose.project.nameFrom === "folder") diagnostics.push(unpinnedProjectName(env, compose.project));
 
   const branch = await branchOf(request, env, projectDir, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics };
@@ -130,6 +144,49 @@ async function loadRequest(request: PipelineRequest): Promise<{ loaded?: LoadedR
   return {
     loaded: { request, env, project: compose.project, ...(branch ? { branch } : {}), ...(endpoint ? { endpoint } : {}), diagnostics },
     diagnostics,
+  };
+}
+
+/**
+ * The environment's `compose:` files that do not exist, reported at the key that names them: a
+ * path there is relative to the project directory, which the loader's own "file not found"
+ * would not say.
+ */
+function missingComposeFiles(env: EnvironmentConfig, projectDir: string): Diagnostic[] {
+  return env.composeFiles.flatMap((file, i) => {
+    const path = isAbsolute(file) ? file : resolve(projectDir, file);
+    if (existsSync(path)) return [];
+    const key = env.composeFiles.length === 1 ? "compose" : `compose[${i}]`;
+    const location = environmentLocation(env, key);
+    return [
+      {
+        severity: "error" as const,
+        path: key,
+        message:
+          `compose file ${file} not found in the project directory ${displayPath(projectDir)} (${displayPath(path)}): ` +
+          `it comes from compose: in ${env.file ?? `environments/${env.name}.yml`}, whose paths are relative to the project directory; ` +
+          "run compose2ecs in the project folder (or give it with -C DIR), or correct compose:",
+        ...(location ? { location } : {}),
+      },
+    ];
+  });
+}
+
+/**
+ * A project named after its folder: every AWS name and state key is made from the project name,
+ * so the same project synthesized from a folder of another name (a fresh clone, a CI checkout)
+ * replaces every resource. Said once per run, at the environment file (where `project:` pins it).
+ */
+function unpinnedProjectName(env: EnvironmentConfig, project: ComposeProject): Diagnostic {
+  const location = env.file !== undefined ? environmentLocation(env, "project") : project.files[0] !== undefined ? { file: project.files[0], line: 1, col: 1 } : undefined;
+  return {
+    severity: "warning",
+    path: env.file !== undefined ? "project" : "name",
+    message:
+      `project name "${project.name}" comes from the folder's name (no name: in the compose file, no project: in the environment): ` +
+      "from a folder of another name (a fresh clone, a CI checkout) every AWS name and state key changes, so Terraform replaces every resource and EFS data is lost; " +
+      `pin it with project: ${project.name} in the environment file (compose2ecs init writes it) or name: ${project.name} in the compose file`,
+    ...(location ? { location } : {}),
   };
 }
 
@@ -169,6 +226,7 @@ async function branchOf(request: PipelineRequest, env: EnvironmentConfig, projec
     return undefined;
   }
   if (request.knownBranch !== undefined) return { ...request.knownBranch, source: "registry", slotStatus: "given" };
+  if (request.baseOnly === true) return { branch: BASE_ONLY_BRANCH, slug: branchSlug(BASE_ONLY_BRANCH), slot: 1, source: "stand-in", slotStatus: "given" };
   const named = resolveBranchName({ ...(request.branch !== undefined ? { flag: request.branch } : {}), projectDir, envVars: request.envVars });
   diagnostics.push(...named.diagnostics);
   const name = named.name;
@@ -183,6 +241,9 @@ async function branchOf(request: PipelineRequest, env: EnvironmentConfig, projec
   if (found.provisional !== undefined) return { ...base, slot: found.provisional, slotStatus: "provisional" };
   return undefined;
 }
+
+/** The branch a base-only plan is made with: the base stack does not depend on it. */
+const BASE_ONLY_BRANCH = "compose2ecs-base-only";
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();

@@ -8,12 +8,18 @@ export interface BuildOptions extends StackOptions {
   readonly writeDir: string;
   /** HCL (`cdk.tf`) instead of JSON (`cdk.tf.json`). @default false */
   readonly hcl?: boolean;
+  /** Only the base stack (`up --base`, `down --base`). @default false */
+  readonly baseOnly?: boolean;
 }
 
 /** The cdktf app for a plan: the base stack and the application stack. */
 export function buildApp(plan: Plan, options: BuildOptions): { app: App; stacks: string[] } {
   // Stack traces in construct metadata cost time and would make output machine-dependent.
   const app = new App({ outdir: options.writeDir, hclOutput: options.hcl ?? false, stackTraces: false });
+  if (options.baseOnly === true) {
+    withoutTokenStackTraces(() => new BaseStack(app, plan, options));
+    return { app, stacks: [plan.base.stackName] };
+  }
   withoutTokenStackTraces(() => addStacks(app, plan, options));
   return { app, stacks: [plan.base.stackName, plan.app.stackName] };
 }

@@ -38,6 +38,7 @@ export async function synthesize(request: SynthRequest): Promise<SynthResult> {
     projectDir: resolve(request.projectDir),
     hcl: request.hcl,
     ...(loaded.endpoint ? { endpoint: loaded.endpoint } : {}),
+    ...(request.baseOnly === true ? { baseOnly: true } : {}),
   });
   return { stacks, plan, project: loaded.project, diagnostics: planned.diagnostics, report: planned.report };
 }
@@ -47,6 +48,8 @@ export interface WriteOptions {
   readonly projectDir: string;
   readonly hcl: boolean;
   readonly endpoint?: string;
+  /** Write only the base stack. @default false */
+  readonly baseOnly?: boolean;
 }
 
 /**
@@ -57,7 +60,8 @@ export interface WriteOptions {
  */
 export async function writeStacks(plan: Plan, options: WriteOptions): Promise<string[]> {
   const { replaceOutputFolder, listKeptStacks } = await import("./output-folder");
-  return replaceOutputFolder(options.outDir, [plan.base.stackName, plan.app.stackName], async (temp, kept) => {
+  const writing = options.baseOnly === true ? [plan.base.stackName] : [plan.base.stackName, plan.app.stackName];
+  return replaceOutputFolder(options.outDir, writing, async (temp, kept) => {
     // Loaded here so that planning errors never pay for cdktf and the provider classes.
     const { buildApp, withoutTokenStackTraces } = await import("./build-app");
     const { constructForHcl, finishHclOutput } = await import("../review/hcl");
@@ -68,6 +72,7 @@ export async function writeStacks(plan: Plan, options: WriteOptions): Promise<st
         outDir: options.outDir,
         projectDir: options.projectDir,
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(options.baseOnly === true ? { baseOnly: true } : {}),
       }),
     );
     listKeptStacks(app.manifest.stacks, kept);

@@ -1,9 +1,8 @@
-import { writeCliConfig } from "../terraform/cli-config";
 import { terraform } from "../terraform/run";
 
 /**
  * `terraform init` + `terraform destroy` in a stack folder that synth wrote for a branch
- * (cli/branch-destroy.ts writes it; this module never synthesizes).
+ * (deploy/branch-destroy.ts writes it; this module never synthesizes).
  */
 
 export interface DestroyResult {
@@ -11,12 +10,15 @@ export interface DestroyResult {
   readonly detail: string;
 }
 
-/** `terraform init` + `terraform destroy -auto-approve` in a synthesized stack folder. */
-export async function destroyStackFolder(stackDir: string, cliConfigFile: string, envVars: NodeJS.ProcessEnv): Promise<DestroyResult> {
-  const tfEnv = writeCliConfig(cliConfigFile, envVars);
+/**
+ * `terraform init` + `terraform destroy -auto-approve` in a synthesized stack folder, with
+ * `tfEnv` (terraform/cli-config.ts terraformSetup: the user's own terraform configuration).
+ */
+export async function destroyStackFolder(stackDir: string, tfEnv: NodeJS.ProcessEnv): Promise<DestroyResult> {
   const init = await terraform(["init", "-input=false"], { cwd: stackDir, env: tfEnv });
   if (init.code !== 0) return { ok: false, detail: `terraform init failed: ${lastLines(init.stderr || init.stdout)}` };
-  const destroy = await terraform(["destroy", "-auto-approve", "-input=false"], { cwd: stackDir, env: tfEnv });
+  // On AWS, draining ECS services and deleting EFS mount targets can take many minutes.
+  const destroy = await terraform(["destroy", "-auto-approve", "-input=false"], { cwd: stackDir, env: tfEnv, timeoutMs: 3_600_000 });
   if (destroy.code !== 0) return { ok: false, detail: `terraform destroy failed: ${lastLines(destroy.stderr || destroy.stdout)}` };
   const summary = /Destroy complete! Resources: (\d+) destroyed/.exec(destroy.stdout);
   return { ok: true, detail: summary ? `${summary[1]} resource(s) destroyed` : "destroyed" };

@@ -1,77 +1,67 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 
 /**
- * Offline Terraform: a CLI config that installs providers only from a filesystem mirror.
- * The mirror folder comes from COMPOSE2ECS_PROVIDER_MIRROR (or TF_PLUGIN_MIRROR), else it is
- * found as the parent of a `registry.terraform.io` folder near the file-system root, which is
- * where this machine image and `terraform providers mirror` put it.
+ * How compose2ecs runs terraform: with the user's own configuration. Terraform finds providers
+ * the way it does for the user at a shell (TF_CLI_CONFIG_FILE, ~/.terraformrc, the public
+ * registry, HCP Terraform credentials); compose2ecs never replaces that configuration. Only
+ * when asked (`--provider-mirror DIR` or COMPOSE2ECS_PROVIDER_MIRROR, for machines without
+ * registry access) does it write a CLI config of its own, and only when the user has none set.
  */
-
-const MIRROR_ENV_VARS = ["COMPOSE2ECS_PROVIDER_MIRROR", "TF_PLUGIN_MIRROR"] as const;
-const SEARCH_ROOTS = ["/opt", "/usr/share", "/usr/local/share", "/usr/local/lib", "/var/lib", "/srv", "/root", "/home"];
 
 export class MissingToolError extends Error {}
 
-function hasRegistryDir(dir: string): boolean {
-  try {
-    return statSync(join(dir, "registry.terraform.io")).isDirectory();
-  } catch {
-    return false;
-  }
+/** The provider mirror and the user's TF_CLI_CONFIG_FILE were both given explicitly: compose2ecs will not pick one. */
+export class TerraformSetupError extends Error {}
+
+/** The variable that opts in to a provider mirror, as `--provider-mirror` does. */
+export const PROVIDER_MIRROR_VARIABLE = "COMPOSE2ECS_PROVIDER_MIRROR";
+
+export interface TerraformSetupRequest {
+  /** The process environment terraform runs with (the user's credentials and settings). */
+  readonly envVars: NodeJS.ProcessEnv;
+  /** `--provider-mirror DIR`. @default COMPOSE2ECS_PROVIDER_MIRROR, else none: the user's configuration */
+  readonly providerMirror?: string;
+  /** Where a mirror CLI config may be written (a folder compose2ecs owns). */
+  readonly workDir: string;
 }
 
-/** Finds the provider mirror folder, or throws saying how to provide one. */
-export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string {
-  for (const name of MIRROR_ENV_VARS) {
-    const value = env[name];
-    if (value) {
-      if (!hasRegistryDir(value)) {
-        throw new MissingToolError(`${name}=${value} has no registry.terraform.io folder: it must be a Terraform provider mirror (see \`terraform providers mirror\`).`);
-      }
-      return value;
-    }
-  }
-  // Same depth as `find / -maxdepth 3 -type d -name registry.terraform.io`: roots, then one level below.
-  for (const root of SEARCH_ROOTS) {
-    if (hasRegistryDir(root)) return root;
-    let children: string[] = [];
-    try {
-      children = readdirSync(root).sort();
-    } catch {
-      continue;
-    }
-    for (const child of children) {
-      const dir = join(root, child);
-      if (hasRegistryDir(dir)) return dir;
-    }
-  }
-  throw new MissingToolError(
-    "No Terraform provider mirror found. Set COMPOSE2ECS_PROVIDER_MIRROR to a folder made by " +
-      "`terraform providers mirror DIR` (it holds registry.terraform.io/hashicorp/aws/5.100.0/...).",
-  );
+export interface TerraformSetup {
+  /** The environment to run terraform with. */
+  readonly env: NodeJS.ProcessEnv;
+  /** A sentence for the user when a setting was ignored, else undefined. */
+  readonly note?: string;
 }
 
-/** The CLI config text: providers only from the mirror, no checkpoint calls. */
-export function cliConfigText(mirror: string): string {
-  return [
-    "disable_checkpoint = true",
-    "provider_installation {",
-    "  filesystem_mirror {",
-    `    path    = ${JSON.stringify(mirror)}`,
-    '    include = ["registry.terraform.io/*/*"]',
-    "  }",
-    "}",
-    "",
-  ].join("\n");
-}
-
-/** Writes the CLI config to `file` and returns the environment to run terraform with. */
-export function writeCliConfig(file: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const mirror = findProviderMirror(env);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, cliConfigText(mirror));
-  return { ...env, TF_CLI_CONFIG_FILE: file, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+/**
+ * The environment terraform runs with. The user's TF_CLI_CONFIG_FILE is used as it is (never
+ * rewritten or replaced); a provider mirror is used only when asked for, and then only through a
+ * CLI config written to `workDir`.
+ */
+export async function terraformSetup(request: TerraformSetupRequest): Promise<TerraformSetup> {
+  const env: NodeJS.ProcessEnv = { ...request.envVars, TF_IN_AUTOMATION: "1" };
+  const fromVariable = nonEmpty(request.envVars[PROVIDER_MIRROR_VARIABLE]);
+  const mirror = nonEmpty(request.providerMirror) ?? fromVariable;
+  // A TF_CLI_CONFIG_FILE naming no file configures nothing (terraform only warns about it), so a
+  // mirror asked for may be used; one that exists is the user's and is never replaced.
+  const userConfig = nonEmpty(request.envVars.TF_CLI_CONFIG_FILE);
+  if (userConfig !== undefined && (mirror === undefined || existsSync(userConfig))) {
+    if (request.providerMirror !== undefined) {
+      throw new TerraformSetupError(
+        `--provider-mirror and TF_CLI_CONFIG_FILE=${userConfig} are both set: compose2ecs does not replace your terraform CLI config; ` +
+          "add the mirror to that file (provider_installation) or unset TF_CLI_CONFIG_FILE",
+      );
+    }
+    return fromVariable !== undefined
+      ? { env, note: `TF_CLI_CONFIG_FILE=${userConfig} is set, so terraform uses it; ${PROVIDER_MIRROR_VARIABLE} is ignored` }
+      : { env };
+  }
+  if (mirror === undefined) return { env };
+  // The mirror is a fact of offline machines (the tests, the demo without network): its config
+  // is written by code loaded only on request.
+  const { writeMirrorCliConfig } = await import("../testing/provider-mirror");
+  const source = request.providerMirror !== undefined ? "--provider-mirror" : PROVIDER_MIRROR_VARIABLE;
+  return { env: { ...env, TF_CLI_CONFIG_FILE: writeMirrorCliConfig(join(request.workDir, "terraform-mirror.rc"), mirror, source) } };
 }
 
 /** Throws a MissingToolError unless `terraform` is on PATH. */
@@ -84,4 +74,8 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): string {
   throw new MissingToolError(
     "terraform is not on PATH. Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) and re-run.",
   );
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
 }

@@ -5,7 +5,8 @@ import { dirname, join, resolve } from "node:path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { formatDiagnostic } from "../compose/diagnostics";
 import { Plan } from "../planner/plan";
-import { findTerraform, writeCliConfig } from "../terraform/cli-config";
+import { findTerraform } from "../terraform/cli-config";
+import { testTerraformEnv } from "./test-provider-mirror";
 import { RunResult, terraform } from "../terraform/run";
 import { assertLoopback, awsClients, AwsClients, DUMMY_CREDENTIALS } from "./aws-clients";
 import { findMotoServer, MotoServer, startMoto } from "./moto";
@@ -152,7 +153,7 @@ export class DeployHarness {
       const pluginCache = join(workDir, "plugin-cache");
       mkdirSync(pluginCache, { recursive: true });
       // Fails with MissingToolError when there is no provider mirror.
-      const tfEnv = writeCliConfig(join(workDir, "terraform.rc"), emulatorProcessEnv(env, region, pluginCache));
+      const tfEnv = testTerraformEnv(join(workDir, "terraform.rc"), emulatorProcessEnv(env, region, pluginCache));
       moto = await startMoto({ env });
       assertLoopback(moto.endpoint);
       const projectDir = join(workDir, "project");

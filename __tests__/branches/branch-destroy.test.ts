@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { destroyDecision, planBranchDestroy } from "../../cli/branch-destroy";
+import { destroyDecision, planBranchDestroy } from "../../deploy/branch-destroy";
 import { loadEnvironment } from "../../config/load-environment";
 import { branchSlug } from "../../naming/branch-slug";
 import { branchBookkeeping, BranchEnvironment, StateInventory } from "../../state/branches";

@@ -5,7 +5,7 @@ import { branchSlug } from "../../naming/branch-slug";
 import { albShare } from "../../state/alb-capacity";
 import { planRequest } from "../../pipeline/plan-request";
 import { synthesize } from "../../stacks/synthesize";
-import { writeCliConfig } from "../../terraform/cli-config";
+import { testTerraformEnv } from "../../testing/test-provider-mirror";
 import { terraform } from "../../terraform/run";
 
 /**
@@ -67,7 +67,7 @@ describe("QA branch stacks of the bundled example", () => {
     expect(priorities[1].every((p) => p >= 101 && p <= 150)).toBe(true);
     expect(branchStacks.every((s) => stack(s.out, s.name).output?.url !== undefined)).toBe(true);
 
-    const env = writeCliConfig(join(work, "terraform.rc"), process.env);
+    const env = testTerraformEnv(join(work, "terraform.rc"), process.env);
     for (const dir of [join(outs[0], "stacks", "qa-base"), ...branchStacks.map((s) => join(s.out, "stacks", s.name))]) {
       // With the backend: the local state path, relative to the stack folder, must resolve.
       const init = await terraform(["init", "-input=false"], { cwd: dir, env });

@@ -12,7 +12,7 @@ import { EnvironmentConfig } from "../../config/environment-model";
 import { loadEnvironment } from "../../config/load-environment";
 import { BranchEnvironment, branchBookkeeping, collectGarbage, gcIncomplete, listBranchEnvironments } from "../../state/branches";
 import { slotRegistryFor } from "../../state/slot-registry";
-import { writeCliConfig } from "../../terraform/cli-config";
+import { testTerraformEnv } from "../../testing/test-provider-mirror";
 import { terraform } from "../../terraform/run";
 import { captureOutput } from "../helpers/run-cli";
 
@@ -265,14 +265,14 @@ describe("destroying a branch stack with real terraform", () => {
         resource: { terraform_data: { a: { input: "one" }, b: { input: "two" } } },
       }),
     );
-    const tfEnv = writeCliConfig(join(work, "terraform.rc"), process.env);
+    const tfEnv = testTerraformEnv(join(work, "terraform.rc"), process.env);
     expect((await terraform(["init", "-input=false"], { cwd: stackDir, env: tfEnv })).code).toBe(0);
     expect((await terraform(["apply", "-auto-approve", "-input=false"], { cwd: stackDir, env: tfEnv })).code).toBe(0);
     expect(existsSync(statePath)).toBe(true);
 
     const live = join(work, "live.txt");
     writeFileSync(live, "main\n");
-    const { code, out } = await run(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy"], () => destroyStackFolder(stackDir, join(work, "gc.rc"), process.env));
+    const { code, out } = await run(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy"], () => destroyStackFolder(stackDir, tfEnv));
     expect(code).toBe(0);
     expect(out).toContain(`destroyed     feature/old [${branch.slug}, slot 1]: 2 resource(s) destroyed`);
     expect(existsSync(statePath)).toBe(false);

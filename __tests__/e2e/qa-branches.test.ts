@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { runBranches } from "../../cli/commands/branches";
 import { loadEnvironment } from "../../config/load-environment";
 import { ServicePlan } from "../../planner/plan";
-import { destroyBranchWithTerraform } from "../../cli/branch-destroy";
+import { destroyBranchWithTerraform } from "../../deploy/branch-destroy";
 import { branchBookkeeping } from "../../state/branches";
 import { DeployHarness, expectOk, managedAddresses, STATE_BUCKET, SynthOutput } from "../../testing/deploy-harness";
 import { RunResult } from "../../terraform/run";
@@ -312,7 +312,7 @@ describe("QA environment on the emulator", () => {
     const { bookkeeping } = branchBookkeeping(env, h.projectDir, h.tfEnv);
     if (!bookkeeping) throw new Error("qa has no slot registry");
     const code = await runBranches(["gc", "--env", "qa", "--live", live, "--destroy", "-C", h.projectDir], (branch) =>
-      destroyBranchWithTerraform({ env, projectDir: h.projectDir, branch, inventory: bookkeeping.inventory, envVars: h.tfEnv }),
+      destroyBranchWithTerraform({ env, projectDir: h.projectDir, branch, inventory: bookkeeping.inventory, envVars: h.tfEnv, tfEnv: h.tfEnv }),
     );
     expect(code).toBe(0);
 

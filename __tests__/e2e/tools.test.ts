@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findTerraform, MissingToolError, writeCliConfig } from "../../terraform/cli-config";
+import { findTerraform, MissingToolError } from "../../terraform/cli-config";
+import { testTerraformEnv } from "../../testing/test-provider-mirror";
 import { CreateVpcCommand } from "@aws-sdk/client-ec2";
 import { CreatePrivateDnsNamespaceCommand, ListNamespacesCommand } from "@aws-sdk/client-servicediscovery";
 import { assertLoopback, awsClients } from "../../testing/aws-clients";
@@ -20,7 +21,7 @@ describe("missing tools fail clearly, never skip", () => {
   test.each([
     ["moto_server", () => findMotoServer({ PATH: empty }), /moto_server is not on PATH.*pip install 'moto\[server\]/],
     ["terraform", () => findTerraform({ PATH: empty }), /terraform is not on PATH.*Install Terraform/],
-    ["the provider mirror", () => writeCliConfig(join(empty, "tf.rc"), { COMPOSE2ECS_PROVIDER_MIRROR: empty }), /no registry\.terraform\.io folder.*terraform providers mirror/],
+    ["the provider mirror", () => testTerraformEnv(join(empty, "tf.rc"), { COMPOSE2ECS_PROVIDER_MIRROR: empty }), /no registry\.terraform\.io folder.*terraform providers mirror/],
   ])("GIVEN no %s WHEN it is looked up THEN a MissingToolError says what is missing and how to install it", (_tool, lookUp, message) => {
     expect(lookUp).toThrow(MissingToolError);
     expect(lookUp).toThrow(message);

@@ -43,7 +43,7 @@ describe("docs/ci/github-actions.yml", () => {
     const wf = workflow();
     expect(Object.keys(wf.on).sort()).toEqual(["pull_request", "push", "schedule", "workflow_dispatch"]);
     const commands = new Set(allInvocations().map((args) => args[0]));
-    expect(commands).toEqual(new Set(["synth", "diff", "plan-summary", "diagram", "cost", "branches"]));
+    expect(commands).toEqual(new Set(["synth", "diff", "plan-summary", "diagram", "cost", "up", "branches"]));
     const scripts = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? "")).join("\n");
     expect(scripts).toMatch(/terraform -chdir="\$dir" validate/);
     expect(scripts).toMatch(/terraform -chdir="\$dir" show -json plan\.tfplan/);

@@ -1,5 +1,6 @@
 import { join } from "node:path";
-import { findTerraform, writeCliConfig } from "../../terraform/cli-config";
+import { findTerraform } from "../../terraform/cli-config";
+import { testTerraformEnv } from "../../testing/test-provider-mirror";
 import { RunResult, runProgram, terraform } from "../../terraform/run";
 import { JsonValue } from "../../review/json";
 
@@ -16,7 +17,7 @@ export type { MotoServer as Moto } from "../../testing/moto";
 export function terraformEnv(workDir: string): NodeJS.ProcessEnv {
   findTerraform();
   return {
-    ...writeCliConfig(join(workDir, "terraformrc")),
+    ...testTerraformEnv(join(workDir, "terraformrc")),
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
     AWS_REGION: "eu-west-1",

@@ -37,9 +37,24 @@ describe("layering", () => {
     ["state", ["stacks", "constructs", "pipeline", "cli", "review"]],
     ["planner", ["state", "pipeline", "stacks", "constructs", "cli"]],
     ["pipeline", ["stacks", "constructs", "cli", "review"]],
-    ["stacks", ["cli"]],
+    ["stacks", ["cli", "deploy"]],
+    ["deploy", ["cli"]],
   ])("GIVEN %s/ WHEN its imports are read THEN it never reaches up into %p", (folder, forbidden) => {
     expect(imports(folder).filter((i) => forbidden.includes(topFolder(i.target)))).toEqual([]);
+  });
+
+  test.each(["compose", "config", "naming", "planner", "state", "pipeline", "constructs", "stacks", "review", "terraform", "deploy", "cli"])(
+    "GIVEN %s/ (shipped in the package) WHEN its imports of testing/ are read THEN they are only the modules the package ships (demo, moto launcher, mirror config)",
+    (folder) => {
+      const shipped = new Set(["testing/demo", "testing/moto", "testing/provider-mirror"]);
+      expect(imports(folder).filter((i) => topFolder(i.target) === "testing" && !shipped.has(i.target))).toEqual([]);
+    },
+  );
+
+  test("GIVEN the package's testing/ modules WHEN their imports are read THEN they reach no test harness (deploy-harness, aws-clients, the tests' mirror search)", () => {
+    const shipped = ["demo.ts", "moto.ts", "provider-mirror.ts"].map((f) => join("testing", f));
+    const harness = new Set(["testing/deploy-harness", "testing/aws-clients", "testing/test-provider-mirror", "testing/plan-drift"]);
+    expect(imports("testing").filter((i) => shipped.includes(i.file) && harness.has(i.target))).toEqual([]);
   });
 
   test("GIVEN the import reader WHEN it reads stacks/ THEN it sees cdktf there, static and lazy (it can find what it forbids)", () => {

@@ -28,7 +28,7 @@ interface AppStack {
 
 describe("port ranges through check and synth", () => {
   test.each([["1-65535"], ["1-20000"]])("GIVEN ports [%s] WHEN checked and synthesized THEN exit 0, one rule from..to and one containerPortRange", async (range) => {
-    const dir = projectWith(`services:\n  game:\n    image: game:1\n    ports: ["${range}"]\n    x-ecs:\n      public: false\n`);
+    const dir = projectWith(`name: ranges\nservices:\n  game:\n    image: game:1\n    ports: ["${range}"]\n    x-ecs:\n      public: false\n`);
     expect((await runCli(["check", "-C", dir, "--env", "production"])).code).toBe(0);
     const out = join(dir, "out");
     const result = await runCli(["synth", "-C", dir, "--env", "production", "--out", out]);

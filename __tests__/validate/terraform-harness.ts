@@ -1,7 +1,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { findTerraform, writeCliConfig } from "../../terraform/cli-config";
+import { findTerraform } from "../../terraform/cli-config";
+import { testTerraformEnv } from "../../testing/test-provider-mirror";
 import { terraform } from "../../terraform/run";
 
 /**
@@ -18,7 +19,7 @@ export function terraformEnv(): NodeJS.ProcessEnv {
   const dir = join(tmpdir(), "compose2ecs-validate");
   const cache = join(dir, "plugin-cache");
   mkdirSync(cache, { recursive: true });
-  return { ...writeCliConfig(join(dir, `terraform-${process.pid}.rc`)), TF_PLUGIN_CACHE_DIR: cache };
+  return { ...testTerraformEnv(join(dir, `terraform-${process.pid}.rc`)), TF_PLUGIN_CACHE_DIR: cache };
 }
 
 export interface StackToValidate {

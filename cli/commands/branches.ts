@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 
 import { formatDiagnostic } from "../../compose/diagnostics";
 import { EnvironmentConfig } from "../../config/environment-model";
@@ -10,7 +11,7 @@ import { Command, InputError, UsageError, parseFlags } from "../command";
 
 const HELP = `Usage:
   compose2ecs branches list --env NAME [--json] [-C DIR]
-  compose2ecs branches gc   --env NAME --live FILE|- [--destroy] [--json] [-C DIR]
+  compose2ecs branches gc   --env NAME --live FILE|- [--destroy [--provider-mirror DIR]] [--json] [-C DIR]
 
 The branch environments (one application stack and one Terraform state per git branch) of an
 environment with \`branches: true\`.
@@ -29,7 +30,13 @@ Options:
   --env NAME         environment (default: COMPOSE2ECS_ENV)
   --live FILE|-      branches that still exist, one per line ("-" reads standard input), e.g.
                      git branch -r --format='%(refname:lstrip=3)' | compose2ecs branches gc --env qa --live -
-  --destroy          really destroy stale branch environments
+  --destroy          really destroy stale branch environments; terraform runs with your own
+                     configuration (TF_CLI_CONFIG_FILE, ~/.terraformrc, the registry, your AWS
+                     credentials), as it would at your shell
+  --provider-mirror DIR
+                     install providers only from this filesystem mirror (made by \`terraform
+                     providers mirror DIR\`), for machines without registry access (default:
+                     COMPOSE2ECS_PROVIDER_MIRROR; ignored when TF_CLI_CONFIG_FILE is set)
   --json             machine-readable output (list: one JSON array; gc: one JSON object per line)
   -C, --project-dir  project directory (environments/, compose files, .compose2ecs/) (default: .)
   -h, --help         show this help
@@ -44,6 +51,7 @@ interface Options {
   readonly destroy: boolean;
   readonly json: boolean;
   readonly projectDir: string;
+  readonly providerMirror?: string;
 }
 
 function parse(argv: readonly string[]): Options {
@@ -56,12 +64,14 @@ function parse(argv: readonly string[]): Options {
       destroy: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       "project-dir": { type: "string", short: "C", default: "." },
+      "provider-mirror": { type: "string" },
     },
   });
   const [sub, ...extra] = parsed.positionals;
   if (sub !== "list" && sub !== "gc") throw new UsageError(sub === undefined ? "expected a sub-command: list or gc" : `unknown sub-command "${sub}" (list or gc)`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
   if (sub === "list" && (parsed.values.live !== undefined || parsed.values.destroy)) throw new UsageError("--live and --destroy belong to `branches gc`");
+  if (parsed.values["provider-mirror"] !== undefined && !(sub === "gc" && parsed.values.destroy)) throw new UsageError("--provider-mirror belongs to `branches gc --destroy` (it runs terraform)");
   if (sub === "gc" && parsed.values.live === undefined) throw new UsageError("`branches gc` needs --live FILE (or - for standard input): the branches that still exist");
   return {
     sub,
@@ -70,6 +80,7 @@ function parse(argv: readonly string[]): Options {
     destroy: parsed.values.destroy === true,
     json: parsed.values.json === true,
     projectDir: resolve(parsed.values["project-dir"] ?? "."),
+    ...(parsed.values["provider-mirror"] !== undefined ? { providerMirror: parsed.values["provider-mirror"] } : {}),
   };
 }
 
@@ -127,6 +138,26 @@ function readLive(source: string): readonly string[] {
   }
 }
 
+/**
+ * The environment terraform runs with for `gc --destroy`: the user's own configuration, or a
+ * provider mirror when asked for (its CLI config goes to a temporary folder removed afterwards).
+ */
+async function terraformForGc(options: Options): Promise<{ readonly dir: string; readonly tfEnv: NodeJS.ProcessEnv }> {
+  const { findTerraform, terraformSetup, MissingToolError, TerraformSetupError } = await import("../../terraform/cli-config");
+  const dir = mkdtempSync(join(tmpdir(), "compose2ecs-gc-"));
+  try {
+    findTerraform(process.env);
+    const setup = await terraformSetup({ envVars: process.env, workDir: dir, ...(options.providerMirror !== undefined ? { providerMirror: options.providerMirror } : {}) });
+    if (setup.note !== undefined) process.stderr.write(`note: ${setup.note}\n`);
+    return { dir, tfEnv: setup.env };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    if (error instanceof TerraformSetupError) throw new UsageError(error.message);
+    if (error instanceof MissingToolError) throw new InputError([`compose2ecs branches gc: ${error.message}`]);
+    throw error;
+  }
+}
+
 /** The branch commands with the destroy step injectable, so tests can run gc without AWS. */
 export async function runBranches(argv: readonly string[], destroyStack?: DestroyBranchStack): Promise<number> {
   const options = parse(argv);
@@ -142,17 +173,23 @@ export async function runBranches(argv: readonly string[], destroyStack?: Destro
   const live = readLive(options.live ?? "-");
   if (live.length === 0) throw new InputError([`the live branch list ${options.live} is empty: refusing to treat every branch of ${env.name} as stale`]);
   const stale = staleBranches(all, live);
-  const outcomes = await collectGarbage(stale, registry, inventory, {
-    destroy: options.destroy,
-    destroyStack:
-      destroyStack ??
-      (async (branch) => {
-        // Loaded only here: synthesizing loads cdktf, which `branches list` and a dry gc never need.
-        const { destroyBranchWithTerraform } = await import("../branch-destroy");
-        return destroyBranchWithTerraform({ env, projectDir: options.projectDir, branch, inventory, envVars: process.env });
-      }),
-    onOutcome: (o) => process.stdout.write((options.json ? JSON.stringify({ ...branchJson(env, o.branch), action: o.action, detail: o.detail }) : outcomeLine(o)) + "\n"),
-  });
+  const terraformWork = options.destroy && destroyStack === undefined && stale.length > 0 ? await terraformForGc(options) : undefined;
+  let outcomes: readonly GcOutcome[];
+  try {
+    outcomes = await collectGarbage(stale, registry, inventory, {
+      destroy: options.destroy,
+      destroyStack:
+        destroyStack ??
+        (async (branch) => {
+          // Loaded only here: synthesizing loads cdktf, which `branches list` and a dry gc never need.
+          const { destroyBranchWithTerraform } = await import("../../deploy/branch-destroy");
+          return destroyBranchWithTerraform({ env, projectDir: options.projectDir, branch, inventory, envVars: process.env, tfEnv: terraformWork?.tfEnv ?? process.env });
+        }),
+      onOutcome: (o) => process.stdout.write((options.json ? JSON.stringify({ ...branchJson(env, o.branch), action: o.action, detail: o.detail }) : outcomeLine(o)) + "\n"),
+    });
+  } finally {
+    if (terraformWork !== undefined) rmSync(terraformWork.dir, { recursive: true, force: true });
+  }
   // Every outcome is already out, one line each; text output ends with a summary.
   if (!options.json && stale.length === 0) {
     process.stdout.write(`No stale branch environments in ${env.name} (${all.length} live).\n`);

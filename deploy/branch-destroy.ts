@@ -17,14 +17,19 @@ import { slotInState } from "../state/state-slot";
  * list` never loads cdktf.
  */
 
-export interface BranchDestroyRequest {
+export interface BranchPlanRequest {
   readonly env: EnvironmentConfig;
   readonly projectDir: string;
   readonly branch: BranchEnvironment;
   /** Reads the branch's state (the slot it was deployed with is in it). */
   readonly inventory: StateInventory;
-  /** Variables for the pipeline (interpolation, COMPOSE2ECS_AWS_ENDPOINT) and terraform. */
+  /** Variables for the pipeline (interpolation, COMPOSE2ECS_AWS_ENDPOINT). */
   readonly envVars: NodeJS.ProcessEnv;
+}
+
+export interface BranchDestroyRequest extends BranchPlanRequest {
+  /** The environment terraform runs with (terraform/cli-config.ts terraformSetup: the user's own configuration). */
+  readonly tfEnv: NodeJS.ProcessEnv;
 }
 
 /** What to do with a stale branch's state. */
@@ -64,7 +69,7 @@ export type DestroyPlan =
   | { readonly result: DestroyResult }
   | { readonly plan: Plan; readonly endpoint?: string; readonly note?: string };
 
-export async function planBranchDestroy(request: BranchDestroyRequest): Promise<DestroyPlan> {
+export async function planBranchDestroy(request: BranchPlanRequest): Promise<DestroyPlan> {
   const { env, branch } = request;
   const stateText = await request.inventory.read(branch.slug);
   // Gone since the listing: nothing left to destroy, and gc checks again before freeing the slot.
@@ -93,7 +98,7 @@ export async function destroyBranchWithTerraform(request: BranchDestroyRequest):
     const { writeStacks } = await import("../stacks/synthesize");
     const outDir = join(work, "out");
     await writeStacks(planned.plan, { outDir, projectDir: request.projectDir, hcl: false, ...(planned.endpoint ? { endpoint: planned.endpoint } : {}) });
-    const result = await destroyStackFolder(join(outDir, "stacks", planned.plan.app.stackName), join(work, "terraform.rc"), request.envVars);
+    const result = await destroyStackFolder(join(outDir, "stacks", planned.plan.app.stackName), request.tfEnv);
     return planned.note !== undefined ? { ...result, detail: `${result.detail} (${planned.note})` } : result;
   } finally {
     rmSync(work, { recursive: true, force: true });
