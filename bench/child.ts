@@ -14,9 +14,14 @@ if (mode === "handwritten") {
   process.argv = [process.argv[0] ?? "node", "app", ...args];
   require("./handwritten/app");
 } else {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { main } = require("../cli/main") as typeof import("../cli/main");
-  main(args).then((code) => {
-    process.exitCode = code;
-  });
+  main(args).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -1,7 +1,7 @@
 import * as os from "os";
 import * as path from "path";
 import { splitVolumeSpec } from "./merge";
-import { RawEntry, RawMap, RawNode, isMap, isScalar, isSeq, scalarText, withEntry } from "./raw";
+import { RawEntry, RawMap, RawNode, isMap, isScalar, isSeq, withEntry } from "./raw";
 
 /**
  * Relative paths in a compose file are relative to its project directory (the first `-f`
@@ -117,8 +117,4 @@ export function contextModelPath(context: string, workingDir: string): string {
 export function bindSourcePath(source: string, workingDir: string): string {
   const shown = modelPath(source, workingDir);
   return path.isAbsolute(shown) || shown.startsWith("~") ? shown : shown === "." ? "./" : `./${shown}`;
-}
-
-export function textOf(node: RawNode | undefined): string | undefined {
-  return isScalar(node) && node.value !== null ? scalarText(node.value) : undefined;
 }
