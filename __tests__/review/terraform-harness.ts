@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { findTerraform, writeCliConfig } from "../../terraform/cli-config";
 import { RunResult, runProgram, terraform } from "../../terraform/run";
 import { JsonValue } from "../../review/json";
+import { pluginCacheEnv } from "../../testing/plugin-cache";
 
 /**
  * Real terraform and moto for review tests. Missing tools fail the test with a message saying what
@@ -17,6 +18,7 @@ export function terraformEnv(workDir: string): NodeJS.ProcessEnv {
   findTerraform();
   return {
     ...writeCliConfig(join(workDir, "terraformrc")),
+    ...pluginCacheEnv(),
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
     AWS_REGION: "eu-west-1",

@@ -9,6 +9,7 @@ import { writeStacks } from "../../stacks/synthesize";
 import { exampleProjectDir, runCli } from "../synth/project-dir";
 import { materialise, readManifest } from "./corpus";
 import { StackToValidate, stacksOf, terraformEnv, validateStacks } from "./terraform-harness";
+import { terraformBudget } from "../helpers/budgets";
 
 const tfEnv = terraformEnv();
 
@@ -35,7 +36,7 @@ describe("terraform validate: the bundled example", () => {
     const results = await validateStacks(stacks, tfEnv);
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results).toHaveLength(6);
-  });
+  }, terraformBudget(1));
 });
 
 const corpusEnv: EnvironmentConfig = (() => {
@@ -76,5 +77,5 @@ describe("terraform validate: every corpus file that converts", () => {
     const results = await validateStacks(synthesized, tfEnv);
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results).toHaveLength(converting.length);
-  });
+  }, terraformBudget(3));
 });
