@@ -3,7 +3,8 @@
  * written by hand with the same resources (bench/handwritten/app.ts, tested to match), at three
  * sizes: the 3-service example and generated projects of 50 and 200 services. Every case runs
  * once to warm up, then BENCH_RUNS rounds (default 7) round-robin over all cases, so load from
- * other processes spreads over all of them; it prints medians, spreads and the machine's load.
+ * other processes spreads over all of them; it prints wall-time medians, spreads, the ratio of CPU
+ * times (steadier under load) and the machine's load.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,7 +13,7 @@ import { join, resolve } from "node:path";
 import { BENCH_ENVIRONMENT, generatedCompose } from "./generate";
 
 const REPO = resolve(__dirname, "../..");
-const RSS = join(__dirname, "rss.js");
+const USAGE = join(__dirname, "usage.js");
 const HANDWRITTEN = join(__dirname, "handwritten", "app.js");
 /** What `npx compose2ecs` runs: package.json's bin. */
 const BIN = join(REPO, (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { bin: Record<string, string> }).bin.compose2ecs ?? "");
@@ -26,6 +27,8 @@ interface Case {
 
 interface Measurement {
   readonly times: readonly number[];
+  /** Median CPU time (user + system), ms. */
+  readonly cpuMs: number;
   readonly medianMs: number;
   readonly minMs: number;
   readonly maxMs: number;
@@ -38,13 +41,13 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-function runOnce(c: Case): { ms: number; rssKb: number } {
+function runOnce(c: Case): { ms: number; rssKb: number; cpuMs: number } {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ["--require", RSS, ...c.args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, ["--require", USAGE, ...c.args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${c.name} failed (exit ${result.status}):\n${result.stderr}`);
-  const rss = /bench-max-rss-kb=(\d+)/.exec(result.stderr);
-  return { ms, rssKb: rss ? Number(rss[1]) : 0 };
+  const usage = /bench-max-rss-kb=(\d+) bench-cpu-us=(\d+)/.exec(result.stderr);
+  return { ms, rssKb: usage ? Number(usage[1]) : 0, cpuMs: usage ? Number(usage[2]) / 1000 : 0 };
 }
 
 /**
@@ -53,11 +56,11 @@ function runOnce(c: Case): { ms: number; rssKb: number } {
  */
 function measureAll(cases: readonly Case[]): Measurement[] {
   for (const c of cases) runOnce(c);
-  const runs = cases.map(() => [] as { ms: number; rssKb: number }[]);
+  const runs = cases.map(() => [] as { ms: number; rssKb: number; cpuMs: number }[]);
   for (let round = 0; round < RUNS; round++) cases.forEach((c, i) => runs[i]?.push(runOnce(c)));
   return runs.map((r) => {
     const times = r.map((x) => x.ms);
-    return { times, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), maxRssMb: Math.max(...r.map((x) => x.rssKb)) / 1024 };
+    return { times, cpuMs: median(r.map((x) => x.cpuMs)), medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), maxRssMb: Math.max(...r.map((x) => x.rssKb)) / 1024 };
   });
 }
 
@@ -83,7 +86,7 @@ const load = () =>
     .join(" ");
 
 function main(): number {
-  if (![RSS, HANDWRITTEN, BIN].every(existsSync)) {
+  if (![USAGE, HANDWRITTEN, BIN].every(existsSync)) {
     process.stderr.write("bench: dist/ is missing or stale: run `npm run build` first\n");
     return 1;
   }
@@ -114,7 +117,7 @@ function main(): number {
       `compose2ecs bench: ${RUNS} rounds over ${cases.length} cases (+1 warm-up round), whole process (node start to exit); ${availableParallelism()} cores, load average ${loadBefore}\n\n`,
     );
     const results = measureAll(cases);
-    const header = `${"size".padEnd(22)}  ${"hand-written ms".padStart(21)}  ${"compose2ecs ms".padStart(21)}  ${"ratio".padStart(6)}  ${"round ratios".padStart(12)}  ${"peak MB".padStart(7)}  target`;
+    const header = `${"size".padEnd(22)}  ${"hand-written ms".padStart(21)}  ${"compose2ecs ms".padStart(21)}  ${"ratio".padStart(6)}  ${"round ratios".padStart(12)}  ${"cpu ratio".padStart(9)}  ${"peak MB".padStart(7)}  target`;
     process.stdout.write(`${header}\n`);
     const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
     let peak = 0;
@@ -127,7 +130,7 @@ function main(): number {
       peak = Math.max(peak, cli.maxRssMb);
       const spread = (m: Measurement) => `${m.medianMs.toFixed(0)} (${m.minMs.toFixed(0)}-${m.maxMs.toFixed(0)})`;
       process.stdout.write(
-        `${size.label.padEnd(22)}  ${spread(hand).padStart(21)}  ${spread(cli).padStart(21)}  ${ratio.toFixed(2).padStart(5)}x  ${`${Math.min(...rounds).toFixed(2)}-${Math.max(...rounds).toFixed(2)}`.padStart(12)}  ${cli.maxRssMb.toFixed(0).padStart(7)}  ${
+        `${size.label.padEnd(22)}  ${spread(hand).padStart(21)}  ${spread(cli).padStart(21)}  ${ratio.toFixed(2).padStart(5)}x  ${`${Math.min(...rounds).toFixed(2)}-${Math.max(...rounds).toFixed(2)}`.padStart(12)}  ${`${(cli.cpuMs / hand.cpuMs).toFixed(2)}x`.padStart(9)}  ${cli.maxRssMb.toFixed(0).padStart(7)}  ${
           size.target === undefined ? "-" : `<= ${size.target}x ${verdict(ratio <= size.target)}`
         }\n`,
       );
