@@ -163,8 +163,6 @@ export async function runBranches(argv: readonly string[], destroyStack?: Destro
 }
 
 export const command: Command = {
-  name: "branches",
-  summary: "List branch environments and garbage-collect those whose git branch is gone",
   help: HELP,
   run: (argv) => runBranches(argv),
 };

@@ -140,8 +140,6 @@ function withPlan(loaded: LoadResult): LoadResult {
 }
 
 export const command: Command = {
-  name: "check",
-  summary: "Load compose files and print the conversion report",
   help: HELP,
   async run(argv) {
     const args = parse(argv);

@@ -39,8 +39,6 @@ function parse(argv: readonly string[]): DemoOptions {
 }
 
 export const command: Command = {
-  name: "demo",
-  summary: "Deploy the bundled example's QA branches to a local AWS emulator (moto) and show them",
   help: HELP,
   async run(argv) {
     const options = parse(argv);
