@@ -33,6 +33,7 @@ import { bindSourcePath, contextModelPath, isHostPath, modelPath } from "./paths
 import { isEcsProtocol, lastTarget, parsePort, targetText } from "./ports";
 import { ComposePath, RawMap, RawNode, formatPath, getNode, isScalar, locate, toPlain } from "./raw";
 import { Parsed, parseBytes, parseCpus, parseDuration, shellWords } from "./units";
+import { sortedRecord, splitKeyValue } from "./key-value";
 
 type Obj = Readonly<Record<string, JsonValue>>;
 
@@ -171,20 +172,13 @@ export function stringMap(value: JsonValue | undefined): Record<string, string> 
   const out: Record<string, string> = {};
   if (Array.isArray(value)) {
     for (const item of value as JsonValue[]) {
-      const text = String(item);
-      const eq = text.indexOf("=");
-      if (eq >= 0) out[text.slice(0, eq)] = text.slice(eq + 1);
+      const [key, entry] = splitKeyValue(String(item));
+      if (entry !== null) out[key] = entry;
     }
   } else if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value as Obj)) if (v !== null) out[k] = typeof v === "object" ? JSON.stringify(v) : String(v);
   }
   return sortedRecord(out);
-}
-
-function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key] as string;
-  return out;
 }
 
 function commandOf(value: JsonValue | undefined, path: ComposePath, problems: Problems): string[] | undefined {
@@ -199,9 +193,8 @@ function normaliseBuild(value: JsonValue, workingDir: string): BuildSpec {
   const args: Record<string, string> = {};
   if (Array.isArray(build.args)) {
     for (const item of build.args as JsonValue[]) {
-      const text = String(item);
-      const eq = text.indexOf("=");
-      if (eq >= 0) args[text.slice(0, eq)] = text.slice(eq + 1);
+      const [key, entry] = splitKeyValue(String(item));
+      if (entry !== null) args[key] = entry;
     }
   } else {
     for (const [k, v] of Object.entries(asObj(build.args))) if (v !== null) args[k] = String(v);
@@ -243,11 +236,10 @@ function normaliseEnvironment(svc: Obj, at: (...p: ComposePath) => ComposePath, 
   if (Array.isArray(environment)) {
     (environment as JsonValue[]).forEach((item, i) => {
       const text = String(item);
-      const eq = text.indexOf("=");
+      const [key, entry] = splitKeyValue(text);
       // Docker refuses a variable without a name; ECS would register it and fail at task start.
-      if (eq === 0 || text === "") problems.error(at("environment", i), `"${text}" has no variable name`);
-      else if (eq < 0) assign(text, null);
-      else assign(text.slice(0, eq), text.slice(eq + 1));
+      if (key === "") problems.error(at("environment", i), `"${text}" has no variable name`);
+      else assign(key, entry);
     });
   } else {
     for (const [k, v] of Object.entries(asObj(environment))) assign(k, v);

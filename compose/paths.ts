@@ -100,10 +100,14 @@ function mapEntries(map: RawMap, fn: (value: RawNode) => RawNode): RawMap {
  */
 export function modelPath(file: string, workingDir: string): string {
   if (!path.isAbsolute(file)) return file;
-  const relative = path.relative(workingDir, file);
-  if (relative === "") return ".";
-  if (relative.startsWith("..") || path.isAbsolute(relative)) return file;
-  return relative.split(path.sep).join("/");
+  if (path.resolve(file) === path.resolve(workingDir)) return ".";
+  return pathInside(file, workingDir) ?? file;
+}
+
+/** `file` relative to `dir` with forward slashes when it is inside `dir`, else undefined. */
+export function pathInside(file: string, dir: string): string | undefined {
+  const relative = path.relative(dir, file);
+  return relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? undefined : relative.split(path.sep).join("/");
 }
 
 /** Build contexts stay relative even outside the working directory (`../shared` in a monorepo). */

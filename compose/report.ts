@@ -1,4 +1,5 @@
 import { error, warning } from "./diagnostics";
+import { splitKeyValue } from "./key-value";
 import { ComposeProject, ConversionEntry, ConversionStatus, Diagnostic, JsonValue, ServiceModel, SourceLocation } from "./model";
 import { volumeMount } from "./normalise";
 import { parsePort, targetText } from "./ports";
@@ -167,11 +168,7 @@ function buildFindings(v: JsonValue): Finding[] {
 function environmentFindings(v: JsonValue): Finding[] {
   const out: Finding[] = [mapped("environment", "container environment")];
   const entries: [string, string | null][] = Array.isArray(v)
-    ? (v as JsonValue[]).map((item) => {
-        const text = String(item);
-        const eq = text.indexOf("=");
-        return eq < 0 ? [text, null] : [text.slice(0, eq), text.slice(eq + 1)];
-      })
+    ? (v as JsonValue[]).map((item) => splitKeyValue(String(item)))
     : Object.entries(v !== null && typeof v === "object" ? (v as Obj) : {}).map(([k, val]) => [k, val === null ? null : String(val)]);
   for (const [name, value] of entries.sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     // Switches such as MYSQL_RANDOM_ROOT_PASSWORD=yes name a secret but hold none.

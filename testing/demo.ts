@@ -1,5 +1,6 @@
 import { DescribeServicesCommand } from "@aws-sdk/client-ecs";
 import { listenerPort } from "../planner/slots";
+import { textTable } from "../review/text-table";
 import { DeployHarness, expectOk, SynthOutput } from "./deploy-harness";
 
 /**
@@ -74,7 +75,7 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
       rows.push([branch, out.appStack, url, counts]);
     }
     print("");
-    print(table(["BRANCH", "STACK", "URL", "ECS SERVICES (desired tasks)"], rows));
+    print(textTable(["BRANCH", "STACK", "URL", "ECS SERVICES (desired tasks)"], rows, { rule: true }));
     print("");
     print("The URLs are the emulated load balancer's: moto stores the resources but runs no containers,");
     print("so they do not answer. Deploy the same stacks to an AWS account to open them.");
@@ -101,8 +102,3 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   }
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (r: readonly string[]) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}

@@ -5,6 +5,7 @@ import { formatDiagnostic } from "../../compose/diagnostics";
 import { EnvironmentConfig } from "../../config/environment-model";
 import { environmentNameFrom, loadEnvironment } from "../../config/load-environment";
 import { listenerPort } from "../../planner/slots";
+import { textTable } from "../../review/text-table";
 import { BranchEnvironment, branchBookkeeping, collectGarbage, DestroyBranchStack, GcOutcome, gcIncomplete, listBranchEnvironments, parseLiveBranches, staleBranches } from "../../state/branches";
 import { Command, InputError, UsageError, parseFlags } from "../command";
 
@@ -98,9 +99,7 @@ function listText(env: EnvironmentConfig, branches: readonly BranchEnvironment[]
     b.lastModified?.toISOString() ?? "-",
     b.state ?? "(not deployed)",
   ]);
-  const header = ["BRANCH", "SLUG", "SLOT", "ADDRESS", "LAST MODIFIED", "STATE"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")).join("\n") + "\n";
+  return textTable(["BRANCH", "SLUG", "SLOT", "ADDRESS", "LAST MODIFIED", "STATE"], rows) + "\n";
 }
 
 function branchJson(env: EnvironmentConfig, b: BranchEnvironment): Record<string, string | number | null> {
