@@ -81,7 +81,6 @@ export type DependencyCondition = "service_started" | "service_healthy" | "servi
 export interface Dependency {
   readonly service: string;
   readonly condition: DependencyCondition;
-  readonly required: boolean;
 }
 
 export interface Healthcheck {
@@ -114,14 +113,6 @@ export interface Deploy {
   readonly limits: ResourceSpec;
   readonly reservations: ResourceSpec;
   readonly updateConfig?: UpdateConfig;
-  readonly restartPolicy?: { readonly condition?: string; readonly maxAttempts?: number };
-  readonly placementConstraints: readonly string[];
-  readonly labels: Readonly<Record<string, string>>;
-}
-
-export interface Logging {
-  readonly driver?: string;
-  readonly options: Readonly<Record<string, string>>;
 }
 
 /** A secret or config as a service uses it. */
@@ -138,17 +129,12 @@ export interface Ulimit {
   readonly hard: number;
 }
 
+/** compose2ecs does not build images (CI pushes them to the service's ECR repository); a build section only says so. */
 export interface BuildSpec {
   readonly context: string;
-  readonly dockerfile?: string;
-  readonly target?: string;
-  readonly args: Readonly<Record<string, string>>;
 }
 
-/**
- * Values of `x-ecs` extensions, validated by the loader but interpreted by the planner.
- * Kept as plain JSON here so the loader does not need to know ECS decisions.
- */
+/** A YAML value as plain JSON: extension keys (`x-*`) the loader keeps as written. */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 export interface AutoscalingConfig {
@@ -201,7 +187,6 @@ export interface ServiceModel {
   readonly links: readonly string[];
   readonly healthcheck?: Healthcheck;
   readonly deploy: Deploy;
-  readonly logging?: Logging;
   readonly secrets: readonly FileReference[];
   readonly configs: readonly FileReference[];
   readonly ulimits: readonly Ulimit[];
@@ -210,14 +195,12 @@ export interface ServiceModel {
   readonly labels: Readonly<Record<string, string>>;
   /** Networks the service is attached to (sorted); `default` when none is given. */
   readonly networks: readonly string[];
-  readonly profiles: readonly string[];
   readonly readOnly: boolean;
   readonly stopGracePeriodSeconds?: number;
-  readonly hostname?: string;
   readonly containerName?: string;
   /** The service's `x-ecs` settings, validated by compose/x-ecs.ts (empty when absent). */
   readonly ecs: ServiceOverride;
-  /** Other `x-*` keys, untouched. */
+  /** Other `x-*` keys as written (nothing reads them yet; `x-aws-*` are candidates). */
   readonly extensions: Readonly<Record<string, JsonValue>>;
   /** Where the service is defined. */
   readonly location?: SourceLocation;
@@ -226,7 +209,6 @@ export interface ServiceModel {
 export interface NamedVolume {
   readonly name: string;
   readonly external: boolean;
-  readonly driver?: string;
 }
 
 export interface NamedNetwork {
@@ -237,10 +219,6 @@ export interface NamedNetwork {
 
 export interface TopLevelSecret {
   readonly name: string;
-  /** Local file the secret comes from (docker compose); on ECS it becomes a Secrets Manager secret to fill. */
-  readonly file?: string;
-  /** Environment variable the secret comes from. */
-  readonly environment?: string;
   /** An existing secret (`external: true`), or an ARN given through `x-ecs`. */
   readonly external: boolean;
   readonly externalArn?: string;
@@ -264,7 +242,7 @@ export interface ComposeProject {
   readonly networks: readonly NamedNetwork[];
   readonly secrets: readonly TopLevelSecret[];
   readonly configs: readonly TopLevelConfig[];
-  /** Top-level `x-ecs` (validated JSON), interpreted by the planner. */
+  /** Top-level `x-*` keys as written (nothing reads them yet; `x-aws-*` are candidates). */
   readonly extensions: Readonly<Record<string, JsonValue>>;
 }
 

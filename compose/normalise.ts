@@ -14,7 +14,6 @@ import {
   FileReference,
   Healthcheck,
   JsonValue,
-  Logging,
   NamedNetwork,
   NamedVolume,
   PortMapping,
@@ -100,7 +99,7 @@ export function normaliseProject(root: RawMap, options: NormaliseOptions): Norma
     services: models,
     volumes: topVolumes(asObj(plain.volumes)),
     networks: topNetworks(asObj(plain.networks), models),
-    secrets: topSecrets(asObj(plain.secrets), options.workingDir, problems),
+    secrets: topSecrets(asObj(plain.secrets), problems),
     configs: topConfigs(asObj(plain.configs), options.workingDir),
     extensions,
   };
@@ -119,7 +118,6 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
   const location = problems.at(["services", name], true);
   const deploy = normaliseDeploy(svc, at, problems);
   const healthcheck = svc.healthcheck === undefined || svc.healthcheck === null ? undefined : normaliseHealthcheck(asObj(svc.healthcheck), at("healthcheck"), problems);
-  const logging = svc.logging === undefined || svc.logging === null ? undefined : normaliseLogging(asObj(svc.logging));
   const command = commandOf(svc.command, at("command"), problems);
   const entrypoint = commandOf(svc.entrypoint, at("entrypoint"), problems);
   const stop = svc.stop_grace_period === undefined || svc.stop_grace_period === null ? undefined : problems.take(at("stop_grace_period"), parseDuration(svc.stop_grace_period));
@@ -137,7 +135,6 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
     links: stringList(svc.links).map((l) => l.split(":")[0] as string).sort(),
     ...(healthcheck !== undefined ? { healthcheck } : {}),
     deploy,
-    ...(logging !== undefined ? { logging } : {}),
     secrets: fileReferences(svc.secrets, (source) => source),
     configs: fileReferences(svc.configs, (source) => `/${source}`),
     ulimits: normaliseUlimits(asObj(svc.ulimits), at("ulimits"), problems),
@@ -145,10 +142,8 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
     ...(typeof svc.working_dir === "string" ? { workingDir: svc.working_dir } : {}),
     labels: stringMap(svc.labels),
     networks: serviceNetworks(svc),
-    profiles: stringList(svc.profiles).sort(),
     readOnly: svc.read_only === true,
     ...(stop !== undefined ? { stopGracePeriodSeconds: stop } : {}),
-    ...(typeof svc.hostname === "string" ? { hostname: svc.hostname } : {}),
     ...(typeof svc.container_name === "string" ? { containerName: svc.container_name } : {}),
     ecs: ecs.override,
     extensions,
@@ -188,23 +183,9 @@ function commandOf(value: JsonValue | undefined, path: ComposePath, problems: Pr
 }
 
 function normaliseBuild(value: JsonValue, workingDir: string): BuildSpec {
-  if (typeof value === "string") return { context: contextModelPath(value, workingDir), args: {} };
+  if (typeof value === "string") return { context: contextModelPath(value, workingDir) };
   const build = asObj(value);
-  const args: Record<string, string> = {};
-  if (Array.isArray(build.args)) {
-    for (const item of build.args as JsonValue[]) {
-      const [key, entry] = splitKeyValue(String(item));
-      if (entry !== null) args[key] = entry;
-    }
-  } else {
-    for (const [k, v] of Object.entries(asObj(build.args))) if (v !== null) args[k] = String(v);
-  }
-  return {
-    context: typeof build.context === "string" ? contextModelPath(build.context, workingDir) : ".",
-    ...(typeof build.dockerfile === "string" ? { dockerfile: build.dockerfile } : {}),
-    ...(typeof build.target === "string" ? { target: build.target } : {}),
-    args: sortedRecord(args),
-  };
+  return { context: typeof build.context === "string" ? contextModelPath(build.context, workingDir) : "." };
 }
 
 function normaliseEnvironment(svc: Obj, at: (...p: ComposePath) => ComposePath, options: NormaliseOptions, problems: Problems): Record<string, string> {
@@ -364,13 +345,13 @@ const CONDITIONS: readonly DependencyCondition[] = ["service_started", "service_
 
 function normaliseDependsOn(value: JsonValue | undefined): Dependency[] {
   if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return stringList(value).sort().map((service) => ({ service, condition: "service_started", required: true }));
+  if (Array.isArray(value)) return stringList(value).sort().map((service) => ({ service, condition: "service_started" }));
   return Object.keys(asObj(value))
     .sort()
     .map((service) => {
       const spec = asObj(asObj(value)[service]);
       const condition = CONDITIONS.find((c) => c === spec.condition) ?? "service_started";
-      return { service, condition, required: spec.required !== false };
+      return { service, condition };
     });
 }
 
@@ -412,7 +393,6 @@ function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, probl
   const legacyMemory = svc.mem_limit === undefined || svc.mem_limit === null ? undefined : problems.take(at("mem_limit"), parseBytes(svc.mem_limit));
   const legacyReservation = svc.mem_reservation === undefined || svc.mem_reservation === null ? undefined : problems.take(at("mem_reservation"), parseBytes(svc.mem_reservation));
   const update = asObj(deploy.update_config);
-  const restart = asObj(deploy.restart_policy);
   const mode = deploy.mode === "global" || deploy.mode === "replicated-job" || deploy.mode === "global-job" ? deploy.mode : "replicated";
   const replicas = deploy.replicas !== undefined && deploy.replicas !== null
     ? wholeNumber(deploy.replicas, at("deploy", "replicas"), problems)
@@ -424,21 +404,12 @@ function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, probl
         ...(update.order === "start-first" || update.order === "stop-first" ? { order: update.order } : {}),
         ...optional("failureAction", typeof update.failure_action === "string" ? update.failure_action : undefined),
       };
-  const restartPolicy = deploy.restart_policy === undefined
-    ? undefined
-    : {
-        ...optional("condition", typeof restart.condition === "string" ? restart.condition : undefined),
-        ...optional("maxAttempts", restart.max_attempts === undefined || restart.max_attempts === null ? undefined : wholeNumber(restart.max_attempts, at("deploy", "restart_policy", "max_attempts"), problems)),
-      };
   return {
     mode,
     ...optional("replicas", replicas),
     limits: { ...optional("cpus", limits.cpus ?? legacyCpus), ...optional("memoryBytes", limits.memoryBytes ?? legacyMemory) },
     reservations: { ...optional("cpus", reservations.cpus), ...optional("memoryBytes", reservations.memoryBytes ?? legacyReservation) },
     ...(updateConfig !== undefined ? { updateConfig } : {}),
-    ...(restartPolicy !== undefined ? { restartPolicy } : {}),
-    placementConstraints: stringList(asObj(deploy.placement).constraints),
-    labels: stringMap(deploy.labels),
   };
 }
 
@@ -475,12 +446,6 @@ function resourceSpec(spec: Obj, path: ComposePath, problems: Problems): Resourc
   return { ...optional("cpus", cpus), ...optional("memoryBytes", memory) };
 }
 
-function normaliseLogging(logging: Obj): Logging {
-  return {
-    ...(typeof logging.driver === "string" ? { driver: logging.driver } : {}),
-    options: stringMap(logging.options),
-  };
-}
 
 function fileReferences(value: JsonValue | undefined, defaultTarget: (source: string) => string): FileReference[] {
   if (!Array.isArray(value)) return [];
@@ -538,7 +503,7 @@ function topVolumes(volumes: Obj): NamedVolume[] {
     .sort()
     .map((name) => {
       const v = asObj(volumes[name]);
-      return { name, external: isExternal(v.external), ...(typeof v.driver === "string" ? { driver: v.driver } : {}) };
+      return { name, external: isExternal(v.external) };
     });
 }
 
@@ -571,7 +536,7 @@ function secretArn(value: JsonValue | undefined, path: ComposePath, problems: Pr
   return undefined;
 }
 
-function topSecrets(secrets: Obj, workingDir: string, problems: Problems): TopLevelSecret[] {
+function topSecrets(secrets: Obj, problems: Problems): TopLevelSecret[] {
   return Object.keys(secrets)
     .sort()
     .map((name) => {
@@ -579,8 +544,6 @@ function topSecrets(secrets: Obj, workingDir: string, problems: Problems): TopLe
       const arn = secretArn(asObj(s["x-ecs"]).arn, ["secrets", name, "x-ecs", "arn"], problems);
       return {
         name,
-        ...(typeof s.file === "string" ? { file: modelPath(s.file, workingDir) } : {}),
-        ...(typeof s.environment === "string" ? { environment: s.environment } : {}),
         external: isExternal(s.external) || typeof arn === "string",
         ...(typeof arn === "string" ? { externalArn: arn } : {}),
       };
