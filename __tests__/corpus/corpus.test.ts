@@ -30,7 +30,7 @@ const service = (r: LoadResult, name: string) => {
 };
 
 /** Where the project's judgement differs from the MANIFEST's, the note says why (spec or ECS first). */
-const PLAIN_TEXT_SECRETS = "The MANIFEST says convert. It does convert; the warning is the project's security rule (decisions.md: secret-looking env values warn) because the value lands in plain text in the task definition and the Terraform state.";
+const PLAIN_TEXT_SECRETS = "The MANIFEST says convert. It does convert; the warning is the project's security rule (docs/architecture.md, 'Secret-looking environment values warn') because the value lands in plain text in the task definition and the Terraform state.";
 
 const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   "awesome-compose__sparkjava__compose.yml": { kind: "convert", check: (r) => expect(service(r, "sparkjava").build?.context).toBe("sparkjava") },
