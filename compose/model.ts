@@ -113,6 +113,12 @@ export interface Deploy {
   readonly limits: ResourceSpec;
   readonly reservations: ResourceSpec;
   readonly updateConfig?: UpdateConfig;
+  readonly restartPolicy?: { readonly condition?: string; readonly maxAttempts?: number };
+}
+
+export interface Logging {
+  readonly driver?: string;
+  readonly options: Readonly<Record<string, string>>;
 }
 
 /** A secret or config as a service uses it. */
@@ -187,6 +193,7 @@ export interface ServiceModel {
   readonly links: readonly string[];
   readonly healthcheck?: Healthcheck;
   readonly deploy: Deploy;
+  readonly logging?: Logging;
   readonly secrets: readonly FileReference[];
   readonly configs: readonly FileReference[];
   readonly ulimits: readonly Ulimit[];
@@ -209,6 +216,7 @@ export interface ServiceModel {
 export interface NamedVolume {
   readonly name: string;
   readonly external: boolean;
+  readonly driver?: string;
 }
 
 export interface NamedNetwork {
@@ -219,6 +227,10 @@ export interface NamedNetwork {
 
 export interface TopLevelSecret {
   readonly name: string;
+  /** Local file the secret comes from (docker compose); on ECS it becomes a Secrets Manager secret to fill. */
+  readonly file?: string;
+  /** Environment variable the secret comes from. */
+  readonly environment?: string;
   /** An existing secret (`external: true`), or an ARN given through `x-ecs`. */
   readonly external: boolean;
   readonly externalArn?: string;

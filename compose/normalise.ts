@@ -14,6 +14,7 @@ import {
   FileReference,
   Healthcheck,
   JsonValue,
+  Logging,
   NamedNetwork,
   NamedVolume,
   PortMapping,
@@ -99,7 +100,7 @@ export function normaliseProject(root: RawMap, options: NormaliseOptions): Norma
     services: models,
     volumes: topVolumes(asObj(plain.volumes)),
     networks: topNetworks(asObj(plain.networks), models),
-    secrets: topSecrets(asObj(plain.secrets), problems),
+    secrets: topSecrets(asObj(plain.secrets), options.workingDir, problems),
     configs: topConfigs(asObj(plain.configs), options.workingDir),
     extensions,
   };
@@ -118,6 +119,7 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
   const location = problems.at(["services", name], true);
   const deploy = normaliseDeploy(svc, at, problems);
   const healthcheck = svc.healthcheck === undefined || svc.healthcheck === null ? undefined : normaliseHealthcheck(asObj(svc.healthcheck), at("healthcheck"), problems);
+  const logging = svc.logging === undefined || svc.logging === null ? undefined : normaliseLogging(asObj(svc.logging));
   const command = commandOf(svc.command, at("command"), problems);
   const entrypoint = commandOf(svc.entrypoint, at("entrypoint"), problems);
   const stop = svc.stop_grace_period === undefined || svc.stop_grace_period === null ? undefined : problems.take(at("stop_grace_period"), parseDuration(svc.stop_grace_period));
@@ -135,6 +137,7 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
     links: stringList(svc.links).map((l) => l.split(":")[0] as string).sort(),
     ...(healthcheck !== undefined ? { healthcheck } : {}),
     deploy,
+    ...(logging !== undefined ? { logging } : {}),
     secrets: fileReferences(svc.secrets, (source) => source),
     configs: fileReferences(svc.configs, (source) => `/${source}`),
     ulimits: normaliseUlimits(asObj(svc.ulimits), at("ulimits"), problems),
@@ -393,6 +396,7 @@ function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, probl
   const legacyMemory = svc.mem_limit === undefined || svc.mem_limit === null ? undefined : problems.take(at("mem_limit"), parseBytes(svc.mem_limit));
   const legacyReservation = svc.mem_reservation === undefined || svc.mem_reservation === null ? undefined : problems.take(at("mem_reservation"), parseBytes(svc.mem_reservation));
   const update = asObj(deploy.update_config);
+  const restart = asObj(deploy.restart_policy);
   const mode = deploy.mode === "global" || deploy.mode === "replicated-job" || deploy.mode === "global-job" ? deploy.mode : "replicated";
   const replicas = deploy.replicas !== undefined && deploy.replicas !== null
     ? wholeNumber(deploy.replicas, at("deploy", "replicas"), problems)
@@ -404,12 +408,19 @@ function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, probl
         ...(update.order === "start-first" || update.order === "stop-first" ? { order: update.order } : {}),
         ...optional("failureAction", typeof update.failure_action === "string" ? update.failure_action : undefined),
       };
+  const restartPolicy = deploy.restart_policy === undefined
+    ? undefined
+    : {
+        ...optional("condition", typeof restart.condition === "string" ? restart.condition : undefined),
+        ...optional("maxAttempts", restart.max_attempts === undefined || restart.max_attempts === null ? undefined : wholeNumber(restart.max_attempts, at("deploy", "restart_policy", "max_attempts"), problems)),
+      };
   return {
     mode,
     ...optional("replicas", replicas),
     limits: { ...optional("cpus", limits.cpus ?? legacyCpus), ...optional("memoryBytes", limits.memoryBytes ?? legacyMemory) },
     reservations: { ...optional("cpus", reservations.cpus), ...optional("memoryBytes", reservations.memoryBytes ?? legacyReservation) },
     ...(updateConfig !== undefined ? { updateConfig } : {}),
+    ...(restartPolicy !== undefined ? { restartPolicy } : {}),
   };
 }
 
@@ -498,12 +509,19 @@ function isExternal(value: JsonValue | undefined): boolean {
   return value === true || (value !== null && typeof value === "object" && !Array.isArray(value));
 }
 
+function normaliseLogging(logging: Obj): Logging {
+  return {
+    ...(typeof logging.driver === "string" ? { driver: logging.driver } : {}),
+    options: stringMap(logging.options),
+  };
+}
+
 function topVolumes(volumes: Obj): NamedVolume[] {
   return Object.keys(volumes)
     .sort()
     .map((name) => {
       const v = asObj(volumes[name]);
-      return { name, external: isExternal(v.external) };
+      return { name, external: isExternal(v.external), ...(typeof v.driver === "string" ? { driver: v.driver } : {}) };
     });
 }
 
@@ -536,7 +554,7 @@ function secretArn(value: JsonValue | undefined, path: ComposePath, problems: Pr
   return undefined;
 }
 
-function topSecrets(secrets: Obj, problems: Problems): TopLevelSecret[] {
+function topSecrets(secrets: Obj, workingDir: string, problems: Problems): TopLevelSecret[] {
   return Object.keys(secrets)
     .sort()
     .map((name) => {
@@ -544,6 +562,8 @@ function topSecrets(secrets: Obj, problems: Problems): TopLevelSecret[] {
       const arn = secretArn(asObj(s["x-ecs"]).arn, ["secrets", name, "x-ecs", "arn"], problems);
       return {
         name,
+        ...(typeof s.file === "string" ? { file: modelPath(s.file, workingDir) } : {}),
+        ...(typeof s.environment === "string" ? { environment: s.environment } : {}),
         external: isExternal(s.external) || typeof arn === "string",
         ...(typeof arn === "string" ? { externalArn: arn } : {}),
       };

@@ -176,6 +176,7 @@ describe("normalise (stage 5: the typed model)", () => {
       limits: { cpus: 0.5, memoryBytes: 10000 * 1024 ** 2 },
       reservations: { memoryBytes: 256 * 1024 ** 2 },
       updateConfig: { parallelism: 2, order: "start-first", failureAction: "rollback" },
+      restartPolicy: { condition: "on-failure", maxAttempts: 3 },
     });
     expect(svc.dependsOn).toEqual([{ service: "db", condition: "service_healthy" }]);
     expect(svc.links).toEqual(["db"]);

@@ -162,7 +162,7 @@ describe("AppStack: optional pieces", () => {
       workingDir: "/srv",
       labels: { "b.label": "2", "a.label": "1" },
     });
-    const { json } = synthApp(project([db], { volumes: [{ name: "pgdata", external: false }], secrets: [{ name: "db_password", external: false }] }), productionEnv());
+    const { json } = synthApp(project([db], { volumes: [{ name: "pgdata", external: false }], secrets: [{ name: "db_password", file: "./pw.txt", external: false }] }), productionEnv());
     expect(only(json, "aws_efs_file_system")).toMatchObject({ encrypted: true, creation_token: "shop-production-pgdata" });
     expect(only(json, "aws_efs_access_point")).toMatchObject({ root_directory: { path: "/data", creation_info: { owner_uid: 999, owner_gid: 999 } } });
     expect(only(json, "aws_efs_mount_target").count).toMatch(/length\(data\.aws_subnets/);

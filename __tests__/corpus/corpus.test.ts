@@ -118,7 +118,7 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
     kind: "warnings",
     warnings: [["db", "secrets"], ["backend", "secrets"], ["db", "healthcheck.interval"]],
     check: (r) => {
-      expect(r.project?.secrets).toEqual([{ name: "db-password", external: false }]);
+      expect(r.project?.secrets).toEqual([{ name: "db-password", file: "db/password.txt", external: false }]);
       expect(service(r, "db").healthcheck?.test?.[1]).toContain('--password="$(cat /run/secrets/db-password)"');
       expect(service(r, "backend").build).toEqual({ context: "backend" });
     },

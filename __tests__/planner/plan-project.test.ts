@@ -118,7 +118,7 @@ describe("planner: environment rules", () => {
 
   test("GIVEN compose secrets THEN they become Secrets Manager references named after the target", () => {
     const s = service({ name: "db", secrets: [{ source: "db_password", target: "/run/secrets/db_password" }] });
-    const plan = planOf({ project: project([s], { secrets: [{ name: "db_password", external: false }] }), env: productionEnv() });
+    const plan = planOf({ project: project([s], { secrets: [{ name: "db_password", file: "./password.txt", external: false }] }), env: productionEnv() });
     expect(plan.app.secrets).toEqual([{ name: "db_password", kind: "managed", ref: "shop/production/db_password" }]);
     expect(plan.app.services[0]?.containers[1]?.secrets).toEqual([{ name: "DB_PASSWORD", secret: "db_password" }]);
   });

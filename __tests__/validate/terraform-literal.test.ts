@@ -55,10 +55,11 @@ const ENV_FILE = `FROM_FILE='${PAYLOAD}'\n`;
  * model fails the classification test until it is listed here.
  */
 const RENDERED = ["command[]", "entrypoint[]", "environment.MESSAGE", "environment.FROM_FILE", "labels.com.example.note", "healthcheck.test[]", "user", "workingDir"];
-// hostname, logging options and deploy labels carry the payload in the compose file too, but the
-// model does not keep them (nothing on ECS renders them; the report says so), so they cannot leak.
+// hostname and deploy labels carry the payload in the compose file too, but the model does not
+// keep them (nothing on ECS renders them; the report says so), so they cannot leak.
 const NOT_RENDERED: Readonly<Record<string, string>> = {
   containerName: "ECS names containers after the compose service",
+  "logging.options.tag": "logs go to CloudWatch through awslogs; compose logging options are reported, not rendered",
 };
 
 function payloadPaths(value: JsonValue | undefined, path: string, out: string[]): void {
