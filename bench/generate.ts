@@ -1,6 +1,6 @@
 /** A generated compose project with N services for the bench (deterministic). */
 
-/** ALB listener rules per stack (decisions.md priority block): at most this many routed services. */
+/** Routed services in a generated project: a stack owns 50 listener rule priorities (docs/architecture.md, "Listener rule priority blocks"). */
 const ROUTED = 40;
 
 export function generatedCompose(services: number): string {

@@ -1,26 +1,34 @@
 /**
- * `npm run bench`: whole-process synth time (median of several rounds, after a warm-up round) and
- * peak memory for the bundled example, generated 50- and 200-service projects, and a minimal
- * hand-written cdktf app with the same resources as the example; printed as ratios against
- * the hand-written app. Set BENCH_RUNS to change the number of runs (default 7).
+ * `npm run bench`: whole-process synth time and peak memory of compose2ecs against a cdktf app
+ * written by hand with the same resources (bench/handwritten/app.ts, tested to match), at three
+ * sizes: the 3-service example and generated projects of 50 and 200 services. Every case runs
+ * once to warm up, then BENCH_RUNS rounds (default 7) round-robin over all cases, so load from
+ * other processes spreads over all of them; it prints wall-time medians, spreads, the ratio of CPU
+ * times (steadier under load) and the machine's load.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { BENCH_ENVIRONMENT, generatedCompose } from "./generate";
 
 const REPO = resolve(__dirname, "../..");
-const CHILD = join(__dirname, "child.js");
+const USAGE = join(__dirname, "usage.js");
+const HANDWRITTEN = join(__dirname, "handwritten", "app.js");
+/** What `npx compose2ecs` runs: package.json's bin. */
+const BIN = join(REPO, (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { bin: Record<string, string> }).bin.compose2ecs ?? "");
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
 
 interface Case {
   readonly name: string;
+  /** The script node runs, and its arguments. */
   readonly args: readonly string[];
 }
 
 interface Measurement {
-  readonly name: string;
+  readonly times: readonly number[];
+  /** Median CPU time (user + system), ms. */
+  readonly cpuMs: number;
   readonly medianMs: number;
   readonly minMs: number;
   readonly maxMs: number;
@@ -33,13 +41,13 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-function runOnce(c: Case): { ms: number; rssKb: number } {
+function runOnce(c: Case): { ms: number; rssKb: number; cpuMs: number } {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [CHILD, ...c.args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, ["--require", USAGE, ...c.args], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`${c.name} failed (exit ${result.status}):\n${result.stderr}`);
-  const rss = /bench-max-rss-kb=(\d+)/.exec(result.stderr);
-  return { ms, rssKb: rss ? Number(rss[1]) : 0 };
+  const usage = /bench-max-rss-kb=(\d+) bench-cpu-us=(\d+)/.exec(result.stderr);
+  return { ms, rssKb: usage ? Number(usage[1]) : 0, cpuMs: usage ? Number(usage[2]) / 1000 : 0 };
 }
 
 /**
@@ -48,17 +56,11 @@ function runOnce(c: Case): { ms: number; rssKb: number } {
  */
 function measureAll(cases: readonly Case[]): Measurement[] {
   for (const c of cases) runOnce(c);
-  const runs = cases.map(() => [] as { ms: number; rssKb: number }[]);
+  const runs = cases.map(() => [] as { ms: number; rssKb: number; cpuMs: number }[]);
   for (let round = 0; round < RUNS; round++) cases.forEach((c, i) => runs[i]?.push(runOnce(c)));
-  return cases.map((c, i) => {
-    const times = (runs[i] ?? []).map((r) => r.ms);
-    return {
-      name: c.name,
-      medianMs: median(times),
-      minMs: Math.min(...times),
-      maxMs: Math.max(...times),
-      maxRssMb: Math.max(...(runs[i] ?? []).map((r) => r.rssKb)) / 1024,
-    };
+  return runs.map((r) => {
+    const times = r.map((x) => x.ms);
+    return { times, cpuMs: median(r.map((x) => x.cpuMs)), medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), maxRssMb: Math.max(...r.map((x) => x.rssKb)) / 1024 };
   });
 }
 
@@ -70,8 +72,21 @@ function generatedProject(root: string, services: number): string {
   return dir;
 }
 
+interface Size {
+  readonly label: string;
+  /** The ratio compose2ecs must stay within, if this size has a target. */
+  readonly target?: number;
+  readonly handwritten: Case;
+  readonly compose2ecs: Case;
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+
 function main(): number {
-  if (!existsSync(CHILD) || !existsSync(join(REPO, "dist", "cli", "main.js"))) {
+  if (![USAGE, HANDWRITTEN, BIN].every(existsSync)) {
     process.stderr.write("bench: dist/ is missing or stale: run `npm run build` first\n");
     return 1;
   }
@@ -81,37 +96,46 @@ function main(): number {
     mkdirSync(example);
     cpSync(join(REPO, "environments"), join(example, "environments"), { recursive: true });
     cpSync(join(REPO, "examples", "seed"), join(example, "examples", "seed"), { recursive: true });
-    const p50 = generatedProject(root, 50);
-    const p200 = generatedProject(root, 200);
-    const cases: Case[] = [
-      { name: "hand-written cdktf app (3 services)", args: ["handwritten", join(root, "out-handwritten")] },
-      { name: "example (3 services, production)", args: ["cli", "synth", "-C", example, "--env", "production", "--out", join(root, "out-example")] },
-      { name: "generated 50 services", args: ["cli", "synth", "-C", p50, "--env", "bench", "--out", join(root, "out-50")] },
-      { name: "generated 200 services", args: ["cli", "synth", "-C", p200, "--env", "bench", "--out", join(root, "out-200")] },
+    const out = (name: string) => join(root, `out-${name}`);
+    const sizes: Size[] = [
+      {
+        label: "example, 3 services",
+        target: 1.1,
+        handwritten: { name: "hand-written 3", args: [HANDWRITTEN, out("hand-3")] },
+        compose2ecs: { name: "compose2ecs 3", args: [BIN, "synth", "-C", example, "--env", "production", "--out", out("example")] },
+      },
+      ...[50, 200].map((n) => ({
+        label: `generated, ${n} services`,
+        ...(n === 200 ? { target: 1.2 } : {}),
+        handwritten: { name: `hand-written ${n}`, args: [HANDWRITTEN, out(`hand-${n}`), String(n)] },
+        compose2ecs: { name: `compose2ecs ${n}`, args: [BIN, "synth", "-C", generatedProject(root, n), "--env", "bench", "--out", out(`cli-${n}`)] },
+      })),
     ];
-    process.stdout.write(`compose2ecs bench: ${RUNS} rounds over all cases (+1 warm-up round), whole process (node start to exit)\n\n`);
-    const results = measureAll(cases);
-    const reference = results[0]?.medianMs ?? 1;
-    const width = Math.max(...results.map((r) => r.name.length));
-    process.stdout.write(`${"case".padEnd(width)}  median ms   min ms   max ms  peak MB  vs hand-written\n`);
-    for (const r of results) {
-      process.stdout.write(
-        `${r.name.padEnd(width)}  ${r.medianMs.toFixed(0).padStart(9)}  ${r.minMs.toFixed(0).padStart(7)}  ${r.maxMs.toFixed(0).padStart(7)}  ${r.maxRssMb.toFixed(0).padStart(7)}  ${(r.medianMs / reference).toFixed(2).padStart(14)}x\n`,
-      );
-    }
-    const [, ex, , big] = results;
-    const peak = Math.max(...results.map((r) => r.maxRssMb));
-    const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+    const cases = sizes.flatMap((s) => [s.handwritten, s.compose2ecs]);
+    const loadBefore = load();
     process.stdout.write(
-      [
-        "",
-        "Targets:",
-        `  example within 1.2x of the hand-written app: ${((ex?.medianMs ?? 0) / reference).toFixed(2)}x  ${verdict((ex?.medianMs ?? 0) / reference <= 1.2)}`,
-        `  200 services under 2 s:                     ${((big?.medianMs ?? 0) / 1000).toFixed(2)} s  ${verdict((big?.medianMs ?? 0) < 2000)}`,
-        `  peak memory under 300 MB:                   ${peak.toFixed(0)} MB  ${verdict(peak < 300)}`,
-        "",
-      ].join("\n"),
+      `compose2ecs bench: ${RUNS} rounds over ${cases.length} cases (+1 warm-up round), whole process (node start to exit); ${availableParallelism()} cores, load average ${loadBefore}\n\n`,
     );
+    const results = measureAll(cases);
+    const header = `${"size".padEnd(22)}  ${"hand-written ms".padStart(21)}  ${"compose2ecs ms".padStart(21)}  ${"ratio".padStart(6)}  ${"round ratios".padStart(12)}  ${"cpu ratio".padStart(9)}  ${"peak MB".padStart(7)}  target`;
+    process.stdout.write(`${header}\n`);
+    const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
+    let peak = 0;
+    sizes.forEach((size, i) => {
+      const hand = results[2 * i] as Measurement;
+      const cli = results[2 * i + 1] as Measurement;
+      const ratio = cli.medianMs / hand.medianMs;
+      // The same round's two runs saw the same load: their ratios show how much the load moved the result.
+      const rounds = cli.times.map((t, r) => t / (hand.times[r] ?? t));
+      peak = Math.max(peak, cli.maxRssMb);
+      const spread = (m: Measurement) => `${m.medianMs.toFixed(0)} (${m.minMs.toFixed(0)}-${m.maxMs.toFixed(0)})`;
+      process.stdout.write(
+        `${size.label.padEnd(22)}  ${spread(hand).padStart(21)}  ${spread(cli).padStart(21)}  ${ratio.toFixed(2).padStart(5)}x  ${`${Math.min(...rounds).toFixed(2)}-${Math.max(...rounds).toFixed(2)}`.padStart(12)}  ${`${(cli.cpuMs / hand.cpuMs).toFixed(2)}x`.padStart(9)}  ${cli.maxRssMb.toFixed(0).padStart(7)}  ${
+          size.target === undefined ? "-" : `<= ${size.target}x ${verdict(ratio <= size.target)}`
+        }\n`,
+      );
+    });
+    process.stdout.write(`\npeak memory under 300 MB: ${peak.toFixed(0)} MB ${verdict(peak < 300)}\nload average before ${loadBefore}, after ${load()}\n`);
     return 0;
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -1,9 +1,11 @@
 import { parseArgs, ParseArgsConfig } from "node:util";
 
-/** A CLI sub-command: its one-line summary, its --help text, and what it does. Only the CLI exits. */
+/**
+ * A CLI sub-command: its --help text and what it does. Only the CLI exits. Its name and one-line
+ * summary live in cli/main.ts's list, the one place `compose2ecs --help` reads without loading
+ * any command.
+ */
 export interface Command {
-  readonly name: string;
-  readonly summary: string;
   readonly help: string;
   /** Returns the process exit code: 0 ok, 1 bad input or a failed check, 2 wrong usage. */
   run(argv: readonly string[]): Promise<number>;

@@ -1,5 +1,5 @@
-import * as path from "path";
 import { Diagnostic, Severity, SourceLocation } from "./model";
+import { pathInside } from "./paths";
 
 /**
  * Diagnostics are values until the CLI prints them. One line each, the way compilers do:
@@ -70,9 +70,7 @@ export function info(message: string, pathText = "", location?: SourceLocation):
 
 /** A file name for messages: relative to the current directory when the file is under it. */
 export function displayPath(file: string, cwd: string = process.cwd()): string {
-  const relative = path.relative(cwd, file);
-  if (relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative)) return relative.split(path.sep).join("/");
-  return file;
+  return pathInside(file, cwd) ?? file;
 }
 
 /** Location of a whole file (problems with no better place, such as an unreadable file). */

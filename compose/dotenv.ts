@@ -30,7 +30,7 @@ export function parseDotenv(text: string, lookup: Variables = {}): DotenvResult 
       continue;
     }
     const name = match[1];
-    if (!/^[A-Za-z_][A-Za-z0-9_.\-]*$/.test(name)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
       problems.push({ line: lineNo, message: `"${name}" is not a valid variable name` });
       continue;
     }

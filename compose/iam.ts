@@ -19,10 +19,6 @@ const MANAGED_POLICY = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}|aws):policy\/[
 /** Verbs of actions that only read (IAM's access level "Read" and "List" follow these names). */
 const READ_VERBS = /^(Get|List|Describe|BatchGet|Head|Query|Scan|Select|Search|Lookup|View|Check|Verify)/;
 
-export function isArn(text: string): boolean {
-  return ARN.test(text);
-}
-
 export function isManagedPolicyArn(text: string): boolean {
   return MANAGED_POLICY.test(text);
 }

@@ -1,3 +1,4 @@
+import { splitKeyValue } from "./key-value";
 import { JsonValue } from "./model";
 import { RawEntry, RawMap, RawNode, RawSeq, isMap, isScalar, isSeq, rawMap, rawSeq, scalar, scalarText, toPlain } from "./raw";
 
@@ -142,8 +143,8 @@ export function canonicalMapping(key: string, node: RawNode): RawNode {
       const sep = text.includes("=") ? text.indexOf("=") : text.indexOf(":");
       entries.push({ key: sep < 0 ? text : text.slice(0, sep), keyLoc: item.loc, value: scalar(sep < 0 ? null : text.slice(sep + 1), item.loc) });
     } else {
-      const eq = text.indexOf("=");
-      entries.push({ key: eq < 0 ? text : text.slice(0, eq), keyLoc: item.loc, value: scalar(eq < 0 ? null : text.slice(eq + 1), item.loc) });
+      const [name, value] = splitKeyValue(text);
+      entries.push({ key: name, keyLoc: item.loc, value: scalar(value, item.loc) });
     }
   }
   return rawMap(entries, node.loc, node.tag);

@@ -73,7 +73,6 @@ export type DependencyCondition = "service_started" | "service_healthy" | "servi
 export interface Dependency {
   readonly service: string;
   readonly condition: DependencyCondition;
-  readonly required: boolean;
 }
 
 export interface Healthcheck {
@@ -107,8 +106,6 @@ export interface Deploy {
   readonly reservations: ResourceSpec;
   readonly updateConfig?: UpdateConfig;
   readonly restartPolicy?: { readonly condition?: string; readonly maxAttempts?: number };
-  readonly placementConstraints: readonly string[];
-  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface Logging {
@@ -135,17 +132,12 @@ export interface Ulimit {
   readonly hard: number;
 }
 
+/** compose2ecs does not build images (CI pushes them to the service's ECR repository); a build section only says so. */
 export interface BuildSpec {
   readonly context: string;
-  readonly dockerfile?: string;
-  readonly target?: string;
-  readonly args: Readonly<Record<string, string>>;
 }
 
-/**
- * Values of `x-ecs` extensions, validated by the loader but interpreted by the planner.
- * Kept as plain JSON here so the loader does not need to know ECS decisions.
- */
+/** A YAML value as plain JSON: extension keys (`x-*`) the loader keeps as written. */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 export interface AutoscalingConfig {
@@ -271,7 +263,6 @@ export interface ServiceModel {
   readonly labels: Readonly<Record<string, string>>;
   /** Networks the service is attached to (sorted); `default` when none is given. */
   readonly networks: readonly string[];
-  readonly profiles: readonly string[];
   readonly readOnly: boolean;
   readonly stopGracePeriodSeconds?: number;
   /** `platform` as written (e.g. linux/arm64). */
@@ -364,7 +355,7 @@ export interface ComposeProject {
   readonly networks: readonly NamedNetwork[];
   readonly secrets: readonly TopLevelSecret[];
   readonly configs: readonly TopLevelConfig[];
-  /** Top-level `x-ecs` (validated JSON), interpreted by the planner. */
+  /** Top-level `x-*` keys as written (nothing reads them yet; `x-aws-*` are candidates). */
   readonly extensions: Readonly<Record<string, JsonValue>>;
   /** The retired Docker ECS integration's top-level keys (compose/x-aws.ts). */
   readonly aws: ProjectAwsKeys;

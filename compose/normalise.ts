@@ -35,6 +35,7 @@ import { bindSourcePath, contextModelPath, isHostPath, modelPath } from "./paths
 import { isEcsProtocol, lastTarget, parsePort, targetText } from "./ports";
 import { ComposePath, RawMap, RawNode, formatPath, getNode, isScalar, locate, toPlain } from "./raw";
 import { Parsed, parseBytes, parseCpus, parseDuration, shellWords } from "./units";
+import { sortedRecord, splitKeyValue } from "./key-value";
 
 type Obj = Readonly<Record<string, JsonValue>>;
 
@@ -157,10 +158,8 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
     ...(typeof svc.working_dir === "string" ? { workingDir: svc.working_dir } : {}),
     labels: normaliseLabels(svc, at, options, problems),
     networks: serviceNetworks(svc),
-    profiles: stringList(svc.profiles).sort(),
     readOnly: svc.read_only === true,
     ...(stop !== undefined ? { stopGracePeriodSeconds: stop } : {}),
-    ...(typeof svc.hostname === "string" ? { hostname: svc.hostname } : {}),
     ...(typeof svc.container_name === "string" ? { containerName: svc.container_name } : {}),
     ...(typeof svc.platform === "string" && svc.platform !== "" ? { platform: svc.platform } : {}),
     capAdd: capabilities(svc.cap_add),
@@ -195,20 +194,13 @@ export function stringMap(value: JsonValue | undefined): Record<string, string> 
   const out: Record<string, string> = {};
   if (Array.isArray(value)) {
     for (const item of value as JsonValue[]) {
-      const text = String(item);
-      const eq = text.indexOf("=");
-      if (eq >= 0) out[text.slice(0, eq)] = text.slice(eq + 1);
+      const [key, entry] = splitKeyValue(String(item));
+      if (entry !== null) out[key] = entry;
     }
   } else if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value as Obj)) if (v !== null) out[k] = typeof v === "object" ? JSON.stringify(v) : String(v);
   }
   return sortedRecord(out);
-}
-
-function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key] as string;
-  return out;
 }
 
 function commandOf(value: JsonValue | undefined, path: ComposePath, problems: Problems): string[] | undefined {
@@ -218,24 +210,9 @@ function commandOf(value: JsonValue | undefined, path: ComposePath, problems: Pr
 }
 
 function normaliseBuild(value: JsonValue, workingDir: string): BuildSpec {
-  if (typeof value === "string") return { context: contextModelPath(value, workingDir), args: {} };
+  if (typeof value === "string") return { context: contextModelPath(value, workingDir) };
   const build = asObj(value);
-  const args: Record<string, string> = {};
-  if (Array.isArray(build.args)) {
-    for (const item of build.args as JsonValue[]) {
-      const text = String(item);
-      const eq = text.indexOf("=");
-      if (eq >= 0) args[text.slice(0, eq)] = text.slice(eq + 1);
-    }
-  } else {
-    for (const [k, v] of Object.entries(asObj(build.args))) if (v !== null) args[k] = String(v);
-  }
-  return {
-    context: typeof build.context === "string" ? contextModelPath(build.context, workingDir) : ".",
-    ...(typeof build.dockerfile === "string" ? { dockerfile: build.dockerfile } : {}),
-    ...(typeof build.target === "string" ? { target: build.target } : {}),
-    args: sortedRecord(args),
-  };
+  return { context: typeof build.context === "string" ? contextModelPath(build.context, workingDir) : "." };
 }
 
 function normaliseEnvironment(
@@ -279,11 +256,10 @@ function normaliseEnvironment(
   if (Array.isArray(environment)) {
     (environment as JsonValue[]).forEach((item, i) => {
       const text = String(item);
-      const eq = text.indexOf("=");
+      const [key, entry] = splitKeyValue(text);
       // Docker refuses a variable without a name; ECS would register it and fail at task start.
-      if (eq === 0 || text === "") problems.error(at("environment", i), `"${text}" has no variable name`);
-      else if (eq < 0) assign(text, null);
-      else assign(text.slice(0, eq), text.slice(eq + 1));
+      if (key === "") problems.error(at("environment", i), `"${text}" has no variable name`);
+      else assign(key, entry);
     });
   } else {
     for (const [k, v] of Object.entries(asObj(environment))) assign(k, v);
@@ -505,13 +481,13 @@ const CONDITIONS: readonly DependencyCondition[] = ["service_started", "service_
 
 function normaliseDependsOn(value: JsonValue | undefined): Dependency[] {
   if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return stringList(value).sort().map((service) => ({ service, condition: "service_started", required: true }));
+  if (Array.isArray(value)) return stringList(value).sort().map((service) => ({ service, condition: "service_started" }));
   return Object.keys(asObj(value))
     .sort()
     .map((service) => {
       const spec = asObj(asObj(value)[service]);
       const condition = CONDITIONS.find((c) => c === spec.condition) ?? "service_started";
-      return { service, condition, required: spec.required !== false };
+      return { service, condition };
     });
 }
 
@@ -578,8 +554,6 @@ function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, probl
     reservations: { ...optional("cpus", reservations.cpus), ...optional("memoryBytes", reservations.memoryBytes ?? legacyReservation) },
     ...(updateConfig !== undefined ? { updateConfig } : {}),
     ...(restartPolicy !== undefined ? { restartPolicy } : {}),
-    placementConstraints: stringList(asObj(deploy.placement).constraints),
-    labels: stringMap(deploy.labels),
   };
 }
 
@@ -616,12 +590,6 @@ function resourceSpec(spec: Obj, path: ComposePath, problems: Problems): Resourc
   return { ...optional("cpus", cpus), ...optional("memoryBytes", memory) };
 }
 
-function normaliseLogging(logging: Obj): Logging {
-  return {
-    ...(typeof logging.driver === "string" ? { driver: logging.driver } : {}),
-    options: stringMap(logging.options),
-  };
-}
 
 function fileReferences(value: JsonValue | undefined, defaultTarget: (source: string) => string, path: ComposePath, problems: Problems): FileReference[] {
   if (!Array.isArray(value)) return [];
@@ -707,6 +675,13 @@ function baseName(dir: string): string {
 
 function isExternal(value: JsonValue | undefined): boolean {
   return value === true || (value !== null && typeof value === "object" && !Array.isArray(value));
+}
+
+function normaliseLogging(logging: Obj): Logging {
+  return {
+    ...(typeof logging.driver === "string" ? { driver: logging.driver } : {}),
+    options: stringMap(logging.options),
+  };
 }
 
 /** The keys of `obj` other than `typed` and extensions, as written. */

@@ -1,7 +1,7 @@
 import * as os from "os";
 import * as path from "path";
 import { splitVolumeSpec } from "./merge";
-import { RawEntry, RawMap, RawNode, isMap, isScalar, isSeq, scalarText, withEntry } from "./raw";
+import { RawEntry, RawMap, RawNode, isMap, isScalar, isSeq, withEntry } from "./raw";
 
 /**
  * Relative paths in a compose file are relative to its project directory (the first `-f`
@@ -106,10 +106,14 @@ function mapEntries(map: RawMap, fn: (value: RawNode) => RawNode): RawMap {
  */
 export function modelPath(file: string, workingDir: string): string {
   if (!path.isAbsolute(file)) return file;
-  const relative = path.relative(workingDir, file);
-  if (relative === "") return ".";
-  if (relative.startsWith("..") || path.isAbsolute(relative)) return file;
-  return relative.split(path.sep).join("/");
+  if (path.resolve(file) === path.resolve(workingDir)) return ".";
+  return pathInside(file, workingDir) ?? file;
+}
+
+/** `file` relative to `dir` with forward slashes when it is inside `dir`, else undefined. */
+export function pathInside(file: string, dir: string): string | undefined {
+  const relative = path.relative(dir, file);
+  return relative === "" || relative.startsWith("..") || path.isAbsolute(relative) ? undefined : relative.split(path.sep).join("/");
 }
 
 /** Build contexts stay relative even outside the working directory (`../shared` in a monorepo). */
@@ -124,8 +128,4 @@ export function bindSourcePath(source: string, workingDir: string): string {
   if (isWindowsPath(source)) return source;
   const shown = modelPath(source, workingDir);
   return path.isAbsolute(shown) || shown.startsWith("~") ? shown : shown === "." ? "./" : `./${shown}`;
-}
-
-export function textOf(node: RawNode | undefined): string | undefined {
-  return isScalar(node) && node.value !== null ? scalarText(node.value) : undefined;
 }

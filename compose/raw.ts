@@ -145,7 +145,7 @@ export function formatPath(path: ComposePath): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else if (/^[^.\[\]"\s]+$/.test(segment)) out += out === "" ? segment : `.${segment}`;
+    else if (/^[^.[\]"\s]+$/.test(segment)) out += out === "" ? segment : `.${segment}`;
     else out += `[${JSON.stringify(segment)}]`;
   }
   return out;
@@ -154,7 +154,7 @@ export function formatPath(path: ComposePath): string {
 /** Inverse of formatPath for the paths this project makes. */
 export function parsePath(text: string): ComposePath {
   const out: PathSegment[] = [];
-  const pattern = /([^.\[\]]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
+  const pattern = /([^.[\]]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
   for (const match of text.matchAll(pattern)) {
     if (match[1] !== undefined) out.push(match[1]);
     else if (match[2] !== undefined) out.push(Number(match[2]));

@@ -28,20 +28,19 @@ export function parseDuration(value: unknown): Parsed<number> {
   return ok(Math.round(total * 1e9) / 1e9);
 }
 
-const BYTE_UNITS: Readonly<Record<string, number>> = { "": 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4, p: 1024 ** 5, pb: 1024 ** 5 };
+const BYTE_MULTIPLES: Readonly<Record<string, number>> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
 
 /**
  * Docker's RAMInBytes (go-units), which compose uses for memory and sizes: binary multiples,
- * case-insensitive, optional `b` (`512m`, `512M`, `1G`, `10000Mb`, `1gb`); a bare number is bytes.
+ * case-insensitive, an optional `i` and `b` after the unit letter (`512m`, `512M`, `1G`,
+ * `10000Mb`, `1gb`, `512Mi`, `1GiB`); a bare number is bytes.
  */
 export function parseBytes(value: unknown): Parsed<number> {
   if (typeof value === "number" && Number.isFinite(value) && value >= 0) return ok(Math.round(value));
   if (typeof value !== "string") return fail(`must be a size like "512m" or "1g", got ${JSON.stringify(value)}`);
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?b?|b)?\s*$/i.exec(value);
-  if (match === null) return fail(`must be a size like "512m" or "1g" (units b, k, m, g), got ${JSON.stringify(value)}`);
-  const unit = BYTE_UNITS[(match[2] ?? "").toLowerCase()];
-  if (unit === undefined) return fail(`unknown size unit in ${JSON.stringify(value)}`);
-  return ok(Math.round(Number(match[1]) * unit));
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)i?b?\s*$/i.exec(value);
+  if (match === null) return fail(`must be a size like "512m" or "1g" (units b, k, m, g, t, p), got ${JSON.stringify(value)}`);
+  return ok(Math.round(Number(match[1]) * (BYTE_MULTIPLES[(match[2] ?? "").toLowerCase()] ?? 1)));
 }
 
 /** `cpus: 0.5` or `"0.5"`: a fraction of CPUs. */

@@ -15,10 +15,9 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (compiled === undefined) {
-    const prebuilt = join(__dirname, "schema", "compose-validator.js");
-    compiled = existsSync(prebuilt)
-      ? (require(prebuilt) as { default: ValidateFunction }).default
-      : compileAtRunTime();
+    // Next to this file in dist/compose/, or below the bundle in dist/ (scripts/bundle.js).
+    const prebuilt = [join(__dirname, "schema", "compose-validator.js"), join(__dirname, "compose", "schema", "compose-validator.js")].find(existsSync);
+    compiled = prebuilt !== undefined ? (require(prebuilt) as { default: ValidateFunction }).default : compileAtRunTime();
   }
   return compiled;
 }

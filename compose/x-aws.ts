@@ -15,8 +15,6 @@ export interface AwsProblem {
   readonly message: string;
 }
 
-/** Service keys of the integration (compose-cli ecs/compatibility.go, ecs/iam.go). */
-export const SERVICE_AWS_KEYS = ["x-aws-role", "x-aws-policies", "x-aws-pull_credentials"] as const;
 /** Top-level keys of the integration. */
 export const PROJECT_AWS_KEYS = ["x-aws-cluster", "x-aws-vpc", "x-aws-loadbalancer", "x-aws-logs_retention", "x-aws-cloudformation"] as const;
 

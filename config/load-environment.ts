@@ -15,7 +15,7 @@ import { EnvironmentConfig } from "./environment-model";
  * run, each with file, line, column and key path.
  */
 
-export { ENVIRONMENT_NAME_PATTERN, MAX_ENVIRONMENT_NAME_LENGTH, environmentNameFrom, listEnvironments } from "./environment-files";
+export { MAX_ENVIRONMENT_NAME_LENGTH, environmentNameFrom } from "./environment-files";
 
 export interface LoadedEnvironment {
   readonly env?: EnvironmentConfig;

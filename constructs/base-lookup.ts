@@ -18,8 +18,9 @@ export interface BaseLookupProps {
 }
 
 /**
- * The base stack's resources, found by name from an application stack (decisions.md): a
- * branch deployer needs no access to the base's state, and a branch never changes the base.
+ * The base stack's resources, found by name from an application stack (docs/architecture.md,
+ * "The base stack is found by name"): a branch deployer needs no access to the base's state,
+ * and a branch never changes the base.
  */
 export class BaseLookup extends Construct {
   public readonly vpcId: string;

@@ -1,3 +1,4 @@
+import { sortedRecord } from "../compose/key-value";
 import { ContainerPlan, SecretSource } from "../planner/plan";
 
 /**
@@ -92,12 +93,6 @@ export function containerDefinition(plan: ContainerPlan, refs: ContainerRefs): E
       options: { "awslogs-group": refs.logGroupName, "awslogs-region": refs.region, "awslogs-stream-prefix": plan.logStreamPrefix },
     },
   };
-}
-
-function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key] ?? "";
-  return out;
 }
 
 /** The plan's text arrives already literal for Terraform (stacks/terraform-literal.ts). */

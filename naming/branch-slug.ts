@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { branchHash } from "./hash";
 
 /**
  * The slug of a git branch: the short, lower-case `[a-z0-9-]` token that every AWS name,
@@ -38,19 +38,11 @@ const TRANSLITERATIONS: Readonly<Record<string, string>> = {
 
 export function branchSlug(branch: string): string {
   const prefix = readablePrefix(branch);
-  return `${prefix}-${branchHash(branch)}`;
+  return `${prefix}-${branchHash(branch, SLUG_HASH_LENGTH)}`;
 }
 
 export function isValidSlug(slug: string): boolean {
   return slug.length <= MAX_SLUG_LENGTH && SLUG_PATTERN.test(slug);
-}
-
-/** The 6-character base-36 hash of the exact branch name (about 2.2 billion values). */
-export function branchHash(branch: string): string {
-  const digest = createHash("sha256").update(branch, "utf8").digest();
-  // 48 bits of the digest, written in base 36 and cut to 6 characters: lower-case letters and digits only.
-  const value = digest.readUIntBE(0, 6);
-  return value.toString(36).padStart(SLUG_HASH_LENGTH, "0").slice(-SLUG_HASH_LENGTH);
 }
 
 /** Branch-type prefixes that carry no meaning in a 13-character name; the hash still covers them. */

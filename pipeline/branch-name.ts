@@ -51,6 +51,7 @@ export function resolveBranchName(opts: BranchNameOptions): { name?: BranchName;
 function checked(name: string, source: BranchSource): { name?: BranchName; diagnostics: Diagnostic[] } {
   if (name === "") return { diagnostics: [problem(source, "the branch name is empty")] };
   // Git refuses control characters in ref names (git check-ref-format); they would also break the registry files.
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (/[\u0000-\u001f\u007f]/.test(name)) return { diagnostics: [problem(source, `the branch name contains control characters: ${JSON.stringify(name)}`)] };
   return { name: { branch: name, slug: branchSlug(name), source }, diagnostics: [] };
 }

@@ -8,7 +8,7 @@ import { JsonObject, JsonValue, isJsonObject, stringRecord } from "./json";
  * work on output synthesized by another compose2ecs version (e.g. the base branch's).
  */
 
-/** Tag every service resource carries (decisions.md: resource -> service grouping). */
+/** Tag every service resource carries (docs/architecture.md, "Resources are grouped by compose service"). */
 export const SERVICE_TAG = "compose2ecs:service";
 export const ENVIRONMENT_TAG = "compose2ecs:environment";
 

@@ -231,6 +231,7 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+/** A JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,4 +1,4 @@
-import { Path, SchemaProblem } from "./problems";
+import { isRecord, Path, SchemaProblem } from "./problems";
 
 /**
  * A value checked against a schema, read only where the schema found nothing wrong: a read
@@ -82,8 +82,4 @@ export class ValidatedDocument {
     const entries = Object.entries(v);
     return entries.every(([, item]) => typeof item === "string") ? (Object.fromEntries(entries) as Record<string, string>) : undefined;
   }
-}
-
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

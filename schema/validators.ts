@@ -16,8 +16,9 @@ export const PREBUILT_VALIDATORS = "environment-validators.js";
 
 function validators(): Readonly<Record<SchemaName, ValidateFunction>> {
   if (compiled === undefined) {
-    const prebuilt = join(__dirname, PREBUILT_VALIDATORS);
-    compiled = existsSync(prebuilt) ? (require(prebuilt) as Record<SchemaName, ValidateFunction>) : compileAtRunTime();
+    // Next to this file in dist/schema/, or below the bundle in dist/ (scripts/bundle.js).
+    const prebuilt = [join(__dirname, PREBUILT_VALIDATORS), join(__dirname, "schema", PREBUILT_VALIDATORS)].find(existsSync);
+    compiled = prebuilt !== undefined ? (require(prebuilt) as Record<SchemaName, ValidateFunction>) : compileAtRunTime();
   }
   return compiled;
 }

@@ -6,7 +6,9 @@ import { Plan } from "../planner/plan";
  * definitions and policies, tags, outputs), so compose text such as `$${HOSTNAME}` (already
  * `${HOSTNAME}` after compose interpolation) must reach it as `$${HOSTNAME}`, or `apply` would
  * evaluate it (`${path.cwd}`, `${file("/etc/passwd")}`). Terraform then sees exactly the text
- * compose produced.
+ * compose produced. One limit: a literal that ends in `$` must not be followed directly by a
+ * live reference (`$` + `${ref}` reads as the escape `$${`); constructs never do that (names are
+ * sanitised, user text sits inside JSON strings), and a property test states the limit.
  */
 export function terraformLiteral(text: string): string {
   return text.replace(/\$\{/g, "$$${").replace(/%\{/g, "%%{");

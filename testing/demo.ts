@@ -10,6 +10,7 @@ import { down } from "../deploy/down";
 import { DeployRequest } from "../deploy/session";
 import { up } from "../deploy/up";
 import { DeployError } from "../deploy/stack-terraform";
+import { textTable } from "../review/text-table";
 import { startMoto } from "./moto";
 
 /**
@@ -123,7 +124,7 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
       rows.push([branch, result.stacks[result.stacks.length - 1] ?? "-", result.url ?? "-"]);
     }
     print("");
-    print(table(["BRANCH", "STACK", "URL"], rows));
+    print(textTable(["BRANCH", "STACK", "URL"], rows, { rule: true }));
     print("");
     print("The URLs are the emulated load balancer's: moto stores the resources but runs no containers,");
     print("so they do not answer. `compose2ecs init` and `compose2ecs up` deploy the same to an AWS account.");
@@ -153,8 +154,3 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   }
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (r: readonly string[]) => r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}

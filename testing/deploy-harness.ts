@@ -11,6 +11,7 @@ import { RunResult, terraform } from "../terraform/run";
 import { assertLoopback, awsClients, AwsClients, DUMMY_CREDENTIALS } from "./aws-clients";
 import { findMotoServer, MotoServer, startMoto } from "./moto";
 import { classifyDrift, DriftReport, PlanJson } from "./plan-drift";
+import { pluginCacheEnv } from "./plugin-cache";
 
 /**
  * Real deployments of the bundled example against moto_server: a temporary project folder
@@ -152,8 +153,9 @@ export class DeployHarness {
     try {
       const pluginCache = join(workDir, "plugin-cache");
       mkdirSync(pluginCache, { recursive: true });
-      // Fails with MissingToolError when there is no provider mirror.
-      const tfEnv = testTerraformEnv(join(workDir, "terraform.rc"), emulatorProcessEnv(env, region, pluginCache));
+      // Fails with MissingToolError when there is no provider mirror. Under jest, the test run's
+      // filled cache replaces the harness's own (testing/plugin-cache.ts).
+      const tfEnv = { ...testTerraformEnv(join(workDir, "terraform.rc"), emulatorProcessEnv(env, region, pluginCache)), ...pluginCacheEnv(env) };
       moto = await startMoto({ env });
       assertLoopback(moto.endpoint);
       const projectDir = join(workDir, "project");

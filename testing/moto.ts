@@ -26,6 +26,11 @@ export const CORRECTIONS_MARKER = "compose2ecs: moto corrections applied";
  *   VPC (ConflictingDomainExists) whatever its name; AWS refuses only a namespace whose name is
  *   already associated with that VPC (Route 53 private hosted zones of different names share a
  *   VPC). compose2ecs gives every branch its own namespace in the shared QA VPC.
+ * - EC2 RevokeSecurityGroupEgress/Ingress by rule ID: for a rule ID the group does not hold
+ *   (already revoked, e.g. by a request retried on a loaded machine), moto answers
+ *   InvalidPermission.NotFound; AWS answers InvalidSecurityGroupRuleId.NotFound, which the
+ *   provider reads as "already gone" when it deletes an aws_vpc_security_group_*_rule. Only the
+ *   error code changes: the product still sees every other error, as it would on AWS.
  */
 export const MOTO_CORRECTIONS_PY = `
 import os, sys, threading
@@ -66,6 +71,23 @@ try:
         return self._create_operation("CREATE_NAMESPACE", targets={"NAMESPACE": namespace.id})
 
     _sd.ServiceDiscoveryBackend.create_private_dns_namespace = _create_private_dns_namespace
+
+    from moto.ec2.models.security_groups import SecurityGroupBackend as _SgBackend
+    from moto.ec2.exceptions import InvalidSecurityGroupRuleIdNotFoundError as _RuleIdNotFound
+
+    def _unknown_rule_ids_as_aws(original, rules_of):
+        def revoke(self, group_name_or_id, *args, security_rule_ids=None, vpc_id=None, **kwargs):
+            group = self.get_security_group_by_name_or_id(group_name_or_id, vpc_id)
+            if group is not None and security_rule_ids:
+                held = {rule.id for rule in rules_of(group)}
+                for rule_id in security_rule_ids:
+                    if rule_id not in held:
+                        raise _RuleIdNotFound(rule_id)
+            return original(self, group_name_or_id, *args, security_rule_ids=security_rule_ids, vpc_id=vpc_id, **kwargs)
+        return revoke
+
+    _SgBackend.revoke_security_group_egress = _unknown_rule_ids_as_aws(_SgBackend.revoke_security_group_egress, lambda g: g.egress_rules)
+    _SgBackend.revoke_security_group_ingress = _unknown_rule_ids_as_aws(_SgBackend.revoke_security_group_ingress, lambda g: g.ingress_rules)
     sys.stderr.write("${CORRECTIONS_MARKER}\\n")
 except Exception as error:
     sys.stderr.write(f"compose2ecs: could not apply the moto corrections: {error!r}\\n")

@@ -12,7 +12,7 @@ import { MissingToolError } from "../terraform/cli-config";
 
 /** Throws a MissingToolError unless `dir` is a provider mirror; `source` names where it came from. */
 export function checkProviderMirror(dir: string, source: string): void {
-  let ok = false;
+  let ok: boolean;
   try {
     ok = statSync(join(dir, "registry.terraform.io")).isDirectory();
   } catch {

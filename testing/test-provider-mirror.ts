@@ -32,7 +32,7 @@ export function testProviderMirror(env: NodeJS.ProcessEnv = process.env): string
   // Same depth as `find / -maxdepth 3 -type d -name registry.terraform.io`: roots, then one level below.
   for (const root of SEARCH_ROOTS) {
     if (hasRegistryDir(root)) return root;
-    let children: string[] = [];
+    let children: string[];
     try {
       children = readdirSync(root).sort();
     } catch {

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join, posix, resolve } from "node:path";
+import { dirname, join, posix, resolve } from "node:path";
 import { readCompose } from "./compose-reader";
 import { applicationStacks } from "./deployments";
 import { verifyAppEnvironment } from "./promises";
@@ -219,8 +219,4 @@ export async function runCases(cases: readonly AppCase[], options: RunOptions): 
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
   return results.flat();
-}
-
-export function caseNames(cases: readonly AppCase[]): string[] {
-  return cases.map((c) => basename(c.app));
 }

@@ -1,4 +1,5 @@
-import { branchHash, branchSlug, isValidSlug, MAX_SLUG_LENGTH } from "../../naming/branch-slug";
+import { branchSlug, isValidSlug, MAX_SLUG_LENGTH, SLUG_HASH_LENGTH } from "../../naming/branch-slug";
+import { branchHash } from "../../naming/hash";
 import { randomBranchNames } from "./random-branches";
 
 const NAMES = randomBranchNames(5000, 4);
@@ -39,7 +40,7 @@ describe("branchSlug", () => {
 
   test("GIVEN thousands of random git branch names WHEN slugged THEN no two share a slug or a hash", () => {
     const slugs = new Set(NAMES.map(branchSlug));
-    const hashes = new Set(NAMES.map(branchHash));
+    const hashes = new Set(NAMES.map((n) => branchHash(n, SLUG_HASH_LENGTH)));
     expect(slugs.size).toBe(NAMES.length);
     expect(hashes.size).toBe(NAMES.length);
   });

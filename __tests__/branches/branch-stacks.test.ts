@@ -7,6 +7,8 @@ import { planRequest } from "../../pipeline/plan-request";
 import { synthesize } from "../../stacks/synthesize";
 import { testTerraformEnv } from "../../testing/test-provider-mirror";
 import { terraform } from "../../terraform/run";
+import { pluginCacheEnv } from "../../testing/plugin-cache";
+import { terraformBudget } from "../helpers/budgets";
 
 /**
  * The bundled example's QA environment synthesized for two branches: one base and two branch
@@ -67,7 +69,7 @@ describe("QA branch stacks of the bundled example", () => {
     expect(priorities[1].every((p) => p >= 101 && p <= 150)).toBe(true);
     expect(branchStacks.every((s) => stack(s.out, s.name).output?.url !== undefined)).toBe(true);
 
-    const env = testTerraformEnv(join(work, "terraform.rc"), process.env);
+    const env = { ...testTerraformEnv(join(work, "terraform.rc"), process.env), ...pluginCacheEnv() };
     for (const dir of [join(outs[0], "stacks", "qa-base"), ...branchStacks.map((s) => join(s.out, "stacks", s.name))]) {
       // With the backend: the local state path, relative to the stack folder, must resolve.
       const init = await terraform(["init", "-input=false"], { cwd: dir, env });
@@ -75,7 +77,7 @@ describe("QA branch stacks of the bundled example", () => {
       const validate = await terraform(["validate"], { cwd: dir, env });
       expect({ dir, out: validate.stdout + validate.stderr, code: validate.code }).toEqual({ dir, out: expect.stringContaining("Success! The configuration is valid."), code: 0 });
     }
-  });
+  }, terraformBudget(3));
 
   test("GIVEN the example's QA plan WHEN its ALB share is measured THEN one base holds 48 branches by listeners, 50 with a domain", async () => {
     const byPort = await planRequest({ projectDir: project, envName: "qa", branch: "capacity", envVars: {} });

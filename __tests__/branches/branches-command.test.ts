@@ -4,31 +4,12 @@ import { join, relative } from "node:path";
 import { runBranches } from "../../cli/commands/branches";
 import { UsageError } from "../../cli/command";
 import { branchSlug } from "../../naming/branch-slug";
-import { LocalSlotStore } from "../../state/local-store";
-import { allocateSlot, SlotRecord } from "../../state/priority-slots";
-import { destroyStackFolder } from "../../state/branch-destroy";
 import { defaultEnvironment } from "../../config/defaults";
 import { EnvironmentConfig } from "../../config/environment-model";
 import { loadEnvironment } from "../../config/load-environment";
-import { BranchEnvironment, branchBookkeeping, collectGarbage, gcIncomplete, listBranchEnvironments } from "../../state/branches";
+import { branchBookkeeping, collectGarbage, gcIncomplete, listBranchEnvironments } from "../../state/branches";
 import { slotRegistryFor } from "../../state/slot-registry";
-import { testTerraformEnv } from "../../testing/test-provider-mirror";
-import { terraform } from "../../terraform/run";
-import { captureOutput } from "../helpers/run-cli";
-
-/** Runs `compose2ecs branches ...` in-process and captures what it prints. */
-async function run(argv: readonly string[], destroy?: (b: BranchEnvironment) => Promise<{ ok: boolean; detail: string }>): Promise<{ code: number; out: string }> {
-  const { result, stdout } = await captureOutput(() => runBranches(argv, destroy));
-  return { code: result, out: stdout };
-}
-
-/** Allocates a slot the way synth does, in the project's local registry of environment qa. */
-async function allocate(project: string, branch: string): Promise<SlotRecord> {
-  const store = new LocalSlotStore(join(project, ".compose2ecs", "state", "qa"));
-  const { record } = await allocateSlot(store, { envName: "qa", branch, slug: branchSlug(branch), limit: 48 }, new Date());
-  if (record === undefined) throw new Error(`no slot for ${branch}`);
-  return record;
-}
+import { allocate, run } from "./branches-cli";
 
 function loadQa(project: string): EnvironmentConfig {
   const { env, diagnostics } = loadEnvironment("qa", project);
@@ -239,43 +220,5 @@ describe("a branch environment whose state is in HCP Terraform", () => {
       expect.objectContaining({ severity: "error", path: "state.backend", message: expect.stringMatching(/HCP Terraform .* no place for the branch slot registry .* use state\.backend: s3/) }),
     ]);
     expect(branchBookkeeping(env, "/project", {}).bookkeeping).toBeUndefined();
-  });
-});
-
-describe("destroying a branch stack with real terraform", () => {
-  let work: string;
-  beforeAll(() => {
-    work = mkdtempSync(join(tmpdir(), "c2e-destroy-"));
-  });
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-  test("GIVEN a stack applied into the local state folder WHEN gc --destroy runs terraform in its stack folder THEN its resources are destroyed and the state removed", async () => {
-    const project = join(work, "project");
-    mkdirSync(join(project, "environments"), { recursive: true });
-    writeFileSync(join(project, "environments", "qa.yml"), "branches: true\n");
-    const branch = await allocate(project, "feature/old");
-    // A tiny stack in the shape synth writes: cdk.tf.json with a local backend relative to the stack folder.
-    const stackDir = join(work, "out", "stacks", `qa-${branch.slug}`);
-    mkdirSync(stackDir, { recursive: true });
-    const statePath = join(project, ".compose2ecs", "state", "qa", `${branch.slug}.tfstate`);
-    writeFileSync(
-      join(stackDir, "cdk.tf.json"),
-      JSON.stringify({
-        terraform: { backend: { local: { path: relative(stackDir, statePath) } } },
-        resource: { terraform_data: { a: { input: "one" }, b: { input: "two" } } },
-      }),
-    );
-    const tfEnv = testTerraformEnv(join(work, "terraform.rc"), process.env);
-    expect((await terraform(["init", "-input=false"], { cwd: stackDir, env: tfEnv })).code).toBe(0);
-    expect((await terraform(["apply", "-auto-approve", "-input=false"], { cwd: stackDir, env: tfEnv })).code).toBe(0);
-    expect(existsSync(statePath)).toBe(true);
-
-    const live = join(work, "live.txt");
-    writeFileSync(live, "main\n");
-    const { code, out } = await run(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy"], () => destroyStackFolder(stackDir, tfEnv));
-    expect(code).toBe(0);
-    expect(out).toContain(`destroyed     feature/old [${branch.slug}, slot 1]: 2 resource(s) destroyed`);
-    expect(existsSync(statePath)).toBe(false);
-    expect(existsSync(join(project, ".compose2ecs", "state", "qa", "slots", "1"))).toBe(false);
   });
 });

@@ -16,6 +16,7 @@ describe("formatDiagnostic", () => {
     const lines = messages(result);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^.*compose\.yaml:4:\d+ services\.web\.ports\[0\]: .*\\u0001/);
+    // eslint-disable-next-line no-control-regex -- no raw control character may reach the terminal
     expect(lines[0]).not.toMatch(/[\u0000-\u001f]/);
   });
 

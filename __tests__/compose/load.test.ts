@@ -14,7 +14,7 @@ describe("load (the whole pipeline)", () => {
     expect(project.files).toEqual(["examples/seed/docker-compose.yml"]);
     expect(project.services.map((s) => s.name)).toEqual(["boot", "redis", "web"]);
     const web = project.services.find((s) => s.name === "web")!;
-    expect(web.build).toEqual({ context: "examples/seed/web", args: {} });
+    expect(web.build).toEqual({ context: "examples/seed/web" });
     expect(web.ports).toEqual([{ target: 5000, published: 5000, protocol: "tcp", entry: 0 }]);
     expect(web.deploy.limits).toEqual({ cpus: 0.25, memoryBytes: 512 * 1024 ** 2 });
     expect(web.ecs).toEqual({ path: "/" });

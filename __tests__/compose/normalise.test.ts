@@ -177,10 +177,8 @@ describe("normalise (stage 5: the typed model)", () => {
       reservations: { memoryBytes: 256 * 1024 ** 2 },
       updateConfig: { parallelism: 2, order: "start-first", failureAction: "rollback" },
       restartPolicy: { condition: "on-failure", maxAttempts: 3 },
-      placementConstraints: ["node.role == manager"],
-      labels: { APP: "VOTING" },
     });
-    expect(svc.dependsOn).toEqual([{ service: "db", condition: "service_healthy", required: true }]);
+    expect(svc.dependsOn).toEqual([{ service: "db", condition: "service_healthy" }]);
     expect(svc.links).toEqual(["db"]);
     expect(svc.expose).toEqual([{ target: 3000, targetEnd: 3001, protocol: "tcp" }, { target: 6379, protocol: "udp" }]);
     expect(svc.secrets).toEqual([{ source: "cert", target: "/etc/cert.pem" }, { source: "token", target: "token" }]);

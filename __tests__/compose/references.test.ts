@@ -60,8 +60,8 @@ describe("references: siblings named in environment values", () => {
       {},
       {
         dependsOn: [
-          { service: "db", condition: "service_healthy", required: true },
-          { service: "api", condition: "service_completed_successfully", required: true },
+          { service: "db", condition: "service_healthy" },
+          { service: "api", condition: "service_completed_successfully" },
         ],
         links: ["cache"],
       },

@@ -1,6 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
-import { Construct } from "constructs";
 
 export interface SynthJson {
   readonly resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -27,5 +26,3 @@ export function only(json: SynthJson, type: string): Record<string, unknown> {
   if (all.length !== 1) throw new Error(`expected one ${type}, found ${all.length}`);
   return all[0] as Record<string, unknown>;
 }
-
-export type { Construct };

@@ -61,7 +61,7 @@ const service = (r: LoadResult, name: string) => {
 };
 
 /** Where the project's judgement differs from the MANIFEST's, the note says why (spec or ECS first). */
-const PLAIN_TEXT_SECRETS = "The MANIFEST says convert. It does convert; the warning is the project's security rule (decisions.md: secret-looking env values warn) because the value lands in plain text in the task definition and the Terraform state.";
+const PLAIN_TEXT_SECRETS = "The MANIFEST says convert. It does convert; the warning is the project's security rule (docs/architecture.md, 'Secret-looking environment values warn') because the value lands in plain text in the task definition and the Terraform state.";
 
 const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   "awesome-compose__sparkjava__compose.yml": { kind: "convert", check: (r) => expect(service(r, "sparkjava").build?.context).toBe("sparkjava") },
@@ -153,7 +153,7 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
     check: (r) => {
       expect(r.project?.secrets).toEqual([{ name: "db-password", file: "db/password.txt", external: false }]);
       expect(service(r, "db").healthcheck?.test?.[1]).toContain('--password="$(cat /run/secrets/db-password)"');
-      expect(service(r, "backend").build).toEqual({ context: "backend", target: "builder", args: {} });
+      expect(service(r, "backend").build).toEqual({ context: "backend" });
     },
   },
   "compose-cli__ecs__cloudformation_test.go__TestMapNetworksToSecurityGroups.yml": {

@@ -50,11 +50,6 @@ export async function loadBalancerArn(c: AwsClients, name: string): Promise<stri
   }
 }
 
-export async function loadBalancerCount(c: AwsClients): Promise<number> {
-  const out = await c.elbv2.send(new DescribeLoadBalancersCommand({}));
-  return (out.LoadBalancers ?? []).length;
-}
-
 export async function listeners(c: AwsClients, lbArn: string): Promise<Map<number, Listener>> {
   const out = await c.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lbArn }));
   return new Map((out.Listeners ?? []).map((l) => [l.Port ?? 0, l]));

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findTerraform, MissingToolError } from "../../terraform/cli-config";
 import { testTerraformEnv } from "../../testing/test-provider-mirror";
-import { CreateVpcCommand } from "@aws-sdk/client-ec2";
+import { AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateVpcCommand, RevokeSecurityGroupEgressCommand, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
 import { CreatePrivateDnsNamespaceCommand, ListNamespacesCommand } from "@aws-sdk/client-servicediscovery";
 import { assertLoopback, awsClients } from "../../testing/aws-clients";
 import { DeployHarness } from "../../testing/deploy-harness";
@@ -62,6 +62,32 @@ describe("moto_server lifecycle", () => {
       await expect(create("two.qa.example.internal")).rejects.toThrow(/ConflictingDomainExists|vpc-/);
       const names = ((await clients.discovery.send(new ListNamespacesCommand({}))).Namespaces ?? []).map((n) => n.Name).sort();
       expect(names).toEqual(["one.qa.example.internal", "two.qa.example.internal"]);
+    } finally {
+      clients.destroy();
+      await moto.stop();
+    }
+  }, 60_000);
+
+  test("GIVEN the started emulator WHEN a security group rule is revoked by its ID twice THEN the second answer is AWS's InvalidSecurityGroupRuleId.NotFound, and other errors stay errors", async () => {
+    const moto = await startMoto();
+    const clients = awsClients(moto.endpoint, "eu-west-1");
+    try {
+      const vpc = (await clients.ec2.send(new CreateVpcCommand({ CidrBlock: "10.8.0.0/16" }))).Vpc?.VpcId;
+      const group = (await clients.ec2.send(new CreateSecurityGroupCommand({ GroupName: "revoke-twice", Description: "test", VpcId: vpc }))).GroupId;
+      const permission = { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] };
+      const egress = (await clients.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: group, IpPermissions: [permission] }))).SecurityGroupRules?.[0]?.SecurityGroupRuleId;
+      const ingress = (await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group, IpPermissions: [permission] }))).SecurityGroupRules?.[0]?.SecurityGroupRuleId;
+      expect([egress, ingress]).toEqual([expect.stringMatching(/^sgr-/), expect.stringMatching(/^sgr-/)]);
+
+      const revokeEgress = () => clients.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: group, SecurityGroupRuleIds: [egress ?? ""] }));
+      const revokeIngress = () => clients.ec2.send(new RevokeSecurityGroupIngressCommand({ GroupId: group, SecurityGroupRuleIds: [ingress ?? ""] }));
+      await expect(revokeEgress()).resolves.toMatchObject({ Return: true });
+      await expect(revokeEgress()).rejects.toMatchObject({ name: "InvalidSecurityGroupRuleId.NotFound" });
+      await expect(revokeIngress()).resolves.toMatchObject({ Return: true });
+      await expect(revokeIngress()).rejects.toMatchObject({ name: "InvalidSecurityGroupRuleId.NotFound" });
+      // Not corrected: a group that does not exist, and a rule given by its properties.
+      await expect(clients.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: "sg-00000000000000000", SecurityGroupRuleIds: [egress ?? ""] }))).rejects.toMatchObject({ name: "InvalidGroup.NotFound" });
+      await expect(clients.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: group, IpPermissions: [permission] }))).rejects.toMatchObject({ name: "InvalidPermission.NotFound" });
     } finally {
       clients.destroy();
       await moto.stop();

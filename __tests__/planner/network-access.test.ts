@@ -22,7 +22,7 @@ const rules = (s: ServicePlan) => s.ingress.map((i) => `${i.from.kind === "netwo
 function votingApp(extra: { db?: Partial<ServiceModel>; worker?: Partial<ServiceModel> } = {}): ComposeProject {
   return project([
     service({ name: "result", image: "example/result:1", ports: [{ target: 80, published: 5001, protocol: "tcp" }], environment: { DATABASE_URL: "postgres://u:p@db:5432/votes" } }),
-    service({ name: "worker", image: "example/worker:1", environment: { DB_HOST: "db", API_URL: "http://result:7000" }, dependsOn: [{ service: "db", condition: "service_healthy", required: true }], ...extra.worker }),
+    service({ name: "worker", image: "example/worker:1", environment: { DB_HOST: "db", API_URL: "http://result:7000" }, dependsOn: [{ service: "db", condition: "service_healthy" }], ...extra.worker }),
     service({ name: "db", image: "postgres:16", ...extra.db }),
   ]);
 }

@@ -38,7 +38,7 @@ describe("planner: Fargate task size", () => {
   test("GIVEN a service asking for more than the largest task WHEN planning THEN the error names the service", () => {
     const big = service({
       name: "cruncher",
-      deploy: { mode: "replicated", limits: { cpus: 32, memoryBytes: 2 ** 30 }, reservations: {}, placementConstraints: [], labels: {} },
+      deploy: { mode: "replicated", limits: { cpus: 32, memoryBytes: 2 ** 30 }, reservations: {} },
       location: { file: "docker-compose.yml", line: 4, col: 3 },
     });
     const result = planProject({ project: project([big]), env: productionEnv() });
@@ -55,7 +55,7 @@ describe("planner: Fargate task size", () => {
     ["x-ecs cpu/memory win", { limits: { cpus: 0.25 }, reservations: {} }, { cpu: 2048, memory: 4096 }, { cpu: 2048, memory: 4096 }],
     ["nothing given", { limits: {}, reservations: {} }, {}, { cpu: 256, memory: 512 }],
   ])("GIVEN %s WHEN planning THEN the task size is %o", (_label, resources, ecs, expected) => {
-    const s = service({ name: "api", deploy: { mode: "replicated", ...resources, placementConstraints: [], labels: {} }, ecs });
+    const s = service({ name: "api", deploy: { mode: "replicated", ...resources }, ecs });
     const plan = planProject({ project: project([s]), env: productionEnv() }).plan;
     expect(plan?.app.services[0]?.size).toEqual(expected);
   });

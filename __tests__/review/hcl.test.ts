@@ -6,6 +6,7 @@ import { isJsonArray, isJsonObject, JsonValue } from "../../review/json";
 import { runCli } from "./cli-harness";
 import { SEED_LIKE, synthFixture } from "./fixture-app";
 import { Moto, planJson, startMoto, terraformEnv, terraformFmtCheck, tf } from "./terraform-harness";
+import { terraformBudget } from "../helpers/budgets";
 
 /**
  * HCL for ops: the HCL output must be formatted, validate with the real provider, and plan to the
@@ -60,7 +61,7 @@ describe("HCL output of cdktf stacks (fixture)", () => {
     }
     expect(plans[0]?.length).toBeGreaterThan(20);
     expect(plans[1]).toEqual(plans[0]);
-  });
+  }, terraformBudget(6));
 
   test("GIVEN JSON text in cdk.tf or both files in a stack WHEN checked THEN each problem is named", () => {
     const broken = join(root, "broken");
@@ -150,5 +151,5 @@ describe("compose2ecs synth --hcl on the bundled example", () => {
     }
     expect(basePlans[0]?.length).toBeGreaterThan(10);
     expect(basePlans[1]).toEqual(basePlans[0]);
-  });
+  }, terraformBudget(8));
 });

@@ -7,6 +7,7 @@ import { forcesReplacement } from "../../review/replacement-rules";
 import { runCli } from "./cli-harness";
 import { FixtureService, SEED_LIKE, synthFixture } from "./fixture-app";
 import { Moto, planJson, startMoto, terraformEnv, tf } from "./terraform-harness";
+import { terraformBudget } from "../helpers/budgets";
 
 /**
  * Real plans: the fixture stack is planned and applied against moto with the real AWS provider,
@@ -48,7 +49,7 @@ beforeAll(async () => {
   changedPlan = await planJson(v2, env);
   writeFileSync(join(root, "fresh.json"), JSON.stringify(freshPlan));
   writeFileSync(join(root, "changed.json"), JSON.stringify(changedPlan));
-}, 600_000);
+}, terraformBudget(5));
 
 afterAll(async () => {
   await moto?.stop();

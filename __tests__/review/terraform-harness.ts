@@ -3,6 +3,7 @@ import { findTerraform } from "../../terraform/cli-config";
 import { testTerraformEnv } from "../../testing/test-provider-mirror";
 import { RunResult, runProgram, terraform } from "../../terraform/run";
 import { JsonValue } from "../../review/json";
+import { pluginCacheEnv } from "../../testing/plugin-cache";
 
 /**
  * Real terraform and moto for review tests. Missing tools fail the test with a message saying what
@@ -18,6 +19,7 @@ export function terraformEnv(workDir: string): NodeJS.ProcessEnv {
   findTerraform();
   return {
     ...testTerraformEnv(join(workDir, "terraformrc")),
+    ...pluginCacheEnv(),
     AWS_ACCESS_KEY_ID: "test",
     AWS_SECRET_ACCESS_KEY: "test",
     AWS_REGION: "eu-west-1",

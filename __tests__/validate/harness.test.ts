@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { terraformEnv, validateStacks } from "./terraform-harness";
+import { terraformBudget } from "../helpers/budgets";
 
 /** The combined validate must still tell which stack is broken. */
 describe("validate harness", () => {
@@ -26,5 +27,5 @@ describe("validate harness", () => {
       ["bad", false],
     ]);
     expect(results[1]?.errors.join()).toMatch(/no_such_argument/);
-  });
+  }, terraformBudget(1));
 });

@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { findTerraform } from "../../terraform/cli-config";
 import { testTerraformEnv } from "../../testing/test-provider-mirror";
 import { terraform } from "../../terraform/run";
+import { pluginCacheEnv } from "../../testing/plugin-cache";
 
 /**
- * Real `terraform validate` on synthesized stacks, offline: a mirror-only CLI config and one
- * plugin cache shared by every run. Missing terraform or mirror throws a MissingToolError
+ * Real `terraform validate` on synthesized stacks, offline: a mirror-only CLI config and the
+ * test run's plugin cache (testing/plugin-cache.ts). Missing terraform or mirror throws a MissingToolError
  * saying how to fix it (the tests fail, never skip).
  *
  * Speed: loading the AWS provider schema dominates a validate, so many stacks are validated in
@@ -17,9 +18,8 @@ import { terraform } from "../../terraform/run";
 export function terraformEnv(): NodeJS.ProcessEnv {
   findTerraform();
   const dir = join(tmpdir(), "compose2ecs-validate");
-  const cache = join(dir, "plugin-cache");
-  mkdirSync(cache, { recursive: true });
-  return { ...testTerraformEnv(join(dir, `terraform-${process.pid}.rc`)), TF_PLUGIN_CACHE_DIR: cache };
+  mkdirSync(dir, { recursive: true });
+  return { ...testTerraformEnv(join(dir, `terraform-${process.pid}.rc`)), ...pluginCacheEnv() };
 }
 
 export interface StackToValidate {

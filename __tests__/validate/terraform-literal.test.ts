@@ -55,12 +55,11 @@ const ENV_FILE = `FROM_FILE='${PAYLOAD}'\n`;
  * model fails the classification test until it is listed here.
  */
 const RENDERED = ["command[]", "entrypoint[]", "environment.MESSAGE", "environment.FROM_FILE", "labels.com.example.note", "healthcheck.test[]", "user", "workingDir"];
+// hostname and deploy labels carry the payload in the compose file too, but the model does not
+// keep them (nothing on ECS renders them; the report says so), so they cannot leak.
 const NOT_RENDERED: Readonly<Record<string, string>> = {
-  hostname: "awsvpc tasks cannot set a hostname (reported not applicable)",
   containerName: "ECS names containers after the compose service",
   "logging.options.tag": "logs go to CloudWatch through awslogs; compose logging options are reported, not rendered",
-  "deploy.labels.com.example.deploy": "swarm service labels have no ECS counterpart",
-  "unmodelled.deploy.labels.com.example.deploy": "the same labels, kept as written for the conversion report",
 };
 
 function payloadPaths(value: JsonValue | undefined, path: string, out: string[]): void {

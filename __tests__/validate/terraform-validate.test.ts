@@ -9,6 +9,7 @@ import { writeStacks } from "../../stacks/synthesize";
 import { exampleProjectDir, exampleWithDataProjectDir, runCli } from "../synth/project-dir";
 import { materialise, readManifest } from "./corpus";
 import { StackToValidate, stacksOf, terraformEnv, validateStacks } from "./terraform-harness";
+import { terraformBudget } from "../helpers/budgets";
 
 const tfEnv = terraformEnv();
 
@@ -68,7 +69,7 @@ describe("terraform validate: the example with data, secrets, permissions and th
     expect(stacks).toHaveLength(3);
     const results = await validateStacks(stacks, tfEnv);
     expect(results.filter((r) => !r.ok)).toEqual([]);
-  });
+  }, terraformBudget(1));
 });
 
 const corpusEnv: EnvironmentConfig = (() => {
@@ -109,5 +110,5 @@ describe("terraform validate: every corpus file that converts", () => {
     const results = await validateStacks(synthesized, tfEnv);
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results).toHaveLength(converting.length);
-  });
+  }, terraformBudget(3));
 });

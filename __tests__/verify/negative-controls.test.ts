@@ -44,7 +44,7 @@ type Stacks = Record<string, Record<string, Record<string, Record<string, Record
 let root = "";
 let projectDir = "";
 let outDir = "";
-let pristine: Stacks = {};
+const pristine: Stacks = {};
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "verify-negative-"));

@@ -6,6 +6,7 @@ import { formatDiagnostic } from "../../compose/diagnostics";
 import { EnvironmentConfig } from "../../config/environment-model";
 import { environmentNameFrom, loadEnvironment } from "../../config/load-environment";
 import { listenerPort } from "../../planner/slots";
+import { textTable } from "../../review/text-table";
 import { BranchEnvironment, branchBookkeeping, collectGarbage, DestroyBranchStack, GcOutcome, gcIncomplete, listBranchEnvironments, parseLiveBranches, staleBranches } from "../../state/branches";
 import { Command, InputError, UsageError, parseFlags } from "../command";
 
@@ -109,9 +110,7 @@ function listText(env: EnvironmentConfig, branches: readonly BranchEnvironment[]
     b.lastModified?.toISOString() ?? "-",
     b.state ?? "(not deployed)",
   ]);
-  const header = ["BRANCH", "SLUG", "SLOT", "ADDRESS", "LAST MODIFIED", "STATE"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")).join("\n") + "\n";
+  return textTable(["BRANCH", "SLUG", "SLOT", "ADDRESS", "LAST MODIFIED", "STATE"], rows) + "\n";
 }
 
 function branchJson(env: EnvironmentConfig, b: BranchEnvironment): Record<string, string | number | null> {
@@ -200,8 +199,6 @@ export async function runBranches(argv: readonly string[], destroyStack?: Destro
 }
 
 export const command: Command = {
-  name: "branches",
-  summary: "List branch environments and garbage-collect those whose git branch is gone",
   help: HELP,
   run: (argv) => runBranches(argv),
 };

@@ -193,8 +193,6 @@ function groupByService(report: readonly ConversionEntry[]): Map<string | undefi
 }
 
 export const command: Command = {
-  name: "check",
-  summary: "Load compose files and print the conversion report",
   help: HELP,
   async run(argv) {
     const args = parse(argv);

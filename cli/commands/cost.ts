@@ -35,8 +35,6 @@ function count(value: string | undefined, flag: string, max: number): number | u
 }
 
 export const command: Command = {
-  name: "cost",
-  summary: "Estimate the monthly cost of an environment's base and of one branch (or the app stack)",
   help: HELP,
   async run(argv) {
     const { values } = parseFlags({

@@ -27,8 +27,6 @@ Exit codes: 0 done, 1 a tool is missing or a step failed, 2 wrong usage.
 const DEFAULT_BRANCHES = ["feature/login", "main"];
 
 export const command: Command = {
-  name: "demo",
-  summary: "Deploy your compose project (or the bundled example) to a local AWS emulator (moto), then tear down",
   help: HELP,
   async run(argv) {
     const { values } = parseFlags({

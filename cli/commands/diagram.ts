@@ -79,8 +79,6 @@ async function render(text: string, format: Format): Promise<string> {
 }
 
 export const command: Command = {
-  name: "diagram",
-  summary: "Draw the deployed topology (Mermaid, SVG or DOT) from the compose files and environment",
   help: HELP,
   async run(argv) {
     const options = parse(argv);

@@ -40,8 +40,6 @@ function parse(argv: readonly string[]): { oldDir: string; newDir: string; forma
 }
 
 export const command: Command = {
-  name: "diff",
-  summary: "Compare two synth outputs: changes per service, replacements first (exit 1 on changes)",
   help: HELP,
   async run(argv) {
     const options = parse(argv);

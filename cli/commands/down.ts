@@ -24,8 +24,6 @@ step (the state and slot are kept for a retry), 2 wrong usage.
 `;
 
 export const command: Command = {
-  name: "down",
-  summary: "Destroy a branch's or the app's stack (or --base) with terraform and forget its state",
   help: HELP,
   async run(argv) {
     const { values } = parseFlags({ args: [...argv], allowPositionals: false, options: { ...SHARED_OPTIONS, "allow-data-loss": { type: "boolean" as const, default: false } } });

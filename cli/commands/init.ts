@@ -99,8 +99,6 @@ function writeAll(envDir: string, files: InitFiles): void {
 }
 
 export const command: Command = {
-  name: "init",
-  summary: "Write environments/qa.yml and production.yml for the compose project here",
   help: HELP,
   async run(argv) {
     const options = parse(argv);

@@ -57,8 +57,6 @@ function readPlan(file: string): { plan?: PlanFileSummary; error?: string } {
 }
 
 export const command: Command = {
-  name: "plan-summary",
-  summary: "Summarise `terraform show -json` plans per service, replacements first",
   help: HELP,
   async run(argv) {
     const options = parse(argv);

@@ -81,8 +81,6 @@ function parse(argv: readonly string[]): SynthOptions {
 }
 
 export const command: Command = {
-  name: "synth",
-  summary: "Write Terraform (cdktf stacks) for the compose project and an environment",
   help: HELP,
   async run(argv) {
     const options = parse(argv);

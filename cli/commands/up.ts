@@ -27,8 +27,6 @@ services not running in time (with their last events), 2 wrong usage.
 `;
 
 export const command: Command = {
-  name: "up",
-  summary: "Synthesize and apply an environment's stacks with terraform; wait until the services run",
   help: HELP,
   async run(argv) {
     const { values } = parseFlags({
