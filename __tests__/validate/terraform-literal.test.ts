@@ -55,11 +55,12 @@ const ENV_FILE = `FROM_FILE='${PAYLOAD}'\n`;
  * model fails the classification test until it is listed here.
  */
 const RENDERED = ["command[]", "entrypoint[]", "environment.MESSAGE", "environment.FROM_FILE", "labels.com.example.note", "healthcheck.test[]", "user", "workingDir"];
-// hostname and deploy labels carry the payload in the compose file too, but the model does not
-// keep them (nothing on ECS renders them; the report says so), so they cannot leak.
+// hostname carries the payload in the compose file too, but the model does not keep it (nothing
+// on ECS renders it; the report says so), so it cannot leak.
 const NOT_RENDERED: Readonly<Record<string, string>> = {
   containerName: "ECS names containers after the compose service",
   "logging.options.tag": "logs go to CloudWatch through awslogs; compose logging options are reported, not rendered",
+  "unmodelled.deploy.labels.com.example.deploy": "deploy labels belong to the swarm service, which ECS has no place for: kept for the report's reason, never rendered",
 };
 
 function payloadPaths(value: JsonValue | undefined, path: string, out: string[]): void {
