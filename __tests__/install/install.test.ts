@@ -82,12 +82,13 @@ afterAll(() => {
 describe("the packed package", () => {
   test("GIVEN npm pack THEN it holds what runs (dist of the product, the schema, the demo's example and emulator launcher) and nothing of the tests, bench or verifier", () => {
     const paths = packed.map((f) => f.path).sort();
-    const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|schema\/environment\.schema\.json|examples\/seed\/.+|dist\/main\.js|dist\/testing\/(demo|moto|provider-mirror)\.js|dist\/(cli|compose|config|constructs|deploy|naming|pipeline|planner|review|schema|stacks|state|terraform)\/.+\.(js|json))$/;
+    const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|schema\/environment\.schema\.json|examples\/seed\/.+|dist\/main\.js|dist\/compose2ecs(-synth)?\.js|dist\/testing\/(demo|moto|provider-mirror)\.js|dist\/(cli|compose|config|constructs|deploy|naming|pipeline|planner|review|schema|stacks|state|terraform)\/.+\.(js|json))$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
     for (const required of [
       "package.json",
       "README.md",
-      "dist/cli/main.js",
+      "dist/compose2ecs.js",
+      "dist/compose2ecs-synth.js",
       "dist/main.js",
       "dist/deploy/up.js",
       "dist/deploy/down.js",
@@ -103,15 +104,15 @@ describe("the packed package", () => {
     }
     expect(paths.filter((p) => /__tests__|\/bench\/|\/verify\/|\.ts$|tsbuildinfo|deploy-harness|aws-clients|test-provider-mirror|summary-reporter|fixtures/.test(p))).toEqual([]);
     // The bin is executable in the tarball itself, whatever installs it.
-    expect((packed.find((f) => f.path === "dist/cli/main.js")?.mode ?? 0) & 0o111).not.toBe(0);
-    expect(readFileSync(join(REPO, "dist", "cli", "main.js"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+    expect((packed.find((f) => f.path === "dist/compose2ecs.js")?.mode ?? 0) & 0o111).not.toBe(0);
+    expect(readFileSync(join(REPO, "dist", "compose2ecs.js"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 
   test("GIVEN package.json THEN it is installable (not private), states its engines and needs no devDependency at run time", () => {
     const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { private?: boolean; engines?: Record<string, string>; bin?: Record<string, string>; dependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.private).toBeUndefined();
     expect(pkg.engines).toEqual({ node: ">=20" });
-    expect(pkg.bin).toEqual({ compose2ecs: "dist/cli/main.js" });
+    expect(pkg.bin).toEqual({ compose2ecs: "dist/compose2ecs.js" });
     // A git-URL install builds: npm runs only `prepare` in the cloned folder before packing it.
     expect(pkg.scripts.prepare).toBe("npm run build");
     expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(["@aws-sdk/client-ecs", "@aws-sdk/client-s3", "cdktf", "@cdktf/provider-aws", "constructs", "yaml", "ajv"]));
