@@ -38,7 +38,7 @@ describe("a branch environment's sleep schedule", () => {
   test("GIVEN a schedule WHEN a branch stack is synthesized THEN every service has one scalable target and a sleep and a wake action in the time zone", () => {
     const json = synth(seedProject(), qaEnv({ sleepSchedule: WEEKDAYS_7_TO_20 }), BRANCH);
     const services = byService(json);
-    // web runs 2 replicas (deploy.replicas), boot and redis 1: while awake the target holds exactly that.
+    // web runs 2 replicas (deploy.replicas): while awake its target holds exactly that.
     expect(Object.keys(services).sort()).toEqual(["boot", "redis", "web"]);
     expect(services.web?.target).toMatchObject({
       min_capacity: 2,
