@@ -14,8 +14,10 @@ import {
   NetworkConfig,
   NetworkLoadBalancerConfig,
   PlacementMode,
+  SleepSchedule,
   StateBackendConfig,
 } from "./environment-model";
+import { checkTimeZone, DEFAULT_SLEEP_DAYS, parseAwakeHours, parseDays, Parsed } from "./sleep-schedule";
 import { allowsLegacyTls, minimumTlsVersion } from "./ssl-policies";
 
 /**
@@ -39,6 +41,7 @@ export function buildEnvironment(name: string, d: EnvironmentDocument): Environm
       "branch environments (branches: true) need state.backend: s3 (or local on a single machine): HCP Terraform cannot list or hold the registry of branch slots",
     );
   }
+  const sleepSchedule = v.has(["sleepSchedule"]) ? sleepScheduleOf(d, branches) : undefined;
   const alb = v.has(["loadBalancer"]) ? loadBalancer(d, region, branches, base.loadBalancer) : base.loadBalancer;
   return {
     ...base,
@@ -63,7 +66,30 @@ export function buildEnvironment(name: string, d: EnvironmentDocument): Environm
     logRetentionDays: v.number(["logRetentionDays"]) ?? base.logRetentionDays,
     deregistrationDelaySeconds: v.number(["deregistrationDelaySeconds"]) ?? base.deregistrationDelaySeconds,
     imageTag: v.string(["imageTag"]) ?? base.imageTag,
+    ...(sleepSchedule !== undefined ? { sleepSchedule } : {}),
   };
+}
+
+/** `sleepSchedule:` of a branch environment; undefined (with the errors recorded) when it is not sound. */
+function sleepScheduleOf(d: EnvironmentDocument, branches: boolean): SleepSchedule | undefined {
+  const v = d.values;
+  const at = (key: string): Path => ["sleepSchedule", key];
+  if (!branches) {
+    d.error(["sleepSchedule"], "only applies to branch environments (branches: true): production stacks run around the clock and scale with autoscaling", "key");
+    return undefined;
+  }
+  const read = <T>(key: string, text: string | undefined, parse: (text: string) => Parsed<T>): T | undefined => {
+    if (text === undefined) return undefined;
+    const parsed = parse(text);
+    if (parsed.ok) return parsed.value;
+    d.error(at(key), parsed.message);
+    return undefined;
+  };
+  const hours = read("awake", v.string(at("awake")), parseAwakeHours);
+  const days = read("days", v.string(at("days")) ?? DEFAULT_SLEEP_DAYS, parseDays);
+  const timezone = read("timezone", v.string(at("timezone")), checkTimeZone);
+  if (hours === undefined || days === undefined || timezone === undefined) return undefined;
+  return { start: hours.start, end: hours.end, days, timezone };
 }
 
 /** Each sound string item of the list at `path`, even when other items are not. */

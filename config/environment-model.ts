@@ -164,6 +164,31 @@ export interface EnvironmentConfig {
   readonly deregistrationDelaySeconds: number;
   /** Image tag for services built from source (`build:`) and pushed to ECR. @default "latest" */
   readonly imageTag: string;
+  /** When branch stacks run (branch environments only). @default undefined (around the clock) */
+  readonly sleepSchedule?: SleepSchedule;
+}
+
+export type Weekday = "sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat";
+
+/** A time of day on a 24-hour clock. */
+export interface TimeOfDay {
+  readonly hour: number;
+  readonly minute: number;
+}
+
+/**
+ * When branch stacks run (`sleepSchedule:`): awake from `start` to `end` on `days`, in
+ * `timezone`; scaled to 0 tasks the rest of the week (config/sleep-schedule.ts).
+ */
+export interface SleepSchedule {
+  /** When an awake day's tasks start. */
+  readonly start: TimeOfDay;
+  /** When they stop; after `start` on the same day. */
+  readonly end: TimeOfDay;
+  /** The awake days, in config/sleep-schedule.ts WEEKDAYS order (sun first). @default mon-fri */
+  readonly days: readonly Weekday[];
+  /** IANA time zone name of `start` and `end` (Europe/Berlin). */
+  readonly timezone: string;
 }
 
 /** The branch an application stack is built for (branch environments only). */

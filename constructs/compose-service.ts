@@ -51,7 +51,7 @@ export interface ComposeServiceProps {
  * One compose service on ECS: log group, execution and task roles, security group, task
  * definition (awsvpc), Cloud Map registration, ECS service with a rolling update guarded by
  * the circuit breaker (rollback on failure), target group + listener rule when routed, and
- * target-tracking autoscaling when configured. Every resource carries the
+ * target-tracking autoscaling and a branch's sleep schedule when configured. Every resource carries the
  * `compose2ecs:service` tag and lives under this construct (id = the service name).
  */
 export class ComposeService extends Construct {
@@ -202,17 +202,20 @@ export class ComposeService extends Construct {
       ...(discovery !== undefined ? { serviceRegistries: { registryArn: discovery.arn } } : {}),
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
-      // Autoscaling owns the count once it is on; Terraform must not reset it on every apply.
-      ...(plan.autoscaling !== undefined ? { lifecycle: { ignoreChanges: ["desired_count"] } } : {}),
+      // Autoscaling or a sleep schedule owns the count once it is on; Terraform must not reset it on every apply.
+      ...(plan.autoscaling !== undefined || plan.schedule !== undefined ? { lifecycle: { ignoreChanges: ["desired_count"] } } : {}),
       // A target group must be attached to a load balancer (through its rule or listener) before a service uses it.
       dependsOn: [...routes.map((r) => r.rule), ...listeners.map((l) => l.listener)],
       tags,
     });
 
-    if (plan.autoscaling !== undefined) {
+    const bounds = plan.schedule?.awake ?? plan.autoscaling;
+    if (bounds !== undefined) {
       const first = routes[0];
       new ServiceAutoscaling(this, "autoscaling", {
-        config: plan.autoscaling,
+        bounds,
+        ...(plan.autoscaling !== undefined ? { config: plan.autoscaling } : {}),
+        ...(plan.schedule !== undefined ? { schedule: plan.schedule } : {}),
         clusterName: props.cluster.name,
         serviceName: plan.names.ecsService,
         ...(first !== undefined ? { requestCountResourceLabel: `${props.loadBalancer.arnSuffix}/${first.targetGroup.arnSuffix}` } : {}),

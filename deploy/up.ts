@@ -10,13 +10,15 @@ import { waitForServices } from "./service-stability";
 import { checkCloudLogin, DeployRequest, describeApp, openSession, reportDiagnostics, Session, stackDir, stackFile } from "./session";
 import { applyStack, DeployError, ecsServices, failureLines, initStack, stackOutputs, stateResources } from "./stack-terraform";
 import { readableAddress } from "./terraform-json";
+import { nextSleep, wakeBranch } from "./wake-branch";
 
 /**
  * `compose2ecs up`: synthesize (the one pipeline: plan, claim the branch's slot, write the
  * stacks), then apply with terraform and wait until the ECS services run.
  * - `--base`: the environment's base stack (network, cluster, load balancer).
  * - a branch environment: the branch's stack; its base is found by lookup, as the stack itself
- *   finds it, and a missing base is said as "run up --base first".
+ *   finds it, and a missing base is said as "run up --base first". A branch its sleep schedule
+ *   has scaled to 0 is woken (deploy/wake-branch.ts) until the schedule's next sleep.
  * - an environment without branches: the base, then the application stack.
  */
 
@@ -110,8 +112,14 @@ async function applyApp(request: UpRequest, session: Session, plan: Plan, endpoi
   }
   const outputs = await stackOutputs(dir, session.run);
   const url = typeof outputs.url === "string" ? outputs.url : undefined;
-  if (!request.wait) return url;
+  const scheduled = plan.app.services.some((s) => s.schedule !== undefined);
+  if (!request.wait && !scheduled) return url;
   const services = ecsServices(await stateResources(dir, session.run));
+  const woken = scheduled ? await wakeBranch(plan, services, { region: plan.env.aws.region, ...(endpoint ? { endpoint } : {}) }) : [];
+  if (woken.length > 0) {
+    session.console.say(`Woke ${woken.length} sleeping ECS service${woken.length === 1 ? "" : "s"} (${woken.map((s) => s.name).join(", ")}); the sleep schedule puts the branch to sleep again ${nextSleep(plan) ?? ""}.`);
+  }
+  if (!request.wait) return url;
   const minutes = Math.round(request.waitTimeoutMs / 60_000);
   const timeout = minutes >= 1 ? `${minutes} min` : `${Math.round(request.waitTimeoutMs / 1000)} s`;
   session.console.say(`Waiting for ${services.length} ECS service${services.length === 1 ? "" : "s"} to run their desired tasks (up to ${timeout}) ...`);

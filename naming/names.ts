@@ -223,6 +223,11 @@ export function ecsServiceName(scope: NameScope, service: string): string {
   return fitName(composite("-", scope.project, scope.slug, service), RULES.ecs);
 }
 
+export function scheduledActionName(scope: NameScope, service: string, action: "sleep" | "wake"): string {
+  // Application Auto Scaling lists every scheduled action of the namespace: the service names it.
+  return fitName(composite("-", scope.project, scope.slug, service, action), RULES.ecs);
+}
+
 export function taskFamily(scope: NameScope, service: string): string {
   // Task families are per account and region, so the environment is part of the name.
   return fitName(scoped(scope, service), RULES.ecs);

@@ -28,6 +28,7 @@ import {
 } from "./plan";
 import { listenerPort, MAX_SLOT } from "./slots";
 import { secretPlan } from "./secrets";
+import { scheduleApp } from "./sleep-schedule";
 import { completeApp, completeService } from "./service-details";
 import { LARGEST_FARGATE_SIZE, SMALLEST_FARGATE_SIZE, bytesToMiB, cpusToUnits, nearestFargateSize } from "./task-size";
 
@@ -89,7 +90,9 @@ export function planProject(input: PlanInput): PlanResult {
   const baseScope: names.NameScope = { project: project.name, env: env.name };
   const base = planBase(baseScope, env, diagnose);
   const laidOut = planApp(project, env, scope, branch, diagnose);
-  const app = laidOut && completeApp(laidOut, { project, env, scope, diagnose, branchStack: branch !== undefined, allowDataLoss: input.allowDataLoss === true });
+  const completed = laidOut && completeApp(laidOut, { project, env, scope, diagnose, branchStack: branch !== undefined, allowDataLoss: input.allowDataLoss === true });
+  // Only branch stacks sleep: production stacks run around the clock.
+  const app = completed && branch !== undefined && env.sleepSchedule !== undefined ? scheduleApp(completed, env.sleepSchedule) : completed;
   if (base !== undefined && app !== undefined) {
     const locations = new Map(project.services.map((s) => [s.name, s.location]));
     const cidrsAt = envKey("loadBalancer.allowedCidrs");

@@ -227,6 +227,30 @@ export interface IngressPlan {
   readonly protocol: "tcp" | "udp";
 }
 
+/** An Application Auto Scaling scheduled action on a service's scalable target. */
+export interface ScheduledActionPlan {
+  readonly name: string;
+  /** `cron(minutes hours ? * days *)` in the schedule's time zone. */
+  readonly schedule: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+}
+
+/**
+ * A branch service's sleep schedule (planner/sleep-schedule.ts): its one scalable target, shared
+ * with its autoscaling when it has any, sleeps at the end of the awake hours and wakes at the start.
+ */
+export interface ServiceSchedulePlan {
+  /** IANA time zone of the cron expressions. */
+  readonly timezone: string;
+  /** The scalable target's bounds while awake: the autoscaling bounds, else the desired count. */
+  readonly awake: { readonly minCapacity: number; readonly maxCapacity: number };
+  /** At the end of the awake hours: 0 tasks. */
+  readonly sleep: ScheduledActionPlan;
+  /** At the start: the awake bounds again. */
+  readonly wake: ScheduledActionPlan;
+}
+
 export interface ServiceNames {
   readonly ecsService: string;
   readonly family: string;
@@ -265,6 +289,8 @@ export interface ServicePlan {
   /** The security group the task carries for each of its networks. */
   readonly memberships: readonly NetworkMembership[];
   readonly autoscaling?: AutoscalingConfig;
+  /** When the service sleeps (branch stacks of an environment with a sleepSchedule). @default undefined (never) */
+  readonly schedule?: ServiceSchedulePlan;
   /** Compose secrets the execution role may read. */
   readonly secrets: readonly string[];
   /** Secret variables (AppPlan.secretVariables ids) the execution role may read. */

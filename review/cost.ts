@@ -1,3 +1,4 @@
+import { awakeHoursPerWeek, formatTimeOfDay } from "../config/sleep-schedule";
 import { AppPlan, BasePlan, Plan, ServicePlan } from "../planner/plan";
 import { HOURS_PER_MONTH, PRICES, PriceTable, RegionPrices, WEEKS_PER_MONTH } from "./prices";
 
@@ -54,8 +55,11 @@ export interface CostEstimate {
   readonly base: StackCost;
   /** The application stack (`<env>-app`) or the branch stack, running around the clock. */
   readonly app: StackCost;
-  /** The same stack with its tasks scaled to 0 outside the awake hours, when a schedule is given. */
-  readonly scheduled?: { readonly awakeHoursPerWeek: number; readonly stack: StackCost; readonly saves: number };
+  /**
+   * The same stack with its tasks scaled to 0 outside the awake hours, when a schedule is given;
+   * `schedule` is the environment's sleepSchedule the hours come from (`07:00-20:00 mon-fri Europe/Berlin`), absent for `--awake-hours`.
+   */
+  readonly scheduled?: { readonly awakeHoursPerWeek: number; readonly schedule?: string; readonly stack: StackCost; readonly saves: number };
   /** Base plus `count` such stacks (branch environments). */
   readonly branches?: { readonly count: number; readonly total: number; readonly scheduledTotal?: number };
   /** What the estimate leaves out, each a noun phrase. */
@@ -64,7 +68,7 @@ export interface CostEstimate {
 
 export interface CostOptions {
   readonly assumptions?: Partial<CostAssumptions>;
-  /** Hours per week a branch's tasks run (its sleep schedule). @default undefined (around the clock) */
+  /** Hours per week a branch's tasks run. @default the awake hours of the environment's sleepSchedule for a branch stack, else undefined (around the clock) */
   readonly awakeHoursPerWeek?: number;
   /** Number of branches to price together with the base (branch environments). @default 10 */
   readonly branchCount?: number;
@@ -166,7 +170,10 @@ export function estimateCost(plan: Plan, options: CostOptions = {}): CostResult 
   const notes: string[] = ["data transfer out of AWS", "ECR storage", "traffic beyond the assumptions"];
   const base = baseCost(plan.base, prices, a, notes);
   const app = appCost(plan, prices, a, HOURS_PER_MONTH);
-  const awake = options.awakeHoursPerWeek;
+  // A branch of an environment with a sleep schedule runs its awake hours unless told otherwise.
+  const sleepSchedule = plan.branch !== undefined && options.awakeHoursPerWeek === undefined ? plan.env.sleepSchedule : undefined;
+  const awake = options.awakeHoursPerWeek ?? (sleepSchedule !== undefined ? awakeHoursPerWeek(sleepSchedule) : undefined);
+  const scheduleText = sleepSchedule !== undefined ? `${formatTimeOfDay(sleepSchedule.start)}-${formatTimeOfDay(sleepSchedule.end)} ${sleepSchedule.days.join(",")} ${sleepSchedule.timezone}` : undefined;
   const scheduledStack = awake !== undefined ? appCost(plan, prices, a, Math.min(HOURS_PER_MONTH, awake * WEEKS_PER_MONTH)) : undefined;
   const count = options.branchCount ?? 10;
   return {
@@ -178,7 +185,7 @@ export function estimateCost(plan: Plan, options: CostOptions = {}): CostResult 
       assumptions: a,
       base,
       app,
-      ...(awake !== undefined && scheduledStack !== undefined ? { scheduled: { awakeHoursPerWeek: awake, stack: scheduledStack, saves: cents(app.total - scheduledStack.total) } } : {}),
+      ...(awake !== undefined && scheduledStack !== undefined ? { scheduled: { awakeHoursPerWeek: awake, ...(scheduleText !== undefined ? { schedule: scheduleText } : {}), stack: scheduledStack, saves: cents(app.total - scheduledStack.total) } } : {}),
       ...(plan.branch !== undefined
         ? {
             branches: {

@@ -132,6 +132,10 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
     forceNew: ["name", "resource_id", "scalable_dimension", "service_namespace"],
     consequence: "scaling policy re-created",
   },
+  aws_appautoscaling_scheduled_action: {
+    forceNew: ["name", "resource_id", "scalable_dimension", "service_namespace"],
+    consequence: "sleep-schedule action re-created (schedule, time zone and capacities change in place)",
+  },
   aws_efs_file_system: {
     forceNew: ["creation_token", "encrypted", "kms_key_id", "performance_mode", "availability_zone_name"],
     consequence: "file system re-created: ITS DATA IS LOST",

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CostEstimate } from "../../review/cost";
 import { exampleProjectDir, runCli } from "../synth/project-dir";
@@ -47,6 +47,28 @@ describe("cost: the example's QA base and one branch, by hand", () => {
     expect(e.scheduled?.saves).toBe(22.09);
     expect(e.branches).toEqual({ count: 10, total: 444.71, scheduledTotal: 223.81 });
     expect(e.prices.date).toBe("2025-06-01");
+  });
+
+  test("GIVEN the qa environment with a sleep schedule of 07:00-20:00 Monday to Friday WHEN a branch is estimated THEN its 65 awake hours a week are the default", async () => {
+    const { projectDir } = exampleProjectDir();
+    appendFileSync(join(projectDir, "environments", "qa.yml"), 'sleepSchedule:\n  awake: "07:00-20:00"\n  days: mon-fri\n  timezone: Europe/Berlin\n');
+    const e = await costIn(projectDir, ["--env", "qa", "--branch", "feature/login"]);
+    // (20 - 7) h × 5 days = 65 h/week: the same hand-computed amounts as --awake-hours 65 above.
+    expect(e.scheduled).toMatchObject({ awakeHoursPerWeek: 65, schedule: "07:00-20:00 mon,tue,wed,thu,fri Europe/Berlin", saves: 22.09 });
+    expect(amounts(e.scheduled?.stack.lines ?? [])).toEqual({
+      "Fargate: boot": 6.97,
+      "Fargate: redis": 3.49,
+      "Fargate: web": 3.49,
+      "CloudWatch Logs ingestion": 0.86,
+      "Cloud Map namespace (Route 53 hosted zone)": 0.5,
+    });
+    expect(e.scheduled?.stack.total).toBe(15.31);
+    expect(e.app.total).toBe(37.4);
+    expect(e.branches).toEqual({ count: 10, total: 444.71, scheduledTotal: 223.81 });
+    // --awake-hours still wins: 168 h is around the clock, so nothing is saved.
+    const overridden = await costIn(projectDir, ["--env", "qa", "--branch", "feature/login", "--awake-hours", "168"]);
+    expect(overridden.scheduled).toMatchObject({ awakeHoursPerWeek: 168, saves: 0 });
+    expect(overridden.scheduled?.schedule).toBeUndefined();
   });
 
   test("GIVEN production WHEN estimated THEN NAT per AZ, flow logs and two tasks per autoscaled service are counted, and no branch total", async () => {

@@ -20,7 +20,7 @@ Options:
   --branch NAME        branch of a branch environment (default: BRANCH, else the git branch)
   --branches N         price the base together with N branches (default: 10)
   --awake-hours H      hours per week the application's tasks run (a sleep schedule), to show
-                       what it saves (default: the environment's branch schedule, if any)
+                       what it saves (default: the awake hours of the environment's sleepSchedule)
   --format FORMAT      md (default; a pull-request comment) or json
   -h, --help           show this help
 

@@ -8,7 +8,9 @@ plan succeeded) into the output folder, then applies them with terraform, printi
 (resources done of total, time), waits until every ECS service runs its desired number of tasks
 with its deployment complete, and prints the URL.
   --base                  the base stack: network, ECS cluster, load balancer
-  a branch environment    the branch's stack (its base must be up: by lookup, as the stack finds it)
+  a branch environment    the branch's stack (its base must be up: by lookup, as the stack finds it);
+                          with a sleepSchedule, a sleeping branch is woken (its services back to
+                          their normal count) and sleeps again at the end of the next awake hours
   no branches             the base stack, then the application stack
 Placeholders left in the environment file (documentation CIDRs, the all-zero certificate, an
 example domain: compose2ecs init writes them) are refused by name and location.
