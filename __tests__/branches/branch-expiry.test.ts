@@ -29,12 +29,15 @@ describe("a branch's age and expiry", () => {
     ["deployed exactly 72h ago", "up", 72, true, { slot: 1, createdAt: ago(100), lastDeployedAt: ago(72) }],
     ["deployed 71h59m ago", "up", 71, false, { slot: 1, createdAt: ago(100), lastDeployedAt: new Date(ago(72).getTime() + 60_000) }],
     ["that is a state without a record, changed 100h ago", "state", 100, true, { state: "/s/x.tfstate", lastModified: ago(100) }],
-  ])("GIVEN a branch %s and branchTtl 72h WHEN judged THEN its age counts from %p, is %p whole hours, and expired is %p", (_what, basis, hours, expired, fields) => {
-    const age = branchAge(branch(fields), 72, NOW);
-    expect(age?.basis).toBe(basis);
-    expect(Math.floor((age?.ageMs ?? -1) / HOUR)).toBe(hours);
-    expect(age?.expired).toBe(expired);
-  });
+  ])(
+    "GIVEN a branch %s and branchTtl 72h WHEN judged THEN its age counts from %p, is %p whole hours, and expired is %p",
+    (_what, basis, hours, expired, fields) => {
+      const age = branchAge(branch(fields), 72, NOW);
+      expect(age?.basis).toBe(basis);
+      expect(Math.floor((age?.ageMs ?? -1) / HOUR)).toBe(hours);
+      expect(age?.expired).toBe(expired);
+    },
+  );
 
   test("GIVEN a recorded branch whose state changed recently WHEN judged THEN its record decides, not the state (a failed destroy rewrites the state and must be retried)", () => {
     const age = branchAge(branch({ slot: 1, createdAt: ago(100), state: "/s/x.tfstate", lastModified: ago(1) }), 72, NOW);
@@ -48,7 +51,10 @@ describe("a branch's age and expiry", () => {
   });
 
   test("GIVEN a deploy time ahead of this machine's clock WHEN judged THEN the age is 0 and the branch is not expired", () => {
-    expect(branchAge(branch({ slot: 1, createdAt: ago(1), lastDeployedAt: new Date(NOW.getTime() + HOUR) }), 1, NOW)).toMatchObject({ ageMs: 0, expired: false });
+    expect(branchAge(branch({ slot: 1, createdAt: ago(1), lastDeployedAt: new Date(NOW.getTime() + HOUR) }), 1, NOW)).toMatchObject({
+      ageMs: 0,
+      expired: false,
+    });
   });
 
   test("GIVEN a branch with no time at all WHEN judged THEN nothing is known and it is never a candidate", () => {
@@ -148,7 +154,13 @@ describe("branches list and gc --expired against a local state folder", () => {
       expiresAt: ago(-48).toISOString(),
       expired: false,
     });
-    expect(listed.find((b) => b.branch === "feature/synth-old")).toMatchObject({ lastDeployedAt: null, ageFrom: "slot", ageSeconds: 100 * 3600, expiresAt: ago(28).toISOString(), expired: true });
+    expect(listed.find((b) => b.branch === "feature/synth-old")).toMatchObject({
+      lastDeployedAt: null,
+      ageFrom: "slot",
+      ageSeconds: 100 * 3600,
+      expiresAt: ago(28).toISOString(),
+      expired: true,
+    });
   });
 
   test("GIVEN no branchTtl WHEN listed THEN every branch still shows its age and expires never; as JSON expiresAt is null", async () => {
@@ -167,8 +179,12 @@ describe("branches list and gc --expired against a local state folder", () => {
     const { code, out } = await run(["gc", "--env", "qa", "-C", project, "--expired"], destroy, clock);
     expect(code).toBe(0);
     expect(destroy).not.toHaveBeenCalled();
-    expect(out).toContain(`would destroy feature/stale [${slug("feature/stale")}, slot 2]: state ${join(stateDir, `${slug("feature/stale")}.tfstate`)} (expired: 4d since up, branchTtl 3d)`);
-    expect(out).toContain(`would release feature/synth-old [${slug("feature/synth-old")}, slot 3]: slot 3 (never deployed) (expired: 4d 4h since slot, branchTtl 3d)`);
+    expect(out).toContain(
+      `would destroy feature/stale [${slug("feature/stale")}, slot 2]: state ${join(stateDir, `${slug("feature/stale")}.tfstate`)} (expired: 4d since up, branchTtl 3d)`,
+    );
+    expect(out).toContain(
+      `would release feature/synth-old [${slug("feature/synth-old")}, slot 3]: slot 3 (never deployed) (expired: 4d 4h since slot, branchTtl 3d)`,
+    );
     expect(out).not.toMatch(/feature\/fresh|feature\/synth-new/);
     expect(out.trim().split("\n").pop()).toBe("2 expired branch environment(s) in qa; nothing changed. Run again with --destroy to remove them.");
     expect(files(project)).toEqual(before);
@@ -212,9 +228,17 @@ describe("branches list and gc --expired against a local state folder", () => {
 
   test("GIVEN --json WHEN gc --expired runs THEN each line is one JSON object with its reasons and expiry", async () => {
     const { out } = await run(["gc", "--env", "qa", "-C", project, "--expired", "--json"], jest.fn(), clock);
-    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
-    expect(lines.find((l) => l.branch === "feature/stale")).toMatchObject({ action: "would destroy", reasons: ["expired"], expired: true, lastDeployedAt: ago(96).toISOString() });
+    expect(lines.find((l) => l.branch === "feature/stale")).toMatchObject({
+      action: "would destroy",
+      reasons: ["expired"],
+      expired: true,
+      lastDeployedAt: ago(96).toISOString(),
+    });
   });
 
   test("GIVEN an expired branch deployed again while gc destroys the one before it WHEN gc --expired --destroy reaches it THEN it is kept with its state and slot", async () => {
@@ -254,9 +278,14 @@ describe("branches list and gc --expired against a local state folder", () => {
   test("GIVEN no branchTtl WHEN gc --expired runs THEN it is an input error naming the file and the key to add, and nothing is read or changed", async () => {
     writeFileSync(join(project, "environments", "qa.yml"), QA.replace("branchTtl: 72h\n", ""));
     const before = files(project);
-    const error = await run(["gc", "--env", "qa", "-C", project, "--expired", "--destroy"], jest.fn(), clock).then(() => undefined, (e: unknown) => e);
+    const error = await run(["gc", "--env", "qa", "-C", project, "--expired", "--destroy"], jest.fn(), clock).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(InputError);
-    expect(String((error as InputError).lines)).toMatch(/environment qa sets no branchTtl \(.*environments\/qa\.yml\), so no branch environment can be past it: add e\.g\. `branchTtl: 72h` for --expired, or collect by --live only/);
+    expect(String((error as InputError).lines)).toMatch(
+      /environment qa sets no branchTtl \(.*environments\/qa\.yml\), so no branch environment can be past it: add e\.g\. `branchTtl: 72h` for --expired, or collect by --live only/,
+    );
     expect(files(project)).toEqual(before);
   });
 
@@ -270,7 +299,10 @@ describe("branches list and gc --expired against a local state folder", () => {
     [["list", "--env", "qa", "--expired"], /--live, --expired and --destroy belong to `branches gc`/],
     [["gc", "--env", "qa", "--destroy"], /needs --live FILE .* and\/or --expired/],
   ])("GIVEN %p WHEN run THEN it is a usage error", async (argv, message) => {
-    const error = await run([...argv, "-C", project]).then(() => undefined, (e: unknown) => e);
+    const error = await run([...argv, "-C", project]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UsageError);
     expect(String(error)).toMatch(message);
   });

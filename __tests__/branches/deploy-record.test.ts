@@ -66,13 +66,19 @@ describe("recording a branch's deploy in its slot record", () => {
 
   test("GIVEN a record that now names another slot WHEN a deploy for the old slot is recorded THEN it is left alone", async () => {
     const record = await allocate("feature/moved");
-    expect(await recordDeployment(store, { ...branchOf(record), slot: 7 }, DEPLOYED)).toMatch(/now says branch "feature\/moved", slot 1 \(the stack was built for "feature\/moved", slot 7\)/);
+    expect(await recordDeployment(store, { ...branchOf(record), slot: 7 }, DEPLOYED)).toMatch(
+      /now says branch "feature\/moved", slot 1 \(the stack was built for "feature\/moved", slot 7\)/,
+    );
     expect(await readRecord(store, record.slug)).toEqual(record);
   });
 
   test.each([
     ["a record from before lastDeployedAt", { branch: "b", slug: "b-aaaaaa", slot: 1, createdAt: CREATED.toISOString() }, undefined],
-    ["a record with a deploy time", { branch: "b", slug: "b-aaaaaa", slot: 1, createdAt: CREATED.toISOString(), lastDeployedAt: DEPLOYED.toISOString() }, DEPLOYED.toISOString()],
+    [
+      "a record with a deploy time",
+      { branch: "b", slug: "b-aaaaaa", slot: 1, createdAt: CREATED.toISOString(), lastDeployedAt: DEPLOYED.toISOString() },
+      DEPLOYED.toISOString(),
+    ],
     ["a deploy time that is no time", { branch: "b", slug: "b-aaaaaa", slot: 1, createdAt: CREATED.toISOString(), lastDeployedAt: "yesterday" }, undefined],
     ["a deploy time that is a number", { branch: "b", slug: "b-aaaaaa", slot: 1, createdAt: CREATED.toISOString(), lastDeployedAt: 1764000000 }, undefined],
   ])("GIVEN %s WHEN parsed THEN it is a record, with the deploy time only when it is one", (_what, body, expected) => {

@@ -60,7 +60,9 @@ describe("destroying a branch stack with real terraform", () => {
     expect(await recordDeployment(store, branch, new Date(Date.now() - 96 * 3_600_000))).toBeUndefined();
     const { code, out } = await run(["gc", "--env", "qa", "-C", project, "--expired", "--destroy"], () => destroyStackFolder(stackDir, tfEnv));
     expect(code).toBe(0);
-    expect(out).toMatch(new RegExp(`^destroyed     feature/old \\[${branch.slug}, slot 1\\]: 2 resource\\(s\\) destroyed \\(expired: 4d since up, branchTtl 3d\\)\\n$`));
+    expect(out).toMatch(
+      new RegExp(`^destroyed     feature/old \\[${branch.slug}, slot 1\\]: 2 resource\\(s\\) destroyed \\(expired: 4d since up, branchTtl 3d\\)\\n$`),
+    );
     expect(existsSync(statePath)).toBe(false);
     expect(existsSync(join(project, ".compose2ecs", "state", "qa", "slots", "1"))).toBe(false);
   });
