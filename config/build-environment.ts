@@ -42,6 +42,7 @@ export function buildEnvironment(name: string, d: EnvironmentDocument): Environm
     );
   }
   const sleepSchedule = v.has(["sleepSchedule"]) ? sleepScheduleOf(d, branches) : undefined;
+  const branchTtlHours = branchTtl(d, branches);
   const alb = v.has(["loadBalancer"]) ? loadBalancer(d, region, branches, base.loadBalancer) : base.loadBalancer;
   return {
     ...base,
@@ -53,6 +54,7 @@ export function buildEnvironment(name: string, d: EnvironmentDocument): Environm
     composeFiles: v.strings(["compose"]) ?? base.composeFiles,
     profiles: v.strings(["profiles"]) ?? base.profiles,
     branches,
+    ...(branchTtlHours !== undefined ? { branchTtlHours } : {}),
     network: v.has(["network"]) ? network(d, region, base.network) : base.network,
     capacity: v.has(["capacity"]) ? capacity(d, base.capacity) : base.capacity,
     loadBalancer: alb,
@@ -123,6 +125,21 @@ function endpointOf(d: EnvironmentDocument): string | undefined {
     d.error(["aws", "endpoint"], `not a URL: ${JSON.stringify(text)}`);
     return undefined;
   }
+}
+
+/**
+ * `branchTtl` in hours. The schema has checked the form (`72h`, `3d`); only here is it known
+ * whether the environment has branches at all, and a TTL without them would silently do nothing.
+ */
+function branchTtl(d: EnvironmentDocument, branches: boolean): number | undefined {
+  const text = d.values.string(["branchTtl"]);
+  if (text === undefined) return undefined;
+  if (!branches) {
+    d.error(["branchTtl"], "only applies with branches: true (it is how long a branch environment lives before `branches gc --expired` destroys it)", "key");
+    return undefined;
+  }
+  const amount = Number(text.slice(0, -1));
+  return text.endsWith("d") ? amount * 24 : amount;
 }
 
 const NEW_NETWORK_KEYS = ["cidr", "azs", "nat", "flowLogs"] as const;

@@ -143,6 +143,12 @@ export interface EnvironmentConfig {
   readonly profiles: readonly string[];
   /** One application stack per git branch. @default false */
   readonly branches: boolean;
+  /**
+   * Hours a branch environment lives after its last `up` (else after its slot's allocation)
+   * before `branches gc --expired` destroys it (`branchTtl:`); only with `branches`.
+   * @default undefined (branch environments never expire)
+   */
+  readonly branchTtlHours?: number;
   readonly network: NetworkConfig;
   readonly capacity: CapacityConfig;
   readonly loadBalancer: LoadBalancerConfig;

@@ -6,6 +6,8 @@ import { claimBranchSlot } from "../pipeline/claim-slot";
 import { planRequest } from "../pipeline/plan-request";
 import { Plan } from "../planner/plan";
 import { inspectOutputFolder, OutputFolderError } from "../stacks/output-folder";
+import { recordDeployment } from "../state/priority-slots";
+import { slotRegistryFor } from "../state/slot-registry";
 import { waitForServices } from "./service-stability";
 import { checkCloudLogin, DeployRequest, describeApp, openSession, reportDiagnostics, Session, stackDir, stackFile } from "./session";
 import { applyStack, DeployError, ecsServices, failureLines, initStack, stackOutputs, stateResources } from "./stack-terraform";
@@ -29,6 +31,8 @@ export interface UpRequest extends DeployRequest {
   readonly waitTimeoutMs: number;
   /** Poll interval of the wait. @default 10_000 */
   readonly pollMs?: number;
+  /** The clock a branch's `lastDeployedAt` is read from. @default the system clock */
+  readonly now?: () => Date;
 }
 
 export interface UpResult {
@@ -94,6 +98,33 @@ async function applyBase(request: UpRequest, session: Session, plan: Plan): Prom
   session.console.say(`Base ${plan.base.stackName} is up${dns}.`);
 }
 
+/**
+ * After a branch's stack was applied: its slot record's `lastDeployedAt`, from which
+ * `branches gc --expired` counts the branch's age. Written before waiting for the services: the
+ * resources exist (and cost) from here on, whether or not they come up. A record that cannot be
+ * written fails `up`, since gc would otherwise count the branch's age from an older deploy.
+ */
+async function noteDeployment(request: UpRequest, session: Session, plan: Plan): Promise<void> {
+  const branch = plan.branch;
+  if (branch === undefined) return;
+  const { registry } = slotRegistryFor(plan.env, resolve(request.projectDir), request.envVars);
+  // Branch environments always have a registry (the loader refuses branches with a cloud backend).
+  if (registry === undefined) return;
+  const now = (request.now ?? (() => new Date()))();
+  const problem = await recordDeployment(registry.store, { branch: branch.branch, slug: branch.slug, slot: branch.slot }, now);
+  if (problem !== undefined) {
+    throw new DeployError([
+      `compose2ecs up: ${plan.app.stackName} was applied, but ${problem}.`,
+      `Its deploy time is not recorded, so \`branches gc --expired\` would count its age from an older one; run up again (it claims a slot and records the deploy).`,
+    ]);
+  }
+  const ttl = plan.env.branchTtlHours;
+  if (ttl !== undefined) {
+    const expires = new Date(now.getTime() + ttl * 3_600_000).toISOString();
+    session.console.say(`Recorded the deploy of ${branch.branch}: \`branches gc --expired\` destroys it after ${expires} unless it is deployed again (branchTtl ${ttl} h).`);
+  }
+}
+
 async function applyApp(request: UpRequest, session: Session, plan: Plan, endpoint: string | undefined): Promise<string | undefined> {
   const stack = plan.app.stackName;
   const dir = stackDir(request, stack);
@@ -110,6 +141,7 @@ async function applyApp(request: UpRequest, session: Session, plan: Plan, endpoi
     }
     throw new DeployError(failureLines(`compose2ecs up: terraform apply of ${stack} failed:`, outcome));
   }
+  await noteDeployment(request, session, plan);
   const outputs = await stackOutputs(dir, session.run);
   const url = typeof outputs.url === "string" ? outputs.url : undefined;
   const scheduled = plan.app.services.some((s) => s.schedule !== undefined);

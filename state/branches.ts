@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync, statSync, unlinkSync } from "nod
 import { join } from "node:path";
 import { Diagnostic } from "../compose/model";
 import { EnvironmentConfig } from "../config/environment-model";
-import { branchSlug } from "../naming/branch-slug";
 import { localStateDir } from "./backend";
 import { listSlots, releaseSlot, SlotRecord } from "./priority-slots";
 import { S3Store } from "./s3-store";
@@ -10,7 +9,8 @@ import { SlotRegistry, slotRegistryFor } from "./slot-registry";
 
 /**
  * The branch environments of an environment as its state backend and slot registry know
- * them, and the garbage collection of those whose git branch is gone.
+ * them, and the garbage collection of those whose git branch is gone or whose TTL has passed
+ * (which ones: state/branch-expiry.ts).
  */
 
 /** State names that are not branches (state/backend.ts). */
@@ -25,6 +25,10 @@ export interface BranchEnvironment {
   readonly state?: string;
   /** Last change of the state, else the slot's allocation time. */
   readonly lastModified?: Date;
+  /** When its slot was allocated (the record's createdAt). */
+  readonly createdAt?: Date;
+  /** Its last successful `up` (the record's lastDeployedAt). */
+  readonly lastDeployedAt?: Date;
 }
 
 /** Reading and deleting state, per backend. */
@@ -103,14 +107,24 @@ export async function listBranchEnvironments(registry: SlotRegistry, inventory: 
   return slugs.map((slug) => {
     const record = records.get(slug);
     const state = states.get(slug);
-    const lastModified = state?.lastModified ?? (record ? new Date(record.createdAt) : undefined);
+    const createdAt = validDate(record?.createdAt);
+    const lastDeployedAt = validDate(record?.lastDeployedAt);
+    const lastModified = state?.lastModified ?? createdAt;
     return {
       slug,
       ...(record ? { branch: record.branch, slot: record.slot } : {}),
       ...(state ? { state: state.location } : {}),
       ...(lastModified ? { lastModified } : {}),
+      ...(createdAt ? { createdAt } : {}),
+      ...(lastDeployedAt ? { lastDeployedAt } : {}),
     };
   });
+}
+
+function validDate(iso: string | undefined): Date | undefined {
+  if (iso === undefined) return undefined;
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 /** Branch names from `--live` input: one per line, blank lines and `#` comments ignored. */
@@ -121,13 +135,7 @@ export function parseLiveBranches(text: string): readonly string[] {
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
-/** Branch environments whose branch is not among `live` (compared by slug, so records are not needed). */
-export function staleBranches(all: readonly BranchEnvironment[], live: readonly string[]): readonly BranchEnvironment[] {
-  const liveSlugs = new Set(live.map(branchSlug));
-  return all.filter((b) => !liveSlugs.has(b.slug));
-}
-
-export type GcAction = "would destroy" | "would release" | "destroyed" | "released" | "needs destroy" | "failed";
+export type GcAction = "would destroy" | "would release" | "destroyed" | "released" | "kept" | "needs destroy" | "failed";
 
 export interface GcOutcome {
   readonly branch: BranchEnvironment;
@@ -143,6 +151,12 @@ export interface GcOptions {
   readonly destroyStack: DestroyBranchStack;
   /** Called as soon as each branch is done, for progress output. */
   readonly onOutcome?: (outcome: GcOutcome) => void;
+  /**
+   * Asked with `destroy`, right before a branch is destroyed or released: why to keep it after
+   * all (it was deployed again since the listing), else undefined.
+   * @default nothing is re-checked
+   */
+  readonly recheck?: (branch: BranchEnvironment) => Promise<string | undefined>;
 }
 
 /** Whether an outcome leaves work undone (the exit code of `gc` is 1 then). */
@@ -178,6 +192,8 @@ async function collectOne(branch: BranchEnvironment, registry: SlotRegistry, inv
       ? { branch, action: "would destroy", detail: `state ${branch.state}` }
       : { branch, action: "would release", detail: `slot ${branch.slot ?? "?"} (never deployed)` };
   }
+  const keep = await options.recheck?.(branch);
+  if (keep !== undefined) return { branch, action: "kept", detail: keep };
   if (branch.state !== undefined) {
     let result: { ok: boolean; detail: string };
     try {

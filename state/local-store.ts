@@ -1,4 +1,4 @@
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { SlotStore } from "./priority-slots";
 
@@ -40,6 +40,20 @@ export class LocalSlotStore implements SlotStore {
       closeSync(fd);
     }
     return true;
+  }
+
+  async put(key: string, body: string): Promise<void> {
+    const file = join(this.dir, key);
+    mkdirSync(join(file, ".."), { recursive: true });
+    // Written in full under a private name, then renamed over the old one: readers see the old or the new file, never half of one.
+    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(temp, body);
+    try {
+      renameSync(temp, file);
+    } catch (error) {
+      unlinkSync(temp);
+      throw error;
+    }
   }
 
   async read(key: string): Promise<string | undefined> {

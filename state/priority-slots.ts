@@ -19,6 +19,8 @@ export interface SlotRecord {
   readonly slot: number;
   /** ISO time the slot was first allocated. */
   readonly createdAt: string;
+  /** ISO time of the branch's last successful `up` (only `up` writes it; `branches gc --expired` counts age from it, else from createdAt). */
+  readonly lastDeployedAt?: string;
 }
 
 export interface SlotResult {
@@ -47,10 +49,12 @@ export interface SlotLookup {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** Storage the registry needs: exclusive create, read, list, delete of small text objects by relative key. */
+/** Storage the registry needs: exclusive create, replace, read, list, delete of small text objects by relative key. */
 export interface SlotStore {
   /** Creates `key` with `body` unless it exists; returns false when it exists. */
   createExclusive(key: string, body: string): Promise<boolean>;
+  /** Writes `key` with `body`, replacing it. */
+  put(key: string, body: string): Promise<void>;
   read(key: string): Promise<string | undefined>;
   /** Keys directly under `dir` (e.g. "slots"), names only. */
   list(dir: string): Promise<readonly string[]>;
@@ -72,7 +76,14 @@ export function parseRecord(text: string | undefined): SlotRecord | undefined {
     if (typeof value !== "object" || value === null) return undefined;
     const r = value as Record<string, unknown>;
     if (typeof r.branch === "string" && typeof r.slug === "string" && typeof r.slot === "number" && typeof r.createdAt === "string") {
-      return { branch: r.branch, slug: r.slug, slot: r.slot, createdAt: r.createdAt };
+      return {
+        branch: r.branch,
+        slug: r.slug,
+        slot: r.slot,
+        createdAt: r.createdAt,
+        // A time that does not parse is dropped: age then counts from createdAt, never from nonsense.
+        ...(typeof r.lastDeployedAt === "string" && !Number.isNaN(Date.parse(r.lastDeployedAt)) ? { lastDeployedAt: r.lastDeployedAt } : {}),
+      };
     }
   } catch {
     // A torn or foreign file is treated as no record.
@@ -149,6 +160,46 @@ export async function allocateSlot(store: SlotStore, request: SlotRequest, now: 
     };
   }
   return { diagnostics: [registryFull(request)] };
+}
+
+/** Writes `branches/<slug>.json` with `record`, replacing what is there (allocation alone publishes records exclusively). */
+export async function updateRecord(store: SlotStore, record: SlotRecord): Promise<void> {
+  await store.put(recordKey(record.slug), JSON.stringify(record, null, 2) + "\n");
+}
+
+/** The record of `slug`, undefined when there is none (or it is unreadable). */
+export async function readRecord(store: SlotStore, slug: string): Promise<SlotRecord | undefined> {
+  return parseRecord(await store.read(recordKey(slug)));
+}
+
+/** The branch `up` deployed, with the slot its stack was built with. */
+export interface DeployedBranch {
+  readonly branch: string;
+  readonly slug: string;
+  readonly slot: number;
+}
+
+/**
+ * Sets `lastDeployedAt` of a branch's record after `up` applied its stack; the answer is why it
+ * could not (undefined when written). Only a record that still names this branch and slot is
+ * rewritten: a record freed meanwhile (`branches gc`, `down`) is not brought back, since its slot
+ * file is gone and the slot may already be another branch's. Keys this version does not know are
+ * kept, so an older compose2ecs never strips what a newer one recorded.
+ */
+export async function recordDeployment(store: SlotStore, deployed: DeployedBranch, now: Date): Promise<string | undefined> {
+  const text = await store.read(recordKey(deployed.slug));
+  const current = parseRecord(text);
+  if (current === undefined) return `its slot record ${recordKey(deployed.slug)} is gone (freed by \`branches gc\` or \`down\` while up ran?)`;
+  if (current.branch !== deployed.branch || current.slot !== deployed.slot) {
+    return `its slot record ${recordKey(deployed.slug)} now says branch "${current.branch}", slot ${current.slot} (the stack was built for "${deployed.branch}", slot ${deployed.slot})`;
+  }
+  await updateRecord(store, { ...unknownKeys(text), ...current, lastDeployedAt: now.toISOString() });
+  return undefined;
+}
+
+function unknownKeys(text: string | undefined): Record<string, unknown> {
+  const value: unknown = JSON.parse(text ?? "{}");
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** Frees the slot of `slug` (record first, so a crash leaves at most an orphan slot file that `listSlots` reports). */

@@ -49,6 +49,12 @@ export class S3Store implements SlotStore {
     }
   }
 
+  async put(key: string, body: string): Promise<void> {
+    const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+    // A PUT replaces the object at once: readers get the old or the new body, never a mix.
+    await (await this.client()).send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, ContentType: "text/plain" }));
+  }
+
   async read(key: string): Promise<string | undefined> {
     const { GetObjectCommand } = await import("@aws-sdk/client-s3");
     try {

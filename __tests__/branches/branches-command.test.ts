@@ -63,7 +63,7 @@ describe("compose2ecs branches against a local state folder", () => {
   test("GIVEN branch environments WHEN listed as text THEN there is one row per branch under a header", async () => {
     const { out } = await run(["list", "--env", "qa", "-C", project]);
     const lines = out.trim().split("\n");
-    expect(lines[0]).toMatch(/^BRANCH\s+SLUG\s+SLOT\s+ADDRESS\s+LAST MODIFIED\s+STATE$/);
+    expect(lines[0]).toMatch(/^BRANCH\s+SLUG\s+SLOT\s+ADDRESS\s+LAST MODIFIED\s+AGE\s+EXPIRES\s+STATE$/);
     expect(lines).toHaveLength(4);
     expect(out).toContain(`${branchSlug("fix--x")}`);
   });

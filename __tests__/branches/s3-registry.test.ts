@@ -6,9 +6,9 @@ import { runBranches } from "../../cli/commands/branches";
 import { EnvironmentConfig } from "../../config/environment-model";
 import { loadEnvironment } from "../../config/load-environment";
 import { branchSlug } from "../../naming/branch-slug";
-import { allocateSlot, listSlots, SlotStore } from "../../state/priority-slots";
+import { allocateSlot, listSlots, readRecord, recordDeployment, SlotRecord, SlotStore } from "../../state/priority-slots";
 import { slotRegistryFor } from "../../state/slot-registry";
-import { runCli } from "../helpers/run-cli";
+import { captureOutput, runCli } from "../helpers/run-cli";
 import { FAKE_CREDENTIALS, Moto, startMoto } from "./moto";
 import { randomBranchNames } from "./random-branches";
 
@@ -125,4 +125,30 @@ test("GIVEN branches with state objects in the bucket WHEN listed and garbage-co
   } finally {
     spy.mockRestore();
   }
+});
+
+test("GIVEN an S3 environment with branchTtl WHEN up's deploy times are recorded and gc --expired --destroy runs THEN records are replaced in S3, and only the branch past the TTL goes", async () => {
+  writeFileSync(join(project, "environments", "ttl.yml"), readFileSync(join(project, "environments", "qa.yml"), "utf8").replace("branches: true\n", "branches: true\nbranchTtl: 2d\n"));
+  const loaded = loadEnvironment("ttl", project);
+  if (loaded.env === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join("\n"));
+  const { registry } = slotRegistryFor(loaded.env, project, process.env);
+  if (registry === undefined) throw new Error("no registry");
+  const now = Date.now();
+  const hoursAgo = (h: number) => new Date(now - h * 3_600_000);
+  const deployed: Record<string, SlotRecord> = {};
+  for (const [name, hours] of [["feature/idle", 60], ["feature/busy", 1]] as const) {
+    const { record } = await allocateSlot(registry.store, { envName: "ttl", branch: name, slug: branchSlug(name), limit: 48 }, hoursAgo(200));
+    if (record === undefined) throw new Error("no slot");
+    expect(await recordDeployment(registry.store, record, hoursAgo(hours))).toBeUndefined();
+    // The PUT replaced the record object that allocation created: read back, it has the deploy time.
+    expect(await readRecord(registry.store, record.slug)).toEqual({ ...record, lastDeployedAt: hoursAgo(hours).toISOString() });
+    await client().send(new PutObjectCommand({ Bucket: BUCKET, Key: `states/ttl/${record.slug}.tfstate`, Body: "{}" }));
+    deployed[name] = record;
+  }
+
+  const { stdout } = await captureOutput(() => runBranches(["gc", "--env", "ttl", "-C", project, "--expired", "--destroy", "--json"], async () => ({ ok: true, detail: "0 resource(s) destroyed" })));
+  const outcomes = stdout.trim().split("\n").map((line) => JSON.parse(line) as { branch: string; action: string; reasons: string[] });
+  expect(outcomes).toEqual([expect.objectContaining({ branch: "feature/idle", action: "destroyed", reasons: ["expired"] })]);
+  const keys = (await client().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "states/ttl/" }))).Contents?.map((o) => o.Key).sort();
+  expect(keys).toEqual([`states/ttl/${deployed["feature/busy"].slug}.tfstate`, `states/ttl/branches/${deployed["feature/busy"].slug}.json`, `states/ttl/slots/${deployed["feature/busy"].slot}`].sort());
 });

@@ -146,6 +146,7 @@ async function runQa(dir: string, emulator: AwsClients): Promise<QaFlow> {
   await step(["up", "--env", "qa", "--base"]);
   await step(["up", "--env", "qa", "--branch", "feature/login"]);
   await step(["up", "--env", "qa", "--branch", "feature/old"]);
+  await step(["branches", "list", "--env", "qa", "--json"]);
   await step(["down", "--env", "qa", "--base"]);
   writeFileSync(join(dir, "live.txt"), "main\nfeature/login\n");
   await step(["branches", "gc", "--env", "qa", "--live", "live.txt", "--destroy"]);
@@ -247,7 +248,7 @@ describe("up and down of a QA branch on the emulator", () => {
     "GIVEN no base WHEN a branch is brought up THEN up says to bring the base up first; then base, two branches (each URL printed once its services are stable), gc of one, down of the other and of the base leave nothing",
     async () => {
       const { dir, runs, emulator } = await outcome(qaFlow);
-      const [noBase, base, login, old, baseInUse, gc, downLogin, downBase] = runs;
+      const [noBase, base, login, old, listed, baseInUse, gc, downLogin, downBase] = runs;
       const missing = expectRun(noBase, 1).stderr;
       expect(missing).toMatch(/the base of environment qa \(qa-base\) was not found: .*data\.aws_vpc\.base_vpc: no matching EC2 VPC found.*\nRun `compose2ecs up --env qa --base` first\. Nothing of qa-login-\w+ was created\./);
       expect(expectRun(base, 0).stdout).toMatch(/qa-base: 26\/26 done \(applied\)\n.*Base qa-base is up \(load balancer [\w.-]+\)\./);
@@ -260,6 +261,10 @@ describe("up and down of a QA branch on the emulator", () => {
         expect(out).toMatch(/All 3 ECS services are stable\./);
         expect(out).toMatch(new RegExp(`is up: http://[\\w.-]+\\.elb\\.amazonaws\\.com:${port}\\n$`));
       }
+      // up recorded each branch's deploy in its slot record, after the slot's allocation (feature/login's by the up that found no base).
+      const records = JSON.parse(expectRun(listed, 0).stdout) as Array<{ branch: string; createdAt: string; lastDeployedAt: string | null; ageFrom: string }>;
+      expect(records.map((r) => [r.branch, r.ageFrom])).toEqual(expect.arrayContaining([["feature/login", "up"], ["feature/old", "up"]]));
+      for (const r of records) expect(Date.parse(r.lastDeployedAt ?? "")).toBeGreaterThan(Date.parse(r.createdAt));
       expect(expectRun(baseInUse, 1).stderr).toMatch(/qa-base is still used by "feature\/login" \(qa-login-\w+, slot 1\), "feature\/old" \(qa-old-\w+, slot 2\)/);
       expect(expectRun(gc, 0).stdout).toMatch(/^destroyed +feature\/old \[old-\w+, slot 2\]: /m);
       expect(expectRun(downLogin, 0).stdout).toMatch(/qa-login-\w+ destroyed; its state record is removed; slot 1 is free\.\n$/);

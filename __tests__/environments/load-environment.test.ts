@@ -243,6 +243,42 @@ describe("branch environments and the state backend", () => {
   });
 });
 
+describe("the branch TTL (branchTtl)", () => {
+  test.each([
+    ["72h", 72],
+    ["3d", 72],
+    ["1h", 1],
+    ["30d", 720],
+  ])("GIVEN branches: true and branchTtl: %s WHEN parsed THEN the TTL is %p hours", (ttl, hours) => {
+    const { env, diagnostics } = parseEnvironment("qa", `branches: true\nbranchTtl: ${ttl}\n`, "environments/qa.yml");
+    expect(diagnostics).toEqual([]);
+    expect(env?.branchTtlHours).toBe(hours);
+  });
+
+  test("GIVEN a branch environment without branchTtl WHEN parsed THEN it has no TTL (branches never expire)", () => {
+    const { env } = parseEnvironment("qa", "branches: true\n", "environments/qa.yml");
+    expect(env).toBeDefined();
+    expect(env?.branchTtlHours).toBeUndefined();
+  });
+
+  test.each([
+    ["without a unit", "72", "environments/bad.yml:2:12 branchTtl: must be a duration with its unit, hours or days, such as 72h or 3d, got 72"],
+    ["in words", "3 days", 'environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d (1 to 9999 of one unit, no spaces): "3 days"'],
+    ["zero", "0h", 'environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d'],
+    ["in minutes", "90m", 'environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d'],
+    ["with two units", "1d12h", 'environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d'],
+  ])("GIVEN branchTtl %s WHEN parsed THEN the error names file, line and key", (_what, ttl, expected) => {
+    expect(problems(`branches: true\nbranchTtl: ${ttl}\n`).join("\n")).toContain(expected);
+  });
+
+  test.each([
+    ["branches: false", "branches: false\nbranchTtl: 72h\n", "environments/bad.yml:2:1"],
+    ["no branches key", "region: eu-west-1\nbranchTtl: 3d\n", "environments/bad.yml:2:1"],
+  ])("GIVEN branchTtl with %s WHEN parsed THEN it is an error at the key: a TTL would silently do nothing", (_what, text, at) => {
+    expect(problems(text)).toEqual([`${at} branchTtl: only applies with branches: true (it is how long a branch environment lives before \`branches gc --expired\` destroys it)`]);
+  });
+});
+
 describe("finding the file", () => {
   let dir: string;
   beforeEach(() => {

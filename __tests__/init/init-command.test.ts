@@ -66,6 +66,8 @@ describe.each(CASES)("compose2ecs init on $file", (c) => {
       if (env === undefined) throw new Error(`${name} did not load`);
       expect(env.project).toBe("corpus-project");
       expect(env.branches).toBe(name === "qa");
+      // QA branch environments expire 72 h after their last up (the nightly gc --expired of docs/ci).
+      expect(env.branchTtlHours).toBe(name === "qa" ? 72 : undefined);
       expect(env.composeFiles).toEqual([composeFiles.get(c.file)]);
       expect(Object.keys(env.services)).toEqual(c.web === undefined ? [] : [c.web]);
       if (c.web !== undefined) expect(env.services[c.web]?.path).toBe("/");

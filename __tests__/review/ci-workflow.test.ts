@@ -47,7 +47,7 @@ describe("docs/ci/github-actions.yml", () => {
     const scripts = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? "")).join("\n");
     expect(scripts).toMatch(/terraform -chdir="\$dir" validate/);
     expect(scripts).toMatch(/terraform -chdir="\$dir" show -json plan\.tfplan/);
-    expect(scripts).toMatch(/branches gc --env qa --live - --destroy/);
+    expect(scripts).toMatch(/branches gc --env qa --live - --expired --destroy/);
   });
 
   test.each(allInvocations().map((args) => [args.join(" "), args] as const))("GIVEN `compose2ecs %s` WHEN checked against its --help THEN the command and every flag exist", async (_text, args) => {
