@@ -1,6 +1,6 @@
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -80,29 +80,30 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  workers.forEach((w) => w.stop());
   await moto?.stop();
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
   process.env = savedEnv;
 });
 
 /**
- * One OS process: the real CLI (cli/main.ts, loaded once) synthesizes each of its branches into
- * its own output folder, starting at a common moment so that the processes' allocations overlap.
+ * One OS process: the real CLI (cli/main.ts, loaded once) synthesizes each branch it is sent into
+ * that branch's own output folder, starting at a moment common to all processes so that their
+ * allocations overlap. The processes live for the whole test, so the second round pays no start-up.
  */
 const CHILD = [
   `const { main } = require(${JSON.stringify(join(REPO_ROOT, "cli", "main.ts"))});`,
-  'const { writeFileSync } = require("node:fs");',
-  "const [projectDir, reportFile, startAt, ...pairs] = process.argv.slice(2);",
-  "(async () => {",
-  // The CLI is loaded by then (cdktf itself loads with the first synth), so the processes start together.
-  "  while (Date.now() < Number(startAt)) await new Promise((r) => setTimeout(r, 5));",
+  "const [projectDir] = process.argv.slice(2);",
+  "process.on('message', async ({ startAt, work }) => {",
+  "  while (Date.now() < startAt) await new Promise((r) => setTimeout(r, 5));",
   "  const report = [];",
-  "  for (let i = 0; i < pairs.length; i += 2) {",
-  '    const code = await main(["synth", "-C", projectDir, "--env", "qa", "--branch", pairs[i], "--out", pairs[i + 1]]);',
-  "    report.push({ branch: pairs[i], out: pairs[i + 1], code });",
+  "  for (const { branch, out } of work) {",
+  '    const code = await main(["synth", "-C", projectDir, "--env", "qa", "--branch", branch, "--out", out]);',
+  "    report.push({ branch, out, code });",
   "  }",
-  "  writeFileSync(reportFile, JSON.stringify(report));",
-  "})();",
+  "  process.send(report);",
+  "});",
+  "process.send('ready');",
 ].join("\n");
 
 interface Synthesized {
@@ -112,30 +113,48 @@ interface Synthesized {
   readonly code: number;
 }
 
+interface Worker {
+  /** Sends `work` to synthesize from `startAt` (epoch ms); resolves its report. */
+  run(startAt: number, work: ReadonlyArray<{ branch: string; out: string }>): Promise<Synthesized[]>;
+  stop(): void;
+}
+
+const workers: Worker[] = [];
+
+/** Starts a worker process and resolves once it has loaded the CLI. */
+function startWorker(): Promise<Worker> {
+  const child = spawn(process.execPath, ["-r", join(work, "register.js"), join(work, "child.js"), project], {
+    stdio: ["ignore", "ignore", "pipe", "ipc"],
+    env: process.env,
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
+  let waiting: { resolve: (value: unknown) => void; reject: (error: Error) => void } | undefined;
+  const next = () => new Promise((resolve, reject) => (waiting = { resolve, reject }));
+  child.on("message", (message) => waiting?.resolve(message));
+  child.on("exit", (code) => waiting?.reject(new Error(`a synth process exited ${code}:\n${stderr}`)));
+  const ready = next();
+  return ready.then(() => ({
+    run(startAt, items) {
+      const report = next() as Promise<Synthesized[]>;
+      child.send({ startAt, work: items });
+      return report;
+    },
+    stop: () => child.kill(),
+  }));
+}
+
 /** Synthesizes `branches` from `processes` concurrent OS processes (round-robin split); resolves each branch's outcome. */
 async function synthesizeConcurrently(round: string, branches: readonly string[], processes: number): Promise<Synthesized[]> {
-  const groups = Array.from({ length: Math.min(processes, branches.length) }, (_, p) => branches.filter((_b, i) => i % processes === p));
-  // Every process has loaded the CLI by then (the register compiles the sources on the fly).
-  const startAt = Date.now() + 4_000;
+  while (workers.length < processes) workers.push(...(await Promise.all(Array.from({ length: processes - workers.length }, startWorker))));
+  // Every process is ready and idle: they start together.
+  const startAt = Date.now() + 200;
   const reports = await Promise.all(
-    groups.map(
-      (group, p) =>
-        new Promise<Synthesized[]>((resolve, reject) => {
-          const reportFile = join(work, `${round}-report-${p}.json`);
-          const args = group.flatMap((branch) => [branch, join(work, round, branchSlug(branch))]);
-          const child = spawn(process.execPath, ["-r", join(work, "register.js"), join(work, "child.js"), project, reportFile, String(startAt), ...args], {
-            stdio: ["ignore", "ignore", "pipe"],
-            env: process.env,
-          });
-          let stderr = "";
-          child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
-          child.on("error", reject);
-          child.on("close", (code) =>
-            code === 0 && existsSync(reportFile)
-              ? resolve(JSON.parse(readFileSync(reportFile, "utf8")) as Synthesized[])
-              : reject(new Error(`process ${p} exited ${code}:\n${stderr}`)),
-          );
-        }),
+    workers.map((worker, p) =>
+      worker.run(
+        startAt,
+        branches.filter((_b, i) => i % processes === p).map((branch) => ({ branch, out: join(work, round, branchSlug(branch)) })),
+      ),
     ),
   );
   return reports.flat();
