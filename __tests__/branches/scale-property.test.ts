@@ -325,6 +325,11 @@ test(`GIVEN ${BRANCHES} branches of a five-service app synthesized from ${PROCES
   const first = await synthesizeConcurrently("first", branches, PROCESSES);
   expect(first.map((s) => s.branch).sort()).toEqual([...branches].sort());
   expect(violations(first, BRANCHES)).toEqual([]);
+  // Negative control: the census does see two branches on one route and one priority block.
+  const twice = first[0] as Synthesized;
+  expect(violations([...first, twice], BRANCHES)).toEqual(
+    expect.arrayContaining([expect.stringMatching(/share the route/), expect.stringMatching(/share priority block/)]),
+  );
 
   const gone = new Set(removed);
   const live = join(work, "live.txt");
