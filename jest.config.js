@@ -10,7 +10,7 @@ const { availableParallelism } = require("node:os");
 /** Test files of the terraform tier (paths below __tests__/). */
 const TERRAFORM = ["validate/", "review/hcl.test.ts", "review/plan-summary.test.ts", "branches/branch-stacks.test.ts", "branches/gc-destroy.test.ts", "fuzz/", "install/", "init/"];
 /** Test files of the e2e tier: they start moto_server. */
-const E2E = ["e2e/", "branches/s3-registry.test.ts"];
+const E2E = ["e2e/", "branches/s3-registry.test.ts", "branches/scale-property.test.ts"];
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const paths = (list) => list.map((p) => `<rootDir>/__tests__/${escapeRegExp(p)}`);

@@ -41,3 +41,26 @@ export const BENCH_ENVIRONMENT = [
   "  certificateArn: arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
   "",
 ].join("\n");
+
+/**
+ * The QA environment of the branch cases: branches of a five-service app (every service routed,
+ * so 5 target groups and 5 rules per branch), routed by host name, with a local slot registry.
+ * 200 such branches need 1000 target groups, 10 ALBs of 100: `pool` (0 leaves the key out,
+ * for a build without the ALB pool, where only 20 branches fit).
+ */
+export function branchEnvironment(pool: number): string {
+  return [
+    "region: eu-west-1",
+    "compose: [compose.yaml]",
+    "branches: true",
+    "loadBalancer:",
+    "  allowedCidrs: [203.0.113.0/24]",
+    "  domain: qa.example.com",
+    ...(pool >= 1 ? [`  pool: ${pool}`] : []),
+    // One wildcard record cannot point at several ALBs: each branch gets its own record in this zone.
+    ...(pool > 1 ? ["  hostedZoneId: Z0000000000000BENCH"] : []),
+    "state:",
+    "  backend: local",
+    "",
+  ].join("\n");
+}

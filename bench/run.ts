@@ -5,12 +5,19 @@
  * once to warm up, then BENCH_RUNS rounds (default 7) round-robin over all cases, so load from
  * other processes spreads over all of them; it prints wall-time medians, spreads, the ratio of CPU
  * times (steadier under load) and the machine's load.
+ *
+ * Branch environments: the synth of one branch stack of a five-service app (a case of the rounds
+ * above, without a hand-written reference), then BENCH_BRANCHES (default 200) distinct branches
+ * synthesized one after the other, one process each as CI runs them, into one QA environment
+ * whose slot registry fills up as they go: time per branch, and whether it grows with the
+ * registry. 200 such branches need an ALB pool of 10 (BENCH_POOL, default 10; 0 leaves
+ * `loadBalancer.pool` out, where only 20 branches fit one ALB).
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { BENCH_ENVIRONMENT, generatedCompose } from "./generate";
+import { BENCH_ENVIRONMENT, branchEnvironment, generatedCompose } from "./generate";
 
 const REPO = resolve(__dirname, "../..");
 const USAGE = join(__dirname, "usage.js");
@@ -18,6 +25,10 @@ const HANDWRITTEN = join(__dirname, "handwritten", "app.js");
 /** What `npx compose2ecs` runs: package.json's bin. */
 const BIN = join(REPO, (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { bin: Record<string, string> }).bin.compose2ecs ?? "");
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 7));
+const BRANCHES = Math.max(1, Number(process.env.BENCH_BRANCHES ?? 200));
+const POOL = Number(process.env.BENCH_POOL ?? 10);
+/** The branch cases' app: five services, all routed (the scale test's fixture). */
+const FIVE_SERVICES = join(REPO, "__tests__", "fixtures", "scale", "compose.yaml");
 
 interface Case {
   readonly name: string;
@@ -72,12 +83,43 @@ function generatedProject(root: string, services: number): string {
   return dir;
 }
 
+/** A QA project of the five-service app (branch environments), its slot registry empty. */
+function branchProject(root: string, name: string): string {
+  const dir = join(root, name);
+  mkdirSync(join(dir, "environments"), { recursive: true });
+  cpSync(FIVE_SERVICES, join(dir, "compose.yaml"));
+  writeFileSync(join(dir, "environments", "qa.yml"), branchEnvironment(POOL));
+  return dir;
+}
+
 interface Size {
   readonly label: string;
   /** The ratio compose2ecs must stay within, if this size has a target. */
   readonly target?: number;
-  readonly handwritten: Case;
+  /** The same infrastructure written by hand, when there is a fair one. */
+  readonly handwritten?: Case;
   readonly compose2ecs: Case;
+}
+
+/**
+ * BENCH_BRANCHES branches synthesized one after the other into one environment, each in its own
+ * process and output folder (a CI job per branch): wall time of each, in order.
+ */
+function branchesInSequence(root: string): { times: number[]; maxRssMb: number } {
+  const project = branchProject(root, "branches-in-sequence");
+  const times: number[] = [];
+  let maxRssKb = 0;
+  for (let i = 0; i < BRANCHES; i++) {
+    const out = join(root, "out-sequence");
+    const run = runOnce({
+      name: `branch ${i + 1} of ${BRANCHES}`,
+      args: [BIN, "synth", "-C", project, "--env", "qa", "--branch", `feature/bench-${i + 1}`, "--out", out],
+    });
+    rmSync(out, { recursive: true, force: true });
+    times.push(run.ms);
+    maxRssKb = Math.max(maxRssKb, run.rssKb);
+  }
+  return { times, maxRssMb: maxRssKb / 1024 };
 }
 
 const load = () =>
@@ -110,8 +152,16 @@ function main(): number {
         handwritten: { name: `hand-written ${n}`, args: [HANDWRITTEN, out(`hand-${n}`), String(n)] },
         compose2ecs: { name: `compose2ecs ${n}`, args: [BIN, "synth", "-C", generatedProject(root, n), "--env", "bench", "--out", out(`cli-${n}`)] },
       })),
+      {
+        // The warm-up run allocates its slot; the measured runs synthesize the branch that holds it.
+        label: "one branch, 5 services",
+        compose2ecs: {
+          name: "compose2ecs branch",
+          args: [BIN, "synth", "-C", branchProject(root, "one-branch"), "--env", "qa", "--branch", "feature/one", "--out", out("branch")],
+        },
+      },
     ];
-    const cases = sizes.flatMap((s) => [s.handwritten, s.compose2ecs]);
+    const cases = sizes.flatMap((s) => (s.handwritten ? [s.handwritten, s.compose2ecs] : [s.compose2ecs]));
     const loadBefore = load();
     process.stdout.write(
       `compose2ecs bench: ${RUNS} rounds over ${cases.length} cases (+1 warm-up round), whole process (node start to exit); ${availableParallelism()} cores, load average ${loadBefore}\n\n`,
@@ -121,20 +171,41 @@ function main(): number {
     process.stdout.write(`${header}\n`);
     const verdict = (ok: boolean) => (ok ? "met" : "MISSED");
     let peak = 0;
-    sizes.forEach((size, i) => {
-      const hand = results[2 * i] as Measurement;
-      const cli = results[2 * i + 1] as Measurement;
+    const spread = (m: Measurement) => `${m.medianMs.toFixed(0)} (${m.minMs.toFixed(0)}-${m.maxMs.toFixed(0)})`;
+    let next = 0;
+    for (const size of sizes) {
+      const hand = size.handwritten ? (results[next++] as Measurement) : undefined;
+      const cli = results[next++] as Measurement;
+      peak = Math.max(peak, cli.maxRssMb);
+      if (hand === undefined) {
+        process.stdout.write(
+          `${size.label.padEnd(22)}  ${"- (see below)".padStart(21)}  ${spread(cli).padStart(21)}  ${"-".padStart(6)}  ${"-".padStart(12)}  ${"-".padStart(9)}  ${cli.maxRssMb.toFixed(0).padStart(7)}  -\n`,
+        );
+        continue;
+      }
       const ratio = cli.medianMs / hand.medianMs;
       // The same round's two runs saw the same load: their ratios show how much the load moved the result.
       const rounds = cli.times.map((t, r) => t / (hand.times[r] ?? t));
-      peak = Math.max(peak, cli.maxRssMb);
-      const spread = (m: Measurement) => `${m.medianMs.toFixed(0)} (${m.minMs.toFixed(0)}-${m.maxMs.toFixed(0)})`;
       process.stdout.write(
         `${size.label.padEnd(22)}  ${spread(hand).padStart(21)}  ${spread(cli).padStart(21)}  ${ratio.toFixed(2).padStart(5)}x  ${`${Math.min(...rounds).toFixed(2)}-${Math.max(...rounds).toFixed(2)}`.padStart(12)}  ${`${(cli.cpuMs / hand.cpuMs).toFixed(2)}x`.padStart(9)}  ${cli.maxRssMb.toFixed(0).padStart(7)}  ${
           size.target === undefined ? "-" : `<= ${size.target}x ${verdict(ratio <= size.target)}`
         }\n`,
       );
-    });
+    }
+    process.stdout.write(
+      "\nThe branch case has no hand-written reference: a fair one would hand-write the branch stack's lookups of the base, its slot's\n" +
+        "priorities and host name, which the slot registry decides; its time is the whole `compose2ecs synth` of a branch (base and branch stacks).\n",
+    );
+    const pool = POOL >= 1 ? `loadBalancer.pool ${POOL}` : "no loadBalancer.pool (one ALB)";
+    process.stdout.write(`\n${BRANCHES} branches of the five-service app in sequence, one process each, one environment (${pool}), load average ${load()}:\n`);
+    const sequence = branchesInSequence(root);
+    const total = sequence.times.reduce((a, b) => a + b, 0);
+    const tenth = Math.max(1, Math.floor(BRANCHES / 10));
+    process.stdout.write(
+      `  total ${(total / 1000).toFixed(1)} s, per branch ${(total / BRANCHES).toFixed(0)} ms mean, ${median(sequence.times).toFixed(0)} ms median ` +
+        `(first ${tenth}: ${median(sequence.times.slice(0, tenth)).toFixed(0)} ms, last ${tenth}: ${median(sequence.times.slice(-tenth)).toFixed(0)} ms), peak ${sequence.maxRssMb.toFixed(0)} MB\n`,
+    );
+    peak = Math.max(peak, sequence.maxRssMb);
     process.stdout.write(`\npeak memory under 300 MB: ${peak.toFixed(0)} MB ${verdict(peak < 300)}\nload average before ${loadBefore}, after ${load()}\n`);
     return 0;
   } finally {

@@ -31,6 +31,12 @@ export const CORRECTIONS_MARKER = "compose2ecs: moto corrections applied";
  *   InvalidPermission.NotFound; AWS answers InvalidSecurityGroupRuleId.NotFound, which the
  *   provider reads as "already gone" when it deletes an aws_vpc_security_group_*_rule. Only the
  *   error code changes: the product still sees every other error, as it would on AWS.
+ * - S3 PutObject with `If-None-Match: *` (or `If-Match`): moto checks the key and stores the
+ *   object in two steps, in a server that answers each request on its own thread, so two
+ *   concurrent conditional creates of one key can both pass the check (both answered 200, or
+ *   the overwritten one 500); AWS lets exactly one win and answers 412 to the others. The slot
+ *   registry (state/priority-slots.ts) relies on that, so object writes run one at a time
+ *   (the request body is read before, so only moto's in-memory work waits).
  */
 export const MOTO_CORRECTIONS_PY = `
 import os, sys, threading
@@ -88,6 +94,18 @@ try:
 
     _SgBackend.revoke_security_group_egress = _unknown_rule_ids_as_aws(_SgBackend.revoke_security_group_egress, lambda g: g.egress_rules)
     _SgBackend.revoke_security_group_ingress = _unknown_rule_ids_as_aws(_SgBackend.revoke_security_group_ingress, lambda g: g.ingress_rules)
+
+    from moto.s3.responses import S3Response as _S3Response
+
+    _object_writes = threading.Lock()
+
+    def _one_object_write_at_a_time(original):
+        def put_object(self, *args, **kwargs):
+            with _object_writes:
+                return original(self, *args, **kwargs)
+        return put_object
+
+    _S3Response.put_object = _one_object_write_at_a_time(_S3Response.put_object)
     sys.stderr.write("${CORRECTIONS_MARKER}\\n")
 except Exception as error:
     sys.stderr.write(f"compose2ecs: could not apply the moto corrections: {error!r}\\n")

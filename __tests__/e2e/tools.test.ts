@@ -1,4 +1,6 @@
+import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findTerraform, MissingToolError } from "../../terraform/cli-config";
@@ -94,6 +96,32 @@ describe("moto_server lifecycle", () => {
     }
   }, 60_000);
 
+  test("GIVEN the started emulator WHEN 12 writers race to create each of 10 keys with If-None-Match: * THEN exactly one wins each key and every other writer gets 412, as on AWS", async () => {
+    const moto = await startMoto();
+    const s3 = new S3Client({ region: "eu-west-1", endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const bucket = "conditional-create-race";
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
+      const outcomes: Array<{ key: string; winners: number[]; losers: number[]; stored: number }> = [];
+      for (let k = 0; k < 10; k++) {
+        const key = `slots/${k + 1}`;
+        // Writer i's body is 1 MB of byte i, so the stored object names the writer that won.
+        const statuses = await Promise.all(Array.from({ length: 12 }, (_, i) => conditionalCreate(moto.endpoint, bucket, key, Buffer.alloc(1_000_000, i))));
+        const body = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToByteArray();
+        outcomes.push({
+          key,
+          winners: statuses.flatMap((status, i) => (status === 200 ? [i] : [])),
+          losers: statuses.filter((status) => status !== 200).sort(),
+          stored: body?.[0] ?? -1,
+        });
+      }
+      expect(outcomes).toEqual(outcomes.map(({ key, stored }) => ({ key, winners: [stored], losers: Array<number>(11).fill(412), stored })));
+    } finally {
+      s3.destroy();
+      await moto.stop();
+    }
+  }, 120_000);
+
   test.each([["http://127.0.0.1:5000", true], ["http://localhost:1", true], ["https://s3.amazonaws.com", false], ["http://10.0.0.1:5000", false]])(
     "GIVEN endpoint %s WHEN the test clients are made THEN loopback-only is enforced (allowed: %s)",
     (endpoint, allowed) => {
@@ -102,3 +130,34 @@ describe("moto_server lifecycle", () => {
     },
   );
 });
+
+/**
+ * One `PUT` with `If-None-Match: *` on its own connection; resolves the HTTP status. The request
+ * names a checksum algorithm without a value, so moto computes the body's SHA-256 after its
+ * existence check and before it stores the object; hashing 1 MB lets Python's other request
+ * threads run inside that window, as a loaded machine would, so an unlocked check-then-put
+ * lets several writers through. moto accepts any Authorization header (it does not verify signatures).
+ */
+function conditionalCreate(endpoint: string, bucket: string, key: string, body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${endpoint}/${bucket}/${key}`,
+      {
+        method: "PUT",
+        agent: false,
+        headers: {
+          "If-None-Match": "*",
+          "x-amz-sdk-checksum-algorithm": "SHA256",
+          "Content-Length": body.length,
+          Authorization: "AWS4-HMAC-SHA256 Credential=testing/20260101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=00",
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}

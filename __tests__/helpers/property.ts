@@ -6,6 +6,8 @@ import fc from "fast-check";
  * shrunk counterexample and the command that replays it.
  */
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : Math.floor(Math.random() * 2 ** 31);
+/** This run's seed, for tests that name it themselves (e.g. in their title). */
+export const PROPERTY_SEED = SEED;
 const RUNS = Number(process.env.FC_RUNS ?? 200);
 
 export function assertProperty<Ts>(property: fc.IProperty<Ts>, params: fc.Parameters<Ts> = {}): void {
@@ -18,4 +20,14 @@ export function assertProperty<Ts>(property: fc.IProperty<Ts>, params: fc.Parame
 /** Text from a small alphabet, so that the characters a parser cares about meet often. */
 export function textOf(alphabet: string, maxLength = 12): fc.Arbitrary<string> {
   return fc.string({ unit: fc.constantFrom(...alphabet.split("")), maxLength });
+}
+
+/**
+ * One value drawn with this run's seed, for a property too costly to try more than once (and
+ * to shrink): the test names PROPERTY_SEED so that FC_SEED replays the same value.
+ */
+export function drawOnce<T>(arbitrary: fc.Arbitrary<T>): T {
+  const [value] = fc.sample(arbitrary, { seed: SEED, numRuns: 1 });
+  if (value === undefined) throw new Error(`fast-check drew nothing (FC_SEED=${SEED})`);
+  return value;
 }
