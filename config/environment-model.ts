@@ -188,4 +188,6 @@ export interface BranchContext {
   readonly slug: string;
   /** The branch's slot: its listener port and listener-rule priority block (planner/slots.ts). */
   readonly slot: number;
+  /** The pool ALB the branch is placed on (1-based, state/priority-slots.ts SlotRecord `alb`). @default 1 */
+  readonly alb?: number;
 }

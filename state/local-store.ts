@@ -1,4 +1,4 @@
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { SlotStore } from "./priority-slots";
 
@@ -58,6 +58,15 @@ export class LocalSlotStore implements SlotStore {
       if (isErrno(error, "ENOENT")) return [];
       throw error;
     }
+  }
+
+  async put(key: string, body: string): Promise<void> {
+    const file = join(this.dir, key);
+    mkdirSync(join(file, ".."), { recursive: true });
+    // rename(2) replaces atomically: readers see the old record or the new one, never half of one.
+    const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(temp, body);
+    renameSync(temp, file);
   }
 
   async remove(key: string): Promise<void> {

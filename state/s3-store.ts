@@ -65,6 +65,11 @@ export class S3Store implements SlotStore {
     return objects.map((o) => o.key.slice(dir.length + 1)).filter((k) => k !== "" && !k.includes("/")).sort();
   }
 
+  async put(key: string, body: string): Promise<void> {
+    const { PutObjectCommand } = await import("@aws-sdk/client-s3");
+    await (await this.client()).send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, ContentType: "text/plain" }));
+  }
+
   async remove(key: string): Promise<void> {
     const { DeleteObjectCommand } = await import("@aws-sdk/client-s3");
     await (await this.client()).send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));

@@ -17,7 +17,8 @@ const HELP = `Usage:
 The branch environments (one application stack and one Terraform state per git branch) of an
 environment with \`branches: true\`.
 
-list  Every branch environment that has state or a slot: branch, slug, slot, its listener port
+list  Every branch environment that has state or a slot: branch, slug, slot, its ALB in the
+      base's pool (loadBalancer.pool), its listener port
       (no domain) or host name (with loadBalancer.domain), when its state last changed, where it is.
 gc    Names the branch environments whose branch is not in the live list. Without --destroy it
       changes nothing. With --destroy, one branch at a time: synthesize its stack into a temporary
@@ -106,11 +107,12 @@ function listText(env: EnvironmentConfig, branches: readonly BranchEnvironment[]
     b.branch ?? "(unknown)",
     b.slug,
     b.slot === undefined ? "-" : String(b.slot),
+    b.alb === undefined ? "-" : String(b.alb),
     address(env, b),
     b.lastModified?.toISOString() ?? "-",
     b.state ?? "(not deployed)",
   ]);
-  return textTable(["BRANCH", "SLUG", "SLOT", "ADDRESS", "LAST MODIFIED", "STATE"], rows) + "\n";
+  return textTable(["BRANCH", "SLUG", "SLOT", "ALB", "ADDRESS", "LAST MODIFIED", "STATE"], rows) + "\n";
 }
 
 function branchJson(env: EnvironmentConfig, b: BranchEnvironment): Record<string, string | number | null> {
@@ -118,6 +120,7 @@ function branchJson(env: EnvironmentConfig, b: BranchEnvironment): Record<string
     branch: b.branch ?? null,
     slug: b.slug,
     slot: b.slot ?? null,
+    alb: b.alb ?? null,
     address: address(env, b),
     lastModified: b.lastModified?.toISOString() ?? null,
     state: b.state ?? null,
