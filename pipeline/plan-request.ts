@@ -47,6 +47,11 @@ export interface PipelineRequest {
    * branch that must not be written or deployed. @default false
    */
   readonly baseOnly?: boolean;
+  /**
+   * Plan a branch only to destroy it (`down`): its ALB's quotas are not checked, since destroying
+   * the branch is what a full ALB's error asks for. @default false
+   */
+  readonly forDestroy?: boolean;
   /** Tag of images built from source (`--image-tag`). @default COMPOSE2ECS_IMAGE_TAG, else the environment's imageTag */
   readonly imageTag?: string;
   /** `--allow-data-loss`: plan volumes without their protection from destroy (backups stay). @default false */
@@ -283,9 +288,10 @@ async function branchOf(
   diagnostics.push(...found.diagnostics);
   const base = { branch: name.branch, slug: name.slug, source: name.source };
   if (found.record === undefined && found.provisional === undefined) return undefined;
-  const records = await listSlots(registry.store);
-  if (found.record !== undefined) return { branch: { ...base, slot: found.record.slot, alb: found.record.alb ?? 1, slotStatus: "held" }, records };
-  return { branch: { ...base, slot: found.provisional ?? 1, slotStatus: "provisional" }, records };
+  const records = request.forDestroy === true ? undefined : await listSlots(registry.store);
+  const withRecords = records !== undefined ? { records } : {};
+  if (found.record !== undefined) return { branch: { ...base, slot: found.record.slot, alb: found.record.alb ?? 1, slotStatus: "held" }, ...withRecords };
+  return { branch: { ...base, slot: found.provisional ?? 1, slotStatus: "provisional" }, ...withRecords };
 }
 
 /** The branch a base-only plan is made with: the base stack does not depend on it. */

@@ -276,6 +276,10 @@ describe("synthesized stacks of a pool", () => {
     expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([
       expect.stringMatching(/branch "one" is placed on load balancer 1 .*\(3 \+ 2 listener rules > 4\).*down --env qa --branch one\) and deploy it again to move it to load balancer 2/),
     ]);
+    // `down` plans the branch to destroy it, which is the fix: no quota check stands in its way.
+    const forDown = await planRequest({ projectDir: project, envName: "qa", branch: "one", forDestroy: true, envVars: {} });
+    expect(forDown.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(forDown.plan?.app.alb.index).toBe(1);
   });
 
   test("GIVEN a domain, pool 2 and a hosted zone WHEN a branch is synthesized THEN its stack has its own alias record of its ALB; without a zone (pool 1) none", async () => {
