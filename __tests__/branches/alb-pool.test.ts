@@ -282,6 +282,21 @@ describe("synthesized stacks of a pool", () => {
     expect(forDown.plan?.app.alb.index).toBe(1);
   });
 
+  test("GIVEN a branch placed on ALB 2 WHEN the pool shrinks to 1 THEN its plan fails at loadBalancer.pool saying to destroy it first", async () => {
+    env("qa", "  pool: 2\n");
+    await synth("qa", "one", "b0");
+    const store = new LocalSlotStore(registry());
+    const [record] = await listSlots(store);
+    if (record === undefined) throw new Error("no record");
+    await updateRecord(store, { ...record, alb: 2 });
+    env("qa", "");
+    const planned = await planRequest({ projectDir: project, envName: "qa", branch: "one", envVars: {} });
+    expect(planned.plan).toBeUndefined();
+    expect(planned.diagnostics.filter((d) => d.severity === "error").map((d) => [d.path, d.message])).toEqual([
+      ["loadBalancer.pool", expect.stringMatching(/branch "one" is placed on load balancer 2 of the pool, but loadBalancer.pool is 1: .*destroy it \(compose2ecs down --env qa --branch one\) before shrinking the pool/)],
+    ]);
+  });
+
   test("GIVEN a domain, pool 2 and a hosted zone WHEN a branch is synthesized THEN its stack has its own alias record of its ALB; without a zone (pool 1) none", async () => {
     env("qa", "  domain: qa.example.com\n  pool: 2\n  hostedZoneId: Z0123456789ABC\n");
     await synth("qa", "feature/dns", "dns");
