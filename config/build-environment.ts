@@ -238,7 +238,38 @@ function loadBalancer(d: EnvironmentDocument, region: string, branches: boolean,
     ...(accessLogsBucket !== undefined ? { accessLogsBucket } : {}),
     deletionProtection: v.boolean(at("deletionProtection")) ?? fallback.deletionProtection,
     ...(wafAclArn !== undefined ? { wafAclArn } : {}),
+    ...albPool(d, branches, domain, fallback),
   };
+}
+
+/**
+ * `pool`, `quotas` and `hostedZoneId`: a pool serves branch stacks, and with a domain each
+ * branch needs its own DNS record (one wildcard cannot point at several ALBs), so a zone.
+ */
+function albPool(d: EnvironmentDocument, branches: boolean, domain: string | undefined, fallback: LoadBalancerConfig): Pick<LoadBalancerConfig, "pool" | "quotas" | "hostedZoneId"> {
+  const v = d.values;
+  const at = (...keys: string[]): Path => ["loadBalancer", ...keys];
+  const pool = v.number(at("pool")) ?? fallback.pool;
+  const hostedZoneId = v.string(at("hostedZoneId"));
+  if (!branches) {
+    if (pool > 1) d.error(at("pool"), `a pool of ${pool} load balancers only serves branch stacks, and this environment has branches: false; remove loadBalancer.pool or set branches: true`, "key");
+    if (v.has(at("quotas"))) d.warning(at("quotas"), "only branch environments (branches: true) check load-balancer quotas; the key is ignored", "key");
+  }
+  if (domain !== undefined && pool > 1 && hostedZoneId === undefined && !v.has(at("hostedZoneId"))) {
+    d.error(
+      at("pool"),
+      `with loadBalancer.domain and a pool of ${pool} load balancers each branch gets its own <slug>.${domain} alias record (one wildcard record cannot point at several load balancers): ` +
+        `set loadBalancer.hostedZoneId to the Route 53 hosted zone of ${domain}`,
+      "key",
+    );
+  }
+  if (hostedZoneId !== undefined && !branches) d.warning(at("hostedZoneId"), "only branch stacks get <slug>.<domain> records; the key is ignored in an environment with branches: false", "key");
+  else if (hostedZoneId !== undefined && domain === undefined) d.warning(at("hostedZoneId"), "is only used with loadBalancer.domain (for <slug>.<domain> records); the key is ignored", "key");
+  const quotas = {
+    rulesPerAlb: v.number(at("quotas", "rulesPerAlb")) ?? fallback.quotas.rulesPerAlb,
+    listenersPerAlb: v.number(at("quotas", "listenersPerAlb")) ?? fallback.quotas.listenersPerAlb,
+  };
+  return { pool, quotas, ...(hostedZoneId !== undefined && domain !== undefined && branches ? { hostedZoneId } : {}) };
 }
 
 function environmentEgress(d: EnvironmentDocument): EnvironmentConfig["egress"] | undefined {

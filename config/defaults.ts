@@ -26,6 +26,8 @@ export function defaultEnvironment(name: string, branches = false, region = "eu-
       sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
       idleTimeoutSeconds: 60,
       deletionProtection: !branches,
+      pool: 1,
+      quotas: DEFAULT_ALB_QUOTAS,
     },
     access: "compose",
     egress: [],
@@ -38,6 +40,9 @@ export function defaultEnvironment(name: string, branches = false, region = "eu-
     imageTag: "latest",
   };
 }
+
+/** Defaults for `loadBalancer.quotas`: the ELBv2 default quotas per ALB (adjustable in AWS Service Quotas). */
+export const DEFAULT_ALB_QUOTAS = { rulesPerAlb: 100, listenersPerAlb: 50 } as const;
 
 /** Defaults for `capacity.ec2` when `capacity.kind` is "ec2". */
 export const DEFAULT_EC2_CAPACITY = {

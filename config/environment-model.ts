@@ -70,6 +70,20 @@ export interface LoadBalancerConfig {
   readonly deletionProtection: boolean;
   /** Attach a WAFv2 web ACL (ARN). */
   readonly wafAclArn?: string;
+  /** ALBs in the base's pool (`loadBalancer.pool`, branch environments only); each branch uses one. @default 1 */
+  readonly pool: number;
+  /** The AWS-adjustable ELBv2 quotas per ALB that branch allocation and synth respect. @default { rulesPerAlb: 100, listenersPerAlb: 50 } */
+  readonly quotas: AlbQuotaConfig;
+  /** Route 53 hosted zone of `domain`, for each branch's `<slug>.<domain>` alias record (needed with a domain and a pool above 1). */
+  readonly hostedZoneId?: string;
+}
+
+/** ELBv2 quotas per ALB that an account may have raised; target groups per ALB (100) is a hard limit and not here. */
+export interface AlbQuotaConfig {
+  /** Listener rules per ALB, default rules not counted. @default 100 */
+  readonly rulesPerAlb: number;
+  /** Listeners per ALB, the base's own 80 (and 443) included. @default 50 */
+  readonly listenersPerAlb: number;
 }
 
 /** The base stack's network load balancer, for TCP ports services publish (x-ecs `loadBalancer: network`). */
@@ -205,4 +219,6 @@ export interface BranchContext {
   readonly slug: string;
   /** The branch's slot: its listener port and listener-rule priority block (planner/slots.ts). */
   readonly slot: number;
+  /** The pool ALB the branch is placed on (1-based, state/priority-slots.ts SlotRecord `alb`). @default 1 */
+  readonly alb?: number;
 }

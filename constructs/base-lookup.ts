@@ -11,6 +11,8 @@ import { TIER_TAG } from "./network";
 export interface BaseLookupProps {
   /** The base stack's plan: the names to look up. */
   readonly base: BasePlan;
+  /** Name of the pool ALB the stack uses (planner AppPlan `alb`). @default ALB 1, `base.loadBalancer.name` */
+  readonly loadBalancerName?: string;
   /** Port of the shared listener the stack adds rules to; none when it has its own listener. @default undefined */
   readonly listenerPort?: number;
   /** Look up the network load balancer and its security group (the stack has listeners on it). @default false */
@@ -54,7 +56,7 @@ export class BaseLookup extends Construct {
       this.privateSubnetIds = subnets.ids;
     }
     this.clusterArn = new DataAwsEcsCluster(this, "cluster", { clusterName: base.cluster.name }).arn;
-    this.loadBalancer = new DataAwsLb(this, "alb", { name: base.loadBalancer.name });
+    this.loadBalancer = new DataAwsLb(this, "alb", { name: props.loadBalancerName ?? base.loadBalancer.name });
     this.loadBalancerSecurityGroupId = new DataAwsSecurityGroup(this, "alb-sg", {
       name: base.loadBalancer.securityGroupName,
       vpcId: vpc.id,

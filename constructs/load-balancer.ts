@@ -65,41 +65,60 @@ export class LoadBalancer extends Construct {
       ipProtocol: "-1",
       cidrIpv4: props.vpcCidr,
     });
-    this.lb = new Lb(this, "alb", {
-      name: plan.name,
-      internal: plan.internal,
-      loadBalancerType: "application",
-      securityGroups: [this.securityGroup.id],
-      subnets: plan.internal ? props.privateSubnetIds : props.publicSubnetIds,
-      dropInvalidHeaderFields: true,
-      idleTimeout: plan.idleTimeoutSeconds,
-      enableDeletionProtection: plan.deletionProtection,
-      ...(plan.accessLogsBucket !== undefined ? { accessLogs: { bucket: plan.accessLogsBucket, enabled: true, prefix: plan.name } } : {}),
-      tags: { Exposure: plan.internal ? "internal" : "public" },
-    });
-    this.httpListener = new LbListener(this, "http", {
-      loadBalancerArn: this.lb.arn,
-      port: 80,
-      protocol: "HTTP",
-      defaultAction: [
-        plan.certificateArn !== undefined
-          ? { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }
-          : NOT_FOUND_ACTION,
-      ],
-    });
-    if (plan.certificateArn !== undefined) {
-      this.httpsListener = new LbListener(this, "https", {
-        loadBalancerArn: this.lb.arn,
-        port: 443,
-        protocol: "HTTPS",
-        sslPolicy: plan.sslPolicy,
-        certificateArn: plan.certificateArn,
-        defaultAction: [NOT_FOUND_ACTION],
-      });
-    }
-    if (plan.wafAclArn !== undefined) {
-      const { Wafv2WebAclAssociation } = require("@cdktf/provider-aws/lib/wafv2-web-acl-association") as { Wafv2WebAclAssociation: typeof Wafv2WebAclAssociationType };
-      new Wafv2WebAclAssociation(this, "waf", { resourceArn: this.lb.arn, webAclArn: plan.wafAclArn });
-    }
+    const made = albWithListeners(this, plan, { name: plan.name, securityGroupId: this.securityGroup.id, subnets: plan.internal ? props.privateSubnetIds : props.publicSubnetIds });
+    this.lb = made.lb;
+    this.httpListener = made.httpListener;
+    if (made.httpsListener !== undefined) this.httpsListener = made.httpsListener;
   }
+}
+
+/** What `albWithListeners` makes. */
+export interface AlbWithListeners {
+  readonly lb: Lb;
+  readonly httpListener: LbListener;
+  readonly httpsListener?: LbListener;
+}
+
+/**
+ * One ALB of the pool with its base listeners (80, and 443 with a certificate) and its WAF
+ * association, made in `scope` with the ids "alb", "http", "https" and "waf": ALB 1 in the
+ * LoadBalancer construct (the addresses it always had), the pool's others in PoolLoadBalancer.
+ */
+export function albWithListeners(scope: Construct, plan: LoadBalancerPlan, alb: { readonly name: string; readonly securityGroupId: string; readonly subnets: string[] }): AlbWithListeners {
+  const lb = new Lb(scope, "alb", {
+    name: alb.name,
+    internal: plan.internal,
+    loadBalancerType: "application",
+    securityGroups: [alb.securityGroupId],
+    subnets: alb.subnets,
+    dropInvalidHeaderFields: true,
+    idleTimeout: plan.idleTimeoutSeconds,
+    enableDeletionProtection: plan.deletionProtection,
+    ...(plan.accessLogsBucket !== undefined ? { accessLogs: { bucket: plan.accessLogsBucket, enabled: true, prefix: alb.name } } : {}),
+    tags: { Exposure: plan.internal ? "internal" : "public" },
+  });
+  const httpListener = new LbListener(scope, "http", {
+    loadBalancerArn: lb.arn,
+    port: 80,
+    protocol: "HTTP",
+    defaultAction: [
+      plan.certificateArn !== undefined ? { type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } } : NOT_FOUND_ACTION,
+    ],
+  });
+  const httpsListener =
+    plan.certificateArn !== undefined
+      ? new LbListener(scope, "https", {
+          loadBalancerArn: lb.arn,
+          port: 443,
+          protocol: "HTTPS",
+          sslPolicy: plan.sslPolicy,
+          certificateArn: plan.certificateArn,
+          defaultAction: [NOT_FOUND_ACTION],
+        })
+      : undefined;
+  if (plan.wafAclArn !== undefined) {
+    const { Wafv2WebAclAssociation } = require("@cdktf/provider-aws/lib/wafv2-web-acl-association") as { Wafv2WebAclAssociation: typeof Wafv2WebAclAssociationType };
+    new Wafv2WebAclAssociation(scope, "waf", { resourceArn: lb.arn, webAclArn: plan.wafAclArn });
+  }
+  return { lb, httpListener, ...(httpsListener !== undefined ? { httpsListener } : {}) };
 }

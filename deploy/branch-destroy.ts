@@ -7,7 +7,7 @@ import { planRequest } from "../pipeline/plan-request";
 import { Plan } from "../planner/plan";
 import { destroyStackFolder, DestroyResult } from "../state/branch-destroy";
 import { BranchEnvironment, StateInventory } from "../state/branches";
-import { slotInState } from "../state/state-slot";
+import { albNameInState, slotInState } from "../state/state-slot";
 
 /**
  * `branches gc --destroy` for one branch: the pipeline plans the branch's application stack
@@ -77,12 +77,18 @@ export async function planBranchDestroy(request: BranchPlanRequest): Promise<Des
   const decision = destroyDecision(stateText, branch.slot);
   if (decision.kind === "nothing") return { result: { ok: true, detail: decision.detail } };
   if (decision.kind === "refuse") return { result: { ok: false, detail: decision.detail } };
-  const planned = await planRequest({
-    projectDir: request.projectDir,
-    envName: env.name,
-    knownBranch: { branch: branch.branch ?? branch.slug, slug: branch.slug, slot: decision.slot },
-    envVars: request.envVars,
-  });
+  const plan = (alb: number | undefined) =>
+    planRequest({
+      projectDir: request.projectDir,
+      envName: env.name,
+      knownBranch: { branch: branch.branch ?? branch.slug, slug: branch.slug, slot: decision.slot, ...(alb !== undefined ? { alb } : {}) },
+      envVars: request.envVars,
+    });
+  let planned = await plan(branch.alb);
+  // The ALB the state looked up wins over the record's (or a missing record's ALB 1), as the slot does.
+  const stateAlb = albNameInState(stateText);
+  const member = planned.plan?.base.loadBalancer.pool.find((m) => m.name === stateAlb);
+  if (member !== undefined && member.index !== planned.plan?.app.alb.index) planned = await plan(member.index);
   if (planned.plan === undefined) {
     return { result: { ok: false, detail: `synth failed: ${planned.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic).join("; ")}` } };
   }

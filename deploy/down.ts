@@ -109,7 +109,7 @@ function inventoryOf(env: EnvironmentConfig, request: DownRequest): StateInvento
 }
 
 async function downBranch(request: DownRequest, session: Session): Promise<DownResult> {
-  const planned = await planRequest(request);
+  const planned = await planRequest({ ...request, forDestroy: true });
   reportDiagnostics(planned.diagnostics, request.print);
   const loaded = planned.loaded;
   const branch = loaded?.branch;

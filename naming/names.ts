@@ -147,10 +147,16 @@ export function clusterName(scope: NameScope): string {
   return fitName(composite("-", scope.project, scope.env), RULES.ecs);
 }
 
-/** ALB: 32 characters; AWS reserves the "internal-" prefix. */
-export function loadBalancerName(scope: NameScope): string {
-  const name = fitName(composite("-", scope.project, scope.env), RULES.loadBalancer);
-  return name.startsWith("internal-") ? fitName(composite("-", "lb", scope.project, scope.env), RULES.loadBalancer) : name;
+/**
+ * ALB: 32 characters; AWS reserves the "internal-" prefix. `index` is the ALB's place in the
+ * base's pool (loadBalancer.pool): ALB 1 keeps the name it had before pools, so growing the
+ * pool renames nothing; ALB k gets an `albk` part (a composite, so it cannot clash with an
+ * environment whose name ends in "-albk").
+ */
+export function loadBalancerName(scope: NameScope, index = 1): string {
+  const member = index === 1 ? undefined : `alb${index}`;
+  const name = fitName(composite("-", scope.project, scope.env, member), RULES.loadBalancer);
+  return name.startsWith("internal-") ? fitName(composite("-", "lb", scope.project, scope.env, member), RULES.loadBalancer) : name;
 }
 
 export function loadBalancerSecurityGroupName(scope: NameScope): string {

@@ -12,8 +12,8 @@ import { planProject } from "../planner/plan-project";
 import { ConversionEntry, conversionReport, reportDiagnostics } from "../planner/report";
 import { slotLimit } from "../planner/slots";
 import { branchSlug } from "../naming/branch-slug";
-import { albShare } from "../state/alb-capacity";
-import { lookupSlot } from "../state/priority-slots";
+import { albLimits, albLoads, albShare, chooseAlb, noAlbFits, overQuota, placedAlbFull, usageOf } from "../state/alb-capacity";
+import { listSlots, lookupSlot, SlotRecord } from "../state/priority-slots";
 import { slotRegistryFor } from "../state/slot-registry";
 import { BranchSource, resolveBranchName } from "./branch-name";
 
@@ -47,6 +47,11 @@ export interface PipelineRequest {
    * branch that must not be written or deployed. @default false
    */
   readonly baseOnly?: boolean;
+  /**
+   * Plan a branch only to destroy it (`down`): its ALB's quotas are not checked, since destroying
+   * the branch is what a full ALB's error asks for. @default false
+   */
+  readonly forDestroy?: boolean;
   /** Tag of images built from source (`--image-tag`). @default COMPOSE2ECS_IMAGE_TAG, else the environment's imageTag */
   readonly imageTag?: string;
   /** `--allow-data-loss`: plan volumes without their protection from destroy (backups stay). @default false */
@@ -83,6 +88,12 @@ export interface LoadedRequest {
   readonly endpoint?: string;
   /** Problems found while loading (warnings only, or it would not be loaded). */
   readonly diagnostics: readonly Diagnostic[];
+  /**
+   * The environment's slot records as loaded (a branch being planned for deployment: held or
+   * provisional): the other branches' ALBs and usage, for placing and quota-checking this one.
+   * @default undefined: no quota check (a given or stand-in branch, a non-branch environment)
+   */
+  readonly registryRecords?: readonly SlotRecord[];
 }
 
 export interface PlannedRequest {
@@ -100,13 +111,42 @@ export async function planRequest(request: PipelineRequest): Promise<PlannedRequ
   return loaded.loaded === undefined ? { report: [], diagnostics: loaded.diagnostics } : planLoaded(loaded.loaded);
 }
 
-/** Plans what was loaded (pure: the same input gives the same plan); re-planning with another slot is `planLoaded({ ...loaded, branch })`. */
+/**
+ * Plans what was loaded (pure: the same input gives the same plan); re-planning with another
+ * slot is `planLoaded({ ...loaded, branch })`. A branch with registry records is placed on (or
+ * checked against) the pool's ALBs: a provisional one goes on the ALB allocation would choose
+ * now, a held one must still fit the ALB its record names.
+ */
 export function planLoaded(loaded: LoadedRequest): PlannedRequest {
+  const planned = planOnce(loaded);
+  const branch = loaded.branch;
+  const records = loaded.registryRecords;
+  if (planned.plan === undefined || branch === undefined || records === undefined || planned.plan.branch === undefined) return planned;
+  const env = loaded.env;
+  const usage = usageOf(planned.plan.app);
+  const limits = albLimits(env);
+  const loads = albLoads(records, branch.slug, usage);
+  const error = (message: string): PlannedRequest => {
+    const location = environmentLocation(env, "loadBalancer.pool");
+    const diagnostic: Diagnostic = { severity: "error", path: "loadBalancer.pool", message, ...(location ? { location } : {}) };
+    return { loaded, report: planned.report, diagnostics: [...planned.diagnostics, diagnostic] };
+  };
+  if (branch.slotStatus === "held") {
+    const alb = branch.alb ?? 1;
+    if (overQuota(loads.get(alb), usage, limits).length === 0) return planned;
+    return error(placedAlbFull(env.name, branch.branch, alb, loads.get(alb), usage, limits, loads, env.loadBalancer.pool));
+  }
+  const alb = chooseAlb(loads, usage, limits, env.loadBalancer.pool);
+  if (alb === undefined) return error(noAlbFits(env.name, branch.branch, usage, limits, env.loadBalancer.pool));
+  return alb === (branch.alb ?? 1) ? planned : planOnce({ ...loaded, branch: { ...branch, alb } });
+}
+
+function planOnce(loaded: LoadedRequest): PlannedRequest {
   const branch = loaded.branch;
   const planned = planProject({
     project: loaded.project,
     env: loaded.env,
-    ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot } } : {}),
+    ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot, ...(branch.alb !== undefined ? { alb: branch.alb } : {}) } } : {}),
     ...(loaded.request.allowDataLoss === true ? { allowDataLoss: true } : {}),
   });
   // What each compose key became, read from the plan itself (planner/report.ts).
@@ -138,11 +178,13 @@ async function loadRequest(request: PipelineRequest): Promise<{ loaded?: LoadedR
   if (compose.project === undefined || hasErrors(diagnostics)) return { diagnostics };
   if (compose.project.nameFrom === "folder") diagnostics.push(unpinnedProjectName(env, compose.project));
 
-  const branch = await branchOf(request, env, projectDir, diagnostics);
+  const found = await branchOf(request, env, projectDir, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics };
+  const branch = found?.branch;
+  const records = found?.records;
   const endpoint = env.aws.endpoint ?? nonEmpty(request.envVars.COMPOSE2ECS_AWS_ENDPOINT);
   return {
-    loaded: { request, env, project: compose.project, ...(branch ? { branch } : {}), ...(endpoint ? { endpoint } : {}), diagnostics },
+    loaded: { request, env, project: compose.project, ...(branch ? { branch } : {}), ...(endpoint ? { endpoint } : {}), diagnostics, ...(records ? { registryRecords: records } : {}) },
     diagnostics,
   };
 }
@@ -217,16 +259,24 @@ function environment(request: PipelineRequest, projectDir: string, diagnostics: 
   return { ...env, imageTag };
 }
 
-/** The branch and the slot to plan it with: the one it holds, else a provisional one (read-only). */
-async function branchOf(request: PipelineRequest, env: EnvironmentConfig, projectDir: string, diagnostics: Diagnostic[]): Promise<PlannedBranch | undefined> {
+/**
+ * The branch and the slot to plan it with: the one it holds, else a provisional one (read-only);
+ * with the registry's records when the branch is planned for deployment (quota check).
+ */
+async function branchOf(
+  request: PipelineRequest,
+  env: EnvironmentConfig,
+  projectDir: string,
+  diagnostics: Diagnostic[],
+): Promise<{ branch: PlannedBranch; records?: readonly SlotRecord[] } | undefined> {
   if (!env.branches) {
     if (request.branch !== undefined || request.knownBranch !== undefined) {
       diagnostics.push({ severity: "error", path: "--branch", message: `environment "${env.name}" has no branch stacks (branches: false in environments/${env.name}.yml)` });
     }
     return undefined;
   }
-  if (request.knownBranch !== undefined) return { ...request.knownBranch, source: "registry", slotStatus: "given" };
-  if (request.baseOnly === true) return { branch: BASE_ONLY_BRANCH, slug: branchSlug(BASE_ONLY_BRANCH), slot: 1, source: "stand-in", slotStatus: "given" };
+  if (request.knownBranch !== undefined) return { branch: { ...request.knownBranch, source: "registry", slotStatus: "given" } };
+  if (request.baseOnly === true) return { branch: { branch: BASE_ONLY_BRANCH, slug: branchSlug(BASE_ONLY_BRANCH), slot: 1, source: "stand-in", slotStatus: "given" } };
   const named = resolveBranchName({ ...(request.branch !== undefined ? { flag: request.branch } : {}), projectDir, envVars: request.envVars });
   diagnostics.push(...named.diagnostics);
   const name = named.name;
@@ -237,9 +287,11 @@ async function branchOf(request: PipelineRequest, env: EnvironmentConfig, projec
   const found = await lookupSlot(registry.store, { envName: env.name, branch: name.branch, slug: name.slug, limit: slotLimit(env), path: name.source });
   diagnostics.push(...found.diagnostics);
   const base = { branch: name.branch, slug: name.slug, source: name.source };
-  if (found.record !== undefined) return { ...base, slot: found.record.slot, slotStatus: "held" };
-  if (found.provisional !== undefined) return { ...base, slot: found.provisional, slotStatus: "provisional" };
-  return undefined;
+  if (found.record === undefined && found.provisional === undefined) return undefined;
+  const records = request.forDestroy === true ? undefined : await listSlots(registry.store);
+  const withRecords = records !== undefined ? { records } : {};
+  if (found.record !== undefined) return { branch: { ...base, slot: found.record.slot, alb: found.record.alb ?? 1, slotStatus: "held" }, ...withRecords };
+  return { branch: { ...base, slot: found.provisional ?? 1, slotStatus: "provisional" }, ...withRecords };
 }
 
 /** The branch a base-only plan is made with: the base stack does not depend on it. */

@@ -20,6 +20,7 @@ import {
   NetworkPlan,
   NetworkTargetPlan,
   Plan,
+  PoolAlbPlan,
   RoutePlan,
   SecretPlan,
   ServicePlan,
@@ -86,6 +87,15 @@ export function planProject(input: PlanInput): PlanResult {
   }
 
   const branch = env.branches ? input.branch : undefined;
+  if (branch !== undefined && (branch.alb ?? 1) > env.loadBalancer.pool) {
+    diagnose(
+      "error",
+      "loadBalancer.pool",
+      `branch "${branch.branch}" is placed on load balancer ${branch.alb ?? 1} of the pool, but loadBalancer.pool is ${env.loadBalancer.pool}: ` +
+        `a branch keeps its load balancer, so destroy it (compose2ecs down --env ${env.name} --branch ${branch.branch}) before shrinking the pool, or raise loadBalancer.pool to ${branch.alb ?? 1} again`,
+      envKey("loadBalancer.pool"),
+    );
+  }
   const scope: names.NameScope = { project: project.name, env: env.name, ...(branch ? { slug: branch.slug } : {}) };
   const baseScope: names.NameScope = { project: project.name, env: env.name };
   const base = planBase(baseScope, env, diagnose);
@@ -106,7 +116,7 @@ export function planProject(input: PlanInput): PlanResult {
   }
   if (diagnostics.some((d) => d.severity === "error") || base === undefined || app === undefined) return { diagnostics };
   return {
-    plan: { project: project.name, env, ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot } } : {}), base, app },
+    plan: { project: project.name, env, ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot, alb: branch.alb ?? 1 } } : {}), base, app },
     diagnostics,
   };
 }
@@ -154,9 +164,16 @@ function planBase(scope: names.NameScope, env: EnvironmentConfig, diagnose: Diag
       deletionProtection: lb.deletionProtection,
       ...(lb.wafAclArn ? { wafAclArn: lb.wafAclArn } : {}),
       ...(env.branches && lb.domain === undefined ? { branchPortRange: { from: listenerPort(1), to: listenerPort(MAX_SLOT) } } : {}),
+      pool: albPool(scope, env),
     },
     ...(nlb !== undefined ? { networkLoadBalancer: nlb } : {}),
   };
+}
+
+/** The base's ALBs: one, or loadBalancer.pool of them in a branch environment. */
+function albPool(scope: names.NameScope, env: EnvironmentConfig): PoolAlbPlan[] {
+  const size = env.branches ? env.loadBalancer.pool : 1;
+  return Array.from({ length: size }, (_, i) => ({ index: i + 1, name: names.loadBalancerName(scope, i + 1) }));
 }
 
 function planNetwork(scope: names.NameScope, env: EnvironmentConfig, diagnose: Diagnose): NetworkPlan | undefined {
@@ -222,6 +239,8 @@ function planApp(
       : env.loadBalancer.certificateArn
         ? { kind: "shared", port: 443, protocol: "HTTPS" }
         : { kind: "shared", port: 80, protocol: "HTTP" };
+  const albIndex = branch?.alb ?? 1;
+  const alb: PoolAlbPlan = { index: albIndex, name: names.loadBalancerName({ project: scope.project, env: scope.env }, albIndex) };
   const namespace = names.namespaceName(scope);
   const overrides = new Map(project.services.map((s) => [s.name, mergeOverrides(s.ecs, env.services[s.name])]));
   const overrideOf = (s: ServiceModel): ServiceOverride => overrides.get(s.name) ?? {};
@@ -279,7 +298,9 @@ function planApp(
     slot,
     namespace,
     listener,
+    alb,
     ...(branchHost ? { host: branchHost } : {}),
+    ...(branchHost && env.loadBalancer.hostedZoneId !== undefined ? { dnsRecord: { zoneId: env.loadBalancer.hostedZoneId, name: branchHost } } : {}),
     services: plans,
     networks: access.groups,
     secrets,

@@ -71,6 +71,18 @@ export interface LoadBalancerPlan {
   readonly wafAclArn?: string;
   /** Branch listeners without a domain use ports 10001-10999; the ALB SG admits them. */
   readonly branchPortRange?: { readonly from: number; readonly to: number };
+  /**
+   * Every ALB of the pool (loadBalancer.pool), ALB 1 (`name`) first; all share these settings
+   * and the security group, each has its own listeners.
+   */
+  readonly pool: readonly PoolAlbPlan[];
+}
+
+/** One ALB of the base's pool. */
+export interface PoolAlbPlan {
+  /** 1-based place in the pool: what a branch's slot record stores (`alb`). */
+  readonly index: number;
+  readonly name: string;
 }
 
 /** The environment's network load balancer, for TCP ports (planner/network-load-balancer.ts). */
@@ -398,8 +410,12 @@ export interface AppPlan {
   readonly slot: number;
   readonly namespace: string;
   readonly listener: ListenerPlan;
+  /** The pool ALB the stack's listener and rules are on (ALB 1 but for branches placed elsewhere). */
+  readonly alb: PoolAlbPlan;
   /** Host name of the branch/app when a domain is configured. */
   readonly host?: string;
+  /** A branch's own `<slug>.<domain>` alias record of its ALB (a domain with loadBalancer.hostedZoneId). @default none: the domain's wildcard record points at ALB 1 */
+  readonly dnsRecord?: { readonly zoneId: string; readonly name: string };
   readonly services: readonly ServicePlan[];
   readonly networks: readonly NetworkGroupPlan[];
   readonly secrets: readonly SecretPlan[];
@@ -415,7 +431,7 @@ export interface AppPlan {
 export interface Plan {
   readonly project: string;
   readonly env: EnvironmentConfig;
-  readonly branch?: { readonly branch: string; readonly slug: string; readonly slot: number };
+  readonly branch?: { readonly branch: string; readonly slug: string; readonly slot: number; readonly alb: number };
   readonly base: BasePlan;
   readonly app: AppPlan;
 }

@@ -21,9 +21,13 @@ export const ALB_MAX_LISTENERS = 50;
 /** Branch listeners one ALB holds: 80 and 443 are the base's own. */
 export const MAX_BRANCH_LISTENERS = ALB_MAX_LISTENERS - 2;
 
-/** The highest slot an environment may hand out to a branch. */
-export function slotLimit(env: EnvironmentConfig): number {
-  return env.loadBalancer.domain === undefined ? MAX_BRANCH_LISTENERS : MAX_SLOT;
+/**
+ * The highest slot an environment may hand out to a branch: every slot whose priority block
+ * fits. How many branches one ALB of the pool holds (its listeners, rules and target groups) is
+ * the quota check's business (state/alb-capacity.ts), not the slot's.
+ */
+export function slotLimit(_env: EnvironmentConfig): number {
+  return MAX_SLOT;
 }
 
 /** The dedicated listener port of a branch in an environment without a domain. */

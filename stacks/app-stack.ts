@@ -3,6 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { AppSecret as AppSecretType } from "../constructs/app-secret";
 import { BaseLookup } from "../constructs/base-lookup";
+import type { BranchDnsRecord as BranchDnsRecordType } from "../constructs/branch-dns-record";
 import { BranchListener } from "../constructs/branch-listener";
 import { ComposeService } from "../constructs/compose-service";
 import { DiscoveryNamespace } from "../constructs/discovery-namespace";
@@ -33,6 +34,7 @@ export class AppStack extends TerraformStack {
     const networkListeners = app.services.some((s) => s.networkTargets.length > 0);
     const base = new BaseLookup(this, "base", {
       base: plan.base,
+      loadBalancerName: app.alb.name,
       ...(app.listener.kind === "shared" ? { listenerPort: app.listener.port } : {}),
       ...(networkListeners ? { networkLoadBalancer: true } : {}),
     });
@@ -40,6 +42,11 @@ export class AppStack extends TerraformStack {
       app.listener.kind === "own"
         ? new BranchListener(this, "branch-listener", { loadBalancerArn: base.loadBalancer.arn, port: app.listener.port }).listener.arn
         : base.listenerArn ?? "";
+
+    if (app.dnsRecord !== undefined) {
+      const { BranchDnsRecord } = require("../constructs/branch-dns-record") as { BranchDnsRecord: typeof BranchDnsRecordType };
+      new BranchDnsRecord(this, "dns", { zoneId: app.dnsRecord.zoneId, name: app.dnsRecord.name, loadBalancer: base.loadBalancer });
+    }
 
     const namespace = app.discovery ? new DiscoveryNamespace(this, "discovery", { name: app.namespace, vpcId: base.vpcId }) : undefined;
 

@@ -5,6 +5,7 @@ import { Cluster } from "../constructs/cluster";
 import { LoadBalancer } from "../constructs/load-balancer";
 import { Network } from "../constructs/network";
 import { NetworkLoadBalancer } from "../constructs/network-load-balancer";
+import { PoolLoadBalancer } from "../constructs/pool-load-balancer";
 import { Plan } from "../planner/plan";
 import { configureBackend } from "./backend";
 import { literalPlan } from "./terraform-literal";
@@ -67,5 +68,15 @@ export class BaseStack extends TerraformStack {
     }
     new TerraformOutput(this, "cluster_name", { value: cluster.cluster.name });
     new TerraformOutput(this, "load_balancer_dns_name", { value: lb.lb.dnsName });
+    // ALB 1 is the LoadBalancer above, unchanged; the pool's others are added beside it, with ids from their names.
+    for (const member of base.loadBalancer.pool.filter((m) => m.index > 1)) {
+      const extra = new PoolLoadBalancer(this, `load-balancer-${member.name}`, {
+        plan: base.loadBalancer,
+        member,
+        securityGroupId: lb.securityGroup.id,
+        subnets: base.loadBalancer.internal ? privateSubnetIds : publicSubnetIds,
+      });
+      new TerraformOutput(this, `load_balancer_${member.index}_dns_name`, { value: extra.lb.dnsName });
+    }
   }
 }

@@ -21,6 +21,8 @@ export interface BranchEnvironment {
   /** Git branch name, from the slot record (undefined when the state has no record). */
   readonly branch?: string;
   readonly slot?: number;
+  /** Its ALB in the base's pool (1-based), from the slot record (undefined when the state has no record). */
+  readonly alb?: number;
   /** Where its state is (file path, s3:// URL or HCP workspace); undefined when never deployed. */
   readonly state?: string;
   /** Last change of the state, else the slot's allocation time. */
@@ -112,7 +114,7 @@ export async function listBranchEnvironments(registry: SlotRegistry, inventory: 
     const lastModified = state?.lastModified ?? createdAt;
     return {
       slug,
-      ...(record ? { branch: record.branch, slot: record.slot } : {}),
+      ...(record ? { branch: record.branch, slot: record.slot, alb: record.alb ?? 1 } : {}),
       ...(state ? { state: state.location } : {}),
       ...(lastModified ? { lastModified } : {}),
       ...(createdAt ? { createdAt } : {}),

@@ -1,4 +1,5 @@
 import { Diagnostic } from "../compose/model";
+import { AlbLimits, albLoads, chooseAlb, noAlbFits, QuotaUsage } from "./alb-capacity";
 import { MAX_BRANCH_LISTENERS, MAX_RULE_PRIORITY, RULES_PER_SLOT } from "../planner/slots";
 
 /**
@@ -21,6 +22,20 @@ export interface SlotRecord {
   readonly createdAt: string;
   /** ISO time of the branch's last successful `up` (only `up` writes it; `branches gc --expired` counts age from it, else from createdAt). */
   readonly lastDeployedAt?: string;
+  /** 1-based index of the branch's ALB in the base's pool, chosen at allocation. @default 1 (records from before pools) */
+  readonly alb?: number;
+  /** The branch's quota usage on its ALB, recorded at allocation and refreshed when a synth finds it changed. @default unknown */
+  readonly usage?: QuotaUsage;
+}
+
+/** Where a new branch may be placed: the pool and what the branch takes of an ALB. */
+export interface PlacementRequest {
+  /** The branch's quota usage (state/alb-capacity.ts usageOf of its plan). */
+  readonly usage: QuotaUsage;
+  /** loadBalancer.pool. */
+  readonly poolSize: number;
+  /** What the branches of one ALB may take together (state/alb-capacity.ts albLimits). */
+  readonly limits: AlbLimits;
 }
 
 export interface SlotResult {
@@ -38,6 +53,14 @@ export interface SlotRequest {
   readonly limit: number;
   /** Diagnostic path of problems: where the branch name came from (`--branch`, `BRANCH`, `git`). @default "branch" */
   readonly path?: string;
+  /**
+   * Place a new branch on an ALB of the pool: allocation then runs under the registry's lock
+   * (`locks/allocation`), so two branches placed at once both see each other's usage.
+   * @default undefined: no ALB is recorded (callers that only need a slot)
+   */
+  readonly placement?: PlacementRequest;
+  /** Where a placement error points (the environment file's loadBalancer.pool). @default no location */
+  readonly placementLocation?: Diagnostic["location"];
 }
 
 /** A read-only answer: the branch's slot when it holds one, else the slot it would get now. */
@@ -76,11 +99,15 @@ export function parseRecord(text: string | undefined): SlotRecord | undefined {
     if (typeof value !== "object" || value === null) return undefined;
     const r = value as Record<string, unknown>;
     if (typeof r.branch === "string" && typeof r.slug === "string" && typeof r.slot === "number" && typeof r.createdAt === "string") {
+      const alb = typeof r.alb === "number" && Number.isInteger(r.alb) && r.alb >= 1 ? r.alb : undefined;
+      const usage = parseUsage(r.usage);
       return {
         branch: r.branch,
         slug: r.slug,
         slot: r.slot,
         createdAt: r.createdAt,
+        ...(alb !== undefined ? { alb } : {}),
+        ...(usage !== undefined ? { usage } : {}),
         // A time that does not parse is dropped: age then counts from createdAt, never from nonsense.
         ...(typeof r.lastDeployedAt === "string" && !Number.isNaN(Date.parse(r.lastDeployedAt)) ? { lastDeployedAt: r.lastDeployedAt } : {}),
       };
@@ -89,6 +116,22 @@ export function parseRecord(text: string | undefined): SlotRecord | undefined {
     // A torn or foreign file is treated as no record.
   }
   return undefined;
+}
+
+function parseUsage(value: unknown): QuotaUsage | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const u = value as Record<string, unknown>;
+  const count = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+  return count(u.targetGroups) && count(u.rules) && count(u.listeners) ? { targetGroups: u.targetGroups, rules: u.rules, listeners: u.listeners } : undefined;
+}
+
+function recordBody(record: SlotRecord): string {
+  return JSON.stringify(record, null, 2) + "\n";
+}
+
+/** Rewrites the record of `record.slug` (a refreshed usage): the branch's slot and ALB stay. */
+export async function updateRecord(store: SlotStore, record: SlotRecord): Promise<void> {
+  await store.put(recordKey(record.slug), recordBody(record));
 }
 
 function collision(request: SlotRequest, existing: SlotRecord): Diagnostic {
@@ -140,17 +183,37 @@ export async function lookupSlot(store: SlotStore, request: SlotRequest): Promis
 
 /**
  * Allocates (or finds) the slot of a branch. Re-running for the same branch returns its
- * existing record; the lowest free slot in 1..limit is taken otherwise.
+ * existing record; the lowest free slot in 1..limit is taken otherwise. With `placement`, the
+ * new branch is also placed on the lowest-index ALB of the pool with room for it, under the
+ * registry's lock, and its record holds that ALB and its usage.
  */
 export async function allocateSlot(store: SlotStore, request: SlotRequest, now: Date): Promise<SlotResult> {
   const existing = ownRecord(request, parseRecord(await store.read(recordKey(request.slug))));
   if (existing !== undefined) return existing;
+  const placement = request.placement;
+  if (placement === undefined) return takeSlot(store, request, now, undefined);
+  const locked = await withAllocationLock(store, now, async () => {
+    // Again under the lock: another process may have placed this very branch meanwhile.
+    const again = ownRecord(request, parseRecord(await store.read(recordKey(request.slug))));
+    if (again !== undefined) return again;
+    const loads = albLoads(await listSlots(store), request.slug, placement.usage);
+    const alb = chooseAlb(loads, placement.usage, placement.limits, placement.poolSize);
+    if (alb === undefined) {
+      const message = noAlbFits(request.envName, request.branch, placement.usage, placement.limits, placement.poolSize);
+      return { diagnostics: [{ severity: "error" as const, path: "loadBalancer.pool", message, ...(request.placementLocation ? { location: request.placementLocation } : {}) }] };
+    }
+    return takeSlot(store, request, now, { alb, usage: placement.usage });
+  });
+  return locked ?? { diagnostics: [{ severity: "error", path: request.path ?? "branch", message: lockTimeoutMessage(request) }] };
+}
+
+async function takeSlot(store: SlotStore, request: SlotRequest, now: Date, placed: { alb: number; usage: QuotaUsage } | undefined): Promise<SlotResult> {
   const taken = await takenSlots(store);
   for (let slot = 1; slot <= request.limit; slot += 1) {
     if (taken.has(slot)) continue;
     if (!(await store.createExclusive(slotKey(slot), request.slug))) continue;
-    const record: SlotRecord = { branch: request.branch, slug: request.slug, slot, createdAt: now.toISOString() };
-    if (await store.createExclusive(recordKey(request.slug), JSON.stringify(record, null, 2) + "\n")) return { record, diagnostics: [] };
+    const record: SlotRecord = { branch: request.branch, slug: request.slug, slot, createdAt: now.toISOString(), ...(placed ?? {}) };
+    if (await store.createExclusive(recordKey(request.slug), recordBody(record))) return { record, diagnostics: [] };
     // Another process allocated for the same branch at the same moment: keep its slot, free ours.
     await store.remove(slotKey(slot));
     const winner = ownRecord(request, parseRecord(await store.read(recordKey(request.slug))));
@@ -160,11 +223,6 @@ export async function allocateSlot(store: SlotStore, request: SlotRequest, now: 
     };
   }
   return { diagnostics: [registryFull(request)] };
-}
-
-/** Writes `branches/<slug>.json` with `record`, replacing what is there (allocation alone publishes records exclusively). */
-export async function updateRecord(store: SlotStore, record: SlotRecord): Promise<void> {
-  await store.put(recordKey(record.slug), JSON.stringify(record, null, 2) + "\n");
 }
 
 /** The record of `slug`, undefined when there is none (or it is unreadable). */
@@ -200,6 +258,56 @@ export async function recordDeployment(store: SlotStore, deployed: DeployedBranc
 function unknownKeys(text: string | undefined): Record<string, unknown> {
   const value: unknown = JSON.parse(text ?? "{}");
   return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The registry's lock: placing a branch reads every record's usage, so placements must not interleave. */
+export const ALLOCATION_LOCK_KEY = "locks/allocation";
+/** A lock older than this was left by a process that died while holding it (holding it takes well under a second). */
+export const ALLOCATION_LOCK_LEASE_MS = 60_000;
+/** How long an allocation waits for the lock before giving up. */
+const ALLOCATION_LOCK_WAIT_MS = 180_000;
+
+function lockTimeoutMessage(request: SlotRequest): string {
+  return (
+    `could not take the slot registry's lock (${ALLOCATION_LOCK_KEY}) of environment ${request.envName} within ${ALLOCATION_LOCK_WAIT_MS / 1000} s: ` +
+    "other branches are being allocated; run synth again"
+  );
+}
+
+/** When the lock in `body` was taken; NaN for a torn or foreign body (taken over like a stale one). */
+function lockTime(body: string): number {
+  try {
+    const value: unknown = JSON.parse(body);
+    const at = typeof value === "object" && value !== null ? (value as { at?: unknown }).at : undefined;
+    return typeof at === "string" ? Date.parse(at) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Runs `work` holding `locks/allocation` (an exclusive create; removed afterwards). A lock older
+ * than the lease is taken over; undefined when the lock stayed busy past the wait.
+ */
+async function withAllocationLock<T>(store: SlotStore, now: Date, work: () => Promise<T>): Promise<T | undefined> {
+  const started = Date.now();
+  const owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  for (;;) {
+    if (await store.createExclusive(ALLOCATION_LOCK_KEY, JSON.stringify({ owner, at: new Date(Date.now()).toISOString(), requestedAt: now.toISOString() }))) break;
+    const held = await store.read(ALLOCATION_LOCK_KEY);
+    const at = held === undefined ? NaN : lockTime(held);
+    if (held !== undefined && (Number.isNaN(at) || Date.now() - at > ALLOCATION_LOCK_LEASE_MS)) {
+      await store.remove(ALLOCATION_LOCK_KEY);
+      continue;
+    }
+    if (Date.now() - started > ALLOCATION_LOCK_WAIT_MS) return undefined;
+    await new Promise((done) => setTimeout(done, 20 + Math.floor(Math.random() * 80)));
+  }
+  try {
+    return await work();
+  } finally {
+    await store.remove(ALLOCATION_LOCK_KEY);
+  }
 }
 
 /** Frees the slot of `slug` (record first, so a crash leaves at most an orphan slot file that `listSlots` reports). */

@@ -61,3 +61,28 @@ function instancesOf(resource: StateResource): readonly Record<string, unknown>[
     return typeof attributes === "object" && attributes !== null ? [attributes as Record<string, unknown>] : [];
   });
 }
+
+/**
+ * The name of the ALB a deployed branch stack looked up (its `data.aws_lb` "alb" in the base
+ * lookup), read from its Terraform state: the pool ALB it was deployed on, even when its slot
+ * record is gone. Undefined when the state has no such data source.
+ */
+export function albNameInState(text: string): string | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const resources = typeof doc === "object" && doc !== null ? (doc as { resources?: unknown }).resources : undefined;
+  if (!Array.isArray(resources)) return undefined;
+  const names = new Set<string>();
+  for (const r of resources as StateResource[]) {
+    if (typeof r !== "object" || r === null || r.mode !== "data" || r.type !== "aws_lb") continue;
+    // constructs/base-lookup.ts's DataAwsLb "alb" (its network load balancer is "nlb").
+    const address = (r as { name?: unknown }).name;
+    if (typeof address !== "string" || !address.startsWith("base_alb_")) continue;
+    for (const attributes of instancesOf(r)) if (typeof attributes.name === "string") names.add(attributes.name);
+  }
+  return names.size === 1 ? [...names][0] : undefined;
+}

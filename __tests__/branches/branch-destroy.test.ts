@@ -89,7 +89,7 @@ describe("planning a stale branch's destroy", () => {
     const slug = branchSlug("feature/orphan");
     const planned = await planBranchDestroy(request({ slug, state: "/somewhere" }, state([LISTENER_7, GROUP])));
     if (!("plan" in planned)) throw new Error(planned.result.detail);
-    expect(planned.plan.branch).toEqual({ branch: slug, slug, slot: 7 });
+    expect(planned.plan.branch).toEqual({ branch: slug, slug, slot: 7, alb: 1 });
     expect(planned.plan.app).toMatchObject({ stackName: `qa-${slug}`, stateName: slug, slot: 7, listener: { kind: "own", port: 10007 } });
     expect(planned.plan.app.services.flatMap((s) => s.routes.map((r) => r.priority))).toEqual([351]);
   });

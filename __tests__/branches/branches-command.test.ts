@@ -8,6 +8,8 @@ import { defaultEnvironment } from "../../config/defaults";
 import { EnvironmentConfig } from "../../config/environment-model";
 import { loadEnvironment } from "../../config/load-environment";
 import { branchBookkeeping, collectGarbage, gcIncomplete, listBranchEnvironments } from "../../state/branches";
+import { LocalSlotStore } from "../../state/local-store";
+import { parseRecord, updateRecord } from "../../state/priority-slots";
 import { slotRegistryFor } from "../../state/slot-registry";
 import { allocate, run } from "./branches-cli";
 
@@ -63,9 +65,21 @@ describe("compose2ecs branches against a local state folder", () => {
   test("GIVEN branch environments WHEN listed as text THEN there is one row per branch under a header", async () => {
     const { out } = await run(["list", "--env", "qa", "-C", project]);
     const lines = out.trim().split("\n");
-    expect(lines[0]).toMatch(/^BRANCH\s+SLUG\s+SLOT\s+ADDRESS\s+LAST MODIFIED\s+AGE\s+EXPIRES\s+STATE$/);
+    expect(lines[0]).toMatch(/^BRANCH\s+SLUG\s+SLOT\s+ALB\s+ADDRESS\s+LAST MODIFIED\s+AGE\s+EXPIRES\s+STATE$/);
     expect(lines).toHaveLength(4);
     expect(out).toContain(`${branchSlug("fix--x")}`);
+  });
+
+  test("GIVEN a record placed on ALB 2 and records from before pools WHEN listed THEN each row shows its ALB, 1 for the old records", async () => {
+    const store = new LocalSlotStore(join(project, ".compose2ecs", "state", "qa"));
+    const record = parseRecord(await store.read(`branches/${branchSlug("fix--x")}.json`));
+    if (record === undefined) throw new Error("no record for fix--x");
+    await updateRecord(store, { ...record, alb: 2, usage: { targetGroups: 2, rules: 2, listeners: 1 } });
+    const { out } = await run(["list", "--env", "qa", "-C", project, "--json"]);
+    const listed = JSON.parse(out) as Array<Record<string, unknown>>;
+    expect(Object.fromEntries(listed.map((b) => [b.branch, b.alb]))).toEqual({ "feature/login": 1, "fix--x": 2, UPPER: 1 });
+    const text = (await run(["list", "--env", "qa", "-C", project])).out;
+    expect(text.split("\n").find((l) => l.startsWith("fix--x"))).toMatch(/^fix--x\s+\S+\s+2\s+2\s+port 10002/);
   });
 
   test("GIVEN a live list without fix--x and UPPER WHEN gc runs without --destroy THEN it names them and changes nothing", async () => {

@@ -97,11 +97,19 @@ describe("the slot step against a local registry", () => {
     expect(claimed.plan?.app.services.flatMap((s) => s.routes.map((r) => r.priority)).every((p) => p >= 101 && p <= 150)).toBe(true);
   });
 
-  test("GIVEN a full registry WHEN a new branch is planned THEN planning already fails with the allocation's error, named after its source", async () => {
-    for (let i = 0; i < 48; i += 1) await allocateSlot(store(), { envName: "qa", branch: `b${i}`, slug: branchSlug(`b${i}`), limit: 48 }, new Date());
+  test("GIVEN an ALB whose listeners are all taken WHEN a new branch is planned THEN planning already fails at loadBalancer.pool, naming the pool size that fits", async () => {
+    // No certificate: the base has only 80, so 49 of the 50 listeners are the branches'. Records without usage count as this branch's (1 listener).
+    for (let i = 0; i < 49; i += 1) await allocateSlot(store(), { envName: "qa", branch: `b${i}`, slug: branchSlug(`b${i}`), limit: 999 }, new Date());
     const planned = await planRequest({ projectDir: project, envName: "qa", branch: "one-more", envVars: {} });
     expect(planned.plan).toBeUndefined();
-    expect(planned.diagnostics).toEqual([expect.objectContaining({ severity: "error", path: "--branch", message: expect.stringMatching(/no free branch slot: all 48 are taken/) })]);
+    expect(planned.diagnostics.filter((d) => d.severity === "error")).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        path: "loadBalancer.pool",
+        location: expect.objectContaining({ file: join(project, "environments", "qa.yml"), line: 2 }),
+        message: expect.stringMatching(/no load balancer of environment qa's pool of 1 has room for branch "one-more" \(2 target group\(s\), 2 listener rule\(s\) and 1 listener\(s\)\).*raise loadBalancer.pool to 2/),
+      }),
+    ]);
   });
 
   test("GIVEN --branch for an environment without branches WHEN planned THEN the error names the flag", async () => {

@@ -118,6 +118,7 @@ describe("Cluster", () => {
 describe("LoadBalancer", () => {
   const plan = (extra: Partial<LoadBalancerPlan> = {}): LoadBalancerPlan => ({
     name: "shop-prod",
+    pool: [{ index: 1, name: "shop-prod" }],
     securityGroupName: "shop-prod-alb",
     internal: false,
     allowedCidrs: ["0.0.0.0/0"],

@@ -344,3 +344,56 @@ describe("environment files are read like every input file", () => {
     expect(loadEnvironment("qa", dir).diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/qa\.yml: .*10 MiB/)]);
   });
 });
+
+describe("the load-balancer pool (loadBalancer.pool, quotas, hostedZoneId)", () => {
+  const QA = "branches: true\nloadBalancer:\n  allowedCidrs: [10.0.0.0/8]\n";
+
+  test("GIVEN no pool keys THEN one ALB with the ELBv2 default quotas", () => {
+    const { env, diagnostics } = parseEnvironment("qa", QA, "environments/qa.yml");
+    expect(diagnostics).toEqual([]);
+    expect(env?.loadBalancer).toMatchObject({ pool: 1, quotas: { rulesPerAlb: 100, listenersPerAlb: 50 } });
+    expect(env?.loadBalancer.hostedZoneId).toBeUndefined();
+  });
+
+  test("GIVEN a pool, one raised quota and a zone THEN they are read and the other quota keeps its default", () => {
+    const text = `${QA}  domain: qa.acme.dev\n  pool: 3\n  quotas:\n    rulesPerAlb: 200\n  hostedZoneId: Z0123456789ABCDEFGHIJ\n`;
+    const { env, diagnostics } = parseEnvironment("qa", text, "environments/qa.yml");
+    expect(diagnostics).toEqual([]);
+    expect(env?.loadBalancer).toMatchObject({ pool: 3, quotas: { rulesPerAlb: 200, listenersPerAlb: 50 }, hostedZoneId: "Z0123456789ABCDEFGHIJ" });
+  });
+
+  test("GIVEN pool: 2 in an environment without branches THEN an error at the pool key names the fix", () => {
+    const found = problems("loadBalancer:\n  allowedCidrs: [10.0.0.0/8]\n  pool: 2\n");
+    expect(found).toEqual([expect.stringMatching(/^environments\/bad\.yml:3:3 loadBalancer\.pool: a pool of 2 load balancers only serves branch stacks.*set branches: true/)]);
+  });
+
+  test("GIVEN a domain and pool: 2 without hostedZoneId THEN an error at the pool key asks for the zone and says why", () => {
+    const found = problems(`${QA}  domain: qa.acme.dev\n  pool: 2\n`);
+    expect(found).toEqual([expect.stringMatching(/^environments\/bad\.yml:5:3 loadBalancer\.pool: .*one wildcard record cannot point at several load balancers.*set loadBalancer\.hostedZoneId/)]);
+  });
+
+  test.each([
+    ["pool: 0", "loadBalancer.pool"],
+    ["pool: 21", "loadBalancer.pool"],
+    ["pool: 1.5", "loadBalancer.pool"],
+    ["quotas: {rulesPerAlb: 0}", "loadBalancer.quotas.rulesPerAlb"],
+    ["quotas: {listenersPerAlb: 2}", "loadBalancer.quotas.listenersPerAlb"],
+    ["quotas: {targetGroupsPerAlb: 200}", "loadBalancer.quotas"],
+    ["hostedZoneId: example.com", "loadBalancer.hostedZoneId"],
+  ])("GIVEN %s THEN the schema refuses it at %s", (line, path) => {
+    const found = problems(`${QA}  ${line}\n`);
+    expect(found).toEqual([expect.stringContaining(` ${path}`)]);
+    expect(found[0]).toMatch(/^environments\/bad\.yml:4:\d+ /);
+  });
+
+  test("GIVEN quotas or a zone where nothing reads them THEN warnings say they are ignored", () => {
+    const noBranches = parseEnvironment("prod", "loadBalancer:\n  allowedCidrs: [10.0.0.0/8]\n  quotas: {rulesPerAlb: 200}\n  hostedZoneId: Z123\n", "environments/prod.yml");
+    expect(noBranches.env?.loadBalancer.hostedZoneId).toBeUndefined();
+    expect(noBranches.diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(/^environments\/prod\.yml:3:3 loadBalancer\.quotas: warning: only branch environments/),
+      expect.stringMatching(/^environments\/prod\.yml:4:3 loadBalancer\.hostedZoneId: warning: only branch stacks/),
+    ]);
+    const noDomain = parseEnvironment("qa", `${QA}  hostedZoneId: Z123\n`, "environments/qa.yml");
+    expect(noDomain.diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/loadBalancer\.hostedZoneId: warning: is only used with loadBalancer\.domain/)]);
+  });
+});

@@ -20,9 +20,9 @@ const HELP = `Usage:
 The branch environments (one application stack and one Terraform state per git branch) of an
 environment with \`branches: true\`.
 
-list  Every branch environment that has state or a slot: branch, slug, slot, its listener port
-      (no domain) or host name (with loadBalancer.domain), when its state last changed, its age,
-      when it expires (the environment's branchTtl; "never" without one), where its state is.
+list  Every branch environment that has state or a slot: branch, slug, slot, its ALB in the
+      base's pool (loadBalancer.pool), its listener port (no domain) or host name (with
+      loadBalancer.domain), when its state last changed, its age, when it expires (the environment's branchTtl; "never" without one), where its state is.
       The age counts from the branch's last \`compose2ecs up\` (up), else from the allocation of
       its slot by its first synth (slot), else, for a state without a slot record, from the
       state's last change (state). Applying with plain terraform does not count as a deploy.
@@ -141,13 +141,14 @@ function listText(env: EnvironmentConfig, branches: readonly BranchEnvironment[]
     b.branch ?? "(unknown)",
     b.slug,
     b.slot === undefined ? "-" : String(b.slot),
+    b.alb === undefined ? "-" : String(b.alb),
     address(env, b),
     b.lastModified?.toISOString() ?? "-",
     ageCell(env, b, now),
     expiresCell(env, b, now),
     b.state ?? "(not deployed)",
   ]);
-  const table = textTable(["BRANCH", "SLUG", "SLOT", "ADDRESS", "LAST MODIFIED", "AGE", "EXPIRES", "STATE"], rows) + "\n";
+  const table = textTable(["BRANCH", "SLUG", "SLOT", "ALB", "ADDRESS", "LAST MODIFIED", "AGE", "EXPIRES", "STATE"], rows) + "\n";
   const ttl = env.branchTtlHours;
   const expired = ttl === undefined ? 0 : branches.filter((b) => branchAge(b, ttl, now)?.expired === true).length;
   if (ttl === undefined || expired === 0) return table;
@@ -160,6 +161,7 @@ function branchJson(env: EnvironmentConfig, b: BranchEnvironment, now: Date): Re
     branch: b.branch ?? null,
     slug: b.slug,
     slot: b.slot ?? null,
+    alb: b.alb ?? null,
     address: address(env, b),
     lastModified: b.lastModified?.toISOString() ?? null,
     createdAt: b.createdAt?.toISOString() ?? null,
