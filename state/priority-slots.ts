@@ -264,6 +264,8 @@ function unknownKeys(text: string | undefined): Record<string, unknown> {
 export const ALLOCATION_LOCK_KEY = "locks/allocation";
 /** A lock older than this was left by a process that died while holding it (holding it takes well under a second). */
 export const ALLOCATION_LOCK_LEASE_MS = 60_000;
+/** The longest pause between two attempts to take the lock. */
+const LOCK_POLL_MAX_MS = 1000;
 /** How long an allocation waits for the lock before giving up. */
 const ALLOCATION_LOCK_WAIT_MS = 180_000;
 
@@ -292,6 +294,7 @@ function lockTime(body: string): number {
 async function withAllocationLock<T>(store: SlotStore, now: Date, work: () => Promise<T>): Promise<T | undefined> {
   const started = Date.now();
   const owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+  let attempt = 0;
   for (;;) {
     if (await store.createExclusive(ALLOCATION_LOCK_KEY, JSON.stringify({ owner, at: new Date(Date.now()).toISOString(), requestedAt: now.toISOString() }))) break;
     const held = await store.read(ALLOCATION_LOCK_KEY);
@@ -301,7 +304,10 @@ async function withAllocationLock<T>(store: SlotStore, now: Date, work: () => Pr
       continue;
     }
     if (Date.now() - started > ALLOCATION_LOCK_WAIT_MS) return undefined;
-    await new Promise((done) => setTimeout(done, 20 + Math.floor(Math.random() * 80)));
+    // Exponential backoff with jitter: twenty waiters polling every few milliseconds would slow the
+    // holder's own requests to the bucket more than the wait saves.
+    attempt += 1;
+    await new Promise((done) => setTimeout(done, Math.min(LOCK_POLL_MAX_MS, 25 * 2 ** attempt) * (0.5 + Math.random())));
   }
   try {
     return await work();
@@ -318,13 +324,19 @@ export async function releaseSlot(store: SlotStore, slug: string): Promise<SlotR
   return record;
 }
 
+/** Record reads in flight at once when listing the registry. */
+const RECORD_READS_AT_ONCE = 16;
+
 /** Every branch record, sorted by slot. */
 export async function listSlots(store: SlotStore): Promise<readonly SlotRecord[]> {
   const names = (await store.list("branches")).filter((n) => n.endsWith(".json")).sort();
-  const records: SlotRecord[] = [];
-  for (const name of names) {
-    const record = parseRecord(await store.read(`branches/${name}`));
-    if (record !== undefined) records.push(record);
-  }
-  return records.sort((a, b) => a.slot - b.slot);
+  // Read several at once: every branch plan reads every record (the ALB quota check), and one S3
+  // round trip after another would make a plan's time grow with the number of branches.
+  const parsed: (SlotRecord | undefined)[] = new Array<SlotRecord | undefined>(names.length);
+  let next = 0;
+  const reader = async (): Promise<void> => {
+    for (let i = next++; i < names.length; i = next++) parsed[i] = parseRecord(await store.read(`branches/${names[i]}`));
+  };
+  await Promise.all(Array.from({ length: Math.min(RECORD_READS_AT_ONCE, names.length) }, reader));
+  return parsed.filter((r): r is SlotRecord => r !== undefined).sort((a, b) => a.slot - b.slot);
 }
