@@ -8,7 +8,16 @@
 const { availableParallelism } = require("node:os");
 
 /** Test files of the terraform tier (paths below __tests__/). */
-const TERRAFORM = ["validate/", "review/hcl.test.ts", "review/plan-summary.test.ts", "branches/branch-stacks.test.ts", "branches/gc-destroy.test.ts", "fuzz/", "install/", "init/"];
+const TERRAFORM = [
+  "validate/",
+  "review/hcl.test.ts",
+  "review/plan-summary.test.ts",
+  "branches/branch-stacks.test.ts",
+  "branches/gc-destroy.test.ts",
+  "fuzz/",
+  "install/",
+  "init/",
+];
 /** Test files of the e2e tier: they start moto_server. */
 const E2E = ["e2e/", "branches/s3-registry.test.ts", "branches/scale-property.test.ts"];
 
@@ -30,8 +39,18 @@ const pluginCache = {
 module.exports = {
   projects: [
     { ...common, displayName: "unit", testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: [...paths(TERRAFORM), ...paths(E2E)] },
-    { ...common, ...pluginCache, displayName: "terraform", testMatch: TERRAFORM.map((p) => (p.endsWith("/") ? `<rootDir>/__tests__/${p}**/*.test.ts` : `<rootDir>/__tests__/${p}`)) },
-    { ...common, ...pluginCache, displayName: "e2e", testMatch: E2E.map((p) => (p.endsWith("/") ? `<rootDir>/__tests__/${p}**/*.test.ts` : `<rootDir>/__tests__/${p}`)) },
+    {
+      ...common,
+      ...pluginCache,
+      displayName: "terraform",
+      testMatch: TERRAFORM.map((p) => (p.endsWith("/") ? `<rootDir>/__tests__/${p}**/*.test.ts` : `<rootDir>/__tests__/${p}`)),
+    },
+    {
+      ...common,
+      ...pluginCache,
+      displayName: "e2e",
+      testMatch: E2E.map((p) => (p.endsWith("/") ? `<rootDir>/__tests__/${p}**/*.test.ts` : `<rootDir>/__tests__/${p}`)),
+    },
   ],
   // Tests that run terraform with the AWS provider set their own budgets (__tests__/helpers/budgets.ts).
   testTimeout: 120000,

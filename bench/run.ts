@@ -71,7 +71,14 @@ function measureAll(cases: readonly Case[]): Measurement[] {
   for (let round = 0; round < RUNS; round++) cases.forEach((c, i) => runs[i]?.push(runOnce(c)));
   return runs.map((r) => {
     const times = r.map((x) => x.ms);
-    return { times, cpuMs: median(r.map((x) => x.cpuMs)), medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), maxRssMb: Math.max(...r.map((x) => x.rssKb)) / 1024 };
+    return {
+      times,
+      cpuMs: median(r.map((x) => x.cpuMs)),
+      medianMs: median(times),
+      minMs: Math.min(...times),
+      maxMs: Math.max(...times),
+      maxRssMb: Math.max(...r.map((x) => x.rssKb)) / 1024,
+    };
   });
 }
 

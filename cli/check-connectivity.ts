@@ -38,7 +38,8 @@ export function renderConnectivity(summary: ConnectivitySummary, envName: string
     // A lone open member next to declared-ports ones is, in effect, reached on declared ports only too.
     const lone = n.open.length === 1 && n.declaredPorts.length > 0;
     const strict = lone ? [...n.open, ...n.declaredPorts].sort() : n.declaredPorts;
-    const open = n.open.length > 1 ? `${n.open.join(", ")} reach each other on every port` : n.open.length === 1 && !lone ? `${n.open[0] ?? ""} (alone on it)` : "";
+    const open =
+      n.open.length > 1 ? `${n.open.join(", ")} reach each other on every port` : n.open.length === 1 && !lone ? `${n.open[0] ?? ""} (alone on it)` : "";
     const declared = strict.length > 0 ? `${strict.join(", ")} ${strict.length === 1 ? "is" : "are"} reached on declared ports only` : "";
     lines.push(`  network ${n.network}: ${[open, declared].filter((t) => t !== "").join("; ")}`);
   }

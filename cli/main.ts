@@ -11,14 +11,35 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
   init: { summary: "Write environments/qa.yml and production.yml for the compose project here", load: async () => (await import("./commands/init")).command },
   check: { summary: "Load compose files and print the conversion report", load: async () => (await import("./commands/check")).command },
   synth: { summary: "Write Terraform (cdktf stacks) for the compose project and an environment", load: async () => (await import("./commands/synth")).command },
-  up: { summary: "Synthesize and apply an environment's stacks with terraform; wait until the services run", load: async () => (await import("./commands/up")).command },
-  down: { summary: "Destroy a branch's or the app's stack (or --base) with terraform and forget its state", load: async () => (await import("./commands/down")).command },
+  up: {
+    summary: "Synthesize and apply an environment's stacks with terraform; wait until the services run",
+    load: async () => (await import("./commands/up")).command,
+  },
+  down: {
+    summary: "Destroy a branch's or the app's stack (or --base) with terraform and forget its state",
+    load: async () => (await import("./commands/down")).command,
+  },
   branches: { summary: "List branch environments; gc those whose git branch is gone", load: async () => (await import("./commands/branches")).command },
-  diff: { summary: "Compare two synth outputs per service, replacements first (exit 1 on changes)", load: async () => (await import("./commands/diff")).command },
-  "plan-summary": { summary: "Summarise terraform show -json plans per service, replacements first", load: async () => (await import("./commands/plan-summary")).command },
-  cost: { summary: "Estimate the monthly cost of an environment's base and of one branch (or the app stack)", load: async () => (await import("./commands/cost")).command },
-  diagram: { summary: "Draw the deployed topology (Mermaid, SVG or DOT) from compose files and environment", load: async () => (await import("./commands/diagram")).command },
-  demo: { summary: "Deploy your compose project (or the bundled example) to a local AWS emulator (moto), then tear down", load: async () => (await import("./commands/demo")).command },
+  diff: {
+    summary: "Compare two synth outputs per service, replacements first (exit 1 on changes)",
+    load: async () => (await import("./commands/diff")).command,
+  },
+  "plan-summary": {
+    summary: "Summarise terraform show -json plans per service, replacements first",
+    load: async () => (await import("./commands/plan-summary")).command,
+  },
+  cost: {
+    summary: "Estimate the monthly cost of an environment's base and of one branch (or the app stack)",
+    load: async () => (await import("./commands/cost")).command,
+  },
+  diagram: {
+    summary: "Draw the deployed topology (Mermaid, SVG or DOT) from compose files and environment",
+    load: async () => (await import("./commands/diagram")).command,
+  },
+  demo: {
+    summary: "Deploy your compose project (or the bundled example) to a local AWS emulator (moto), then tear down",
+    load: async () => (await import("./commands/demo")).command,
+  },
 };
 
 /** compose2ecs's own package.json, found upwards from this file (dist/cli/ or a bundle in dist/). */

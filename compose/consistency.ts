@@ -24,7 +24,9 @@ export function checkConsistency(root: RawMap, disabled: ReadonlyMap<string, rea
   const serviceRef = (path: ComposePath, from: string, target: string, what: string, required = true): void => {
     if (names.has(target)) return;
     const profiles = disabled.get(target);
-    const because = profiles ? `, which is only enabled with profile ${profiles.map((p) => `"${p}"`).join(" or ")} (activate it with --profile ${profiles[0] ?? ""})` : "";
+    const because = profiles
+      ? `, which is only enabled with profile ${profiles.map((p) => `"${p}"`).join(" or ")} (activate it with --profile ${profiles[0] ?? ""})`
+      : "";
     const message = `service "${from}" ${what} undefined service "${target}"${because}`;
     if (required) err(path, message);
     else out.push(warning(`${message}; ignored (required: false)`, formatPath(path), locate(root, path)));
@@ -62,14 +64,20 @@ function listOf(value: JsonValue | undefined): string[] {
   return Array.isArray(value) ? (value as JsonValue[]).map((v) => String(v)) : [];
 }
 
-function checkReferences(svc: Obj, at: (...p: ComposePath) => ComposePath, plain: Obj, err: (path: ComposePath, message: string, atKey?: boolean) => void): void {
+function checkReferences(
+  svc: Obj,
+  at: (...p: ComposePath) => ComposePath,
+  plain: Obj,
+  err: (path: ComposePath, message: string, atKey?: boolean) => void,
+): void {
   const networks = asObj(plain.networks);
   if (Array.isArray(svc.networks)) {
     listOf(svc.networks).forEach((n, i) => {
       if (n !== "default" && !(n in networks)) err(at("networks", i), `refers to undefined network "${n}"`);
     });
   } else {
-    for (const n of Object.keys(asObj(svc.networks))) if (n !== "default" && !(n in networks)) err(at("networks", n), `refers to undefined network "${n}"`, true);
+    for (const n of Object.keys(asObj(svc.networks)))
+      if (n !== "default" && !(n in networks)) err(at("networks", n), `refers to undefined network "${n}"`, true);
   }
   const volumes = asObj(plain.volumes);
   const mounts = Array.isArray(svc.volumes) ? (svc.volumes as JsonValue[]) : [];
@@ -163,7 +171,13 @@ function duplicatePublishedPorts(services: Obj, root: RawMap): Diagnostic[] {
       if (clash !== undefined) {
         const path: ComposePath = ["services", name, "ports", i];
         const port = Math.max(from, clash.from);
-        out.push(warning(`published port ${port}/${p.protocol} is already published by ${clash.owner}: docker compose cannot start both locally; on ECS each service has its own network interface and target group`, formatPath(path), locate(root, path)));
+        out.push(
+          warning(
+            `published port ${port}/${p.protocol} is already published by ${clash.owner}: docker compose cannot start both locally; on ECS each service has its own network interface and target group`,
+            formatPath(path),
+            locate(root, path),
+          ),
+        );
         return;
       }
       taken.push({ protocol: p.protocol, from, to, ip, owner: `service "${name}"` });

@@ -3,7 +3,12 @@ import * as path from "path";
 
 /** The names docker compose looks for, in its order (compose-go cli/options.go). */
 export const DEFAULT_FILE_NAMES: readonly string[] = ["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
-export const OVERRIDE_FILE_NAMES: readonly string[] = ["compose.override.yaml", "compose.override.yml", "docker-compose.override.yaml", "docker-compose.override.yml"];
+export const OVERRIDE_FILE_NAMES: readonly string[] = [
+  "compose.override.yaml",
+  "compose.override.yml",
+  "docker-compose.override.yaml",
+  "docker-compose.override.yml",
+];
 
 export type Discovery = { readonly files: readonly string[] } | { readonly problem: string };
 
@@ -16,7 +21,12 @@ export function discoverFiles(dir: string, env: Readonly<Record<string, string |
   const fromEnv = env.COMPOSE_FILE;
   if (fromEnv !== undefined && fromEnv.trim() !== "") {
     const separator = env.COMPOSE_PATH_SEPARATOR ?? path.delimiter;
-    return { files: fromEnv.split(separator).filter((f) => f.trim() !== "").map((f) => path.resolve(dir, f)) };
+    return {
+      files: fromEnv
+        .split(separator)
+        .filter((f) => f.trim() !== "")
+        .map((f) => path.resolve(dir, f)),
+    };
   }
   for (let current = path.resolve(dir); ; current = path.dirname(current)) {
     const found = DEFAULT_FILE_NAMES.map((name) => path.join(current, name)).find(exists);

@@ -53,7 +53,10 @@ export function readStatements(value: JsonValue | undefined, allowUnscopedWrites
     const before = problems.length;
     for (const key of Object.keys(st)) {
       if (!["Sid", "Effect", "Action", "Resource", "Condition"].includes(key)) {
-        problems.push({ path: [i, key], message: `unknown statement key (allowed: Sid, Effect, Action, Resource, Condition${key === "NotAction" || key === "NotResource" ? `; ${key} grants everything but the listed ones, write the ones you mean instead` : ""})` });
+        problems.push({
+          path: [i, key],
+          message: `unknown statement key (allowed: Sid, Effect, Action, Resource, Condition${key === "NotAction" || key === "NotResource" ? `; ${key} grants everything but the listed ones, write the ones you mean instead` : ""})`,
+        });
       }
     }
     const effect = st.Effect ?? "Allow";
@@ -61,13 +64,20 @@ export function readStatements(value: JsonValue | undefined, allowUnscopedWrites
     const actions = stringOrList(st.Action);
     if (actions === undefined || actions.length === 0) problems.push({ path: [i, "Action"], message: "needs one or more actions such as s3:GetObject" });
     for (const [j, action] of (actions ?? []).entries()) {
-      if (!ACTION.test(action)) problems.push({ path: [i, "Action", ...(Array.isArray(st.Action) ? [j] : [])], message: `not an IAM action (service:Action, e.g. s3:GetObject): ${JSON.stringify(action)}` });
+      if (!ACTION.test(action))
+        problems.push({
+          path: [i, "Action", ...(Array.isArray(st.Action) ? [j] : [])],
+          message: `not an IAM action (service:Action, e.g. s3:GetObject): ${JSON.stringify(action)}`,
+        });
     }
     const resources = stringOrList(st.Resource);
     if (resources === undefined || resources.length === 0) problems.push({ path: [i, "Resource"], message: 'needs one or more resource ARNs (or "*")' });
     for (const [j, resource] of (resources ?? []).entries()) {
       if (resource !== "*" && !ARN.test(resource)) {
-        problems.push({ path: [i, "Resource", ...(Array.isArray(st.Resource) ? [j] : [])], message: `not an ARN (arn:partition:service:region:account:resource) or "*": ${JSON.stringify(resource)}` });
+        problems.push({
+          path: [i, "Resource", ...(Array.isArray(st.Resource) ? [j] : [])],
+          message: `not an ARN (arn:partition:service:region:account:resource) or "*": ${JSON.stringify(resource)}`,
+        });
       }
     }
     const writes = (actions ?? []).filter((a) => ACTION.test(a) && isWriteAction(a));

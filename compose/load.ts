@@ -56,7 +56,8 @@ export function load(options: LoadOptions): LoadResult {
   session.diagnostics.push(...extended.diagnostics);
   merged = extended.root;
 
-  const active = options.profiles !== undefined && options.profiles.length > 0 ? parseProfileList(options.profiles) : parseProfileList([discoveryEnv.COMPOSE_PROFILES]);
+  const active =
+    options.profiles !== undefined && options.profiles.length > 0 ? parseProfileList(options.profiles) : parseProfileList([discoveryEnv.COMPOSE_PROFILES]);
   const profiled = applyProfiles(merged, active);
   merged = profiled.root;
 
@@ -67,7 +68,11 @@ export function load(options: LoadOptions): LoadResult {
   const normalised = normaliseProject(merged, {
     workingDir,
     projectDir,
-    ...(options.projectName !== undefined ? { projectName: options.projectName } : discoveryEnv.COMPOSE_PROJECT_NAME ? { projectName: discoveryEnv.COMPOSE_PROJECT_NAME } : {}),
+    ...(options.projectName !== undefined
+      ? { projectName: options.projectName }
+      : discoveryEnv.COMPOSE_PROJECT_NAME
+        ? { projectName: discoveryEnv.COMPOSE_PROJECT_NAME }
+        : {}),
     files,
     variables,
     readText: (file) => readText(file),
@@ -75,7 +80,9 @@ export function load(options: LoadOptions): LoadResult {
   session.diagnostics.push(...normalised.diagnostics);
   if (normalised.project.services.length === 0) {
     const why = profiled.disabled.size > 0 ? ` (every service needs a profile: ${[...profiled.disabled.keys()].sort().join(", ")}; use --profile)` : "";
-    session.diagnostics.push(error(`no services to deploy${why}`, "services", merged.entries.get("services")?.keyLoc ?? { file: displayPath(files[0] as string), line: 1, col: 1 }));
+    session.diagnostics.push(
+      error(`no services to deploy${why}`, "services", merged.entries.get("services")?.keyLoc ?? { file: displayPath(files[0] as string), line: 1, col: 1 }),
+    );
   }
   if (hasErrors(session.diagnostics)) return finish(session.diagnostics);
   // What each key becomes on ECS is reported after planning (planner/report.ts), from the model and the plan.
@@ -181,11 +188,21 @@ function loadOtherFile(file: string, variables: Variables, session: Session): Ra
  */
 function legacyLayout(root: RawMap): Diagnostic | undefined {
   if (root.entries.has("services")) return undefined;
-  const services = [...root.entries.values()].filter((e) => !TOP_LEVEL_KEYS.has(e.key) && !e.key.startsWith("x-") && isMap(e.value) && (e.value.entries.has("image") || e.value.entries.has("build")));
+  const services = [...root.entries.values()].filter(
+    (e) => !TOP_LEVEL_KEYS.has(e.key) && !e.key.startsWith("x-") && isMap(e.value) && (e.value.entries.has("image") || e.value.entries.has("build")),
+  );
   if (services.length === 0) return undefined;
-  const names = services.slice(0, 3).map((e) => e.key).join(", ") + (services.length > 3 ? `, ... (${services.length} in all)` : "");
+  const names =
+    services
+      .slice(0, 3)
+      .map((e) => e.key)
+      .join(", ") + (services.length > 3 ? `, ... (${services.length} in all)` : "");
   const first = services[0] as RawEntry;
-  return error(`legacy Compose file format (version 1): services are defined at the top level (${names}); move them under a "services:" key`, first.key, first.keyLoc);
+  return error(
+    `legacy Compose file format (version 1): services are defined at the top level (${names}); move them under a "services:" key`,
+    first.key,
+    first.keyLoc,
+  );
 }
 
 interface IncludeSpec {
@@ -221,7 +238,8 @@ function applyIncludes(root: RawMap, file: string, parentVars: Variables, sessio
     for (const envFile of envFiles) {
       const read = readText(envFile);
       if (!("text" in read)) {
-        if (spec.envFiles.length > 0 || read.missing !== true) session.diagnostics.push(error(`env_file ${displayPath(envFile)}: ${read.problem}`, at, spec.node.loc));
+        if (spec.envFiles.length > 0 || read.missing !== true)
+          session.diagnostics.push(error(`env_file ${displayPath(envFile)}: ${read.problem}`, at, spec.node.loc));
         continue;
       }
       const parsed = parseDotenv(read.text, parentVars);
@@ -251,7 +269,8 @@ function applyIncludes(root: RawMap, file: string, parentVars: Variables, sessio
 function includeSpec(item: RawNode, index: number, baseDir: string): IncludeSpec {
   if (isScalar(item)) return { paths: [path.resolve(baseDir, scalarText(item.value))], envFiles: [], node: item, index };
   const map = isMap(item) ? item : rawMap([]);
-  const list = (node: RawNode | undefined): string[] => (isScalar(node) && node.value !== null ? [scalarText(node.value)] : isSeq(node) ? node.items.filter(isScalar).map((n) => scalarText(n.value)) : []);
+  const list = (node: RawNode | undefined): string[] =>
+    isScalar(node) && node.value !== null ? [scalarText(node.value)] : isSeq(node) ? node.items.filter(isScalar).map((n) => scalarText(n.value)) : [];
   const dir = map.entries.get("project_directory")?.value;
   return {
     paths: list(map.entries.get("path")?.value).map((p) => path.resolve(baseDir, p)),
@@ -273,7 +292,13 @@ function addIncludedResources(root: RawMap, included: RawMap, includedFile: stri
     for (const [name, entry] of theirs.entries) {
       const existing = entries.get(name);
       if (existing !== undefined) {
-        session.diagnostics.push(error(`${kind.slice(0, -1)} "${name}" is defined here and in the included file ${displayPath(includedFile)}`, formatPath([kind, name]), existing.keyLoc));
+        session.diagnostics.push(
+          error(
+            `${kind.slice(0, -1)} "${name}" is defined here and in the included file ${displayPath(includedFile)}`,
+            formatPath([kind, name]),
+            existing.keyLoc,
+          ),
+        );
         continue;
       }
       entries.set(name, entry);

@@ -61,7 +61,22 @@ const UNIQUE_BY: Readonly<Record<string, (item: RawNode) => string>> = {
   configs: (item) => mountKey(item, "/"),
   expose: (item) => (isScalar(item) ? scalarText(item.value) : JSON.stringify(toPlain(item))),
 };
-const APPENDED_STRING_OR_LIST = new Set(["dns", "dns_search", "dns_opt", "env_file", "tmpfs", "cap_add", "cap_drop", "profiles", "devices", "security_opt", "group_add", "links", "external_links", "volumes_from"]);
+const APPENDED_STRING_OR_LIST = new Set([
+  "dns",
+  "dns_search",
+  "dns_opt",
+  "env_file",
+  "tmpfs",
+  "cap_add",
+  "cap_drop",
+  "profiles",
+  "devices",
+  "security_opt",
+  "group_add",
+  "links",
+  "external_links",
+  "volumes_from",
+]);
 
 function mergeServiceKey(key: string, base: RawNode, override: RawNode): RawNode | undefined {
   if (REPLACED.has(key)) return stripTag(override);
@@ -135,7 +150,11 @@ export function canonicalMapping(key: string, node: RawNode): RawNode {
     if (!isScalar(item)) continue;
     const text = scalarText(item.value);
     if (key === "depends_on") {
-      entries.push({ key: text, keyLoc: item.loc, value: rawMap([{ key: "condition", keyLoc: item.loc, value: scalar("service_started", item.loc) }], item.loc) });
+      entries.push({
+        key: text,
+        keyLoc: item.loc,
+        value: rawMap([{ key: "condition", keyLoc: item.loc, value: scalar("service_started", item.loc) }], item.loc),
+      });
     } else if (key === "networks") {
       entries.push({ key: text, keyLoc: item.loc, value: scalar(null, item.loc) });
     } else if (key === "extra_hosts") {

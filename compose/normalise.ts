@@ -128,11 +128,15 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
   const location = problems.at(["services", name], true);
   if (typeof svc.image === "string") checkImageReference(svc.image, at("image"), problems);
   const deploy = normaliseDeploy(svc, at, problems);
-  const healthcheck = svc.healthcheck === undefined || svc.healthcheck === null ? undefined : normaliseHealthcheck(asObj(svc.healthcheck), at("healthcheck"), problems);
+  const healthcheck =
+    svc.healthcheck === undefined || svc.healthcheck === null ? undefined : normaliseHealthcheck(asObj(svc.healthcheck), at("healthcheck"), problems);
   const logging = svc.logging === undefined || svc.logging === null ? undefined : normaliseLogging(asObj(svc.logging));
   const command = commandOf(svc.command, at("command"), problems);
   const entrypoint = commandOf(svc.entrypoint, at("entrypoint"), problems);
-  const stop = svc.stop_grace_period === undefined || svc.stop_grace_period === null ? undefined : problems.take(at("stop_grace_period"), parseDuration(svc.stop_grace_period));
+  const stop =
+    svc.stop_grace_period === undefined || svc.stop_grace_period === null
+      ? undefined
+      : problems.take(at("stop_grace_period"), parseDuration(svc.stop_grace_period));
   const environment = normaliseEnvironment(svc, at, options, problems);
   const cpuShares = svc.cpu_shares === undefined || svc.cpu_shares === null ? undefined : wholeNumber(svc.cpu_shares, at("cpu_shares"), problems);
   return {
@@ -147,7 +151,9 @@ function normaliseService(name: string, svc: Obj, options: NormaliseOptions, pro
     expose: normaliseExpose(svc.expose, at("expose"), problems),
     volumes: normaliseVolumes(svc, at, options.workingDir, problems),
     dependsOn: normaliseDependsOn(svc.depends_on),
-    links: stringList(svc.links).map((l) => l.split(":")[0] as string).sort(),
+    links: stringList(svc.links)
+      .map((l) => l.split(":")[0] as string)
+      .sort(),
     ...(healthcheck !== undefined ? { healthcheck } : {}),
     deploy,
     ...(logging !== undefined ? { logging } : {}),
@@ -276,7 +282,8 @@ function sortedLocations(record: Readonly<Record<string, SourceLocation>>): Reco
 /** `label_file` entries (KEY=VALUE lines, as env files), then `labels`, which win. */
 function normaliseLabels(svc: Obj, at: (...p: ComposePath) => ComposePath, options: NormaliseOptions, problems: Problems): Record<string, string> {
   const labels: Record<string, string> = {};
-  const files = svc.label_file === undefined || svc.label_file === null ? [] : Array.isArray(svc.label_file) ? (svc.label_file as JsonValue[]) : [svc.label_file];
+  const files =
+    svc.label_file === undefined || svc.label_file === null ? [] : Array.isArray(svc.label_file) ? (svc.label_file as JsonValue[]) : [svc.label_file];
   files.forEach((file, i) => {
     const path = Array.isArray(svc.label_file) ? at("label_file", i) : at("label_file");
     const read = options.readText(String(file));
@@ -299,10 +306,45 @@ function capabilities(value: JsonValue | undefined): string[] {
 
 /** Keys of the model's typed fields; everything else a service sets is kept as written in `unmodelled`. */
 const TYPED_SERVICE_KEYS: ReadonlySet<string> = new Set([
-  "image", "build", "command", "entrypoint", "environment", "env_file", "ports", "expose", "volumes", "depends_on", "links", "healthcheck",
-  "deploy", "logging", "secrets", "configs", "ulimits", "user", "working_dir", "labels", "label_file", "networks", "profiles", "read_only",
-  "stop_grace_period", "hostname", "container_name", "platform", "cap_add", "cap_drop", "init", "tty", "stdin_open", "sysctls", "cpu_shares",
-  "cpus", "mem_limit", "mem_reservation", "scale",
+  "image",
+  "build",
+  "command",
+  "entrypoint",
+  "environment",
+  "env_file",
+  "ports",
+  "expose",
+  "volumes",
+  "depends_on",
+  "links",
+  "healthcheck",
+  "deploy",
+  "logging",
+  "secrets",
+  "configs",
+  "ulimits",
+  "user",
+  "working_dir",
+  "labels",
+  "label_file",
+  "networks",
+  "profiles",
+  "read_only",
+  "stop_grace_period",
+  "hostname",
+  "container_name",
+  "platform",
+  "cap_add",
+  "cap_drop",
+  "init",
+  "tty",
+  "stdin_open",
+  "sysctls",
+  "cpu_shares",
+  "cpus",
+  "mem_limit",
+  "mem_reservation",
+  "scale",
 ]);
 
 /** Sub-keys of typed keys that the model reads; the others are kept as written in `unmodelled`. */
@@ -344,7 +386,8 @@ function unmodelled(svc: Obj): Record<string, JsonValue> {
   if (!Array.isArray(svc.networks)) {
     for (const name of Object.keys(networks).sort()) {
       const spec = asObj(networks[name]);
-      for (const key of Object.keys(spec).sort()) if (key !== "priority" && !key.startsWith("x-")) out[formatPath(["networks", name, key])] = spec[key] as JsonValue;
+      for (const key of Object.keys(spec).sort())
+        if (key !== "priority" && !key.startsWith("x-")) out[formatPath(["networks", name, key])] = spec[key] as JsonValue;
     }
   }
   const aliased = stringList(svc.links).filter((l) => l.includes(":"));
@@ -402,7 +445,9 @@ function normaliseExpose(value: JsonValue | undefined, path: ComposePath, proble
     const port: ExposedPort = { target: spec.target, ...(spec.targetEnd !== undefined ? { targetEnd: spec.targetEnd } : {}), protocol: spec.protocol };
     ports.set(`${targetText(port)}/${port.protocol}`, port);
   });
-  return [...ports.values()].sort((a, b) => a.target - b.target || lastTarget(a) - lastTarget(b) || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
+  return [...ports.values()].sort(
+    (a, b) => a.target - b.target || lastTarget(a) - lastTarget(b) || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0),
+  );
 }
 
 function normaliseVolumes(svc: Obj, at: (...p: ComposePath) => ComposePath, workingDir: string, problems: Problems): VolumeMount[] {
@@ -419,8 +464,14 @@ function normaliseVolumes(svc: Obj, at: (...p: ComposePath) => ComposePath, work
     // with both; the later entry wins, as it would in a merge of override files.
     const earlier = byTarget.get(mount.target);
     if (earlier !== undefined) {
-      problems.warning(at("volumes", earlier), `${mount.target} is mounted again by volumes[${i}]; only the later mount is kept (Docker refuses duplicate mount points)`);
-      out.splice(out.findIndex((m) => m.target === mount.target), 1);
+      problems.warning(
+        at("volumes", earlier),
+        `${mount.target} is mounted again by volumes[${i}]; only the later mount is kept (Docker refuses duplicate mount points)`,
+      );
+      out.splice(
+        out.findIndex((m) => m.target === mount.target),
+        1,
+      );
     }
     byTarget.set(mount.target, i);
     out.push({ ...mount, entry: i });
@@ -447,7 +498,8 @@ export function volumeMount(item: JsonValue, workingDir: string): VolumeMount | 
     const parts = splitVolumeSpec(item);
     if (parts.length === 1) {
       // compose-go: a one-part entry is an anonymous volume at that container path, which must be absolute.
-      if (!item.startsWith("/")) return `"${item}": an anonymous volume needs an absolute container path; for a named volume write "${item}:/path/in/container"`;
+      if (!item.startsWith("/"))
+        return `"${item}": an anonymous volume needs an absolute container path; for a named volume write "${item}:/path/in/container"`;
       return { type: "volume", target: item, readOnly: false };
     }
     if (parts.length > 3) return `"${item}" is not a volume: expected [SOURCE:]TARGET[:MODE]`;
@@ -481,7 +533,10 @@ const CONDITIONS: readonly DependencyCondition[] = ["service_started", "service_
 
 function normaliseDependsOn(value: JsonValue | undefined): Dependency[] {
   if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return stringList(value).sort().map((service) => ({ service, condition: "service_started" }));
+  if (Array.isArray(value))
+    return stringList(value)
+      .sort()
+      .map((service) => ({ service, condition: "service_started" }));
   return Object.keys(asObj(value))
     .sort()
     .map((service) => {
@@ -492,7 +547,8 @@ function normaliseDependsOn(value: JsonValue | undefined): Dependency[] {
 }
 
 function normaliseHealthcheck(hc: Obj, path: ComposePath, problems: Problems): Healthcheck {
-  const seconds = (key: string): number | undefined => (hc[key] === undefined || hc[key] === null ? undefined : problems.take([...path, key], parseDuration(hc[key])));
+  const seconds = (key: string): number | undefined =>
+    hc[key] === undefined || hc[key] === null ? undefined : problems.take([...path, key], parseDuration(hc[key]));
   const timing = {
     ...optional("intervalSeconds", seconds("interval")),
     ...optional("timeoutSeconds", seconds("timeout")),
@@ -527,26 +583,42 @@ function normaliseDeploy(svc: Obj, at: (...p: ComposePath) => ComposePath, probl
   // Service-level cpus / mem_limit / mem_reservation are the compose v2 spelling of the same limits.
   const legacyCpus = svc.cpus === undefined || svc.cpus === null ? undefined : problems.take(at("cpus"), parseCpus(svc.cpus));
   const legacyMemory = svc.mem_limit === undefined || svc.mem_limit === null ? undefined : problems.take(at("mem_limit"), parseBytes(svc.mem_limit));
-  const legacyReservation = svc.mem_reservation === undefined || svc.mem_reservation === null ? undefined : problems.take(at("mem_reservation"), parseBytes(svc.mem_reservation));
+  const legacyReservation =
+    svc.mem_reservation === undefined || svc.mem_reservation === null ? undefined : problems.take(at("mem_reservation"), parseBytes(svc.mem_reservation));
   const update = asObj(deploy.update_config);
   const restart = asObj(deploy.restart_policy);
   const mode = deploy.mode === "global" || deploy.mode === "replicated-job" || deploy.mode === "global-job" ? deploy.mode : "replicated";
-  const replicas = deploy.replicas !== undefined && deploy.replicas !== null
-    ? wholeNumber(deploy.replicas, at("deploy", "replicas"), problems)
-    : svc.scale !== undefined && svc.scale !== null ? wholeNumber(svc.scale, at("scale"), problems) : undefined;
-  const updateConfig: UpdateConfig | undefined = deploy.update_config === undefined
-    ? undefined
-    : {
-        ...optional("parallelism", update.parallelism === undefined || update.parallelism === null ? undefined : wholeNumber(update.parallelism, at("deploy", "update_config", "parallelism"), problems)),
-        ...(update.order === "start-first" || update.order === "stop-first" ? { order: update.order } : {}),
-        ...optional("failureAction", typeof update.failure_action === "string" ? update.failure_action : undefined),
-      };
-  const restartPolicy = deploy.restart_policy === undefined
-    ? undefined
-    : {
-        ...optional("condition", typeof restart.condition === "string" ? restart.condition : undefined),
-        ...optional("maxAttempts", restart.max_attempts === undefined || restart.max_attempts === null ? undefined : wholeNumber(restart.max_attempts, at("deploy", "restart_policy", "max_attempts"), problems)),
-      };
+  const replicas =
+    deploy.replicas !== undefined && deploy.replicas !== null
+      ? wholeNumber(deploy.replicas, at("deploy", "replicas"), problems)
+      : svc.scale !== undefined && svc.scale !== null
+        ? wholeNumber(svc.scale, at("scale"), problems)
+        : undefined;
+  const updateConfig: UpdateConfig | undefined =
+    deploy.update_config === undefined
+      ? undefined
+      : {
+          ...optional(
+            "parallelism",
+            update.parallelism === undefined || update.parallelism === null
+              ? undefined
+              : wholeNumber(update.parallelism, at("deploy", "update_config", "parallelism"), problems),
+          ),
+          ...(update.order === "start-first" || update.order === "stop-first" ? { order: update.order } : {}),
+          ...optional("failureAction", typeof update.failure_action === "string" ? update.failure_action : undefined),
+        };
+  const restartPolicy =
+    deploy.restart_policy === undefined
+      ? undefined
+      : {
+          ...optional("condition", typeof restart.condition === "string" ? restart.condition : undefined),
+          ...optional(
+            "maxAttempts",
+            restart.max_attempts === undefined || restart.max_attempts === null
+              ? undefined
+              : wholeNumber(restart.max_attempts, at("deploy", "restart_policy", "max_attempts"), problems),
+          ),
+        };
   return {
     mode,
     ...optional("replicas", replicas),
@@ -590,7 +662,6 @@ function resourceSpec(spec: Obj, path: ComposePath, problems: Problems): Resourc
   return { ...optional("cpus", cpus), ...optional("memoryBytes", memory) };
 }
 
-
 function fileReferences(value: JsonValue | undefined, defaultTarget: (source: string) => string, path: ComposePath, problems: Problems): FileReference[] {
   if (!Array.isArray(value)) return [];
   return (value as JsonValue[])
@@ -613,7 +684,8 @@ function fileReferences(value: JsonValue | undefined, defaultTarget: (source: st
       const rawMode = obj.mode;
       const modeText = rawMode === undefined || rawMode === null ? undefined : String(rawMode);
       const mode = modeText === undefined ? undefined : /^0?[0-7]{1,4}$/.test(modeText) ? parseInt(modeText, 8) : NaN;
-      if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o7777)) problems.error([...path, i, "mode"], `must be a file mode such as 0440, got ${JSON.stringify(rawMode)}`);
+      if (mode !== undefined && (!Number.isInteger(mode) || mode < 0 || mode > 0o7777))
+        problems.error([...path, i, "mode"], `must be a file mode such as 0440, got ${JSON.stringify(rawMode)}`);
       return {
         source,
         target: typeof obj.target === "string" && obj.target !== "" ? obj.target : defaultTarget(source),
@@ -660,7 +732,10 @@ function serviceNetworks(svc: Obj): string[] {
 function projectName(options: NormaliseOptions, plain: Obj): string {
   const raw = options.projectName ?? (typeof plain.name === "string" && plain.name !== "" ? plain.name : undefined) ?? baseName(options.projectDir);
   // compose-go NormalizeProjectName: lower case, only [a-z0-9_-], starting with a letter or digit.
-  return raw.toLowerCase().replace(/[^a-z0-9_-]/g, "").replace(/^[^a-z0-9]+/, "");
+  return raw
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, "")
+    .replace(/^[^a-z0-9]+/, "");
 }
 
 function projectNameSource(options: NormaliseOptions, plain: Obj): NonNullable<ComposeProject["nameFrom"]> {
@@ -711,7 +786,10 @@ function topNetworks(networks: Obj, services: readonly ServiceModel[]): NamedNet
       external: isExternal(n.external),
       internal: n.internal === true,
       ...(securityGroup !== undefined ? { awsSecurityGroup: securityGroup } : {}),
-      unmodelled: { ...others(n, ["external", "internal"]), ...(typeof asObj(n.external).name === "string" ? { "external.name": asObj(n.external).name as JsonValue } : {}) },
+      unmodelled: {
+        ...others(n, ["external", "internal"]),
+        ...(typeof asObj(n.external).name === "string" ? { "external.name": asObj(n.external).name as JsonValue } : {}),
+      },
     };
   });
 }

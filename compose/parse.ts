@@ -100,7 +100,11 @@ function convertUncached(node: YamlNode, ctx: Context): RawNode {
     return tag ? { ...scalar(plain, loc), tag } : scalar(plain, loc);
   }
   if (isSeq(node)) {
-    return rawSeq(node.items.map((item) => convert(item as YamlNode, ctx)), loc, tag);
+    return rawSeq(
+      node.items.map((item) => convert(item as YamlNode, ctx)),
+      loc,
+      tag,
+    );
   }
   if (isMap(node)) {
     const explicit: RawEntry[] = [];

@@ -14,11 +14,20 @@ import { RawEntry, RawMap, RawNode, isMap, isScalar, isSeq, withEntry } from "./
 export function resolveRelativePaths(root: RawMap, baseDir: string): RawMap {
   let out = root;
   const services = root.entries.get("services")?.value;
-  if (isMap(services)) out = withEntry(out, "services", mapEntries(services, (svc) => (isMap(svc) ? resolveService(svc, baseDir) : svc)));
+  if (isMap(services))
+    out = withEntry(
+      out,
+      "services",
+      mapEntries(services, (svc) => (isMap(svc) ? resolveService(svc, baseDir) : svc)),
+    );
   for (const kind of ["secrets", "configs"]) {
     const defs = root.entries.get(kind)?.value;
     if (!isMap(defs)) continue;
-    out = withEntry(out, kind, mapEntries(defs, (def) => (isMap(def) ? updateScalar(def, "file", (f) => absolute(f, baseDir)) : def)));
+    out = withEntry(
+      out,
+      kind,
+      mapEntries(defs, (def) => (isMap(def) ? updateScalar(def, "file", (f) => absolute(f, baseDir)) : def)),
+    );
   }
   return out;
 }
@@ -27,14 +36,24 @@ function resolveService(svc: RawMap, baseDir: string): RawMap {
   let out = svc;
   const build = svc.entries.get("build")?.value;
   if (isScalar(build) && typeof build.value === "string") out = withEntry(out, "build", { ...build, value: contextPath(build.value, baseDir) });
-  if (isMap(build)) out = withEntry(out, "build", updateScalar(build, "context", (c) => contextPath(c, baseDir)));
+  if (isMap(build))
+    out = withEntry(
+      out,
+      "build",
+      updateScalar(build, "context", (c) => contextPath(c, baseDir)),
+    );
   for (const key of ["env_file", "label_file"]) {
     const value = svc.entries.get(key)?.value;
     if (value === undefined) continue;
     out = withEntry(out, key, resolveFileList(value, baseDir));
   }
   const extendsNode = svc.entries.get("extends")?.value;
-  if (isMap(extendsNode)) out = withEntry(out, "extends", updateScalar(extendsNode, "file", (f) => absolute(f, baseDir)));
+  if (isMap(extendsNode))
+    out = withEntry(
+      out,
+      "extends",
+      updateScalar(extendsNode, "file", (f) => absolute(f, baseDir)),
+    );
   const volumes = svc.entries.get("volumes")?.value;
   if (isSeq(volumes)) out = withEntry(out, "volumes", { ...volumes, items: volumes.items.map((v) => resolveVolume(v, baseDir)) });
   return out;
@@ -45,7 +64,13 @@ function resolveFileList(node: RawNode, baseDir: string): RawNode {
   if (isSeq(node)) {
     return {
       ...node,
-      items: node.items.map((item) => (isMap(item) ? updateScalar(item, "path", (p) => absolute(p, baseDir)) : isScalar(item) && typeof item.value === "string" ? { ...item, value: absolute(item.value, baseDir) } : item)),
+      items: node.items.map((item) =>
+        isMap(item)
+          ? updateScalar(item, "path", (p) => absolute(p, baseDir))
+          : isScalar(item) && typeof item.value === "string"
+            ? { ...item, value: absolute(item.value, baseDir) }
+            : item,
+      ),
     };
   }
   return node;

@@ -18,7 +18,10 @@ const fail = <T>(message: string): Parsed<T> => ({ ok: false, message });
  * or cover a single target (docker then picks one host port of the range).
  */
 export function parsePort(value: JsonValue): Parsed<PortSpec> {
-  if (typeof value === "number") return value >= 1 && value <= 65535 && Number.isInteger(value) ? { ok: true, value: { target: value, protocol: "tcp" } } : fail(`port ${value} is out of range 1-65535`);
+  if (typeof value === "number")
+    return value >= 1 && value <= 65535 && Number.isInteger(value)
+      ? { ok: true, value: { target: value, protocol: "tcp" } }
+      : fail(`port ${value} is out of range 1-65535`);
   if (typeof value === "string") return parseShort(value);
   if (value !== null && typeof value === "object" && !Array.isArray(value)) return parseLong(value as Readonly<Record<string, JsonValue>>);
   return fail(`must be a port like "8080:80" or a mapping with target, got ${JSON.stringify(value)}`);
@@ -38,7 +41,8 @@ function parseShort(text: string): Parsed<PortSpec> {
   }
   const parts = rest.split(":");
   if (hostIp === undefined && parts.length === 3) hostIp = parts.shift();
-  if (parts.length > 2 || (hostIp !== undefined && parts.length !== 2)) return fail(`"${text}" is not a port: expected [HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]`);
+  if (parts.length > 2 || (hostIp !== undefined && parts.length !== 2))
+    return fail(`"${text}" is not a port: expected [HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]`);
   const target = parseRange(parts[parts.length - 1] ?? "");
   if (!target.ok) return fail(`"${text}": container port ${target.message}`);
   const publishedText = parts.length === 2 ? (parts[0] ?? "") : undefined;

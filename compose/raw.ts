@@ -127,7 +127,11 @@ export function toPlain(node: RawNode): JsonValue {
 /** Builds a raw tree from plain data (for values the loader makes, e.g. canonical forms), all at one location. */
 export function fromPlain(value: JsonValue | undefined, loc?: SourceLocation): RawNode {
   if (value === undefined || value === null || typeof value !== "object") return scalar(value ?? null, loc);
-  if (Array.isArray(value)) return rawSeq((value as readonly JsonValue[]).map((v) => fromPlain(v, loc)), loc);
+  if (Array.isArray(value))
+    return rawSeq(
+      (value as readonly JsonValue[]).map((v) => fromPlain(v, loc)),
+      loc,
+    );
   const entries = Object.entries(value as Record<string, JsonValue>).map(([key, v]) => ({ key, keyLoc: loc, value: fromPlain(v, loc) }));
   return rawMap(entries, loc);
 }

@@ -52,10 +52,12 @@ const NAMES_SOMETHING_ELSE =
   /(^|_)(TYPE|DRIVER|ENGINE|BACKEND|DIALECT|PROVIDER|MODE|KIND|VENDOR|IMAGE|VERSION|NAME|USER|USERNAME|LOGIN|PASSWORD|PASS|PWD|SECRET|TOKEN|KEY|DATABASE|DB|SCHEMA|BUCKET|QUEUE|TOPIC|PREFIX|ROLE|PROFILE|CHANNEL|PATH|DIR|FILE|LEVEL|SLUG|ID|ENV|TAG|FROM|TO|EMAIL|ADMINISTRATOR)$/;
 
 /** Variables meant for browsers or allow-lists, not for the service's own connections. */
-const FOR_BROWSERS_OR_ALLOW_LISTS = /(^|_)(PUBLIC|EXTERNAL|CALLBACK|REDIRECT|CORS|ORIGIN|ORIGINS|TRUSTED|ALLOWED|ALLOWLIST|WHITELIST|WHITELISTED|CSRF|NO_PROXY)(_|$)/;
+const FOR_BROWSERS_OR_ALLOW_LISTS =
+  /(^|_)(PUBLIC|EXTERNAL|CALLBACK|REDIRECT|CORS|ORIGIN|ORIGINS|TRUSTED|ALLOWED|ALLOWLIST|WHITELIST|WHITELISTED|CSRF|NO_PROXY)(_|$)/;
 
 /** Variables that hold a host, so a bare name in them is a connection. */
-const HOLDS_A_HOST = /(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|ADDRESSES|SEEDS|BROKER|BROKERS|NODES|PEERS|URL|URI|URIS|URLS|DSN|ENDPOINT|ENDPOINTS|LOCATION|UPSTREAM)$/;
+const HOLDS_A_HOST =
+  /(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|ADDRESSES|SEEDS|BROKER|BROKERS|NODES|PEERS|URL|URI|URIS|URLS|DSN|ENDPOINT|ENDPOINTS|LOCATION|UPSTREAM)$/;
 
 /** The part of a `<P>HOST`-style key before the host word, for finding its `<P>PORT`. */
 const HOST_WORD = /(HOSTNAME|HOST|SERVER|ADDRESS|ADDR)$/;
@@ -171,7 +173,15 @@ export function serviceReferences(project: ComposeProject, service: ServiceModel
         const image = imageDefaultPort(byName.get(sibling)?.image);
         const port = found.port ?? image;
         const portSource = found.port !== undefined ? found.portSource : image !== undefined ? "image" : undefined;
-        addSibling({ service: sibling, host: found.host, ...(port !== undefined ? { port } : {}), ...(portSource !== undefined ? { portSource } : {}), form: found.form, origin, text: found.text });
+        addSibling({
+          service: sibling,
+          host: found.host,
+          ...(port !== undefined ? { port } : {}),
+          ...(portSource !== undefined ? { portSource } : {}),
+          form: found.form,
+          origin,
+          text: found.text,
+        });
       } else if (found.port !== undefined && found.portSource !== undefined && isOutsideHost(found.host)) {
         outside.push({ host: found.host.toLowerCase(), port: found.port, portSource: found.portSource, form: found.form, origin, text: found.text });
       }
@@ -180,11 +190,25 @@ export function serviceReferences(project: ComposeProject, service: ServiceModel
   // A one-shot dependency (service_completed_successfully) orders start-up; it opens no connection.
   for (const d of service.dependsOn.filter((x) => x.condition !== "service_completed_successfully")) {
     const port = imageDefaultPort(byName.get(d.service)?.image);
-    addSibling({ service: d.service, host: d.service, ...(port !== undefined ? { port, portSource: "image" as const } : {}), form: "depends_on", origin: "depends_on", text: d.service });
+    addSibling({
+      service: d.service,
+      host: d.service,
+      ...(port !== undefined ? { port, portSource: "image" as const } : {}),
+      form: "depends_on",
+      origin: "depends_on",
+      text: d.service,
+    });
   }
   for (const link of service.links) {
     const port = imageDefaultPort(byName.get(link)?.image);
-    addSibling({ service: link, host: link, ...(port !== undefined ? { port, portSource: "image" as const } : {}), form: "links", origin: "links", text: link });
+    addSibling({
+      service: link,
+      host: link,
+      ...(port !== undefined ? { port, portSource: "image" as const } : {}),
+      form: "links",
+      origin: "links",
+      text: link,
+    });
   }
   return { siblings, outside };
 }

@@ -5,7 +5,7 @@ export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(message: string): Parsed<T> => ({ ok: false, message });
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, "μs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const DURATION_UNITS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, µs: 1e-6, μs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 
 /**
  * Go's time.ParseDuration format, which compose uses (`1m30s`, `500ms`, `1.5h`), in seconds.
@@ -24,7 +24,8 @@ export function parseDuration(value: unknown): Parsed<number> {
     total += Number(match[1]) * (DURATION_UNITS[match[2] as string] ?? 0);
     consumed = pattern.lastIndex;
   }
-  if (text === "" || consumed !== text.length) return fail(`must be a duration like "30s" or "1m30s" (units h, m, s, ms, us, ns), got ${JSON.stringify(value)}`);
+  if (text === "" || consumed !== text.length)
+    return fail(`must be a duration like "30s" or "1m30s" (units h, m, s, ms, us, ns), got ${JSON.stringify(value)}`);
   return ok(Math.round(total * 1e9) / 1e9);
 }
 

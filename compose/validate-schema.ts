@@ -121,7 +121,12 @@ export function translateErrors(errors: readonly ErrorObject[], root: JsonValue)
         break;
       }
       case "enum":
-        problems.push({ path, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${describe(valueAt(root, path))}`, atKey: false, keyword: e.keyword });
+        problems.push({
+          path,
+          message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}, got ${describe(valueAt(root, path))}`,
+          atKey: false,
+          keyword: e.keyword,
+        });
         break;
       case "oneOf":
       case "anyOf":
@@ -131,10 +136,20 @@ export function translateErrors(errors: readonly ErrorObject[], root: JsonValue)
         problems.push({ path, message: "", atKey: false, keyword: e.keyword });
         break;
       case "uniqueItems":
-        problems.push({ path, message: `must not contain duplicates (items ${String(params.j)} and ${String(params.i)} are equal)`, atKey: false, keyword: e.keyword });
+        problems.push({
+          path,
+          message: `must not contain duplicates (items ${String(params.j)} and ${String(params.i)} are equal)`,
+          atKey: false,
+          keyword: e.keyword,
+        });
         break;
       case "pattern":
-        problems.push({ path, message: `must match the pattern ${String(params.pattern)}, got ${describe(valueAt(root, path))}`, atKey: false, keyword: e.keyword });
+        problems.push({
+          path,
+          message: `must match the pattern ${String(params.pattern)}, got ${describe(valueAt(root, path))}`,
+          atKey: false,
+          keyword: e.keyword,
+        });
         break;
       case "propertyNames":
         break;

@@ -31,7 +31,11 @@ const grpc = (port: number): KnownPort => ({ port, protocol: "grpc" });
 const udp = (port: number): KnownPort => ({ port, protocol: "udp" });
 
 export const KNOWN_IMAGES: readonly KnownImage[] = [
-  { label: "PostgreSQL", name: /^(postgres|postgresql|postgis|pgvector|timescaledb|timescaledb-ha|zulip-postgresql|postgresql-repmgr|supabase-postgres)$/, ports: [tcp(5432)] },
+  {
+    label: "PostgreSQL",
+    name: /^(postgres|postgresql|postgis|pgvector|timescaledb|timescaledb-ha|zulip-postgresql|postgresql-repmgr|supabase-postgres)$/,
+    ports: [tcp(5432)],
+  },
   { label: "MySQL", name: /^(mysql|mysql-server|mariadb|percona|percona-server)$/, ports: [tcp(3306)] },
   { label: "Redis", name: /^(redis|valkey|keydb|dragonfly)(-stack-server)?$/, ports: [tcp(6379)] },
   { label: "Memcached", name: /^memcached$/, ports: [tcp(11211)] },

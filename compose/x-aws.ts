@@ -55,12 +55,17 @@ export function readServiceAws(svc: Obj, allowUnscopedWrites: boolean): { aws: S
       const list = Array.isArray(value) ? (value as JsonValue[]) : [];
       if (!Array.isArray(value)) problems.push({ path: [key], message: "must be a list of managed policy ARNs (arn:aws:iam::aws:policy/...)" });
       list.forEach((item, i) => {
-        if (typeof item !== "string" || !isManagedPolicyArn(item)) problems.push({ path: [key, i], message: `not a managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>): ${JSON.stringify(item)}` });
+        if (typeof item !== "string" || !isManagedPolicyArn(item))
+          problems.push({ path: [key, i], message: `not a managed policy ARN (arn:aws:iam::<account or aws>:policy/<name>): ${JSON.stringify(item)}` });
       });
       if (problems.every((p) => p.path[0] !== key)) policies = [...new Set(list as string[])].sort();
     } else if (key === "x-aws-pull_credentials") {
       if (typeof value === "string" && SECRET_ARN.test(value)) pullCredentials = value;
-      else problems.push({ path: [key], message: `must be the ARN of a Secrets Manager secret holding {"username", "password"} (arn:aws:secretsmanager:<region>:<account>:secret:<name>), got ${JSON.stringify(value)}` });
+      else
+        problems.push({
+          path: [key],
+          message: `must be the ARN of a Secrets Manager secret holding {"username", "password"} (arn:aws:secretsmanager:<region>:<account>:secret:<name>), got ${JSON.stringify(value)}`,
+        });
     } else {
       unknown.push(key);
     }
@@ -82,9 +87,13 @@ export function readServiceAws(svc: Obj, allowUnscopedWrites: boolean): { aws: S
   const minPercent = percent("x-aws-min_percent", 0, 100);
   const maxPercent = percent("x-aws-max_percent", 100, 200);
   if (minPercent !== undefined && maxPercent !== undefined && maxPercent <= minPercent) {
-    problems.push({ path: ["deploy", "update_config", "x-aws-max_percent"], message: `must be above x-aws-min_percent (${minPercent}): a deployment could never start a new task` });
+    problems.push({
+      path: ["deploy", "update_config", "x-aws-max_percent"],
+      message: `must be above x-aws-min_percent (${minPercent}): a deployment could never start a new task`,
+    });
   }
-  for (const key of Object.keys(update).sort()) if (key.startsWith("x-aws-") && key !== "x-aws-min_percent" && key !== "x-aws-max_percent") unknown.push(`deploy.update_config.${key}`);
+  for (const key of Object.keys(update).sort())
+    if (key.startsWith("x-aws-") && key !== "x-aws-min_percent" && key !== "x-aws-max_percent") unknown.push(`deploy.update_config.${key}`);
   return {
     aws: {
       ...(role !== undefined ? { role } : {}),
@@ -124,15 +133,21 @@ function readAutoscaling(value: JsonValue, problems: AwsProblem[]): AwsAutoscali
     return undefined;
   }
   const before = problems.length;
-  for (const key of Object.keys(obj)) if (!["min", "max", "cpu", "memory"].includes(key)) problems.push({ path: [...path, key], message: "unknown key (allowed: min, max, cpu, memory)" });
+  for (const key of Object.keys(obj))
+    if (!["min", "max", "cpu", "memory"].includes(key)) problems.push({ path: [...path, key], message: "unknown key (allowed: min, max, cpu, memory)" });
   const max = wholeNumber(obj.max);
-  if (max === undefined || max < 1) problems.push({ path: [...path, "max"], message: obj.max === undefined ? "max is required (the most tasks)" : `must be a whole number of tasks, at least 1, got ${JSON.stringify(obj.max)}` });
+  if (max === undefined || max < 1)
+    problems.push({
+      path: [...path, "max"],
+      message: obj.max === undefined ? "max is required (the most tasks)" : `must be a whole number of tasks, at least 1, got ${JSON.stringify(obj.max)}`,
+    });
   const min = obj.min === undefined ? 0 : wholeNumber(obj.min);
   if (min === undefined) problems.push({ path: [...path, "min"], message: `must be a whole number of tasks, got ${JSON.stringify(obj.min)}` });
   if (min !== undefined && max !== undefined && min > max) problems.push({ path: [...path, "min"], message: `min (${min}) must not exceed max (${max})` });
   const cpu = target(obj.cpu, "cpu");
   const memory = target(obj.memory, "memory");
-  if (obj.cpu !== undefined && obj.memory !== undefined) problems.push({ path, message: "cpu and memory targets exclude each other (as in the Docker ECS integration): keep one" });
+  if (obj.cpu !== undefined && obj.memory !== undefined)
+    problems.push({ path, message: "cpu and memory targets exclude each other (as in the Docker ECS integration): keep one" });
   if (obj.cpu === undefined && obj.memory === undefined) problems.push({ path, message: "needs a target: cpu or memory (percent)" });
   if (problems.length > before || min === undefined || max === undefined) return undefined;
   return { min, max, ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) };
@@ -159,7 +174,9 @@ export function readProjectAws(plain: Obj): { aws: ProjectAwsKeys; problems: Aws
       logsRetention = undefined;
     }
   }
-  const unknown = Object.keys(plain).filter((k) => k.startsWith("x-aws-") && !(PROJECT_AWS_KEYS as readonly string[]).includes(k)).sort();
+  const unknown = Object.keys(plain)
+    .filter((k) => k.startsWith("x-aws-") && !(PROJECT_AWS_KEYS as readonly string[]).includes(k))
+    .sort();
   return {
     aws: {
       ...(cluster !== undefined ? { cluster } : {}),

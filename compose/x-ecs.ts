@@ -2,7 +2,18 @@ import { Path, SchemaProblem } from "../schema/problems";
 import { ValidatedDocument } from "../schema/validated";
 import { validateAgainst } from "../schema/validators";
 import { readStatements } from "./iam";
-import { AutoscalingConfig, EgressRule, JsonValue, NetworkAccess, PerPortSetting, PortLoadBalancerSetting, PortProtocolSetting, SecretVariableSource, ServiceOverride, TaskRoleConfig } from "./model";
+import {
+  AutoscalingConfig,
+  EgressRule,
+  JsonValue,
+  NetworkAccess,
+  PerPortSetting,
+  PortLoadBalancerSetting,
+  PortProtocolSetting,
+  SecretVariableSource,
+  ServiceOverride,
+  TaskRoleConfig,
+} from "./model";
 
 /**
  * Per-service ECS settings: the `x-ecs` key of a compose service and the `services.<name>`
@@ -122,7 +133,8 @@ export function readEgress(doc: ValidatedDocument, at: Path, problems: SchemaPro
     const cidrs = doc.strings([...at, i, "cidrs"]);
     if (doc.value([...at, i]) === undefined || !Array.isArray(ports) || cidrs === undefined) continue;
     const withHostBits = cidrs.map((cidr, j) => ({ cidr, j, network: networkOf(cidr) })).filter((c) => c.network !== c.cidr);
-    for (const c of withHostBits) problems.push({ path: [...at, i, "cidrs", c.j], message: `host bits are set in ${JSON.stringify(c.cidr)}; the network is ${c.network}`, atKey: false });
+    for (const c of withHostBits)
+      problems.push({ path: [...at, i, "cidrs", c.j], message: `host bits are set in ${JSON.stringify(c.cidr)}; the network is ${c.network}`, atKey: false });
     if (withHostBits.length > 0) continue;
     const protocol = doc.string([...at, i, "protocol"]) === "udp" ? "udp" : "tcp";
     rules.push({ ports: (ports as number[]).slice(), cidrs: [...cidrs], protocol });
@@ -147,7 +159,11 @@ function readSecretEnvironment(doc: ValidatedDocument, at: Path, problems: Schem
     const entry = doc.value([...at, name]) as JsonValue | undefined;
     if (entry === "secretsmanager" || entry === "ssm") {
       if (entry === "ssm") {
-        problems.push({ path: [...at, name], message: "an SSM parameter is not created here (Terraform would need its value): give the existing parameter, {from: ssm, name: /path/to/parameter}", atKey: false });
+        problems.push({
+          path: [...at, name],
+          message: "an SSM parameter is not created here (Terraform would need its value): give the existing parameter, {from: ssm, name: /path/to/parameter}",
+          atKey: false,
+        });
         continue;
       }
       out[name] = { from: entry };
@@ -157,7 +173,11 @@ function readSecretEnvironment(doc: ValidatedDocument, at: Path, problems: Schem
     const parameter = doc.string([...at, name, "name"]);
     if (from !== "secretsmanager" && from !== "ssm") continue;
     if (from === "ssm" && parameter === undefined) {
-      problems.push({ path: [...at, name], message: "an SSM parameter is not created here (Terraform would need its value): add name: /path/to/parameter (or its ARN)", atKey: false });
+      problems.push({
+        path: [...at, name],
+        message: "an SSM parameter is not created here (Terraform would need its value): add name: /path/to/parameter (or its ARN)",
+        atKey: false,
+      });
       continue;
     }
     out[name] = { from, ...(parameter !== undefined ? { name: parameter } : {}) };
@@ -194,5 +214,7 @@ export function mergeOverrides(...layers: readonly (ServiceOverride | undefined)
   const present = layers.filter((l): l is ServiceOverride => l !== undefined);
   const merged = Object.assign({}, ...present) as ServiceOverride;
   const secretLayers = present.flatMap((l) => (l.secretEnvironment !== undefined ? [l.secretEnvironment] : []));
-  return secretLayers.length > 1 ? { ...merged, secretEnvironment: Object.assign({}, ...secretLayers) as Readonly<Record<string, SecretVariableSource>> } : merged;
+  return secretLayers.length > 1
+    ? { ...merged, secretEnvironment: Object.assign({}, ...secretLayers) as Readonly<Record<string, SecretVariableSource>> }
+    : merged;
 }

@@ -77,7 +77,11 @@ function sleepScheduleOf(d: EnvironmentDocument, branches: boolean): SleepSchedu
   const v = d.values;
   const at = (key: string): Path => ["sleepSchedule", key];
   if (!branches) {
-    d.error(["sleepSchedule"], "only applies to branch environments (branches: true): production stacks run around the clock and scale with autoscaling", "key");
+    d.error(
+      ["sleepSchedule"],
+      "only applies to branch environments (branches: true): production stacks run around the clock and scale with autoscaling",
+      "key",
+    );
     return undefined;
   }
   const read = <T>(key: string, text: string | undefined, parse: (text: string) => Parsed<T>): T | undefined => {
@@ -103,7 +107,13 @@ function eachString(v: ValidatedDocument, path: Path, check: (item: string, item
 }
 
 function sorted(record: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined {
-  return record === undefined ? undefined : Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k] ?? ""]));
+  return record === undefined
+    ? undefined
+    : Object.fromEntries(
+        Object.keys(record)
+          .sort()
+          .map((k) => [k, record[k] ?? ""]),
+      );
 }
 
 function regionOf(d: EnvironmentDocument): string {
@@ -246,13 +256,23 @@ function loadBalancer(d: EnvironmentDocument, region: string, branches: boolean,
  * `pool`, `quotas` and `hostedZoneId`: a pool serves branch stacks, and with a domain each
  * branch needs its own DNS record (one wildcard cannot point at several ALBs), so a zone.
  */
-function albPool(d: EnvironmentDocument, branches: boolean, domain: string | undefined, fallback: LoadBalancerConfig): Pick<LoadBalancerConfig, "pool" | "quotas" | "hostedZoneId"> {
+function albPool(
+  d: EnvironmentDocument,
+  branches: boolean,
+  domain: string | undefined,
+  fallback: LoadBalancerConfig,
+): Pick<LoadBalancerConfig, "pool" | "quotas" | "hostedZoneId"> {
   const v = d.values;
   const at = (...keys: string[]): Path => ["loadBalancer", ...keys];
   const pool = v.number(at("pool")) ?? fallback.pool;
   const hostedZoneId = v.string(at("hostedZoneId"));
   if (!branches) {
-    if (pool > 1) d.error(at("pool"), `a pool of ${pool} load balancers only serves branch stacks, and this environment has branches: false; remove loadBalancer.pool or set branches: true`, "key");
+    if (pool > 1)
+      d.error(
+        at("pool"),
+        `a pool of ${pool} load balancers only serves branch stacks, and this environment has branches: false; remove loadBalancer.pool or set branches: true`,
+        "key",
+      );
     if (v.has(at("quotas"))) d.warning(at("quotas"), "only branch environments (branches: true) check load-balancer quotas; the key is ignored", "key");
   }
   if (domain !== undefined && pool > 1 && hostedZoneId === undefined && !v.has(at("hostedZoneId"))) {
@@ -263,8 +283,10 @@ function albPool(d: EnvironmentDocument, branches: boolean, domain: string | und
       "key",
     );
   }
-  if (hostedZoneId !== undefined && !branches) d.warning(at("hostedZoneId"), "only branch stacks get <slug>.<domain> records; the key is ignored in an environment with branches: false", "key");
-  else if (hostedZoneId !== undefined && domain === undefined) d.warning(at("hostedZoneId"), "is only used with loadBalancer.domain (for <slug>.<domain> records); the key is ignored", "key");
+  if (hostedZoneId !== undefined && !branches)
+    d.warning(at("hostedZoneId"), "only branch stacks get <slug>.<domain> records; the key is ignored in an environment with branches: false", "key");
+  else if (hostedZoneId !== undefined && domain === undefined)
+    d.warning(at("hostedZoneId"), "is only used with loadBalancer.domain (for <slug>.<domain> records); the key is ignored", "key");
   const quotas = {
     rulesPerAlb: v.number(at("quotas", "rulesPerAlb")) ?? fallback.quotas.rulesPerAlb,
     listenersPerAlb: v.number(at("quotas", "listenersPerAlb")) ?? fallback.quotas.listenersPerAlb,

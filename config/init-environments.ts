@@ -79,7 +79,12 @@ function common(request: InitRequest): string[] {
 
 function services(request: InitRequest): string[] {
   if (request.web === undefined) return [];
-  return ["services:", `  # ${request.web} is the web entry: served at / (other services with a published port at /<service>).`, `  ${scalar(request.web)}:`, "    path: /"];
+  return [
+    "services:",
+    `  # ${request.web} is the web entry: served at / (other services with a published port at /<service>).`,
+    `  ${scalar(request.web)}:`,
+    "    path: /",
+  ];
 }
 
 function noWebNote(request: InitRequest, candidates: readonly string[]): string[] {

@@ -30,7 +30,17 @@ export function loadEnvironment(name: string, projectDir: string): LoadedEnviron
   if ("diagnostics" in found) return { diagnostics: found.diagnostics };
   // Read as every input is: regular files only, at most 10 MiB (a FIFO or a device never hangs synth).
   const read = readText(found.file);
-  if (!("text" in read)) return { diagnostics: [{ severity: "error", path: "", message: `environment file ${displayPath(found.file)}: ${read.problem}`, location: { file: displayPath(found.file), line: 1, col: 1 } }] };
+  if (!("text" in read))
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          path: "",
+          message: `environment file ${displayPath(found.file)}: ${read.problem}`,
+          location: { file: displayPath(found.file), line: 1, col: 1 },
+        },
+      ],
+    };
   return parseEnvironment(name, read.text, displayPath(found.file));
 }
 

@@ -84,10 +84,18 @@ export function remainingPlaceholders(env: EnvironmentConfig): Diagnostic[] {
     );
   });
   if (lb.certificateArn !== undefined && isPlaceholderCertificate(lb.certificateArn)) {
-    add("loadBalancer.certificateArn", "loadBalancer.certificateArn", `placeholder ${lb.certificateArn}: replace it with the ARN of your ACM certificate in ${env.aws.region} (or remove the key to serve plain HTTP)`);
+    add(
+      "loadBalancer.certificateArn",
+      "loadBalancer.certificateArn",
+      `placeholder ${lb.certificateArn}: replace it with the ARN of your ACM certificate in ${env.aws.region} (or remove the key to serve plain HTTP)`,
+    );
   }
   if (lb.domain !== undefined && isDocumentationDomain(lb.domain)) {
-    add("loadBalancer.domain", "loadBalancer.domain", `placeholder ${lb.domain}: a domain reserved for documentation; replace it with a domain whose DNS points at the load balancer (or remove the key)`);
+    add(
+      "loadBalancer.domain",
+      "loadBalancer.domain",
+      `placeholder ${lb.domain}: a domain reserved for documentation; replace it with a domain whose DNS points at the load balancer (or remove the key)`,
+    );
   }
   return found;
 }

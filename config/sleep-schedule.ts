@@ -45,7 +45,8 @@ export function parseDays(text: string): Parsed<readonly Weekday[]> {
     const [from = "", to, ...rest] = part.trim().split("-");
     const first = WEEKDAYS.indexOf(from as Weekday);
     const last = to === undefined ? first : WEEKDAYS.indexOf(to as Weekday);
-    if (first < 0 || last < 0 || rest.length > 0) return fail(`must be days such as mon-fri or sat,sun (mon, tue, wed, thu, fri, sat, sun), got ${JSON.stringify(text)}`);
+    if (first < 0 || last < 0 || rest.length > 0)
+      return fail(`must be days such as mon-fri or sat,sun (mon, tue, wed, thu, fri, sat, sun), got ${JSON.stringify(text)}`);
     for (let i = first; ; i = (i + 1) % 7) {
       const day = WEEKDAYS[i] as Weekday;
       if (chosen.has(day)) return fail(`names ${day} twice in ${JSON.stringify(text)}`);

@@ -133,7 +133,7 @@ export class ComposeService extends Construct {
       taskRoleArn: roles.taskRole.arn,
       containerDefinitions: renderContainerDefinitions(plan.containers, {
         repositoryUrl: (service) => repositories.get(service)?.url ?? service,
-        secretArn: (source) => (source.kind === "compose" ? secretArns.get(source.secret) ?? source.secret : variables.get(source.id)?.arn ?? source.id),
+        secretArn: (source) => (source.kind === "compose" ? (secretArns.get(source.secret) ?? source.secret) : (variables.get(source.id)?.arn ?? source.id)),
         logGroupName: logGroup.name,
         region: props.region,
       }),
@@ -153,7 +153,8 @@ export class ComposeService extends Construct {
         : undefined;
 
     const routes = plan.routes.map(
-      (r) => new ServiceRoute(this, `route-${r.service}-${r.containerPort}`, { plan: r, vpcId: props.vpcId, listenerArn: props.loadBalancer.listenerArn, tags }),
+      (r) =>
+        new ServiceRoute(this, `route-${r.service}-${r.containerPort}`, { plan: r, vpcId: props.vpcId, listenerArn: props.loadBalancer.listenerArn, tags }),
     );
     const nlb = props.networkLoadBalancer;
     const listeners =
@@ -171,8 +172,16 @@ export class ComposeService extends Construct {
               }),
           );
     const targets = [
-      ...routes.map((r, i) => ({ targetGroupArn: r.targetGroup.arn, containerName: plan.routes[i]?.containerName ?? plan.id, containerPort: plan.routes[i]?.containerPort ?? 0 })),
-      ...listeners.map((l, i) => ({ targetGroupArn: l.targetGroup.arn, containerName: plan.networkTargets[i]?.containerName ?? plan.id, containerPort: plan.networkTargets[i]?.containerPort ?? 0 })),
+      ...routes.map((r, i) => ({
+        targetGroupArn: r.targetGroup.arn,
+        containerName: plan.routes[i]?.containerName ?? plan.id,
+        containerPort: plan.routes[i]?.containerPort ?? 0,
+      })),
+      ...listeners.map((l, i) => ({
+        targetGroupArn: l.targetGroup.arn,
+        containerName: plan.networkTargets[i]?.containerName ?? plan.id,
+        containerPort: plan.networkTargets[i]?.containerPort ?? 0,
+      })),
     ];
     const memberships = plan.memberships.flatMap((m) => {
       const id = (m.group === "declared-ports" ? props.networkSecurityGroupIds.declaredPorts : props.networkSecurityGroupIds.members).get(m.network);

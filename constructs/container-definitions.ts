@@ -16,7 +16,9 @@ export interface EcsContainerDefinition {
   readonly environment: readonly { readonly name: string; readonly value: string }[];
   readonly secrets?: readonly { readonly name: string; readonly valueFrom: string }[];
   /** One port (`containerPort`) or a range (`containerPortRange` "from-to"; awsvpc sets the host side). */
-  readonly portMappings: readonly ({ readonly containerPort: number; readonly protocol: string; readonly name?: string } | { readonly containerPortRange: string; readonly protocol: string })[];
+  readonly portMappings: readonly (
+    { readonly containerPort: number; readonly protocol: string; readonly name?: string } | { readonly containerPortRange: string; readonly protocol: string }
+  )[];
   readonly healthCheck?: {
     readonly command: readonly string[];
     readonly interval: number;

@@ -65,7 +65,11 @@ export class LoadBalancer extends Construct {
       ipProtocol: "-1",
       cidrIpv4: props.vpcCidr,
     });
-    const made = albWithListeners(this, plan, { name: plan.name, securityGroupId: this.securityGroup.id, subnets: plan.internal ? props.privateSubnetIds : props.publicSubnetIds });
+    const made = albWithListeners(this, plan, {
+      name: plan.name,
+      securityGroupId: this.securityGroup.id,
+      subnets: plan.internal ? props.privateSubnetIds : props.publicSubnetIds,
+    });
     this.lb = made.lb;
     this.httpListener = made.httpListener;
     if (made.httpsListener !== undefined) this.httpsListener = made.httpsListener;
@@ -84,7 +88,11 @@ export interface AlbWithListeners {
  * association, made in `scope` with the ids "alb", "http", "https" and "waf": ALB 1 in the
  * LoadBalancer construct (the addresses it always had), the pool's others in PoolLoadBalancer.
  */
-export function albWithListeners(scope: Construct, plan: LoadBalancerPlan, alb: { readonly name: string; readonly securityGroupId: string; readonly subnets: string[] }): AlbWithListeners {
+export function albWithListeners(
+  scope: Construct,
+  plan: LoadBalancerPlan,
+  alb: { readonly name: string; readonly securityGroupId: string; readonly subnets: string[] },
+): AlbWithListeners {
   const lb = new Lb(scope, "alb", {
     name: alb.name,
     internal: plan.internal,
@@ -117,7 +125,9 @@ export function albWithListeners(scope: Construct, plan: LoadBalancerPlan, alb: 
         })
       : undefined;
   if (plan.wafAclArn !== undefined) {
-    const { Wafv2WebAclAssociation } = require("@cdktf/provider-aws/lib/wafv2-web-acl-association") as { Wafv2WebAclAssociation: typeof Wafv2WebAclAssociationType };
+    const { Wafv2WebAclAssociation } = require("@cdktf/provider-aws/lib/wafv2-web-acl-association") as {
+      Wafv2WebAclAssociation: typeof Wafv2WebAclAssociationType;
+    };
     new Wafv2WebAclAssociation(scope, "waf", { resourceArn: lb.arn, webAclArn: plan.wafAclArn });
   }
   return { lb, httpListener, ...(httpsListener !== undefined ? { httpsListener } : {}) };

@@ -46,7 +46,8 @@ export class ServiceAutoscaling extends Construct {
     });
     const policies: { id: string; metric: string; value: number; label?: string }[] = [];
     if (config?.targetCpuPercent !== undefined) policies.push({ id: "cpu", metric: "ECSServiceAverageCPUUtilization", value: config.targetCpuPercent });
-    if (config?.targetMemoryPercent !== undefined) policies.push({ id: "memory", metric: "ECSServiceAverageMemoryUtilization", value: config.targetMemoryPercent });
+    if (config?.targetMemoryPercent !== undefined)
+      policies.push({ id: "memory", metric: "ECSServiceAverageMemoryUtilization", value: config.targetMemoryPercent });
     if (config?.targetRequestsPerTarget !== undefined && props.requestCountResourceLabel !== undefined) {
       policies.push({ id: "requests", metric: "ALBRequestCountPerTarget", value: config.targetRequestsPerTarget, label: props.requestCountResourceLabel });
     }

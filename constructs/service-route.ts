@@ -47,10 +47,7 @@ export class ServiceRoute extends Construct {
       listenerArn: props.listenerArn,
       priority: plan.priority,
       action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
-      condition: [
-        ...(plan.hosts.length > 0 ? [{ hostHeader: { values: [...plan.hosts] } }] : []),
-        { pathPattern: { values: [...plan.paths] } },
-      ],
+      condition: [...(plan.hosts.length > 0 ? [{ hostHeader: { values: [...plan.hosts] } }] : []), { pathPattern: { values: [...plan.paths] } }],
       tags,
     });
   }

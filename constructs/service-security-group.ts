@@ -45,8 +45,16 @@ function sourceOf(rule: IngressPlan, props: ServiceSecurityGroupProps): { id: st
     case "network":
       // "@" cannot occur in a compose network name, so the two labels never collide.
       return from.group === "declared-ports"
-        ? { id: props.networkSecurityGroupIds.declaredPorts.get(from.network), label: `declared@${from.network}`, description: `from declared-ports services on compose network ${from.network}` }
-        : { id: props.networkSecurityGroupIds.members.get(from.network), label: `net-${from.network}`, description: `from services on compose network ${from.network}` };
+        ? {
+            id: props.networkSecurityGroupIds.declaredPorts.get(from.network),
+            label: `declared@${from.network}`,
+            description: `from declared-ports services on compose network ${from.network}`,
+          }
+        : {
+            id: props.networkSecurityGroupIds.members.get(from.network),
+            label: `net-${from.network}`,
+            description: `from services on compose network ${from.network}`,
+          };
   }
 }
 

@@ -54,7 +54,11 @@ export function destroyDecision(stateText: string, recordSlot: number | undefine
       return { kind: "refuse", detail: `cannot tell from its state which slot it was deployed with (${found.reason}); destroy it by hand with terraform` };
     case "slot":
       return recordSlot !== undefined && recordSlot !== found.slot
-        ? { kind: "destroy", slot: found.slot, note: `its state was deployed with slot ${found.slot}, its record says ${recordSlot}; destroyed with the state's` }
+        ? {
+            kind: "destroy",
+            slot: found.slot,
+            note: `its state was deployed with slot ${found.slot}, its record says ${recordSlot}; destroyed with the state's`,
+          }
         : { kind: "destroy", slot: found.slot };
     case "unshaped":
       return { kind: "destroy", slot: recordSlot ?? LOWEST_BRANCH_SLOT };
@@ -65,9 +69,7 @@ export function destroyDecision(stateText: string, recordSlot: number | undefine
 const LOWEST_BRANCH_SLOT = 1;
 
 /** The plan to destroy a branch with (its state's slug and slot), or the result when terraform need not or must not run. */
-export type DestroyPlan =
-  | { readonly result: DestroyResult }
-  | { readonly plan: Plan; readonly endpoint?: string; readonly note?: string };
+export type DestroyPlan = { readonly result: DestroyResult } | { readonly plan: Plan; readonly endpoint?: string; readonly note?: string };
 
 export async function planBranchDestroy(request: BranchPlanRequest): Promise<DestroyPlan> {
   const { env, branch } = request;
@@ -90,7 +92,15 @@ export async function planBranchDestroy(request: BranchPlanRequest): Promise<Des
   const member = planned.plan?.base.loadBalancer.pool.find((m) => m.name === stateAlb);
   if (member !== undefined && member.index !== planned.plan?.app.alb.index) planned = await plan(member.index);
   if (planned.plan === undefined) {
-    return { result: { ok: false, detail: `synth failed: ${planned.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic).join("; ")}` } };
+    return {
+      result: {
+        ok: false,
+        detail: `synth failed: ${planned.diagnostics
+          .filter((d) => d.severity === "error")
+          .map(formatDiagnostic)
+          .join("; ")}`,
+      },
+    };
   }
   const endpoint = planned.loaded?.endpoint;
   return { plan: planned.plan, ...(endpoint ? { endpoint } : {}), ...(decision.note ? { note: decision.note } : {}) };

@@ -41,7 +41,13 @@ export interface DownResult {
 
 /** The command line that repeats this one, with one more flag. */
 function sameCommandWith(request: DownRequest, env: EnvironmentConfig, flag: string, branch?: string): string {
-  return ["compose2ecs down", `--env ${env.name}`, ...(branch !== undefined ? [`--branch ${JSON.stringify(branch)}`] : []), ...(request.base ? ["--base"] : []), flag].join(" ");
+  return [
+    "compose2ecs down",
+    `--env ${env.name}`,
+    ...(branch !== undefined ? [`--branch ${JSON.stringify(branch)}`] : []),
+    ...(request.base ? ["--base"] : []),
+    flag,
+  ].join(" ");
 }
 
 async function loadPlan(request: DownRequest, baseOnly: boolean): Promise<{ plan: Plan; env: EnvironmentConfig; endpoint?: string }> {
@@ -77,7 +83,9 @@ async function write(request: DownRequest, plan: Plan, endpoint: string | undefi
  */
 function dataProtection(request: DownRequest, env: EnvironmentConfig, stack: string, branch?: string, released: readonly string[] = []): string | undefined {
   if (request.allowDataLoss && released.length > 0) {
-    request.print(`--allow-data-loss: destroying the EFS file systems of ${released.join(", ")} with ${stack}; their data is lost (AWS Backup recovery points stay).`);
+    request.print(
+      `--allow-data-loss: destroying the EFS file systems of ${released.join(", ")} with ${stack}; their data is lost (AWS Backup recovery points stay).`,
+    );
   }
   const guarded = protectedResources(stackFile(request, stack));
   if (guarded.length === 0) return undefined;
@@ -121,7 +129,8 @@ async function downBranch(request: DownRequest, session: Session): Promise<DownR
   const { registry, inventory } = bookkeeping;
   const entry = (await listBranchEnvironments(registry, inventory)).find((b) => b.slug === branch.slug);
   const stack = planned.plan?.app.stackName ?? branch.slug;
-  if (entry === undefined) return { stack, detail: `branch ${JSON.stringify(branch.branch)} has no stack in ${env.name} (no state, no slot): nothing to destroy` };
+  if (entry === undefined)
+    return { stack, detail: `branch ${JSON.stringify(branch.branch)} has no stack in ${env.name} (no state, no slot): nothing to destroy` };
   const [outcome] = await collectGarbage([entry], registry, inventory, {
     destroy: true,
     destroyStack: async (stale: BranchEnvironment) => {
@@ -174,7 +183,9 @@ async function dependents(request: DownRequest, env: EnvironmentConfig, plan: Pl
     const found: string[] = [];
     for (const b of await listBranchEnvironments(bookkeeping.registry, bookkeeping.inventory)) {
       if (b.state === undefined || !(await hasResources(bookkeeping.inventory, b.slug))) continue;
-      found.push(`${b.branch !== undefined ? JSON.stringify(b.branch) : "(unknown branch)"} (${env.name}-${b.slug}${b.slot !== undefined ? `, slot ${b.slot}` : ""})`);
+      found.push(
+        `${b.branch !== undefined ? JSON.stringify(b.branch) : "(unknown branch)"} (${env.name}-${b.slug}${b.slot !== undefined ? `, slot ${b.slot}` : ""})`,
+      );
     }
     return found;
   }
@@ -195,7 +206,9 @@ async function downBase(request: DownRequest, session: Session): Promise<DownRes
   await write(request, plan, endpoint, env.branches);
   const left = await dependents(request, env, plan, session);
   if (left.length > 0) {
-    const how = env.branches ? `\`compose2ecs down --env ${env.name} --branch NAME\` for each (or \`compose2ecs branches gc --env ${env.name} --live FILE --destroy\`)` : `\`compose2ecs down --env ${env.name}\``;
+    const how = env.branches
+      ? `\`compose2ecs down --env ${env.name} --branch NAME\` for each (or \`compose2ecs branches gc --env ${env.name} --live FILE --destroy\`)`
+      : `\`compose2ecs down --env ${env.name}\``;
     throw new DeployError([`compose2ecs down: ${stack} is still used by ${left.join(", ")}: run ${how} first. Nothing was destroyed.`]);
   }
   const inventory = inventoryOf(env, request);

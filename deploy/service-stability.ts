@@ -47,12 +47,14 @@ export function judgeService(service: EcsServiceStatus | undefined): Verdict {
   if (service === undefined) return { state: "failed", why: "not found in its cluster" };
   if (service.status !== undefined && service.status !== "ACTIVE") return { state: "failed", why: `status ${service.status}` };
   const deployment = primary(service);
-  if (deployment?.rolloutState === "FAILED") return { state: "failed", why: `deployment FAILED${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ""}` };
+  if (deployment?.rolloutState === "FAILED")
+    return { state: "failed", why: `deployment FAILED${deployment.rolloutStateReason ? `: ${deployment.rolloutStateReason}` : ""}` };
   const desired = service.desiredCount ?? 0;
   const running = service.runningCount ?? 0;
   const deployments = service.deployments?.length ?? 0;
   const parts: string[] = [];
-  if (running !== desired) parts.push(`${running} of ${desired} task${desired === 1 ? "" : "s"} running${service.pendingCount ? `, ${service.pendingCount} pending` : ""}`);
+  if (running !== desired)
+    parts.push(`${running} of ${desired} task${desired === 1 ? "" : "s"} running${service.pendingCount ? `, ${service.pendingCount} pending` : ""}`);
   if (deployments > 1) parts.push(`${deployments} deployments (the previous one is still draining)`);
   if (deployment?.rolloutState !== undefined && deployment.rolloutState !== "COMPLETED") {
     parts.push(`deployment ${deployment.rolloutState}${deployment.rolloutStateReason ? ` (${deployment.rolloutStateReason})` : ""}`);

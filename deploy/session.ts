@@ -43,7 +43,11 @@ export async function openSession(request: DeployRequest): Promise<Session> {
   findTerraform(request.envVars);
   const work = mkdtempSync(join(tmpdir(), "compose2ecs-deploy-"));
   try {
-    const setup = await terraformSetup({ envVars: request.envVars, workDir: work, ...(request.providerMirror !== undefined ? { providerMirror: request.providerMirror } : {}) });
+    const setup = await terraformSetup({
+      envVars: request.envVars,
+      workDir: work,
+      ...(request.providerMirror !== undefined ? { providerMirror: request.providerMirror } : {}),
+    });
     const console = timedConsole(request.print);
     if (setup.note !== undefined) request.print(`note: ${setup.note}`);
     return { console, run: { tfEnv: setup.env, console }, close: () => rmSync(work, { recursive: true, force: true }) };

@@ -38,7 +38,12 @@ function shown(dir: string): string {
 }
 
 function lastLines(text: string, count = 15): string[] {
-  return text.trim().split("\n").filter((l) => l.trim() !== "").slice(-count).map((l) => `  ${l}`);
+  return text
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .slice(-count)
+    .map((l) => `  ${l}`);
 }
 
 /**
@@ -91,7 +96,8 @@ export async function applyStack(dir: string, stack: string, run: StackRun, mode
   };
   const ticker = setInterval(() => {
     const working = progress.inFlight();
-    if (working.length > 0) say(`${progress.count()}, still working on ${working.slice(0, 3).join(", ")}${working.length > 3 ? ` and ${working.length - 3} more` : ""}`);
+    if (working.length > 0)
+      say(`${progress.count()}, still working on ${working.slice(0, 3).join(", ")}${working.length > 3 ? ` and ${working.length - 3} more` : ""}`);
   }, run.tickMs ?? 15_000);
   say(mode === "apply" ? "planning and applying ..." : "planning and destroying ...");
   try {
@@ -120,7 +126,11 @@ export async function stackOutputs(dir: string, run: StackRun): Promise<Record<s
 }
 
 interface StateDocument {
-  readonly resources?: readonly { readonly mode?: string; readonly type?: string; readonly instances?: readonly { readonly attributes?: Record<string, unknown> }[] }[];
+  readonly resources?: readonly {
+    readonly mode?: string;
+    readonly type?: string;
+    readonly instances?: readonly { readonly attributes?: Record<string, unknown> }[];
+  }[];
 }
 
 /**

@@ -35,7 +35,14 @@ export interface ResourceEvent {
   readonly action: string;
 }
 
-const PAST: Readonly<Record<string, string>> = { create: "created", update: "updated", delete: "destroyed", replace: "replaced", read: "read", noop: "checked" };
+const PAST: Readonly<Record<string, string>> = {
+  create: "created",
+  update: "updated",
+  delete: "destroyed",
+  replace: "replaced",
+  read: "read",
+  noop: "checked",
+};
 
 /** A cdktf address without the hash suffix cdktf adds to every logical id. */
 export function readableAddress(address: string): string {
@@ -74,7 +81,11 @@ export class ApplyProgress {
       case "change_summary":
         if (message.changes?.operation !== "plan") return undefined;
         this.total = (message.changes.add ?? 0) + (message.changes.change ?? 0) + (message.changes.remove ?? 0);
-        return { kind: "planned", resource: "", action: `${message.changes.add ?? 0} to add, ${message.changes.change ?? 0} to change, ${message.changes.remove ?? 0} to destroy` };
+        return {
+          kind: "planned",
+          resource: "",
+          action: `${message.changes.add ?? 0} to add, ${message.changes.change ?? 0} to change, ${message.changes.remove ?? 0} to destroy`,
+        };
       case "apply_start":
         if (address !== undefined) this.working.set(address, 0);
         return undefined;
@@ -93,7 +104,12 @@ export class ApplyProgress {
         const d = message.diagnostic as (TerraformDiagnostic & Record<string, unknown>) | undefined;
         if (d === undefined) return undefined;
         const where = diagnosticAddress(d);
-        this.diagnostics.push({ severity: d.severity, summary: d.summary, ...(d.detail ? { detail: d.detail } : {}), ...(where !== undefined ? { address: where } : {}) });
+        this.diagnostics.push({
+          severity: d.severity,
+          summary: d.summary,
+          ...(d.detail ? { detail: d.detail } : {}),
+          ...(where !== undefined ? { address: where } : {}),
+        });
         return undefined;
       }
       default:
@@ -108,7 +124,9 @@ export class ApplyProgress {
 
   /** Resources being worked on, longest first, with how long so far: "aws_lb.base_alb (60 s)". */
   inFlight(): string[] {
-    return [...this.working.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([address, seconds]) => `${readableAddress(address)} (${seconds} s)`);
+    return [...this.working.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([address, seconds]) => `${readableAddress(address)} (${seconds} s)`);
   }
 
   errors(): TerraformDiagnostic[] {
@@ -119,7 +137,11 @@ export class ApplyProgress {
 /** Terraform's error diagnostics as lines for the user: summary, resource, then the detail's first lines. */
 export function describeDiagnostics(diagnostics: readonly TerraformDiagnostic[]): string[] {
   return diagnostics.flatMap((d) => {
-    const detail = (d.detail ?? "").trim().split("\n").filter((l) => l.trim() !== "").slice(0, 6);
+    const detail = (d.detail ?? "")
+      .trim()
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .slice(0, 6);
     return [`  Error: ${d.summary}${d.address !== undefined ? ` (${readableAddress(d.address)})` : ""}`, ...detail.map((l) => `    ${l}`)];
   });
 }

@@ -59,7 +59,10 @@ async function synthesizeForUp(request: UpRequest): Promise<{ plan: Plan; endpoi
   checkCloudLogin(loaded.env, request.envVars, "up");
   // Only now, with a plan that succeeded and nothing left to refuse, does a branch take a slot.
   const claimed = request.base ? planned : await claimBranchSlot(planned);
-  reportDiagnostics(claimed.diagnostics.filter((d) => d.severity === "error"), request.print);
+  reportDiagnostics(
+    claimed.diagnostics.filter((d) => d.severity === "error"),
+    request.print,
+  );
   if (claimed.plan === undefined) throw new DeployError(["compose2ecs up: the branch's slot could not be claimed"]);
   const { writeStacks } = await import("../stacks/synthesize");
   const written = await writeStacks(claimed.plan, {
@@ -121,7 +124,9 @@ async function noteDeployment(request: UpRequest, session: Session, plan: Plan):
   const ttl = plan.env.branchTtlHours;
   if (ttl !== undefined) {
     const expires = new Date(now.getTime() + ttl * 3_600_000).toISOString();
-    session.console.say(`Recorded the deploy of ${branch.branch}: \`branches gc --expired\` destroys it after ${expires} unless it is deployed again (branchTtl ${ttl} h).`);
+    session.console.say(
+      `Recorded the deploy of ${branch.branch}: \`branches gc --expired\` destroys it after ${expires} unless it is deployed again (branchTtl ${ttl} h).`,
+    );
   }
 }
 
@@ -149,7 +154,9 @@ async function applyApp(request: UpRequest, session: Session, plan: Plan, endpoi
   const services = ecsServices(await stateResources(dir, session.run));
   const woken = scheduled ? await wakeBranch(plan, services, { region: plan.env.aws.region, ...(endpoint ? { endpoint } : {}) }) : [];
   if (woken.length > 0) {
-    session.console.say(`Woke ${woken.length} sleeping ECS service${woken.length === 1 ? "" : "s"} (${woken.map((s) => s.name).join(", ")}); the sleep schedule puts the branch to sleep again ${nextSleep(plan) ?? ""}.`);
+    session.console.say(
+      `Woke ${woken.length} sleeping ECS service${woken.length === 1 ? "" : "s"} (${woken.map((s) => s.name).join(", ")}); the sleep schedule puts the branch to sleep again ${nextSleep(plan) ?? ""}.`,
+    );
   }
   if (!request.wait) return url;
   const minutes = Math.round(request.waitTimeoutMs / 60_000);

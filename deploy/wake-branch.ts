@@ -34,7 +34,11 @@ export function nextSleep(plan: Plan): string | undefined {
 }
 
 /** Sets the awake count of every scheduled service ECS shows asleep; returns them. */
-export async function wakeBranch(plan: Plan, refs: readonly ServiceRef[], options: { readonly region: string; readonly endpoint?: string }): Promise<Sleeper[]> {
+export async function wakeBranch(
+  plan: Plan,
+  refs: readonly ServiceRef[],
+  options: { readonly region: string; readonly endpoint?: string },
+): Promise<Sleeper[]> {
   if (!plan.app.services.some((s) => s.schedule !== undefined) || refs.length === 0) return [];
   const { ECSClient, DescribeServicesCommand, UpdateServiceCommand } = await import("@aws-sdk/client-ecs");
   const client = new ECSClient({ region: options.region, ...(options.endpoint ? { endpoint: options.endpoint } : {}) });

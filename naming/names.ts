@@ -219,7 +219,10 @@ export function namespaceName(scope: NameScope): string {
  * letters, digits, hyphens and underscores in a label; DNS is case-insensitive, so lower-case.
  */
 export function discoveryServiceName(service: string): string {
-  const lower = service.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "");
+  const lower = service
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, "-")
+    .replace(/^-+|-+$/g, "");
   if (lower === service.toLowerCase() && lower.length <= 63) return lower;
   return fitName(service, RULES.dnsLabel);
 }

@@ -40,10 +40,21 @@ export function resolveBranchName(opts: BranchNameOptions): { name?: BranchName;
     // execFileSync errors carry git's own message in stderr (not instanceof Error across jest realms, so duck-typed).
     const stderr = typeof error === "object" && error !== null && "stderr" in error ? String((error as { stderr: unknown }).stderr).trim() : "";
     const reason = (stderr || String(error)).split("\n")[0];
-    return { diagnostics: [problem("git", `no branch given and git could not tell the current branch in ${opts.projectDir} (${reason}); pass --branch NAME or set BRANCH`)] };
+    return {
+      diagnostics: [
+        problem("git", `no branch given and git could not tell the current branch in ${opts.projectDir} (${reason}); pass --branch NAME or set BRANCH`),
+      ],
+    };
   }
   if (head === "HEAD" || head === "") {
-    return { diagnostics: [problem("git", `the git checkout in ${opts.projectDir} is a detached HEAD (as in most CI jobs), so it has no branch name; pass --branch NAME or set BRANCH`)] };
+    return {
+      diagnostics: [
+        problem(
+          "git",
+          `the git checkout in ${opts.projectDir} is a detached HEAD (as in most CI jobs), so it has no branch name; pass --branch NAME or set BRANCH`,
+        ),
+      ],
+    };
   }
   return checked(head, "git");
 }

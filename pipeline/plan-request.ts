@@ -184,7 +184,15 @@ async function loadRequest(request: PipelineRequest): Promise<{ loaded?: LoadedR
   const records = found?.records;
   const endpoint = env.aws.endpoint ?? nonEmpty(request.envVars.COMPOSE2ECS_AWS_ENDPOINT);
   return {
-    loaded: { request, env, project: compose.project, ...(branch ? { branch } : {}), ...(endpoint ? { endpoint } : {}), diagnostics, ...(records ? { registryRecords: records } : {}) },
+    loaded: {
+      request,
+      env,
+      project: compose.project,
+      ...(branch ? { branch } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      diagnostics,
+      ...(records ? { registryRecords: records } : {}),
+    },
     diagnostics,
   };
 }
@@ -220,7 +228,8 @@ function missingComposeFiles(env: EnvironmentConfig, projectDir: string): Diagno
  * replaces every resource. Said once per run, at the environment file (where `project:` pins it).
  */
 function unpinnedProjectName(env: EnvironmentConfig, project: ComposeProject): Diagnostic {
-  const location = env.file !== undefined ? environmentLocation(env, "project") : project.files[0] !== undefined ? { file: project.files[0], line: 1, col: 1 } : undefined;
+  const location =
+    env.file !== undefined ? environmentLocation(env, "project") : project.files[0] !== undefined ? { file: project.files[0], line: 1, col: 1 } : undefined;
   return {
     severity: "warning",
     path: env.file !== undefined ? "project" : "name",
@@ -271,12 +280,17 @@ async function branchOf(
 ): Promise<{ branch: PlannedBranch; records?: readonly SlotRecord[] } | undefined> {
   if (!env.branches) {
     if (request.branch !== undefined || request.knownBranch !== undefined) {
-      diagnostics.push({ severity: "error", path: "--branch", message: `environment "${env.name}" has no branch stacks (branches: false in environments/${env.name}.yml)` });
+      diagnostics.push({
+        severity: "error",
+        path: "--branch",
+        message: `environment "${env.name}" has no branch stacks (branches: false in environments/${env.name}.yml)`,
+      });
     }
     return undefined;
   }
   if (request.knownBranch !== undefined) return { branch: { ...request.knownBranch, source: "registry", slotStatus: "given" } };
-  if (request.baseOnly === true) return { branch: { branch: BASE_ONLY_BRANCH, slug: branchSlug(BASE_ONLY_BRANCH), slot: 1, source: "stand-in", slotStatus: "given" } };
+  if (request.baseOnly === true)
+    return { branch: { branch: BASE_ONLY_BRANCH, slug: branchSlug(BASE_ONLY_BRANCH), slot: 1, source: "stand-in", slotStatus: "given" } };
   const named = resolveBranchName({ ...(request.branch !== undefined ? { flag: request.branch } : {}), projectDir, envVars: request.envVars });
   diagnostics.push(...named.diagnostics);
   const name = named.name;

@@ -83,7 +83,14 @@ export function planRoutes(input: RoutesInput, at: (key: string) => SourceLocati
       { service: d.service.name, ...(path !== undefined ? { path } : {}), ...(d.host !== undefined ? { host: d.host } : {}) },
       { ...(branchHost ? { branchHost } : {}), ...(!branch && domain ? { domain } : {}) },
     );
-    return { service: d.service.name, ...conditions, port: d.routed?.port ?? 0, protocol: d.routed?.protocol ?? "HTTP", model: d.service, override: d.override };
+    return {
+      service: d.service.name,
+      ...conditions,
+      port: d.routed?.port ?? 0,
+      protocol: d.routed?.protocol ?? "HTTP",
+      model: d.service,
+      override: d.override,
+    };
   });
   const assigned = assignPriorities(candidates, slot);
   if (!assigned.ok) {
@@ -129,4 +136,3 @@ export function planRoutes(input: RoutesInput, at: (key: string) => SourceLocati
   });
   return { routes, networkTargets, root };
 }
-

@@ -21,7 +21,9 @@ export function portIntervals(ports: readonly PortMapping[], expose: readonly Ex
   const entries: PortEntry[] = [...ports, ...expose];
   const out: PortInterval[] = [];
   for (const protocol of ["tcp", "udp"] as const) {
-    const ranges = mergeRanges(entries.filter((e) => e.protocol === protocol && e.targetEnd !== undefined).map((e) => [e.target, e.targetEnd as number] as const));
+    const ranges = mergeRanges(
+      entries.filter((e) => e.protocol === protocol && e.targetEnd !== undefined).map((e) => [e.target, e.targetEnd as number] as const),
+    );
     const singles = new Map<number, PortInterval>();
     for (const e of entries) {
       if (e.protocol !== protocol || e.targetEnd !== undefined || singles.has(e.target)) continue;
@@ -52,11 +54,26 @@ function mergeRanges(ranges: readonly (readonly [number, number])[]): [number, n
 export function containerPortMappings(ports: readonly PortMapping[], expose: readonly ExposedPort[], routedPort?: number): PortMappingPlan[] {
   const out: PortMappingPlan[] = [];
   for (const interval of portIntervals(ports, expose)) {
-    const splitAt = routedPort !== undefined && interval.protocol === "tcp" && interval.from < interval.to && routedPort >= interval.from && routedPort <= interval.to ? routedPort : undefined;
-    const pieces: [number, number][] = splitAt === undefined ? [[interval.from, interval.to]] : [[interval.from, splitAt - 1], [splitAt, splitAt], [splitAt + 1, interval.to]];
+    const splitAt =
+      routedPort !== undefined && interval.protocol === "tcp" && interval.from < interval.to && routedPort >= interval.from && routedPort <= interval.to
+        ? routedPort
+        : undefined;
+    const pieces: [number, number][] =
+      splitAt === undefined
+        ? [[interval.from, interval.to]]
+        : [
+            [interval.from, splitAt - 1],
+            [splitAt, splitAt],
+            [splitAt + 1, interval.to],
+          ];
     for (const [from, to] of pieces) {
       if (from > to) continue;
-      out.push({ containerPort: from, ...(to > from ? { containerPortEnd: to } : {}), protocol: interval.protocol, ...(interval.name !== undefined && from === to ? { name: interval.name } : {}) });
+      out.push({
+        containerPort: from,
+        ...(to > from ? { containerPortEnd: to } : {}),
+        protocol: interval.protocol,
+        ...(interval.name !== undefined && from === to ? { name: interval.name } : {}),
+      });
     }
   }
   return out.sort((a, b) => a.containerPort - b.containerPort || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));

@@ -14,7 +14,16 @@ import { bytesToMiB, cpusToUnits } from "./task-size";
 export const FARGATE_CAP_ADD: ReadonlySet<string> = new Set(["SYS_PTRACE"]);
 
 /** IPC-namespace sysctls ECS lets a task set (task definition parameters, "systemControls"). */
-const IPC_SYSCTLS = new Set(["kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"]);
+const IPC_SYSCTLS = new Set([
+  "kernel.msgmax",
+  "kernel.msgmnb",
+  "kernel.msgmni",
+  "kernel.sem",
+  "kernel.shmall",
+  "kernel.shmmax",
+  "kernel.shmmni",
+  "kernel.shm_rmid_forced",
+]);
 
 /** A sysctl ECS tasks accept: namespaced network (`net.*`) and IPC ones; the host's kernel is not theirs to change. */
 export function isTaskSysctl(name: string): boolean {
@@ -118,14 +127,29 @@ export function taskArchitecture(
   }
   for (const { service } of arm) {
     if (capacity.kind === "fargate-spot") {
-      diagnose("error", `services.${service.name}.platform`, `platform ${service.platform ?? ""} needs ARM64 tasks, and capacity.kind fargate-spot runs only X86_64 tasks: use capacity.kind fargate (or EC2 Graviton instances), or an amd64 image`, locate(service));
+      diagnose(
+        "error",
+        `services.${service.name}.platform`,
+        `platform ${service.platform ?? ""} needs ARM64 tasks, and capacity.kind fargate-spot runs only X86_64 tasks: use capacity.kind fargate (or EC2 Graviton instances), or an amd64 image`,
+        locate(service),
+      );
     } else if (capacity.kind === "ec2" && !isArmInstanceType(instanceType)) {
-      diagnose("error", `services.${service.name}.platform`, `platform ${service.platform ?? ""} needs ARM64 instances, and capacity.ec2.instanceType ${instanceType} is x86: use a Graviton type (t4g, m7g, ...) with an arm64 AMI, or an amd64 image`, locate(service));
+      diagnose(
+        "error",
+        `services.${service.name}.platform`,
+        `platform ${service.platform ?? ""} needs ARM64 instances, and capacity.ec2.instanceType ${instanceType} is x86: use a Graviton type (t4g, m7g, ...) with an arm64 AMI, or an amd64 image`,
+        locate(service),
+      );
     }
   }
   if (capacity.kind === "ec2" && isArmInstanceType(instanceType)) {
     for (const { service } of x86) {
-      diagnose("error", `services.${service.name}.platform`, `platform ${service.platform ?? ""} needs X86_64 instances, and capacity.ec2.instanceType ${instanceType} is a Graviton (ARM64) type`, locate(service));
+      diagnose(
+        "error",
+        `services.${service.name}.platform`,
+        `platform ${service.platform ?? ""} needs X86_64 instances, and capacity.ec2.instanceType ${instanceType} is a Graviton (ARM64) type`,
+        locate(service),
+      );
     }
   }
   return arm.length > 0 ? "ARM64" : "X86_64";

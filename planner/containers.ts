@@ -8,7 +8,23 @@ import { ContainerDependencyCondition, ContainerPlan, ImageRef, TaskVolumePlan }
 export const SEARCH_DOMAIN_SIDECAR = { name: "searchdomain-sidecar", image: "docker/ecs-searchdomain-sidecar:1.0" } as const;
 
 /** Ulimit names ECS accepts (ECS API, `Ulimit.name`). */
-const ECS_ULIMITS = new Set(["core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack"]);
+const ECS_ULIMITS = new Set([
+  "core",
+  "cpu",
+  "data",
+  "fsize",
+  "locks",
+  "memlock",
+  "msgqueue",
+  "nice",
+  "nofile",
+  "nproc",
+  "rss",
+  "rtprio",
+  "rttime",
+  "sigpending",
+  "stack",
+]);
 
 /** Fargate stops a container at most 120 s after SIGTERM. */
 const MAX_STOP_TIMEOUT = 120;
@@ -96,7 +112,9 @@ export function appContainer(project: ComposeProject, service: ServiceModel, opt
     dockerLabels: service.labels,
     mountPoints,
     readonlyRootFilesystem: service.readOnly,
-    ...(service.stopGracePeriodSeconds !== undefined ? { stopTimeout: Math.min(MAX_STOP_TIMEOUT, Math.max(0, Math.round(service.stopGracePeriodSeconds))) } : {}),
+    ...(service.stopGracePeriodSeconds !== undefined
+      ? { stopTimeout: Math.min(MAX_STOP_TIMEOUT, Math.max(0, Math.round(service.stopGracePeriodSeconds))) }
+      : {}),
     logStreamPrefix: service.name,
   };
 }

@@ -30,21 +30,17 @@ function clamp(value: number, min: number, max: number): number {
  * Target group health check. ALB limits: interval 5-300 s, timeout 2-120 s and below the
  * interval, thresholds 2-10. Compose timings carry over where given.
  */
-export function targetHealthCheck(
-  healthcheck: Healthcheck | undefined,
-  containerPort: number,
-  healthCheckPath: string | undefined,
-): HealthCheckPlan {
+export function targetHealthCheck(healthcheck: Healthcheck | undefined, containerPort: number, healthCheckPath: string | undefined): HealthCheckPlan {
   const probe = httpProbePath(healthcheck, containerPort);
   const usable = healthcheck !== undefined && !healthcheck.disabled;
-  const interval = clamp(usable ? healthcheck.intervalSeconds ?? 30 : 30, 5, 300);
-  const timeout = Math.min(clamp(usable ? healthcheck.timeoutSeconds ?? 5 : 5, 2, 120), interval - 1);
+  const interval = clamp(usable ? (healthcheck.intervalSeconds ?? 30) : 30, 5, 300);
+  const timeout = Math.min(clamp(usable ? (healthcheck.timeoutSeconds ?? 5) : 5, 2, 120), interval - 1);
   return {
     path: probe ?? healthCheckPath ?? "/",
     intervalSeconds: interval,
     timeoutSeconds: timeout,
     healthyThreshold: 2,
-    unhealthyThreshold: clamp(usable ? healthcheck.retries ?? 3 : 3, 2, 10),
+    unhealthyThreshold: clamp(usable ? (healthcheck.retries ?? 3) : 3, 2, 10),
     matcher: "200-399",
   };
 }
@@ -53,9 +49,9 @@ export function targetHealthCheck(
  * Container health check. ECS limits: interval 5-300 s, timeout 2-60 s, retries 1-10,
  * start period 0-300 s. Compose's defaults are 30 s / 30 s / 3 / 0.
  */
-export function containerHealthCheck(healthcheck: Healthcheck | undefined):
-  | { command: readonly string[]; interval: number; timeout: number; retries: number; startPeriod: number }
-  | undefined {
+export function containerHealthCheck(
+  healthcheck: Healthcheck | undefined,
+): { command: readonly string[]; interval: number; timeout: number; retries: number; startPeriod: number } | undefined {
   if (healthcheck === undefined || healthcheck.disabled || healthcheck.test === undefined) return undefined;
   const test = healthcheck.test;
   // ECS accepts only CMD and CMD-SHELL; compose's NONE is `disabled` already.

@@ -92,7 +92,13 @@ export function securityGroupRuleCounts(base: BasePlan, app: AppPlan, where: Lim
     ...(where.environment ? { location: where.environment } : {}),
   });
   for (const volume of app.volumes) {
-    out.push({ group: volume.securityGroupName, path: `volumes.${volume.name}`, inbound: volume.mountedBy.length, outbound: 0, sources: "one per ECS service that mounts the volume" });
+    out.push({
+      group: volume.securityGroupName,
+      path: `volumes.${volume.name}`,
+      inbound: volume.mountedBy.length,
+      outbound: 0,
+      sources: "one per ECS service that mounts the volume",
+    });
   }
   return out;
 }
@@ -117,12 +123,19 @@ export function checkLimits(base: BasePlan, app: AppPlan, where: LimitLocations)
     for (const container of service.containers) {
       const ranges = container.portMappings.filter((p) => p.containerPortEnd !== undefined).length;
       if (ranges > MAX_PORT_RANGES_PER_CONTAINER) {
-        error(path, `${subject}: container "${container.name}" has ${ranges} port ranges; ECS allows at most ${MAX_PORT_RANGES_PER_CONTAINER} per container: merge them`, where.service(service));
+        error(
+          path,
+          `${subject}: container "${container.name}" has ${ranges} port ranges; ECS allows at most ${MAX_PORT_RANGES_PER_CONTAINER} per container: merge them`,
+          where.service(service),
+        );
       }
     }
   }
   for (const group of securityGroupRuleCounts(base, app, where)) {
-    for (const [direction, count] of [["inbound", group.inbound], ["outbound", group.outbound]] as const) {
+    for (const [direction, count] of [
+      ["inbound", group.inbound],
+      ["outbound", group.outbound],
+    ] as const) {
       if (count <= MAX_RULES_PER_SECURITY_GROUP) continue;
       error(
         group.path,

@@ -37,7 +37,11 @@ export interface AccessMember {
 
 export function accessMember(service: ServiceModel, access: NetworkAccess): AccessMember {
   // A port range is one rule (from_port..to_port), not one rule per port.
-  const declared = portIntervals(service.ports, service.expose).map((i) => ({ port: i.from, ...(i.to > i.from ? { portEnd: i.to } : {}), protocol: i.protocol }));
+  const declared = portIntervals(service.ports, service.expose).map((i) => ({
+    port: i.from,
+    ...(i.to > i.from ? { portEnd: i.to } : {}),
+    protocol: i.protocol,
+  }));
   return { name: service.name, networks: [...service.networks].sort(), access, declared };
 }
 
@@ -77,7 +81,8 @@ export function networkIngress(member: AccessMember, groups: readonly NetworkGro
     const sources: IngressPlan["from"][] = [];
     if (member.access === "declared-ports") sources.push({ kind: "network", network });
     if (group.declaredPorts !== undefined) sources.push({ kind: "network", network, group: "declared-ports" });
-    for (const from of sources) for (const d of member.declared) out.push({ from, port: d.port, ...(d.portEnd !== undefined ? { portEnd: d.portEnd } : {}), protocol: d.protocol });
+    for (const from of sources)
+      for (const d of member.declared) out.push({ from, port: d.port, ...(d.portEnd !== undefined ? { portEnd: d.portEnd } : {}), protocol: d.protocol });
   }
   return out;
 }
@@ -119,7 +124,10 @@ export function blockedReferences(project: ComposeProject, caller: ServiceModel,
     const blocked = port === undefined ? reachable.length === 0 : !reachable.some((d) => port >= d.port && port <= (d.portEnd ?? d.port));
     if (!blocked) continue;
     const strict = to.access === "declared-ports" ? to.name : from.name;
-    const declared = to.declared.length === 0 ? "declares no ports" : `declares ${to.declared.map((d) => `${d.port}${d.portEnd !== undefined ? `-${d.portEnd}` : ""}${d.protocol === "udp" ? "/udp" : ""}`).join(", ")}`;
+    const declared =
+      to.declared.length === 0
+        ? "declares no ports"
+        : `declares ${to.declared.map((d) => `${d.port}${d.portEnd !== undefined ? `-${d.portEnd}` : ""}${d.protocol === "udp" ? "/udp" : ""}`).join(", ")}`;
     const fix =
       r.port !== undefined
         ? `add ${r.port} to ${to.name}'s expose, or give ${strict} access: compose`
@@ -135,13 +143,17 @@ export function blockedReferences(project: ComposeProject, caller: ServiceModel,
 
 /** The egress rules of a service: the environment's and its own, one per (protocol, port, CIDR). */
 export function egressRules(...layers: readonly (readonly EgressRule[] | undefined)[]): EgressPlan[] {
-  return unionEgress(layers.flatMap((l) => l ?? []).flatMap((rule) => rule.ports.flatMap((port) => rule.cidrs.map((cidr) => ({ protocol: rule.protocol, port, cidr })))));
+  return unionEgress(
+    layers.flatMap((l) => l ?? []).flatMap((rule) => rule.ports.flatMap((port) => rule.cidrs.map((cidr) => ({ protocol: rule.protocol, port, cidr })))),
+  );
 }
 
 /** Egress rules without repeats, by port, protocol and CIDR (a single task takes every service's). */
 export function unionEgress(rules: readonly EgressPlan[]): EgressPlan[] {
   const out = new Map(rules.map((r) => [`${r.protocol}/${r.port}/${r.cidr}`, r]));
-  return [...out.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : a.cidr < b.cidr ? -1 : a.cidr > b.cidr ? 1 : 0));
+  return [...out.values()].sort(
+    (a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : a.cidr < b.cidr ? -1 : a.cidr > b.cidr ? 1 : 0),
+  );
 }
 
 function ipv4Number(host: string): number | undefined {
@@ -169,7 +181,13 @@ export function egressAllows(r: Pick<OutsideReference, "host" | "port">, egress:
 }
 
 /** Every outside host `service` names on a port its tasks may not send to, with how to open it. */
-export function blockedEgress(project: ComposeProject, service: ServiceModel, egress: readonly EgressPlan[], vpcCidr: string | undefined, diagnose: Diagnose): void {
+export function blockedEgress(
+  project: ComposeProject,
+  service: ServiceModel,
+  egress: readonly EgressPlan[],
+  vpcCidr: string | undefined,
+  diagnose: Diagnose,
+): void {
   for (const r of serviceReferences(project, service).outside) {
     if (egressAllows(r, egress, vpcCidr)) continue;
     const cidr = ipv4Number(r.host) !== undefined ? `${r.host}/32` : "0.0.0.0/0";

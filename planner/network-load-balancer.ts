@@ -51,7 +51,10 @@ export function listenerPorts(requests: readonly ListenerRequest[], slot: number
     for (const r of requests) {
       const other = byPort.get(r.publishedPort);
       if (other !== undefined) {
-        return { ok: false, message: `${other.service}:${other.containerPort} and ${r.service}:${r.containerPort} both publish port ${r.publishedPort} on the network load balancer; publish one of them on another host port` };
+        return {
+          ok: false,
+          message: `${other.service}:${other.containerPort} and ${r.service}:${r.containerPort} both publish port ${r.publishedPort} on the network load balancer; publish one of them on another host port`,
+        };
       }
       byPort.set(r.publishedPort, r);
     }

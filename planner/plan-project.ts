@@ -58,8 +58,7 @@ type Diagnose = (severity: Diagnostic["severity"], path: string, message: string
 /** Every ECS decision for one (project, environment, branch), or the errors that prevent it. */
 export function planProject(input: PlanInput): PlanResult {
   const diagnostics: Diagnostic[] = [];
-  const diagnose: Diagnose = (severity, path, message, location) =>
-    diagnostics.push({ severity, path, message, ...(location ? { location } : {}) });
+  const diagnose: Diagnose = (severity, path, message, location) => diagnostics.push({ severity, path, message, ...(location ? { location } : {}) });
   const { project, env } = input;
   // Problems with an environment key point at that key; the location names the file.
   const envKey = (key: string) => environmentLocation(env, key);
@@ -75,7 +74,9 @@ export function planProject(input: PlanInput): PlanResult {
       "error",
       "loadBalancer.allowedCidrs",
       `the load balancer is internet-facing but no CIDR may reach it: list the allowed CIDRs (e.g. ["203.0.113.0/24"], or ["0.0.0.0/0"] for the whole internet) or set loadBalancer.internal: true` +
-        (env.file === undefined ? ` (in environments/${env.name}.yml; synth without --env uses the built-in "${env.name}" environment, so pick one with --env)` : ""),
+        (env.file === undefined
+          ? ` (in environments/${env.name}.yml; synth without --env uses the built-in "${env.name}" environment, so pick one with --env)`
+          : ""),
       envKey("loadBalancer.allowedCidrs"),
     );
   }
@@ -100,7 +101,8 @@ export function planProject(input: PlanInput): PlanResult {
   const baseScope: names.NameScope = { project: project.name, env: env.name };
   const base = planBase(baseScope, env, diagnose);
   const laidOut = planApp(project, env, scope, branch, diagnose);
-  const completed = laidOut && completeApp(laidOut, { project, env, scope, diagnose, branchStack: branch !== undefined, allowDataLoss: input.allowDataLoss === true });
+  const completed =
+    laidOut && completeApp(laidOut, { project, env, scope, diagnose, branchStack: branch !== undefined, allowDataLoss: input.allowDataLoss === true });
   // Only branch stacks sleep: production stacks run around the clock.
   const app = completed && branch !== undefined && env.sleepSchedule !== undefined ? scheduleApp(completed, env.sleepSchedule) : completed;
   if (base !== undefined && app !== undefined) {
@@ -116,7 +118,13 @@ export function planProject(input: PlanInput): PlanResult {
   }
   if (diagnostics.some((d) => d.severity === "error") || base === undefined || app === undefined) return { diagnostics };
   return {
-    plan: { project: project.name, env, ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot, alb: branch.alb ?? 1 } } : {}), base, app },
+    plan: {
+      project: project.name,
+      env,
+      ...(branch ? { branch: { branch: branch.branch, slug: branch.slug, slot: branch.slot, alb: branch.alb ?? 1 } } : {}),
+      base,
+      app,
+    },
     diagnostics,
   };
 }
@@ -128,7 +136,12 @@ function planBase(scope: names.NameScope, env: EnvironmentConfig, diagnose: Diag
   const ec2 = env.capacity.kind === "ec2" ? { ...DEFAULT_EC2_CAPACITY, ...env.capacity.ec2 } : undefined;
   const nlb = networkLoadBalancerPlan(scope, env);
   if (nlb !== undefined && !nlb.internal && nlb.allowedCidrs.length === 0) {
-    diagnose("error", "networkLoadBalancer.allowedCidrs", "the network load balancer is internet-facing but no CIDR may reach it: list the allowed CIDRs or set networkLoadBalancer.internal: true", environmentLocation(env, "networkLoadBalancer"));
+    diagnose(
+      "error",
+      "networkLoadBalancer.allowedCidrs",
+      "the network load balancer is internet-facing but no CIDR may reach it: list the allowed CIDRs or set networkLoadBalancer.internal: true",
+      environmentLocation(env, "networkLoadBalancer"),
+    );
   }
   return {
     stackName: names.baseStackName(env.name),
@@ -183,7 +196,12 @@ function planNetwork(scope: names.NameScope, env: EnvironmentConfig, diagnose: D
   }
   const layout = subnetLayout(net.cidr, net.azs);
   if (layout === undefined || net.azs.length < 2 || net.azs.length > 3) {
-    diagnose("error", "network", `cannot lay out subnets for ${net.azs.length} AZs in ${net.cidr}: use 2-3 AZs and a VPC of /16 to /24`, environmentLocation(env, "network"));
+    diagnose(
+      "error",
+      "network",
+      `cannot lay out subnets for ${net.azs.length} AZs in ${net.cidr}: use 2-3 AZs and a VPC of /16 to /24`,
+      environmentLocation(env, "network"),
+    );
     return undefined;
   }
   const subnets = (tier: "public" | "private", cidrs: readonly string[]) =>
@@ -336,7 +354,12 @@ interface ServiceAccess extends NetworkAccessPlan {
 
 function checkNetworks(id: string, networks: readonly string[], diagnose: Diagnose, location?: SourceLocation): void {
   if (networks.length > MAX_SECURITY_GROUPS - 1) {
-    diagnose("error", `services.${id}.networks`, `joins ${networks.length} networks; ECS tasks take at most ${MAX_SECURITY_GROUPS} security groups (one per network plus the service's own)`, location);
+    diagnose(
+      "error",
+      `services.${id}.networks`,
+      `joins ${networks.length} networks; ECS tasks take at most ${MAX_SECURITY_GROUPS} security groups (one per network plus the service's own)`,
+      location,
+    );
   }
 }
 
@@ -378,38 +401,42 @@ function planService(
   const networkTargets = access.networkTargets.get(service.name) ?? [];
   const member = access.members.get(service.name) ?? accessMember(service, "compose");
   const startPeriod = container.healthCheck?.startPeriod ?? 0;
-  return completeService({
-    id: service.name,
-    composeServices: [service.name],
-    names: {
-      ecsService: names.ecsServiceName(scope, service.name),
-      family: names.taskFamily(scope, service.name),
-      logGroup: names.logGroupName(scope, service.name),
-      executionRole: names.executionRoleName(scope, service.name),
-      taskRole: names.taskRoleName(scope, service.name),
-      securityGroup: names.serviceSecurityGroupName(scope, service.name),
-      discovery: names.discoveryServiceName(service.name),
+  return completeService(
+    {
+      id: service.name,
+      composeServices: [service.name],
+      names: {
+        ecsService: names.ecsServiceName(scope, service.name),
+        family: names.taskFamily(scope, service.name),
+        logGroup: names.logGroupName(scope, service.name),
+        executionRole: names.executionRoleName(scope, service.name),
+        taskRole: names.taskRoleName(scope, service.name),
+        securityGroup: names.serviceSecurityGroupName(scope, service.name),
+        discovery: names.discoveryServiceName(service.name),
+      },
+      size,
+      desiredCount: daemon ? 0 : desiredCount,
+      schedulingStrategy: daemon ? "DAEMON" : "REPLICA",
+      deployment: daemon ? { maximumPercent: 100, minimumHealthyPercent: 0 } : deploymentPercentages(service.deploy, desiredCount),
+      containers: [sidecar, container],
+      volumes,
+      routes,
+      networkTargets,
+      ingress: [...loadBalancerIngress(routes, networkTargets), ...networkIngress(member, access.groups)],
+      egress: access.egress(service),
+      networks: [...service.networks].sort(),
+      access: member.access,
+      memberships: memberships(member, access.groups),
+      ...(autoscaling && !daemon ? { autoscaling } : {}),
+      secrets: [...new Set(service.secrets.map((s) => s.source))].sort(),
+      repositories: service.build !== undefined ? [service.name] : [],
+      efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
+      ...(route || networkTargets.length > 0 ? { healthCheckGracePeriodSeconds: Math.max(30, startPeriod) } : {}),
+      tags: { "compose2ecs:service": service.name },
     },
-    size,
-    desiredCount: daemon ? 0 : desiredCount,
-    schedulingStrategy: daemon ? "DAEMON" : "REPLICA",
-    deployment: daemon ? { maximumPercent: 100, minimumHealthyPercent: 0 } : deploymentPercentages(service.deploy, desiredCount),
-    containers: [sidecar, container],
-    volumes,
-    routes,
-    networkTargets,
-    ingress: [...loadBalancerIngress(routes, networkTargets), ...networkIngress(member, access.groups)],
-    egress: access.egress(service),
-    networks: [...service.networks].sort(),
-    access: member.access,
-    memberships: memberships(member, access.groups),
-    ...(autoscaling && !daemon ? { autoscaling } : {}),
-    secrets: [...new Set(service.secrets.map((s) => s.source))].sort(),
-    repositories: service.build !== undefined ? [service.name] : [],
-    efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
-    ...(route || networkTargets.length > 0 ? { healthCheckGracePeriodSeconds: Math.max(30, startPeriod) } : {}),
-    tags: { "compose2ecs:service": service.name },
-  }, [service], { project, env, scope, diagnose });
+    [service],
+    { project, env, scope, diagnose },
+  );
 }
 
 /** `single-task` placement: the whole project in one task definition, as ecs-cli did. */
@@ -438,7 +465,12 @@ function planSingleTask(
   let memory = 0;
   for (const s of services) {
     const routed = routes.get(s.name)?.containerPort;
-    const c = appContainer(project, s, { imageTag: env.imageTag, essential: !jobs.has(s.name), dependsOn: containerDependencies(s.dependsOn, inTask), ...(routed !== undefined ? { routedPort: routed } : {}) });
+    const c = appContainer(project, s, {
+      imageTag: env.imageTag,
+      essential: !jobs.has(s.name),
+      dependsOn: containerDependencies(s.dependsOn, inTask),
+      ...(routed !== undefined ? { routedPort: routed } : {}),
+    });
     if (c === undefined) {
       diagnose("error", `services.${s.name}`, "needs an image or a build section", s.location);
       continue;
@@ -453,7 +485,9 @@ function planSingleTask(
   const networks = [...new Set(services.flatMap((s) => s.networks))].sort();
   checkNetworks(id, networks, diagnose);
   if (size === undefined || containers.length !== services.length) return [undefined];
-  if (services.some((s) => s.dependsOn.length > 0 || s.links.length > 0 || Object.values(s.environment).some((v) => services.some((o) => v.includes(o.name))))) {
+  if (
+    services.some((s) => s.dependsOn.length > 0 || s.links.length > 0 || Object.values(s.environment).some((v) => services.some((o) => v.includes(o.name))))
+  ) {
     diagnose(
       "info",
       "services",
@@ -467,37 +501,43 @@ function planSingleTask(
   const networkTargets = services.flatMap((s) => access.networkTargets.get(s.name) ?? []);
   const volumes = taskVolumes(project, services);
   return [
-    completeService({
-      id,
-      composeServices: services.map((s) => s.name),
-      names: {
-        ecsService: names.singleTaskName(scope),
-        family: names.singleTaskName(scope),
-        logGroup: names.logGroupName(scope, id),
-        executionRole: names.executionRoleName(scope, id),
-        taskRole: names.taskRoleName(scope, id),
-        securityGroup: names.serviceSecurityGroupName(scope, id),
+    completeService(
+      {
+        id,
+        composeServices: services.map((s) => s.name),
+        names: {
+          ecsService: names.singleTaskName(scope),
+          family: names.singleTaskName(scope),
+          logGroup: names.logGroupName(scope, id),
+          executionRole: names.executionRoleName(scope, id),
+          taskRole: names.taskRoleName(scope, id),
+          securityGroup: names.serviceSecurityGroupName(scope, id),
+        },
+        size,
+        desiredCount: 1,
+        schedulingStrategy: "REPLICA",
+        // One task: start the new one before stopping the old, so QA never goes dark mid-deploy.
+        deployment: { maximumPercent: 200, minimumHealthyPercent: 100 },
+        containers,
+        volumes,
+        routes: routeList,
+        networkTargets,
+        // Containers of one task talk over localhost: only the load balancers need a way in.
+        ingress: loadBalancerIngress(routeList, networkTargets),
+        egress: unionEgress(services.flatMap((s) => access.egress(s))),
+        networks: [],
+        access: "compose",
+        memberships: [],
+        secrets: [...new Set(services.flatMap((s) => s.secrets.map((x) => x.source)))].sort(),
+        repositories: services.filter((s) => s.build !== undefined).map((s) => s.name),
+        efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
+        ...(routeList.length > 0 || networkTargets.length > 0
+          ? { healthCheckGracePeriodSeconds: Math.max(30, ...containers.map((c) => c.healthCheck?.startPeriod ?? 0)) }
+          : {}),
+        tags: { "compose2ecs:service": id },
       },
-      size,
-      desiredCount: 1,
-      schedulingStrategy: "REPLICA",
-      // One task: start the new one before stopping the old, so QA never goes dark mid-deploy.
-      deployment: { maximumPercent: 200, minimumHealthyPercent: 100 },
-      containers,
-      volumes,
-      routes: routeList,
-      networkTargets,
-      // Containers of one task talk over localhost: only the load balancers need a way in.
-      ingress: loadBalancerIngress(routeList, networkTargets),
-      egress: unionEgress(services.flatMap((s) => access.egress(s))),
-      networks: [],
-      access: "compose",
-      memberships: [],
-      secrets: [...new Set(services.flatMap((s) => s.secrets.map((x) => x.source)))].sort(),
-      repositories: services.filter((s) => s.build !== undefined).map((s) => s.name),
-      efsVolumes: volumes.flatMap((v) => (v.kind === "efs" ? [v.volume] : [])),
-      ...(routeList.length > 0 || networkTargets.length > 0 ? { healthCheckGracePeriodSeconds: Math.max(30, ...containers.map((c) => c.healthCheck?.startPeriod ?? 0)) } : {}),
-      tags: { "compose2ecs:service": id },
-    }, services, { project, env, scope, diagnose }),
+      services,
+      { project, env, scope, diagnose },
+    ),
   ];
 }

@@ -193,9 +193,7 @@ export interface ContainerPlan {
 }
 
 /** A task volume: EFS (named compose volume) or scratch space on the task's ephemeral storage. */
-export type TaskVolumePlan =
-  | { readonly kind: "efs"; readonly name: string; readonly volume: string }
-  | { readonly kind: "scratch"; readonly name: string };
+export type TaskVolumePlan = { readonly kind: "efs"; readonly name: string; readonly volume: string } | { readonly kind: "scratch"; readonly name: string };
 
 /** A TCP listener on the environment's network load balancer and its target group. */
 export interface NetworkTargetPlan {
@@ -229,9 +227,7 @@ export interface IngressPlan {
    * `group: "declared-ports"` its declared-ports members).
    */
   readonly from:
-    | { readonly kind: "alb" }
-    | { readonly kind: "nlb" }
-    | { readonly kind: "network"; readonly network: string; readonly group?: "declared-ports" };
+    { readonly kind: "alb" } | { readonly kind: "nlb" } | { readonly kind: "network"; readonly network: string; readonly group?: "declared-ports" };
   /** Port, or the first port of a range. */
   readonly port: number;
   /** Last port of a range (one rule from `port` to `portEnd`); undefined for one port. */

@@ -57,7 +57,11 @@ export function portProtocol(service: Pick<ServiceModel, "image">, override: Pic
   const known = image?.ports.find((p) => p.port === port.target);
   if (image !== undefined && known !== undefined) {
     const kind = known.protocol === "grpc" ? "tcp" : known.protocol;
-    return { kind, reason: `the ${image.label} image speaks ${known.protocol === "grpc" ? "gRPC" : known.protocol.toUpperCase()} on ${port.target}`, decided: true };
+    return {
+      kind,
+      reason: `the ${image.label} image speaks ${known.protocol === "grpc" ? "gRPC" : known.protocol.toUpperCase()} on ${port.target}`,
+      decided: true,
+    };
   }
   const protocolName = NON_HTTP_PORTS[port.target];
   if (protocolName !== undefined) return { kind: "tcp", reason: `port ${port.target} is ${protocolName}`, decided: true };

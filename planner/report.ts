@@ -166,9 +166,17 @@ const fargate = (ctx: ServiceContext) => ctx.plan.env.capacity.kind !== "ec2";
 const SERVICE_RULES: Readonly<Record<string, Rule>> = {
   image: (ctx) => imageFindings(ctx),
   build: (ctx) => [
-    mapped("build", "containerDefinitions[].image", "the service's ECR repository with the environment's imageTag (build and push the image from the context, e.g. in CI)"),
-    ...(ctx.service.unmodelled["build.secrets"] !== undefined ? [notApplicable("build.secrets", "build-time secrets are used only by the image build; they are not part of the ECS task")] : []),
-    ...(ctx.service.unmodelled["build.ssh"] !== undefined ? [notApplicable("build.ssh", "build-time SSH agent forwarding is used only by the image build")] : []),
+    mapped(
+      "build",
+      "containerDefinitions[].image",
+      "the service's ECR repository with the environment's imageTag (build and push the image from the context, e.g. in CI)",
+    ),
+    ...(ctx.service.unmodelled["build.secrets"] !== undefined
+      ? [notApplicable("build.secrets", "build-time secrets are used only by the image build; they are not part of the ECS task")]
+      : []),
+    ...(ctx.service.unmodelled["build.ssh"] !== undefined
+      ? [notApplicable("build.ssh", "build-time SSH agent forwarding is used only by the image build")]
+      : []),
   ],
   command: () => [mapped("command", "containerDefinitions[].command", "container command")],
   entrypoint: () => [mapped("entrypoint", "containerDefinitions[].entryPoint", "container entryPoint")],
@@ -182,7 +190,9 @@ const SERVICE_RULES: Readonly<Record<string, Rule>> = {
   depends_on: (ctx) => dependsOnFindings(ctx),
   links: (ctx) => [
     byDefault("links", "service discovery names: every service resolves by its compose name"),
-    ...(ctx.service.unmodelled.links !== undefined ? [loss("links", `link aliases (${stringsOf(ctx.service.unmodelled.links).join(", ")}) are not registered: use the service name`)] : []),
+    ...(ctx.service.unmodelled.links !== undefined
+      ? [loss("links", `link aliases (${stringsOf(ctx.service.unmodelled.links).join(", ")}) are not registered: use the service name`)]
+      : []),
   ],
   healthcheck: (ctx) => healthcheckFindings(ctx),
   deploy: (ctx) => deployFindings(ctx),
@@ -193,7 +203,11 @@ const SERVICE_RULES: Readonly<Record<string, Rule>> = {
     const kept = new Set(ctx.container.ulimits.map((u) => u.name));
     const dropped = ctx.service.ulimits.filter((u) => !kept.has(u.name)).map((u) => u.name);
     if (kept.size === 0) return [notApplicable("ulimits", `ECS has no ulimit ${dropped.join(", ")}`)];
-    return [dropped.length > 0 ? loss("ulimits", `container ulimits; ECS has no ${dropped.join(", ")} (dropped)`) : mapped("ulimits", "containerDefinitions[].ulimits", "container ulimits")];
+    return [
+      dropped.length > 0
+        ? loss("ulimits", `container ulimits; ECS has no ${dropped.join(", ")} (dropped)`)
+        : mapped("ulimits", "containerDefinitions[].ulimits", "container ulimits"),
+    ];
   },
   user: () => [mapped("user", "containerDefinitions[].user", "container user")],
   working_dir: () => [mapped("working_dir", "containerDefinitions[].workingDirectory", "container workingDirectory")],
@@ -202,13 +216,21 @@ const SERVICE_RULES: Readonly<Record<string, Rule>> = {
   networks: (ctx) => networkFindings(ctx),
   profiles: () => [byDefault("profiles", "applied when loading (--profile, COMPOSE_PROFILES)")],
   read_only: (ctx) =>
-    ctx.container.readonlyRootFilesystem ? [mapped("read_only", "containerDefinitions[].readonlyRootFilesystem", "readonlyRootFilesystem")] : [byDefault("read_only", "a writable root file system, as ECS gives by default")],
+    ctx.container.readonlyRootFilesystem
+      ? [mapped("read_only", "containerDefinitions[].readonlyRootFilesystem", "readonlyRootFilesystem")]
+      : [byDefault("read_only", "a writable root file system, as ECS gives by default")],
   stop_grace_period: (ctx, v) =>
     (ctx.service.stopGracePeriodSeconds ?? 0) > MAX_STOP_TIMEOUT
       ? [loss("stop_grace_period", `ECS stopTimeout is at most ${MAX_STOP_TIMEOUT} s; ${String(v)} becomes ${MAX_STOP_TIMEOUT} s`)]
       : [mapped("stop_grace_period", "containerDefinitions[].stopTimeout", "container stopTimeout")],
-  tty: (ctx) => (ctx.container.pseudoTerminal === true ? [mapped("tty", "containerDefinitions[].pseudoTerminal", "container pseudoTerminal")] : [byDefault("tty", "no terminal, as ECS gives by default")]),
-  stdin_open: (ctx) => (ctx.container.interactive === true ? [mapped("stdin_open", "containerDefinitions[].interactive", "container interactive (stdin kept open)")] : [byDefault("stdin_open", "stdin closed, as ECS gives by default")]),
+  tty: (ctx) =>
+    ctx.container.pseudoTerminal === true
+      ? [mapped("tty", "containerDefinitions[].pseudoTerminal", "container pseudoTerminal")]
+      : [byDefault("tty", "no terminal, as ECS gives by default")],
+  stdin_open: (ctx) =>
+    ctx.container.interactive === true
+      ? [mapped("stdin_open", "containerDefinitions[].interactive", "container interactive (stdin kept open)")]
+      : [byDefault("stdin_open", "stdin closed, as ECS gives by default")],
   init: (ctx) =>
     ctx.container.linuxParameters?.initProcessEnabled === true
       ? [mapped("init", "containerDefinitions[].linuxParameters.initProcessEnabled", "an init process runs as PID 1 (linuxParameters.initProcessEnabled)")]
@@ -216,11 +238,18 @@ const SERVICE_RULES: Readonly<Record<string, Rule>> = {
   cap_add: (ctx) => {
     const kept = ctx.container.linuxParameters?.capabilities?.add ?? [];
     const dropped = ctx.service.capAdd.filter((c) => !kept.includes(c));
-    if (dropped.length === 0) return [mapped("cap_add", "containerDefinitions[].linuxParameters.capabilities.add", `linuxParameters.capabilities.add: ${kept.join(", ")}`)];
+    if (dropped.length === 0)
+      return [mapped("cap_add", "containerDefinitions[].linuxParameters.capabilities.add", `linuxParameters.capabilities.add: ${kept.join(", ")}`)];
     const why = fargate(ctx) ? `Fargate lets containers add only ${[...FARGATE_CAP_ADD].join(", ")}` : "ECS cannot add them";
-    return [kept.length > 0 ? loss("cap_add", `${why}; ${dropped.join(", ")} dropped, ${kept.join(", ")} kept`) : notApplicable("cap_add", `${why}; ${dropped.join(", ")} dropped`)];
+    return [
+      kept.length > 0
+        ? loss("cap_add", `${why}; ${dropped.join(", ")} dropped, ${kept.join(", ")} kept`)
+        : notApplicable("cap_add", `${why}; ${dropped.join(", ")} dropped`),
+    ];
   },
-  cap_drop: (ctx) => [mapped("cap_drop", "containerDefinitions[].linuxParameters.capabilities.drop", `linuxParameters.capabilities.drop: ${ctx.service.capDrop.join(", ")}`)],
+  cap_drop: (ctx) => [
+    mapped("cap_drop", "containerDefinitions[].linuxParameters.capabilities.drop", `linuxParameters.capabilities.drop: ${ctx.service.capDrop.join(", ")}`),
+  ],
   sysctls: (ctx) => {
     const names = Object.keys(ctx.service.sysctls);
     const refused = names.filter((n) => !isTaskSysctl(n));
@@ -230,8 +259,10 @@ const SERVICE_RULES: Readonly<Record<string, Rule>> = {
   },
   platform: (ctx) => {
     const arch = architectureOf(ctx.service.platform);
-    if (arch === undefined) return [notApplicable("platform", `ECS runs linux/amd64 or linux/arm64 tasks; ${ctx.service.platform ?? ""} is not one: the task runs X86_64`)];
-    if (arch === "ARM64" && ctx.task.cpuArchitecture === "ARM64") return [mapped("platform", "aws_ecs_task_definition.runtime_platform.cpu_architecture", "runtimePlatform.cpuArchitecture ARM64")];
+    if (arch === undefined)
+      return [notApplicable("platform", `ECS runs linux/amd64 or linux/arm64 tasks; ${ctx.service.platform ?? ""} is not one: the task runs X86_64`)];
+    if (arch === "ARM64" && ctx.task.cpuArchitecture === "ARM64")
+      return [mapped("platform", "aws_ecs_task_definition.runtime_platform.cpu_architecture", "runtimePlatform.cpuArchitecture ARM64")];
     return [byDefault("platform", "runtimePlatform.cpuArchitecture X86_64, the default")];
   },
   scale: (ctx) => replicaFindings(ctx, "scale"),
@@ -249,14 +280,19 @@ const SERVICE_RULES: Readonly<Record<string, Rule>> = {
     v === "always" || v === "unless-stopped"
       ? [byDefault("restart", "the ECS service scheduler replaces tasks that stop")]
       : [notApplicable("restart", `restart: ${String(v)} cannot be kept: an ECS service always replaces tasks that stop`)],
-  privileged: (_ctx, v) => (v === true ? [notApplicable("privileged", "privileged containers are not allowed on Fargate and compose2ecs never makes them; dropped")] : [byDefault("privileged", "not privileged, as ECS runs containers by default")]),
+  privileged: (_ctx, v) =>
+    v === true
+      ? [notApplicable("privileged", "privileged containers are not allowed on Fargate and compose2ecs never makes them; dropped")]
+      : [byDefault("privileged", "not privileged, as ECS runs containers by default")],
   container_name: () => [notApplicable("container_name", "ECS names containers after the compose service; other services reach it by the service name")],
   hostname: () => [notApplicable("hostname", "the hostname cannot be set in awsvpc network mode; the service is reachable by its compose name")],
   domainname: () => [notApplicable("domainname", "cannot be set in awsvpc network mode")],
   network_mode: (_ctx, v) => [notApplicable("network_mode", networkModeReason(String(v)))],
   devices: () => [notApplicable("devices", "host devices are not available on Fargate")],
   dns: () => [notApplicable("dns", "DNS servers cannot be set in awsvpc network mode; the VPC resolver is used")],
-  dns_search: () => [notApplicable("dns_search", "DNS search domains cannot be set in awsvpc network mode; service discovery names are made resolvable instead")],
+  dns_search: () => [
+    notApplicable("dns_search", "DNS search domains cannot be set in awsvpc network mode; service discovery names are made resolvable instead"),
+  ],
   dns_opt: () => [notApplicable("dns_opt", "DNS options cannot be set in awsvpc network mode")],
   extra_hosts: () => [notApplicable("extra_hosts", "extra /etc/hosts entries cannot be set in awsvpc network mode; use service discovery or DNS")],
   ipc: (_ctx, v) => [notApplicable("ipc", `ipc: ${String(v)} is not supported on Fargate`)],
@@ -266,7 +302,10 @@ const SERVICE_RULES: Readonly<Record<string, Rule>> = {
   group_add: () => [notApplicable("group_add", "ECS containers have no supplementary groups setting")],
   external_links: () => [notApplicable("external_links", "containers outside the project do not exist on ECS")],
   stop_signal: () => [notApplicable("stop_signal", "ECS stops containers with SIGTERM; bake STOPSIGNAL into the image instead")],
-  pull_policy: (_ctx, v) => (v === "always" ? [byDefault("pull_policy", "ECS pulls the image for every task")] : [notApplicable("pull_policy", `pull_policy: ${String(v)}: ECS pulls the image for every task`)]),
+  pull_policy: (_ctx, v) =>
+    v === "always"
+      ? [byDefault("pull_policy", "ECS pulls the image for every task")]
+      : [notApplicable("pull_policy", `pull_policy: ${String(v)}: ECS pulls the image for every task`)],
   gpus: () => [notApplicable("gpus", "Fargate has no GPUs")],
   develop: () => [notApplicable("develop", "compose watch is a local development feature")],
   attach: () => [notApplicable("attach", "local log attachment; logs go to CloudWatch Logs")],
@@ -276,25 +315,60 @@ const SERVICE_RULES: Readonly<Record<string, Rule>> = {
   provider: () => [notApplicable("provider", "provider services are created by a compose plugin, not by ECS")],
   models: () => [notApplicable("models", "Docker Model Runner is not available on ECS")],
   "x-ecs": (ctx) => xEcsFindings(ctx),
-  "x-aws-role": () => [mapped("x-aws-role", "aws_iam_role_policy.policy", "the task role's inline policy (task-permissions), as the Docker ECS integration made it")],
-  "x-aws-policies": (ctx) => [mapped("x-aws-policies", "aws_iam_role_policy_attachment.policy_arn", `managed policies attached to the task role: ${(ctx.service.aws.policies ?? []).join(", ")}`)],
+  "x-aws-role": () => [
+    mapped("x-aws-role", "aws_iam_role_policy.policy", "the task role's inline policy (task-permissions), as the Docker ECS integration made it"),
+  ],
+  "x-aws-policies": (ctx) => [
+    mapped(
+      "x-aws-policies",
+      "aws_iam_role_policy_attachment.policy_arn",
+      `managed policies attached to the task role: ${(ctx.service.aws.policies ?? []).join(", ")}`,
+    ),
+  ],
   "x-aws-pull_credentials": () => [
-    mapped("x-aws-pull_credentials", "containerDefinitions[].repositoryCredentials", "repositoryCredentials.credentialsParameter; the execution role may read that secret (secretsmanager:GetSecretValue)"),
+    mapped(
+      "x-aws-pull_credentials",
+      "containerDefinitions[].repositoryCredentials",
+      "repositoryCredentials.credentialsParameter; the execution role may read that secret (secretsmanager:GetSecretValue)",
+    ),
   ],
 };
 
 /** Keys with no ECS meaning whose reason is the same: a Docker-engine setting Fargate does not expose. */
 const ENGINE_ONLY = [
-  "annotations", "blkio_config", "cgroup", "cgroup_parent", "cpu_count", "cpu_percent", "cpu_period", "cpu_quota", "cpu_rt_period", "cpu_rt_runtime",
-  "cpuset", "credential_spec", "device_cgroup_rules", "isolation", "mac_address", "mem_swappiness", "memswap_limit", "oom_kill_disable", "oom_score_adj",
-  "pids_limit", "pull_refresh_after", "runtime", "storage_opt", "userns_mode", "uts",
+  "annotations",
+  "blkio_config",
+  "cgroup",
+  "cgroup_parent",
+  "cpu_count",
+  "cpu_percent",
+  "cpu_period",
+  "cpu_quota",
+  "cpu_rt_period",
+  "cpu_rt_runtime",
+  "cpuset",
+  "credential_spec",
+  "device_cgroup_rules",
+  "isolation",
+  "mac_address",
+  "mem_swappiness",
+  "memswap_limit",
+  "oom_kill_disable",
+  "oom_score_adj",
+  "pids_limit",
+  "pull_refresh_after",
+  "runtime",
+  "storage_opt",
+  "userns_mode",
+  "uts",
 ];
 
 function ruleFor(key: string): Rule | undefined {
   const rule = SERVICE_RULES[key];
   if (rule !== undefined) return rule;
   if (ENGINE_ONLY.includes(key)) return () => [notApplicable(key, "a Docker engine setting that ECS task definitions do not expose")];
-  if (key.startsWith("x-aws-")) return () => [notApplicable(key, "not a key of the Docker ECS integration (x-aws-role, x-aws-policies, x-aws-pull_credentials); ignored")];
+  if (key.startsWith("x-aws-"))
+    return () => [notApplicable(key, "not a key of the Docker ECS integration (x-aws-role, x-aws-policies, x-aws-pull_credentials); ignored")];
   if (key.startsWith("x-")) return () => [];
   return undefined;
 }
@@ -312,9 +386,16 @@ function networkModeReason(mode: string): string {
 }
 
 function imageFindings(ctx: ServiceContext): Finding[] {
-  if (ctx.service.build !== undefined) return [byDefault("image", "with build:, the task runs the image from the service's ECR repository; the local image name is not needed")];
+  if (ctx.service.build !== undefined)
+    return [byDefault("image", "with build:, the task runs the image from the service's ECR repository; the local image name is not needed")];
   const repository = ecrRepositoryArn(ctx.service.image ?? "");
-  return [mapped("image", "containerDefinitions[].image", repository !== undefined ? `container image, pulled from private ECR by the execution role (ecr pull actions on ${repository})` : "container image")];
+  return [
+    mapped(
+      "image",
+      "containerDefinitions[].image",
+      repository !== undefined ? `container image, pulled from private ECR by the execution role (ecr pull actions on ${repository})` : "container image",
+    ),
+  ];
 }
 
 function environmentFindings(ctx: ServiceContext): Finding[] {
@@ -322,28 +403,50 @@ function environmentFindings(ctx: ServiceContext): Finding[] {
   const served = new Set(ctx.container.secrets.map((s) => s.name));
   const out: Finding[] = [];
   const written = Object.keys(ctx.service.environment).filter((n) => ctx.service.envFileVariables[n] === undefined);
-  out.push(written.some((n) => plain.has(n)) || written.length === 0 ? mapped("environment", "containerDefinitions[].environment", "container environment") : byDefault("environment", "every variable is served from a secret (secretEnvironment)"));
+  out.push(
+    written.some((n) => plain.has(n)) || written.length === 0
+      ? mapped("environment", "containerDefinitions[].environment", "container environment")
+      : byDefault("environment", "every variable is served from a secret (secretEnvironment)"),
+  );
   for (const name of written.sort()) {
     const value = plain.get(name);
     if (served.has(name) || value === undefined || !looksSecret(name, value)) continue;
-    out.push(loss(`environment.${name}`, `${name} looks like a secret: its value is stored in plain text in the task definition and the Terraform state; move it to secrets: (a file) or serve it from Secrets Manager with the environment's services.${ctx.service.name}.secretEnvironment`));
+    out.push(
+      loss(
+        `environment.${name}`,
+        `${name} looks like a secret: its value is stored in plain text in the task definition and the Terraform state; move it to secrets: (a file) or serve it from Secrets Manager with the environment's services.${ctx.service.name}.secretEnvironment`,
+      ),
+    );
   }
   return out;
 }
 
 function envFileFindings(ctx: ServiceContext): Finding[] {
   const plain = new Map(ctx.container.environment.map((e) => [e.name, e.value]));
-  const out: Finding[] = [mapped("env_file", "containerDefinitions[].environment", "read when loading; its variables become container environment (environment: wins)")];
+  const out: Finding[] = [
+    mapped("env_file", "containerDefinitions[].environment", "read when loading; its variables become container environment (environment: wins)"),
+  ];
   for (const name of Object.keys(ctx.service.envFileVariables).sort()) {
     const value = plain.get(name);
     if (value === undefined || !looksSecret(name, value)) continue;
-    out.push(loss(`env_file.${name}`, `${name} (from an env file) looks like a secret: its value is stored in plain text in the task definition and the Terraform state; serve it from Secrets Manager with the environment's services.${ctx.service.name}.secretEnvironment`));
+    out.push(
+      loss(
+        `env_file.${name}`,
+        `${name} (from an env file) looks like a secret: its value is stored in plain text in the task definition and the Terraform state; serve it from Secrets Manager with the environment's services.${ctx.service.name}.secretEnvironment`,
+      ),
+    );
   }
   return out;
 }
 
 function portFindings(ctx: ServiceContext): Finding[] {
-  const out: Finding[] = [mapped("ports", "containerDefinitions[].portMappings", "container port mappings; HTTP ports are routed by the application load balancer, TCP ports stay internal or go on the network load balancer")];
+  const out: Finding[] = [
+    mapped(
+      "ports",
+      "containerDefinitions[].portMappings",
+      "container port mappings; HTTP ports are routed by the application load balancer, TCP ports stay internal or go on the network load balancer",
+    ),
+  ];
   const override = mergeOverrides(ctx.service.ecs, ctx.plan.env.services[ctx.service.name]);
   const routed = new Set(ctx.task.routes.filter((r) => r.service === ctx.service.name).map((r) => r.containerPort));
   const onNetwork = new Set(ctx.task.networkTargets.filter((t) => t.service === ctx.service.name).map((t) => t.containerPort));
@@ -354,29 +457,61 @@ function portFindings(ctx: ServiceContext): Finding[] {
     reported.add(i);
     const published = routed.has(p.target) || onNetwork.has(p.target);
     if (p.hostIp !== undefined && LOOPBACK.test(p.hostIp)) {
-      if (!published) out.push(loss(`ports[${i}]`, `bound to ${p.hostIp} (this machine only): not routed by the load balancer; sibling services reach it (x-ecs public: true routes it)`));
+      if (!published)
+        out.push(
+          loss(
+            `ports[${i}]`,
+            `bound to ${p.hostIp} (this machine only): not routed by the load balancer; sibling services reach it (x-ecs public: true routes it)`,
+          ),
+        );
     } else if (p.hostIp !== undefined && p.hostIp !== "0.0.0.0" && p.hostIp !== "::") {
       out.push(notApplicable(`ports[${i}]`, `binding to host IP ${p.hostIp} has no meaning on ECS: who may connect is decided by security groups`));
     }
     const protocol = portProtocol(ctx.service, override, p);
     if (p.protocol === "udp") {
-      out.push(loss(`ports[${i}]`, `udp port ${targetText(p)}: reachable from sibling services only (an application load balancer forwards HTTP over tcp, the network load balancer takes TCP ports only)`));
+      out.push(
+        loss(
+          `ports[${i}]`,
+          `udp port ${targetText(p)}: reachable from sibling services only (an application load balancer forwards HTTP over tcp, the network load balancer takes TCP ports only)`,
+        ),
+      );
     } else if (!isHttp(protocol) && !onNetwork.has(p.target)) {
-      out.push(loss(`ports[${i}]`, `port ${targetText(p)} is not HTTP (${protocol.reason}): never an HTTP target; sibling services reach it, and x-ecs loadBalancer: network publishes it on the environment's network load balancer`));
+      out.push(
+        loss(
+          `ports[${i}]`,
+          `port ${targetText(p)} is not HTTP (${protocol.reason}): never an HTTP target; sibling services reach it, and x-ecs loadBalancer: network publishes it on the environment's network load balancer`,
+        ),
+      );
     }
     const mode = ctx.service.unmodelled[`ports[${i}].mode`];
-    if (mode !== undefined) out.push(byDefault(`ports[${i}].mode`, `mode ${String(mode)} is swarm routing; on ECS the load balancer and security groups decide who reaches the port`));
+    if (mode !== undefined)
+      out.push(
+        byDefault(`ports[${i}].mode`, `mode ${String(mode)} is swarm routing; on ECS the load balancer and security groups decide who reaches the port`),
+      );
     if (p.appProtocol !== undefined) out.push(portProtocolFinding(`ports[${i}].app_protocol`, p.target, p.appProtocol, ctx));
     if (p.awsProtocol !== undefined) {
       // app_protocol and x-ecs protocol come first; x-aws-protocol decides only when they are silent.
       const decides = protocol.reason.startsWith("x-aws-protocol");
-      out.push(decides ? portProtocolFinding(`ports[${i}].x-aws-protocol`, p.target, p.awsProtocol, ctx) : byDefault(`ports[${i}].x-aws-protocol`, `${p.awsProtocol}: ${protocol.reason} decides this port's protocol`));
+      out.push(
+        decides
+          ? portProtocolFinding(`ports[${i}].x-aws-protocol`, p.target, p.awsProtocol, ctx)
+          : byDefault(`ports[${i}].x-aws-protocol`, `${p.awsProtocol}: ${protocol.reason} decides this port's protocol`),
+      );
     }
   }
-  const publishedTcp = [...new Set(ctx.service.ports.filter((p) => p.published !== undefined && p.protocol === "tcp" && isHttp(portProtocol(ctx.service, override, p))).map((p) => p.target))];
+  const publishedTcp = [
+    ...new Set(
+      ctx.service.ports.filter((p) => p.published !== undefined && p.protocol === "tcp" && isHttp(portProtocol(ctx.service, override, p))).map((p) => p.target),
+    ),
+  ];
   const others = publishedTcp.filter((p) => !routed.has(p) && !onNetwork.has(p));
   if (routed.size > 0 && others.length > 0) {
-    out.push(loss("ports", `publishes ${publishedTcp.length} HTTP container ports; the load balancer routes to ${[...routed].join(", ")} (x-ecs.port picks another); ${others.join(", ")} stay reachable from sibling services only`));
+    out.push(
+      loss(
+        "ports",
+        `publishes ${publishedTcp.length} HTTP container ports; the load balancer routes to ${[...routed].join(", ")} (x-ecs.port picks another); ${others.join(", ")} stay reachable from sibling services only`,
+      ),
+    );
   }
   return out;
 }
@@ -387,7 +522,8 @@ const LOOPBACK = /^(127\.|::1$|localhost$)/;
 /** What a port's protocol marking (app_protocol, x-aws-protocol) made of it: an HTTPS or HTTP target, or no HTTP target at all. */
 function portProtocolFinding(key: string, port: number, marking: string, ctx: ServiceContext): Finding {
   const route = ctx.task.routes.find((r) => r.service === ctx.service.name && r.containerPort === port);
-  if (route !== undefined && route.protocol === "HTTPS") return mapped(key, "aws_lb_target_group.protocol", `${marking}: the target group speaks HTTPS to port ${port}`);
+  if (route !== undefined && route.protocol === "HTTPS")
+    return mapped(key, "aws_lb_target_group.protocol", `${marking}: the target group speaks HTTPS to port ${port}`);
   if (route !== undefined) return byDefault(key, `${marking}: the application load balancer serves port ${port} over HTTP, as it does without the key`);
   const http = ["http", "https", "http2", "h2c", "ws", "wss"].includes(marking.toLowerCase());
   if (http) return notApplicable(key, `${marking}: port ${port} is not routed by the load balancer (not published, or another port is)`);
@@ -402,13 +538,32 @@ function volumeFindings(ctx: ServiceContext): Finding[] {
     const key = `volumes[${mount.entry}]`;
     const source = mount.source ?? "";
     const named = mount.type === "volume" && mount.source !== undefined ? ctx.project.volumes.find((v) => v.name === mount.source) : undefined;
-    if (named?.external === true) out.push(notApplicable(key, `external volume "${named.name}" is not created here and is not mounted on ECS; give the service a volume compose2ecs creates (EFS)`));
+    if (named?.external === true)
+      out.push(
+        notApplicable(
+          key,
+          `external volume "${named.name}" is not created here and is not mounted on ECS; give the service a volume compose2ecs creates (EFS)`,
+        ),
+      );
     else if (mount.type === "volume" && mounted.has(mount.target)) {
-      const where = mount.source === undefined ? `anonymous volume at ${mount.target}: task storage, lost when the task stops` : `named volume "${source}" on EFS (encrypted, backed up where the data is protected), mounted at ${mount.target}`;
+      const where =
+        mount.source === undefined
+          ? `anonymous volume at ${mount.target}: task storage, lost when the task stops`
+          : `named volume "${source}" on EFS (encrypted, backed up where the data is protected), mounted at ${mount.target}`;
       out.push(mapped(key, "containerDefinitions[].mountPoints", where));
-    } else if (mount.type === "bind" && /^[A-Za-z]:[\\/]|^\\\\/.test(source)) out.push(notApplicable(key, `bind mount of the Windows host path ${source}: Fargate has no host files; copy them into the image or use a named volume (EFS)`));
-    else if (mount.type === "bind" && /(^|\/)docker\.sock$/.test(source)) out.push(notApplicable(key, `${source}: there is no Docker daemon socket on Fargate; whatever needs it (container management, service discovery by labels) will not work`));
-    else if (mount.type === "bind") out.push(notApplicable(key, `bind mount of host path ${source}: Fargate has no host files; copy them into the image or use a named volume (EFS)`));
+    } else if (mount.type === "bind" && /^[A-Za-z]:[\\/]|^\\\\/.test(source))
+      out.push(
+        notApplicable(key, `bind mount of the Windows host path ${source}: Fargate has no host files; copy them into the image or use a named volume (EFS)`),
+      );
+    else if (mount.type === "bind" && /(^|\/)docker\.sock$/.test(source))
+      out.push(
+        notApplicable(
+          key,
+          `${source}: there is no Docker daemon socket on Fargate; whatever needs it (container management, service discovery by labels) will not work`,
+        ),
+      );
+    else if (mount.type === "bind")
+      out.push(notApplicable(key, `bind mount of host path ${source}: Fargate has no host files; copy them into the image or use a named volume (EFS)`));
     else if (mount.type === "tmpfs") out.push(loss(key, `tmpfs at ${mount.target}: task storage on the task's disk (an ECS scratch volume), not memory`));
     else out.push(notApplicable(key, `${mount.type} mounts are not available on ECS`));
   }
@@ -417,15 +572,31 @@ function volumeFindings(ctx: ServiceContext): Finding[] {
 
 function dependsOnFindings(ctx: ServiceContext): Finding[] {
   if (singleTask(ctx)) {
-    return [mapped("depends_on", "containerDefinitions[].dependsOn", "container dependsOn inside the single task (service_started: START, service_healthy: HEALTHY, service_completed_successfully: SUCCESS)")];
+    return [
+      mapped(
+        "depends_on",
+        "containerDefinitions[].dependsOn",
+        "container dependsOn inside the single task (service_started: START, service_healthy: HEALTHY, service_completed_successfully: SUCCESS)",
+      ),
+    ];
   }
   const out: Finding[] = [byDefault("depends_on", "ECS services start independently and reach each other by name through service discovery")];
   for (const dep of ctx.service.dependsOn) {
     if (dep.condition === "service_completed_successfully") {
-      out.push(loss(`depends_on.${dep.service}`, `condition service_completed_successfully has no equivalent between ECS services: "${dep.service}" runs as a service and is restarted whenever it exits`));
+      out.push(
+        loss(
+          `depends_on.${dep.service}`,
+          `condition service_completed_successfully has no equivalent between ECS services: "${dep.service}" runs as a service and is restarted whenever it exits`,
+        ),
+      );
     } else if (dep.condition === "service_healthy") {
       // Cloud Map answers only with healthy tasks, but nothing holds this service back until then.
-      out.push(loss(`depends_on.${dep.service}`, `condition service_healthy is not enforced between ECS services: "${dep.service}" resolves only once it is healthy, but this service may start first and must retry (placement single-task enforces it as a container dependency)`));
+      out.push(
+        loss(
+          `depends_on.${dep.service}`,
+          `condition service_healthy is not enforced between ECS services: "${dep.service}" resolves only once it is healthy, but this service may start first and must retry (placement single-task enforces it as a container dependency)`,
+        ),
+      );
     }
   }
   return out;
@@ -453,7 +624,8 @@ function healthcheckFindings(ctx: ServiceContext): Finding[] {
       out.push(loss(`healthcheck.${key}`, `ECS allows ${min}-${max}${unit}; ${wanted}${unit} becomes ${got}${unit}`));
     }
   }
-  if (ctx.service.unmodelled["healthcheck.start_interval"] !== undefined) out.push(notApplicable("healthcheck.start_interval", "ECS health checks have no start interval"));
+  if (ctx.service.unmodelled["healthcheck.start_interval"] !== undefined)
+    out.push(notApplicable("healthcheck.start_interval", "ECS health checks have no start interval"));
   return out;
 }
 
@@ -469,7 +641,8 @@ function sizeFindings(ctx: ServiceContext, key: string, what: "cpu" | "memory"):
 function replicaFindings(ctx: ServiceContext, key: string): Finding[] {
   if (singleTask(ctx)) return [notApplicable(key, "single-task placement runs one task holding every service")];
   const override = mergeOverrides(ctx.service.ecs, ctx.plan.env.services[ctx.service.name]);
-  if (override.replicas !== undefined) return [byDefault(key, `x-ecs / the environment's services.${ctx.service.name}.replicas decides the desired count (${ctx.task.desiredCount}) here`)];
+  if (override.replicas !== undefined)
+    return [byDefault(key, `x-ecs / the environment's services.${ctx.service.name}.replicas decides the desired count (${ctx.task.desiredCount}) here`)];
   return [mapped(key, "aws_ecs_service.desired_count", `ECS service desired count ${ctx.task.desiredCount}`)];
 }
 
@@ -483,7 +656,13 @@ function reservationFinding(ctx: ServiceContext, key: string, field: "cpu" | "me
   const unit = field === "cpu" ? "CPU units" : "MiB";
   const attribute = field === "cpu" ? "containerDefinitions[].cpu" : "containerDefinitions[].memoryReservation";
   if (wanted === undefined || got === undefined) return [byDefault(key, `no reservation (0), as ECS gives by default`)];
-  if (got !== wanted) return [loss(key, `container ${field} ${got} ${unit}: ${wanted} would exceed the task's ${field === "cpu" ? `${ctx.task.size.cpu} CPU units` : `${ctx.task.size.memory} MiB`}`)];
+  if (got !== wanted)
+    return [
+      loss(
+        key,
+        `container ${field} ${got} ${unit}: ${wanted} would exceed the task's ${field === "cpu" ? `${ctx.task.size.cpu} CPU units` : `${ctx.task.size.memory} MiB`}`,
+      ),
+    ];
   return [mapped(key, attribute, `container ${field} ${got} ${unit}`)];
 }
 
@@ -493,9 +672,14 @@ function deployFindings(ctx: ServiceContext): Finding[] {
   const out: Finding[] = [];
   const written = (path: string) => ctx.project.locations[`services.${service.name}.deploy.${path}`] !== undefined;
   if (deploy.mode === "global") {
-    out.push(task.schedulingStrategy === "DAEMON"
-      ? mapped("deploy.mode", "aws_ecs_service.scheduling_strategy", "DAEMON scheduling: one task per EC2 instance")
-      : loss("deploy.mode", "global (one task per node) needs ECS DAEMON scheduling, which Fargate does not offer; it runs as a replicated service (use EC2 capacity for DAEMON)"));
+    out.push(
+      task.schedulingStrategy === "DAEMON"
+        ? mapped("deploy.mode", "aws_ecs_service.scheduling_strategy", "DAEMON scheduling: one task per EC2 instance")
+        : loss(
+            "deploy.mode",
+            "global (one task per node) needs ECS DAEMON scheduling, which Fargate does not offer; it runs as a replicated service (use EC2 capacity for DAEMON)",
+          ),
+    );
   } else if (deploy.mode === "replicated-job" || deploy.mode === "global-job") {
     out.push(notApplicable("deploy.mode", `${deploy.mode}: an ECS service restarts tasks that exit; run jobs as standalone or scheduled tasks`));
   } else if (written("mode")) out.push(byDefault("deploy.mode", "REPLICA scheduling"));
@@ -511,25 +695,69 @@ function deployFindings(ctx: ServiceContext): Finding[] {
   if (singleTask(ctx)) {
     // One task holds every service: its deployment and scaling are the task's, not the service's.
     for (const key of ["update_config.order", "update_config.x-aws-min_percent", "update_config.x-aws-max_percent", "x-aws-autoscaling"]) {
-      if (written(key)) out.push(notApplicable(`deploy.${key}`, `single-task placement deploys the one task as a whole (maximumPercent ${task.deployment.maximumPercent}, minimumHealthyPercent ${task.deployment.minimumHealthyPercent}), one task`));
+      if (written(key))
+        out.push(
+          notApplicable(
+            `deploy.${key}`,
+            `single-task placement deploys the one task as a whole (maximumPercent ${task.deployment.maximumPercent}, minimumHealthyPercent ${task.deployment.minimumHealthyPercent}), one task`,
+          ),
+        );
     }
   } else if (deploy.updateConfig?.order !== undefined) {
     const stateful = task.stateful !== undefined;
     const explicit = service.aws.minPercent !== undefined || service.aws.maxPercent !== undefined;
     if (explicit) out.push(loss("deploy.update_config.order", "x-aws-min_percent / x-aws-max_percent set the deployment percentages instead"));
-    else if (deploy.updateConfig.order === "stop-first" && stateful) out.push(byDefault("deploy.update_config.order", "stop-first: a stateful service deploys stop-first anyway (maximumPercent 100, minimumHealthyPercent 0)"));
-    else out.push(mapped("deploy.update_config.order", "aws_ecs_service.deployment_minimum_healthy_percent", `deployment maximumPercent ${task.deployment.maximumPercent}, minimumHealthyPercent ${task.deployment.minimumHealthyPercent}`));
+    else if (deploy.updateConfig.order === "stop-first" && stateful)
+      out.push(
+        byDefault("deploy.update_config.order", "stop-first: a stateful service deploys stop-first anyway (maximumPercent 100, minimumHealthyPercent 0)"),
+      );
+    else
+      out.push(
+        mapped(
+          "deploy.update_config.order",
+          "aws_ecs_service.deployment_minimum_healthy_percent",
+          `deployment maximumPercent ${task.deployment.maximumPercent}, minimumHealthyPercent ${task.deployment.minimumHealthyPercent}`,
+        ),
+      );
   }
-  if (deploy.updateConfig?.parallelism !== undefined) out.push(loss("deploy.update_config.parallelism", "ECS rolls out by percentages (minimumHealthyPercent / maximumPercent), not a fixed number of tasks at a time"));
+  if (deploy.updateConfig?.parallelism !== undefined)
+    out.push(
+      loss("deploy.update_config.parallelism", "ECS rolls out by percentages (minimumHealthyPercent / maximumPercent), not a fixed number of tasks at a time"),
+    );
   const failure = deploy.updateConfig?.failureAction;
-  if (failure !== undefined) out.push(failure === "rollback" ? byDefault("deploy.update_config.failure_action", "the deployment circuit breaker rolls back failed deployments") : loss("deploy.update_config.failure_action", `failure_action ${failure}: ECS deployments roll back (circuit breaker)`));
-  if (service.aws.minPercent !== undefined && !singleTask(ctx)) out.push(mapped("deploy.update_config.x-aws-min_percent", "aws_ecs_service.deployment_minimum_healthy_percent", `deployment minimumHealthyPercent ${task.deployment.minimumHealthyPercent}`));
-  if (service.aws.maxPercent !== undefined && !singleTask(ctx)) out.push(mapped("deploy.update_config.x-aws-max_percent", "aws_ecs_service.deployment_maximum_percent", `deployment maximumPercent ${task.deployment.maximumPercent}`));
+  if (failure !== undefined)
+    out.push(
+      failure === "rollback"
+        ? byDefault("deploy.update_config.failure_action", "the deployment circuit breaker rolls back failed deployments")
+        : loss("deploy.update_config.failure_action", `failure_action ${failure}: ECS deployments roll back (circuit breaker)`),
+    );
+  if (service.aws.minPercent !== undefined && !singleTask(ctx))
+    out.push(
+      mapped(
+        "deploy.update_config.x-aws-min_percent",
+        "aws_ecs_service.deployment_minimum_healthy_percent",
+        `deployment minimumHealthyPercent ${task.deployment.minimumHealthyPercent}`,
+      ),
+    );
+  if (service.aws.maxPercent !== undefined && !singleTask(ctx))
+    out.push(
+      mapped(
+        "deploy.update_config.x-aws-max_percent",
+        "aws_ecs_service.deployment_maximum_percent",
+        `deployment maximumPercent ${task.deployment.maximumPercent}`,
+      ),
+    );
   if (service.aws.autoscaling !== undefined && !singleTask(ctx)) {
     const fromAws = awsAutoscaling(service);
-    out.push(task.autoscaling !== undefined && JSON.stringify(task.autoscaling) === JSON.stringify(fromAws)
-      ? mapped("deploy.x-aws-autoscaling", "aws_appautoscaling_target.max_capacity", `target tracking from ${task.autoscaling.minCapacity} to ${task.autoscaling.maxCapacity} tasks`)
-      : loss("deploy.x-aws-autoscaling", "x-ecs / the environment's autoscaling is used instead"));
+    out.push(
+      task.autoscaling !== undefined && JSON.stringify(task.autoscaling) === JSON.stringify(fromAws)
+        ? mapped(
+            "deploy.x-aws-autoscaling",
+            "aws_appautoscaling_target.max_capacity",
+            `target tracking from ${task.autoscaling.minCapacity} to ${task.autoscaling.maxCapacity} tasks`,
+          )
+        : loss("deploy.x-aws-autoscaling", "x-ecs / the environment's autoscaling is used instead"),
+    );
   }
   for (const [path, value] of Object.entries(service.unmodelled)) {
     if (!path.startsWith("deploy.")) continue;
@@ -538,11 +766,14 @@ function deployFindings(ctx: ServiceContext): Finding[] {
   if (deploy.restartPolicy !== undefined) {
     const policy = deploy.restartPolicy;
     const extra = Object.keys(service.unmodelled).some((k) => k.startsWith("deploy.restart_policy."));
-    if (policy.condition === "none") out.push(notApplicable("deploy.restart_policy", "condition none cannot be kept: an ECS service always replaces tasks that stop"));
-    else if (!extra && policy.maxAttempts === undefined && policy.condition !== "on-failure") out.push(byDefault("deploy.restart_policy", "the ECS service scheduler replaces tasks that stop"));
+    if (policy.condition === "none")
+      out.push(notApplicable("deploy.restart_policy", "condition none cannot be kept: an ECS service always replaces tasks that stop"));
+    else if (!extra && policy.maxAttempts === undefined && policy.condition !== "on-failure")
+      out.push(byDefault("deploy.restart_policy", "the ECS service scheduler replaces tasks that stop"));
     else out.push(loss("deploy.restart_policy", "an ECS service always replaces tasks that stop; condition, delay, max_attempts and window are not kept"));
   }
-  for (const key of service.aws.unknown.filter((k) => k.startsWith("deploy."))) out.push(notApplicable(key, "not a key of the Docker ECS integration (x-aws-autoscaling, x-aws-min_percent, x-aws-max_percent); ignored"));
+  for (const key of service.aws.unknown.filter((k) => k.startsWith("deploy.")))
+    out.push(notApplicable(key, "not a key of the Docker ECS integration (x-aws-autoscaling, x-aws-min_percent, x-aws-max_percent); ignored"));
   return out;
 }
 
@@ -551,8 +782,12 @@ function deployUnmodelled(path: string, value: JsonValue): Finding[] {
   if (path === "deploy.rollback_config") return [notApplicable(path, "ECS rolls back to the previous task definition through the deployment circuit breaker")];
   if (path === "deploy.placement") return [notApplicable(path, "swarm node constraints and preferences have no meaning on Fargate")];
   if (path === "deploy.labels") return [notApplicable(path, "swarm service labels are not kept (container labels are)")];
-  if (path === "deploy.endpoint_mode") return value === "vip" ? [byDefault(path, "service discovery name")] : [notApplicable(path, "service discovery returns task addresses (multivalue A records) either way")];
-  if (/^deploy\.resources\.(limits|reservations)\.(devices|generic_resources)$/.test(path)) return [notApplicable(path, "Fargate has no GPUs or other devices")];
+  if (path === "deploy.endpoint_mode")
+    return value === "vip"
+      ? [byDefault(path, "service discovery name")]
+      : [notApplicable(path, "service discovery returns task addresses (multivalue A records) either way")];
+  if (/^deploy\.resources\.(limits|reservations)\.(devices|generic_resources)$/.test(path))
+    return [notApplicable(path, "Fargate has no GPUs or other devices")];
   if (path.startsWith("deploy.resources.")) return [notApplicable(path, `${path.split(".").pop() ?? path} cannot be set on ECS tasks`)];
   if (path.startsWith("deploy.update_config.")) return [notApplicable(path, `${path.split(".").pop() ?? path} has no ECS deployment equivalent`)];
   return [notApplicable(path, "not translated by compose2ecs")];
@@ -562,7 +797,8 @@ function loggingFindings(ctx: ServiceContext): Finding[] {
   const logging = ctx.service.logging;
   const driver = logging?.driver;
   const hasOptions = Object.keys(logging?.options ?? {}).length > 0;
-  if ((driver === undefined || driver === "awslogs") && !hasOptions) return [byDefault("logging", "CloudWatch Logs (awslogs) in the service's managed log group, as every service gets")];
+  if ((driver === undefined || driver === "awslogs") && !hasOptions)
+    return [byDefault("logging", "CloudWatch Logs (awslogs) in the service's managed log group, as every service gets")];
   const what = driver === "awslogs" ? "awslogs options" : `log driver ${driver ?? "options"}`;
   return [loss("logging", `${what} replaced: logs go to CloudWatch Logs (awslogs) in the service's managed log group with the environment's retention`)];
 }
@@ -570,7 +806,14 @@ function loggingFindings(ctx: ServiceContext): Finding[] {
 function secretFindings(ctx: ServiceContext): Finding[] {
   const out: Finding[] = [];
   const written = ctx.container.mountPoints.some((m) => m.containerPath === SECRETS_DIR);
-  if (written) out.push(mapped("secrets", "containerDefinitions[].mountPoints", `files under ${SECRETS_DIR}/ (compose's mode and owner), written from Secrets Manager by an init container before the app starts`));
+  if (written)
+    out.push(
+      mapped(
+        "secrets",
+        "containerDefinitions[].mountPoints",
+        `files under ${SECRETS_DIR}/ (compose's mode and owner), written from Secrets Manager by an init container before the app starts`,
+      ),
+    );
   ctx.service.secrets.forEach((ref, i) => {
     const file = secretFile(ref.target);
     if ("problem" in file) out.push(loss(`secrets[${i}]`, `${file.problem}; the secret "${ref.source}" is not written as a file`));
@@ -579,21 +822,30 @@ function secretFindings(ctx: ServiceContext): Finding[] {
 }
 
 function networkFindings(ctx: ServiceContext): Finding[] {
-  const out: Finding[] = [singleTask(ctx)
-    ? byDefault("networks", "one task: its containers share localhost, whatever their networks")
-    : mapped(
-        "networks",
-        "aws_ecs_service.network_configuration",
-        ctx.task.access === "declared-ports"
-          ? "the security group of each network; with declared-ports access, siblings reach this service on its declared ports only"
-          : "the security group of each network, whose members reach each other on every port",
-      )];
+  const out: Finding[] = [
+    singleTask(ctx)
+      ? byDefault("networks", "one task: its containers share localhost, whatever their networks")
+      : mapped(
+          "networks",
+          "aws_ecs_service.network_configuration",
+          ctx.task.access === "declared-ports"
+            ? "the security group of each network; with declared-ports access, siblings reach this service on its declared ports only"
+            : "the security group of each network, whose members reach each other on every port",
+        ),
+  ];
   for (const [path] of Object.entries(ctx.service.unmodelled)) {
     if (!path.startsWith("networks")) continue;
     const segments = parsePath(path);
     const name = String(segments[1] ?? "");
     const key = String(segments[2] ?? "");
-    out.push(notApplicable(path, key === "aliases" ? `network aliases are not registered: services are reachable by their compose name, not as ${name} aliases` : "addresses are assigned by the VPC (awsvpc)"));
+    out.push(
+      notApplicable(
+        path,
+        key === "aliases"
+          ? `network aliases are not registered: services are reachable by their compose name, not as ${name} aliases`
+          : "addresses are assigned by the VPC (awsvpc)",
+      ),
+    );
   }
   return out;
 }
@@ -610,37 +862,126 @@ function xEcsFindings(ctx: ServiceContext): Finding[] {
   if (ecs.replicas !== undefined) out.push(mapped(k("replicas"), "aws_ecs_service.desired_count", `desired count ${ctx.task.desiredCount}`));
   if (ecs.cpu !== undefined) out.push(mapped(k("cpu"), "aws_ecs_task_definition.cpu", `task cpu ${ctx.task.size.cpu}`));
   if (ecs.memory !== undefined) out.push(mapped(k("memory"), "aws_ecs_task_definition.memory", `task memory ${ctx.task.size.memory} MiB`));
-  if (ecs.path !== undefined) out.push(route ? mapped(k("path"), "aws_lb_listener_rule.condition", `listener rule paths ${route.paths.join(", ")}`) : notApplicable(k("path"), "the service is not routed by the load balancer"));
-  if (ecs.host !== undefined) out.push(route && route.hosts.length > 0 ? mapped(k("host"), "aws_lb_listener_rule.condition", `listener rule host ${route.hosts.join(", ")}`) : notApplicable(k("host"), "not used: the service is not routed, or a branch listener is reached by the load balancer's name"));
-  if (ecs.healthCheckPath !== undefined) out.push(route ? mapped(k("healthCheckPath"), "aws_lb_target_group.health_check", `target group health check ${route.healthCheck.path}`) : notApplicable(k("healthCheckPath"), "the service is not routed by the load balancer"));
-  if (ecs.port !== undefined) out.push(route ? mapped(k("port"), "aws_lb_target_group.port", `the load balancer routes to port ${route.containerPort}`) : notApplicable(k("port"), "the service is not routed by the load balancer"));
-  if (ecs.public !== undefined) out.push(ecs.public === (route !== undefined) ? mapped(k("public"), "aws_lb_target_group.port", ecs.public ? "routed by the load balancer" : "not routed by the load balancer") : loss(k("public"), "the environment's setting decides"));
-  if (ecs.autoscaling !== undefined) out.push(ctx.task.autoscaling !== undefined ? mapped(k("autoscaling"), "aws_appautoscaling_target.max_capacity", `target tracking from ${ctx.task.autoscaling.minCapacity} to ${ctx.task.autoscaling.maxCapacity} tasks`) : notApplicable(k("autoscaling"), "not used for this service's scheduling"));
+  if (ecs.path !== undefined)
+    out.push(
+      route
+        ? mapped(k("path"), "aws_lb_listener_rule.condition", `listener rule paths ${route.paths.join(", ")}`)
+        : notApplicable(k("path"), "the service is not routed by the load balancer"),
+    );
+  if (ecs.host !== undefined)
+    out.push(
+      route && route.hosts.length > 0
+        ? mapped(k("host"), "aws_lb_listener_rule.condition", `listener rule host ${route.hosts.join(", ")}`)
+        : notApplicable(k("host"), "not used: the service is not routed, or a branch listener is reached by the load balancer's name"),
+    );
+  if (ecs.healthCheckPath !== undefined)
+    out.push(
+      route
+        ? mapped(k("healthCheckPath"), "aws_lb_target_group.health_check", `target group health check ${route.healthCheck.path}`)
+        : notApplicable(k("healthCheckPath"), "the service is not routed by the load balancer"),
+    );
+  if (ecs.port !== undefined)
+    out.push(
+      route
+        ? mapped(k("port"), "aws_lb_target_group.port", `the load balancer routes to port ${route.containerPort}`)
+        : notApplicable(k("port"), "the service is not routed by the load balancer"),
+    );
+  if (ecs.public !== undefined)
+    out.push(
+      ecs.public === (route !== undefined)
+        ? mapped(k("public"), "aws_lb_target_group.port", ecs.public ? "routed by the load balancer" : "not routed by the load balancer")
+        : loss(k("public"), "the environment's setting decides"),
+    );
+  if (ecs.autoscaling !== undefined)
+    out.push(
+      ctx.task.autoscaling !== undefined
+        ? mapped(
+            k("autoscaling"),
+            "aws_appautoscaling_target.max_capacity",
+            `target tracking from ${ctx.task.autoscaling.minCapacity} to ${ctx.task.autoscaling.maxCapacity} tasks`,
+          )
+        : notApplicable(k("autoscaling"), "not used for this service's scheduling"),
+    );
   if (ecs.stateful !== undefined) {
-    out.push(ctx.task.stateful !== undefined && ecs.stateful
-      ? mapped(k("stateful"), "aws_ecs_service.deployment_maximum_percent", `deploys stop-first (maximumPercent ${ctx.task.deployment.maximumPercent}, minimumHealthyPercent ${ctx.task.deployment.minimumHealthyPercent}), one task at a time`)
-      : byDefault(k("stateful"), ecs.stateful ? "stateful" : "not stateful: rolling updates may run two tasks at once"));
+    out.push(
+      ctx.task.stateful !== undefined && ecs.stateful
+        ? mapped(
+            k("stateful"),
+            "aws_ecs_service.deployment_maximum_percent",
+            `deploys stop-first (maximumPercent ${ctx.task.deployment.maximumPercent}, minimumHealthyPercent ${ctx.task.deployment.minimumHealthyPercent}), one task at a time`,
+          )
+        : byDefault(k("stateful"), ecs.stateful ? "stateful" : "not stateful: rolling updates may run two tasks at once"),
+    );
   }
-  if (ecs.secretEnvironment !== undefined) out.push(mapped(k("secretEnvironment"), "containerDefinitions[].secrets", `${Object.keys(ecs.secretEnvironment).join(", ")} from ${[...new Set(Object.values(ecs.secretEnvironment).map((s) => (s.from === "ssm" ? "SSM Parameter Store" : "Secrets Manager")))].join(" and ")} (ECS secrets valueFrom), not plain environment`));
-  if (ecs.taskRole?.policies !== undefined) out.push(mapped(k("taskRole.policies"), "aws_iam_role_policy_attachment.policy_arn", `managed policies attached to the task role: ${ecs.taskRole.policies.join(", ")}`));
-  if (ecs.taskRole?.statements !== undefined) out.push(mapped(k("taskRole.statements"), "aws_iam_role_policy.policy", "the task role's inline policy (task-permissions)"));
+  if (ecs.secretEnvironment !== undefined)
+    out.push(
+      mapped(
+        k("secretEnvironment"),
+        "containerDefinitions[].secrets",
+        `${Object.keys(ecs.secretEnvironment).join(", ")} from ${[...new Set(Object.values(ecs.secretEnvironment).map((s) => (s.from === "ssm" ? "SSM Parameter Store" : "Secrets Manager")))].join(" and ")} (ECS secrets valueFrom), not plain environment`,
+      ),
+    );
+  if (ecs.taskRole?.policies !== undefined)
+    out.push(
+      mapped(
+        k("taskRole.policies"),
+        "aws_iam_role_policy_attachment.policy_arn",
+        `managed policies attached to the task role: ${ecs.taskRole.policies.join(", ")}`,
+      ),
+    );
+  if (ecs.taskRole?.statements !== undefined)
+    out.push(mapped(k("taskRole.statements"), "aws_iam_role_policy.policy", "the task role's inline policy (task-permissions)"));
   if (ecs.access !== undefined) {
-    out.push(ecs.access === "declared-ports"
-      ? mapped(k("access"), "aws_vpc_security_group_ingress_rule.from_port", "siblings reach the service on its declared ports only (rules on its security group)")
-      : byDefault(k("access"), "compose: siblings on its networks reach it on every port"));
+    out.push(
+      ecs.access === "declared-ports"
+        ? mapped(
+            k("access"),
+            "aws_vpc_security_group_ingress_rule.from_port",
+            "siblings reach the service on its declared ports only (rules on its security group)",
+          )
+        : byDefault(k("access"), "compose: siblings on its networks reach it on every port"),
+    );
   }
-  if (ecs.protocol !== undefined) out.push(mapped(k("protocol"), "aws_lb_target_group.protocol", `port protocols: ${typeof ecs.protocol === "string" ? ecs.protocol : Object.entries(ecs.protocol).map(([port, v]) => `${port} ${v}`).join(", ")}; a tcp port is never an HTTP target`));
+  if (ecs.protocol !== undefined)
+    out.push(
+      mapped(
+        k("protocol"),
+        "aws_lb_target_group.protocol",
+        `port protocols: ${
+          typeof ecs.protocol === "string"
+            ? ecs.protocol
+            : Object.entries(ecs.protocol)
+                .map(([port, v]) => `${port} ${v}`)
+                .join(", ")
+        }; a tcp port is never an HTTP target`,
+      ),
+    );
   if (ecs.loadBalancer !== undefined) {
     const targets = ctx.task.networkTargets.filter((t) => t.service === ctx.service.name);
-    out.push(targets.length > 0
-      ? mapped(k("loadBalancer"), "aws_lb_listener.port", `network load balancer listeners on ${targets.map((t) => `${t.listenerPort} -> ${t.containerPort}`).join(", ")}`)
-      : ctx.plan.base.networkLoadBalancer === undefined && JSON.stringify(ecs.loadBalancer).includes("network")
-        ? notApplicable(k("loadBalancer"), "the environment has no networkLoadBalancer section: the port stays internal")
-        : byDefault(k("loadBalancer"), "internal: sibling services only"));
+    out.push(
+      targets.length > 0
+        ? mapped(
+            k("loadBalancer"),
+            "aws_lb_listener.port",
+            `network load balancer listeners on ${targets.map((t) => `${t.listenerPort} -> ${t.containerPort}`).join(", ")}`,
+          )
+        : ctx.plan.base.networkLoadBalancer === undefined && JSON.stringify(ecs.loadBalancer).includes("network")
+          ? notApplicable(k("loadBalancer"), "the environment has no networkLoadBalancer section: the port stays internal")
+          : byDefault(k("loadBalancer"), "internal: sibling services only"),
+    );
   }
-  if (ecs.egress !== undefined) out.push(mapped(k("egress"), "aws_vpc_security_group_egress_rule.to_port", `outbound ${ecs.egress.map((e) => `${e.protocol}/${e.ports.join(",")} to ${e.cidrs.join(", ")}`).join("; ")}`));
-  if (ecs.taskRole?.allowUnscopedWrites !== undefined) out.push(byDefault(k("taskRole.allowUnscopedWrites"), "accepts write actions on every resource in the statements; changes no resource"));
-  for (const key of overridden) out.push(byDefault(k(key), `the environment's services.${ctx.service.name}.${key} (environments/${ctx.plan.env.name}.yml) decides here`));
+  if (ecs.egress !== undefined)
+    out.push(
+      mapped(
+        k("egress"),
+        "aws_vpc_security_group_egress_rule.to_port",
+        `outbound ${ecs.egress.map((e) => `${e.protocol}/${e.ports.join(",")} to ${e.cidrs.join(", ")}`).join("; ")}`,
+      ),
+    );
+  if (ecs.taskRole?.allowUnscopedWrites !== undefined)
+    out.push(byDefault(k("taskRole.allowUnscopedWrites"), "accepts write actions on every resource in the statements; changes no resource"));
+  for (const key of overridden)
+    out.push(byDefault(k(key), `the environment's services.${ctx.service.name}.${key} (environments/${ctx.plan.env.name}.yml) decides here`));
   return out;
 }
 
@@ -654,17 +995,39 @@ function topLevelFindings(project: ComposeProject, plan: Plan): Finding[] {
     if (!written(key)) continue;
     if (net.external) {
       const legacy = net.unmodelled["external.name"];
-      out.push(notApplicable(key, `external network${legacy !== undefined ? ` (external.name is deprecated: use name: ${String(legacy)})` : ""}: there are no Docker networks on ECS; services use the environment's VPC`));
+      out.push(
+        notApplicable(
+          key,
+          `external network${legacy !== undefined ? ` (external.name is deprecated: use name: ${String(legacy)})` : ""}: there are no Docker networks on ECS; services use the environment's VPC`,
+        ),
+      );
       continue;
     }
-    if (net.internal) out.push(loss(`${key}.internal`, "internal: tasks run in private subnets without public IPs, but their security groups still allow HTTPS egress (image pulls, AWS APIs)"));
+    if (net.internal)
+      out.push(
+        loss(
+          `${key}.internal`,
+          "internal: tasks run in private subnets without public IPs, but their security groups still allow HTTPS egress (image pulls, AWS APIs)",
+        ),
+      );
     if (net.unmodelled.ipam !== undefined) out.push(notApplicable(`${key}.ipam`, "addresses come from the VPC subnets"));
     const driver = net.unmodelled.driver;
-    if (driver !== undefined && driver !== "bridge" && driver !== "overlay") out.push(notApplicable(`${key}.driver`, `network driver ${String(driver)} has no ECS equivalent`));
+    if (driver !== undefined && driver !== "bridge" && driver !== "overlay")
+      out.push(notApplicable(`${key}.driver`, `network driver ${String(driver)} has no ECS equivalent`));
     if (net.unmodelled.driver_opts !== undefined) out.push(notApplicable(`${key}.driver_opts`, "Docker network driver options have no ECS equivalent"));
-    if (net.awsSecurityGroup !== undefined) out.push(notApplicable(`${key}.x-aws-securitygroup`, `compose2ecs makes the network's own membership security group in the environment's VPC; the existing group ${net.awsSecurityGroup} is not attached`));
+    if (net.awsSecurityGroup !== undefined)
+      out.push(
+        notApplicable(
+          `${key}.x-aws-securitygroup`,
+          `compose2ecs makes the network's own membership security group in the environment's VPC; the existing group ${net.awsSecurityGroup} is not attached`,
+        ),
+      );
     if (!net.internal && net.unmodelled.ipam === undefined) {
-      out.push(usedNetworks.has(net.name) ? mapped(key, "aws_security_group.name", "a membership security group within the environment's VPC") : byDefault(key, "no task joins it: nothing to create"));
+      out.push(
+        usedNetworks.has(net.name)
+          ? mapped(key, "aws_security_group.name", "a membership security group within the environment's VPC")
+          : byDefault(key, "no task joins it: nothing to create"),
+      );
     }
   }
   const efs = new Set(plan.app.volumes.map((v) => v.name));
@@ -672,11 +1035,18 @@ function topLevelFindings(project: ComposeProject, plan: Plan): Finding[] {
   for (const volume of project.volumes) {
     const key = formatPath(["volumes", volume.name]);
     if (!written(key)) continue;
-    if (volume.external) out.push(notApplicable(key, "external volume: compose2ecs creates EFS file systems for named volumes and does not look up existing ones"));
-    else if (volume.driver !== undefined || volume.unmodelled.driver_opts !== undefined) out.push(loss(key, "becomes an EFS file system (encrypted); the Docker volume driver and its options are not used"));
+    if (volume.external)
+      out.push(notApplicable(key, "external volume: compose2ecs creates EFS file systems for named volumes and does not look up existing ones"));
+    else if (volume.driver !== undefined || volume.unmodelled.driver_opts !== undefined)
+      out.push(loss(key, "becomes an EFS file system (encrypted); the Docker volume driver and its options are not used"));
     else if (!efs.has(volume.name)) out.push(byDefault(key, "no service mounts it: nothing to create"));
     else {
-      const kept = protection === "protected" ? "daily AWS Backup backups, and Terraform refuses to destroy it (prevent_destroy)" : protection === "released" ? "daily AWS Backup backups; destroy allowed (--allow-data-loss)" : "destroyed with the branch (no backups)";
+      const kept =
+        protection === "protected"
+          ? "daily AWS Backup backups, and Terraform refuses to destroy it (prevent_destroy)"
+          : protection === "released"
+            ? "daily AWS Backup backups; destroy allowed (--allow-data-loss)"
+            : "destroyed with the branch (no backups)";
       out.push(mapped(key, "aws_efs_file_system.creation_token", `EFS file system (encrypted, transit encryption, IAM auth); ${kept}`));
     }
   }
@@ -686,30 +1056,68 @@ function topLevelFindings(project: ComposeProject, plan: Plan): Finding[] {
     if (!written(key)) continue;
     const s = secrets.get(declared.name);
     if (s === undefined) out.push(byDefault(key, "no service uses it: nothing to create"));
-    else if (s.kind === "managed") out.push(mapped(key, "aws_secretsmanager_secret.name", `Secrets Manager secret ${s.ref}, created empty: store ${declared.file !== undefined ? `the content of ${declared.file}` : declared.environment !== undefined ? `the value of ${declared.environment}` : "its value"} with aws secretsmanager put-secret-value after the first apply`));
+    else if (s.kind === "managed")
+      out.push(
+        mapped(
+          key,
+          "aws_secretsmanager_secret.name",
+          `Secrets Manager secret ${s.ref}, created empty: store ${declared.file !== undefined ? `the content of ${declared.file}` : declared.environment !== undefined ? `the value of ${declared.environment}` : "its value"} with aws secretsmanager put-secret-value after the first apply`,
+        ),
+      );
     else if (s.kind === "lookup") out.push(mapped(key, "data.aws_secretsmanager_secret.name", `existing Secrets Manager secret, looked up by name ${s.ref}`));
     else out.push(mapped(key, "aws_iam_role_policy.policy", `existing Secrets Manager secret ${s.ref} (the execution role may read it)`));
   }
   const aws = project.aws;
-  if (aws.cluster !== undefined) out.push(notApplicable("x-aws-cluster", `the environment's ${plan.base.stackName} stack creates the ECS cluster ${plan.base.cluster.name}; an existing cluster (${aws.cluster}) is not used`));
+  if (aws.cluster !== undefined)
+    out.push(
+      notApplicable(
+        "x-aws-cluster",
+        `the environment's ${plan.base.stackName} stack creates the ECS cluster ${plan.base.cluster.name}; an existing cluster (${aws.cluster}) is not used`,
+      ),
+    );
   if (aws.vpc !== undefined) {
     const network = plan.env.network;
-    out.push(network.kind === "existing" && network.vpcId === aws.vpc
-      ? byDefault("x-aws-vpc", `the environment's network.vpcId is ${aws.vpc} too`)
-      : notApplicable("x-aws-vpc", `the environment decides the VPC: set network.vpcId: ${aws.vpc} (with network.publicSubnetIds and network.privateSubnetIds) in environments/${plan.env.name}.yml to use it`));
+    out.push(
+      network.kind === "existing" && network.vpcId === aws.vpc
+        ? byDefault("x-aws-vpc", `the environment's network.vpcId is ${aws.vpc} too`)
+        : notApplicable(
+            "x-aws-vpc",
+            `the environment decides the VPC: set network.vpcId: ${aws.vpc} (with network.publicSubnetIds and network.privateSubnetIds) in environments/${plan.env.name}.yml to use it`,
+          ),
+    );
   }
-  if (aws.loadBalancer !== undefined) out.push(notApplicable("x-aws-loadbalancer", `the environment's ${plan.base.stackName} stack creates the load balancer ${plan.base.loadBalancer.name} (set it up with loadBalancer.* in environments/${plan.env.name}.yml); an existing one (${aws.loadBalancer}) is not used`));
+  if (aws.loadBalancer !== undefined)
+    out.push(
+      notApplicable(
+        "x-aws-loadbalancer",
+        `the environment's ${plan.base.stackName} stack creates the load balancer ${plan.base.loadBalancer.name} (set it up with loadBalancer.* in environments/${plan.env.name}.yml); an existing one (${aws.loadBalancer}) is not used`,
+      ),
+    );
   if (aws.logsRetention !== undefined) {
     const envSets = plan.env.locations?.["logRetentionDays"] !== undefined;
     const days = logRetention(aws.logsRetention);
-    out.push(envSets
-      ? loss("x-aws-logs_retention", `the environment's logRetentionDays (${plan.app.logRetentionDays}) wins`)
-      : days === aws.logsRetention
-        ? mapped("x-aws-logs_retention", "aws_cloudwatch_log_group.retention_in_days", `log groups keep logs ${days} days`)
-        : loss("x-aws-logs_retention", `CloudWatch Logs keeps ${days} days (the nearest retention it offers above ${aws.logsRetention})`));
+    out.push(
+      envSets
+        ? loss("x-aws-logs_retention", `the environment's logRetentionDays (${plan.app.logRetentionDays}) wins`)
+        : days === aws.logsRetention
+          ? mapped("x-aws-logs_retention", "aws_cloudwatch_log_group.retention_in_days", `log groups keep logs ${days} days`)
+          : loss("x-aws-logs_retention", `CloudWatch Logs keeps ${days} days (the nearest retention it offers above ${aws.logsRetention})`),
+    );
   }
-  if (aws.cloudFormation) out.push(notApplicable("x-aws-cloudformation", "CloudFormation overlays cannot apply to Terraform: set the same things with the environment file or x-ecs, or edit the synthesized Terraform"));
-  for (const key of aws.unknown) out.push(notApplicable(key, "not a key of the Docker ECS integration (x-aws-cluster, x-aws-vpc, x-aws-loadbalancer, x-aws-logs_retention, x-aws-cloudformation); ignored"));
+  if (aws.cloudFormation)
+    out.push(
+      notApplicable(
+        "x-aws-cloudformation",
+        "CloudFormation overlays cannot apply to Terraform: set the same things with the environment file or x-ecs, or edit the synthesized Terraform",
+      ),
+    );
+  for (const key of aws.unknown)
+    out.push(
+      notApplicable(
+        key,
+        "not a key of the Docker ECS integration (x-aws-cluster, x-aws-vpc, x-aws-loadbalancer, x-aws-logs_retention, x-aws-cloudformation); ignored",
+      ),
+    );
   return out;
 }
 
@@ -767,7 +1175,12 @@ export function reportDiagnostics(report: readonly ConversionEntry[]): Diagnosti
     const path = entry.service === undefined ? entry.key : formatPath(["services", entry.service, ...parsePath(entry.key)]);
     const label = entry.status === "not-applicable" ? "not applicable on ECS" : entry.status === "mapped-with-loss" ? "mapped with loss" : "rejected";
     const location = entry.location;
-    out.push({ severity: entry.status === "rejected" ? "error" : "warning", path, message: `${label}: ${entry.detail}`, ...(location !== undefined ? { location } : {}) });
+    out.push({
+      severity: entry.status === "rejected" ? "error" : "warning",
+      path,
+      message: `${label}: ${entry.detail}`,
+      ...(location !== undefined ? { location } : {}),
+    });
   }
   return out;
 }

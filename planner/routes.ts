@@ -90,7 +90,10 @@ export function assignPriorities<T extends RouteConditions & { service: string }
     const key = JSON.stringify([[...r.hosts].sort(), [...r.paths].sort()]);
     const other = seen.get(key);
     if (other !== undefined) {
-      return { ok: false, message: `services "${other}" and "${r.service}" route the same host/path (${[...r.hosts, ...r.paths].join(" ")}); set a distinct x-ecs path or host` };
+      return {
+        ok: false,
+        message: `services "${other}" and "${r.service}" route the same host/path (${[...r.hosts, ...r.paths].join(" ")}); set a distinct x-ecs path or host`,
+      };
     }
     seen.set(key, r.service);
   }

@@ -97,12 +97,7 @@ export interface SecretFiles {
  * mode and owner, and exits; the app container starts once it succeeded. ECS injects secrets
  * only as variables, and official images read `*_FILE` paths, so the files are the contract.
  */
-export function secretFiles(
-  project: ComposeProject,
-  services: readonly ServiceModel[],
-  containers: readonly ContainerPlan[],
-  diagnose: Diagnose,
-): SecretFiles {
+export function secretFiles(project: ComposeProject, services: readonly ServiceModel[], containers: readonly ContainerPlan[], diagnose: Diagnose): SecretFiles {
   const lines: string[] = [];
   const initSecrets: { name: string; source: { kind: "compose"; secret: string } }[] = [];
   const initMounts: ContainerPlan["mountPoints"][number][] = [];
@@ -143,7 +138,9 @@ export function secretFiles(
     out.push({
       ...container,
       mountPoints: [...container.mountPoints, { volume, containerPath: SECRETS_DIR, readOnly: true }],
-      dependsOn: [...container.dependsOn, { containerName: SECRETS_INIT.name, condition: "SUCCESS" as const }].sort((a, b) => (a.containerName < b.containerName ? -1 : 1)),
+      dependsOn: [...container.dependsOn, { containerName: SECRETS_INIT.name, condition: "SUCCESS" as const }].sort((a, b) =>
+        a.containerName < b.containerName ? -1 : 1,
+      ),
     });
   }
   if (initSecrets.length === 0) return { containers: out, volumes: [] };

@@ -30,7 +30,10 @@ export interface DetailContext {
   readonly diagnose: Diagnose;
 }
 
-const overrideOf = (env: EnvironmentConfig) => (service: ServiceModel): ServiceOverride => mergeOverrides(service.ecs, env.services[service.name]);
+const overrideOf =
+  (env: EnvironmentConfig) =>
+  (service: ServiceModel): ServiceOverride =>
+    mergeOverrides(service.ecs, env.services[service.name]);
 
 /** The Docker ECS integration's `deploy.x-aws-autoscaling` as ECS target tracking. */
 export function awsAutoscaling(service: ServiceModel): AutoscalingConfig | undefined {
@@ -51,7 +54,8 @@ function autoscalingOrigin(service: ServiceModel, ctx: DetailContext): SettingOr
     const location = environmentLocation(ctx.env, `${envKey}.max`) ?? environmentLocation(ctx.env, envKey);
     return { path: `${envKey}.max (environment ${ctx.env.name})`, ...(location ? { location } : {}) };
   }
-  const composeKey = service.ecs.autoscaling !== undefined ? `services.${service.name}.x-ecs.autoscaling.max` : `services.${service.name}.deploy.x-aws-autoscaling`;
+  const composeKey =
+    service.ecs.autoscaling !== undefined ? `services.${service.name}.x-ecs.autoscaling.max` : `services.${service.name}.deploy.x-aws-autoscaling`;
   const location = ctx.project.locations[composeKey] ?? service.location;
   return { path: composeKey, ...(location ? { location } : {}) };
 }
@@ -62,7 +66,8 @@ function replicasOrigin(service: ServiceModel, ctx: DetailContext): SettingOrigi
     const location = environmentLocation(ctx.env, `services.${service.name}.replicas`);
     return { path: `services.${service.name}.replicas (environment ${ctx.env.name})`, ...(location ? { location } : {}) };
   }
-  const key = [`x-ecs.replicas`, "deploy.replicas", "scale"].find((k) => ctx.project.locations[`services.${service.name}.${k}`] !== undefined) ?? "deploy.replicas";
+  const key =
+    [`x-ecs.replicas`, "deploy.replicas", "scale"].find((k) => ctx.project.locations[`services.${service.name}.${k}`] !== undefined) ?? "deploy.replicas";
   const location = ctx.project.locations[`services.${service.name}.${key}`] ?? service.location;
   return { path: `services.${service.name}.${key}`, ...(location ? { location } : {}) };
 }
@@ -84,7 +89,10 @@ export function completeService(layout: ServiceLayout, services: readonly Servic
       secrets: [...c.secrets, ...variables.secrets].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
       ...(service.aws.pullCredentials !== undefined ? { repositoryCredentials: service.aws.pullCredentials } : {}),
     };
-    return withoutPlainValues(withSettings, variables.plans.map((p) => p.variable));
+    return withoutPlainValues(
+      withSettings,
+      variables.plans.map((p) => p.variable),
+    );
   });
   containers = fitToTask(containers, layout.size);
 
@@ -121,7 +129,7 @@ export function completeService(layout: ServiceLayout, services: readonly Servic
   let statefulReason: string | undefined;
   if (stateful.length > 0 && layout.schedulingStrategy === "REPLICA") {
     const s = stateful[0] as ServiceModel;
-    statefulReason = single !== undefined ? reasons.get(s.name) ?? "" : stateful.map((x) => `${x.name}: ${reasons.get(x.name) ?? ""}`).join("; ");
+    statefulReason = single !== undefined ? (reasons.get(s.name) ?? "") : stateful.map((x) => `${x.name}: ${reasons.get(x.name) ?? ""}`).join("; ");
     deployment = statefulDeployment(
       {
         service: s,
@@ -159,12 +167,19 @@ export function logRetention(days: number): number {
 }
 
 /** What the app plan gains from the services' details: secret variables, data protection, log retention. */
-export function completeApp(app: Omit<AppPlan, "secretVariables" | "dataProtection">, ctx: DetailContext & { readonly branchStack: boolean; readonly allowDataLoss: boolean }): AppPlan {
+export function completeApp(
+  app: Omit<AppPlan, "secretVariables" | "dataProtection">,
+  ctx: DetailContext & { readonly branchStack: boolean; readonly allowDataLoss: boolean },
+): AppPlan {
   const { env, project, scope } = ctx;
   const override = overrideOf(env);
   const inTasks = new Set(app.services.flatMap((s) => s.composeServices));
   const variables = project.services.filter((s) => inTasks.has(s.name)).flatMap((s) => secretVariables(s, override(s), scope).plans);
-  const protection = dataProtection(ctx.branchStack, ctx.allowDataLoss, app.volumes.map((v) => v.name));
+  const protection = dataProtection(
+    ctx.branchStack,
+    ctx.allowDataLoss,
+    app.volumes.map((v) => v.name),
+  );
   const volumes = app.volumes.map((v) => ({
     ...v,
     ...(protection.mode !== "ephemeral" ? { backup: true } : {}),

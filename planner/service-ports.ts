@@ -51,7 +51,13 @@ interface Candidate {
   readonly network: boolean;
 }
 
-export function servicePorts(service: ServiceModel, override: ServiceOverride, options: ServicePortsOptions, origin: OverrideOrigin, diagnose: Diagnose): ServicePorts {
+export function servicePorts(
+  service: ServiceModel,
+  override: ServiceOverride,
+  options: ServicePortsOptions,
+  origin: OverrideOrigin,
+  diagnose: Diagnose,
+): ServicePorts {
   const portsPath = `services.${service.name}.ports`;
   const unique = new Map<string, PortMapping>();
   for (const p of service.ports) if (!unique.has(`${p.target}/${p.protocol}`)) unique.set(`${p.target}/${p.protocol}`, p);
@@ -70,7 +76,12 @@ export function servicePorts(service: ServiceModel, override: ServiceOverride, o
   for (const c of candidates.filter((x) => x.network)) {
     const at = origin("loadBalancer");
     if (c.protocol.kind === "udp") {
-      diagnose("warning", at.path, `udp port ${c.port.target}: compose2ecs puts only TCP ports on the network load balancer; it stays reachable from sibling services only`, at.location);
+      diagnose(
+        "warning",
+        at.path,
+        `udp port ${c.port.target}: compose2ecs puts only TCP ports on the network load balancer; it stays reachable from sibling services only`,
+        at.location,
+      );
     } else if (!options.networkLoadBalancer) {
       diagnose(
         "warning",
@@ -88,7 +99,9 @@ export function servicePorts(service: ServiceModel, override: ServiceOverride, o
 
   for (const c of candidates) {
     if (onNetwork.has(c.port.target) || c.network || isHttp(c.protocol) || c.loopback) continue;
-    const hint = options.networkLoadBalancer ? "set x-ecs loadBalancer: network" : "set x-ecs loadBalancer: network and add networkLoadBalancer to the environment";
+    const hint = options.networkLoadBalancer
+      ? "set x-ecs loadBalancer: network"
+      : "set x-ecs loadBalancer: network and add networkLoadBalancer to the environment";
     diagnose(
       "warning",
       portsPath,
@@ -123,14 +136,21 @@ function routedPort(
     // A port inside a declared range counts: the range's protocol settings are the port's.
     const entry = [...service.ports, ...service.expose].find((p) => coversPort(p, port));
     const declared: PortRef | undefined =
-      entry === undefined ? undefined : (service.ports.find((p) => p.target === port && p.targetEnd === undefined) ?? { ...entry, target: port, protocol: entry.protocol });
+      entry === undefined
+        ? undefined
+        : (service.ports.find((p) => p.target === port && p.targetEnd === undefined) ?? { ...entry, target: port, protocol: entry.protocol });
     if (declared === undefined) {
       diagnose("error", at.path, `port ${port} is not one of the service's ports or expose entries`, at.location);
       return undefined;
     }
     const protocol = portProtocol(service, override, declared);
     if (!isHttp(protocol)) {
-      diagnose("error", at.path, `port ${port} is not HTTP (${protocol.reason}); the application load balancer routes HTTP only: set x-ecs protocol: {${port}: http} if it serves HTTP, or loadBalancer: network`, at.location);
+      diagnose(
+        "error",
+        at.path,
+        `port ${port} is not HTTP (${protocol.reason}); the application load balancer routes HTTP only: set x-ecs protocol: {${port}: http} if it serves HTTP, or loadBalancer: network`,
+        at.location,
+      );
       return undefined;
     }
     if (onNetwork.has(port)) {
@@ -162,6 +182,11 @@ function checkPerPortKeys(service: ServiceModel, override: ServiceOverride, orig
       .filter((p) => !known.has(p));
     if (unknown.length === 0) continue;
     const at = origin(key);
-    diagnose("error", at.path, `${unknown.join(", ")} ${unknown.length === 1 ? "is not one of the service's ports" : "are not ports of the service"} (ports or expose)`, at.location);
+    diagnose(
+      "error",
+      at.path,
+      `${unknown.join(", ")} ${unknown.length === 1 ? "is not one of the service's ports" : "are not ports of the service"} (ports or expose)`,
+      at.location,
+    );
   }
 }

@@ -54,7 +54,13 @@ function httpEndpoints(plan: Plan, service: ServicePlan, placeholders: EndpointP
     const host = r.hosts[0] ?? placeholders.loadBalancer;
     const root = r.paths.length === 1 && r.paths[0] === "/*";
     const prefix = root ? undefined : (r.paths[0] ?? "").replace(/\/\*$/, "");
-    return { service: r.service, kind: "http", address: `${scheme}://${host}${port}${prefix ?? ""}/`, port: r.containerPort, ...(prefix !== undefined ? { prefix } : {}) };
+    return {
+      service: r.service,
+      kind: "http",
+      address: `${scheme}://${host}${port}${prefix ?? ""}/`,
+      port: r.containerPort,
+      ...(prefix !== undefined ? { prefix } : {}),
+    };
   });
 }
 
@@ -62,7 +68,12 @@ export function connectivitySummary(plan: Plan, placeholders: EndpointPlaceholde
   const endpoints: ServiceEndpoint[] = [];
   for (const s of plan.app.services) {
     const http = httpEndpoints(plan, s, placeholders);
-    const tcp: ServiceEndpoint[] = s.networkTargets.map((t) => ({ service: t.service, kind: "tcp", address: `tcp://${placeholders.networkLoadBalancer}:${t.listenerPort}`, port: t.containerPort }));
+    const tcp: ServiceEndpoint[] = s.networkTargets.map((t) => ({
+      service: t.service,
+      kind: "tcp",
+      address: `tcp://${placeholders.networkLoadBalancer}:${t.listenerPort}`,
+      port: t.containerPort,
+    }));
     const published = new Set([...http, ...tcp].map((e) => `${e.service}/${e.port}`));
     const internal: ServiceEndpoint[] = [];
     for (const c of s.containers) {

@@ -30,7 +30,10 @@ export function statefulReasons(project: ComposeProject, overrideOf: (service: S
   for (const service of project.services) {
     const explicit = overrideOf(service).stateful;
     if (explicit === false) continue;
-    const own = [...writers.entries()].filter(([, set]) => set.size === 1 && set.has(service.name)).map(([volume]) => volume).sort();
+    const own = [...writers.entries()]
+      .filter(([, set]) => set.size === 1 && set.has(service.name))
+      .map(([volume]) => volume)
+      .sort();
     if (own.length > 0) reasons.set(service.name, `it alone writes the named volume${own.length > 1 ? "s" : ""} ${own.map((v) => `"${v}"`).join(", ")}`);
     else if (explicit === true) reasons.set(service.name, "x-ecs stateful: true");
   }

@@ -8,7 +8,8 @@ import { IamStatement, ServiceModel, ServiceOverride } from "../compose/model";
  */
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]`. */
-const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$/;
+const ECR_IMAGE =
+  /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)(?::[\w.-]+)?(?:@sha256:[0-9a-f]{64})?$/;
 
 /** The ARN of the private ECR repository an image reference names, or undefined for other registries. */
 export function ecrRepositoryArn(image: string): string | undefined {

@@ -114,7 +114,8 @@ function baseCost(base: BasePlan, p: RegionPrices, a: CostAssumptions, notes: st
     if (!lb.internal) publicIps += base.network.publicSubnetIds.length;
     notes.push("the existing VPC's NAT gateways and flow logs");
   }
-  if (publicIps > 0) lines.push(line("Public IPv4 addresses", `${plural(publicIps, "address", "addresses")} × 730 h`, publicIps * p.publicIpv4Hour * HOURS_PER_MONTH));
+  if (publicIps > 0)
+    lines.push(line("Public IPv4 addresses", `${plural(publicIps, "address", "addresses")} × 730 h`, publicIps * p.publicIpv4Hour * HOURS_PER_MONTH));
   const ec2 = base.cluster.ec2;
   if (ec2 !== undefined) {
     const hourly = p.ec2Hour[ec2.instanceType];
@@ -164,7 +165,10 @@ export function estimateCost(plan: Plan, options: CostOptions = {}): CostResult 
   const region = plan.env.aws.region;
   const prices = table.regions[region];
   if (prices === undefined) {
-    return { ok: false, message: `no prices for region ${region} in the price table (it has ${Object.keys(table.regions).sort().join(", ")}); add them to review/prices.ts` };
+    return {
+      ok: false,
+      message: `no prices for region ${region} in the price table (it has ${Object.keys(table.regions).sort().join(", ")}); add them to review/prices.ts`,
+    };
   }
   const a: CostAssumptions = { ...DEFAULT_ASSUMPTIONS, ...options.assumptions };
   const notes: string[] = ["data transfer out of AWS", "ECR storage", "traffic beyond the assumptions"];
@@ -173,7 +177,10 @@ export function estimateCost(plan: Plan, options: CostOptions = {}): CostResult 
   // A branch of an environment with a sleep schedule runs its awake hours unless told otherwise.
   const sleepSchedule = plan.branch !== undefined && options.awakeHoursPerWeek === undefined ? plan.env.sleepSchedule : undefined;
   const awake = options.awakeHoursPerWeek ?? (sleepSchedule !== undefined ? awakeHoursPerWeek(sleepSchedule) : undefined);
-  const scheduleText = sleepSchedule !== undefined ? `${formatTimeOfDay(sleepSchedule.start)}-${formatTimeOfDay(sleepSchedule.end)} ${sleepSchedule.days.join(",")} ${sleepSchedule.timezone}` : undefined;
+  const scheduleText =
+    sleepSchedule !== undefined
+      ? `${formatTimeOfDay(sleepSchedule.start)}-${formatTimeOfDay(sleepSchedule.end)} ${sleepSchedule.days.join(",")} ${sleepSchedule.timezone}`
+      : undefined;
   const scheduledStack = awake !== undefined ? appCost(plan, prices, a, Math.min(HOURS_PER_MONTH, awake * WEEKS_PER_MONTH)) : undefined;
   const count = options.branchCount ?? 10;
   return {
@@ -185,7 +192,16 @@ export function estimateCost(plan: Plan, options: CostOptions = {}): CostResult 
       assumptions: a,
       base,
       app,
-      ...(awake !== undefined && scheduledStack !== undefined ? { scheduled: { awakeHoursPerWeek: awake, ...(scheduleText !== undefined ? { schedule: scheduleText } : {}), stack: scheduledStack, saves: cents(app.total - scheduledStack.total) } } : {}),
+      ...(awake !== undefined && scheduledStack !== undefined
+        ? {
+            scheduled: {
+              awakeHoursPerWeek: awake,
+              ...(scheduleText !== undefined ? { schedule: scheduleText } : {}),
+              stack: scheduledStack,
+              saves: cents(app.total - scheduledStack.total),
+            },
+          }
+        : {}),
       ...(plan.branch !== undefined
         ? {
             branches: {

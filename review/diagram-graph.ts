@@ -70,7 +70,8 @@ export function topologyGraph(topology: Topology): Graph {
   }
 
   for (const service of topology.services) {
-    const label = service.composeServices.length > 1 || service.composeServices[0] !== service.id ? `${service.id} (${service.composeServices.join(", ")})` : service.id;
+    const label =
+      service.composeServices.length > 1 || service.composeServices[0] !== service.id ? `${service.id} (${service.composeServices.join(", ")})` : service.id;
     nodes.push({
       id: nodeId("service", service.id),
       kind: "service",

@@ -179,8 +179,12 @@ export function diffSynthOutputs(before: SynthOutput, after: SynthOutput): DiffR
   const oldStacks = new Map(before.stacks.map((s) => [s.name, s]));
   const newStacks = new Map(after.stacks.map((s) => [s.name, s]));
   const stacks: StackChange[] = [
-    ...before.stacks.filter((s) => !newStacks.has(s.name)).map((s): StackChange => ({ stack: s.name, environment: s.environment, kind: "removed", resourceCount: s.resources.length })),
-    ...after.stacks.filter((s) => !oldStacks.has(s.name)).map((s): StackChange => ({ stack: s.name, environment: s.environment, kind: "added", resourceCount: s.resources.length })),
+    ...before.stacks
+      .filter((s) => !newStacks.has(s.name))
+      .map((s): StackChange => ({ stack: s.name, environment: s.environment, kind: "removed", resourceCount: s.resources.length })),
+    ...after.stacks
+      .filter((s) => !oldStacks.has(s.name))
+      .map((s): StackChange => ({ stack: s.name, environment: s.environment, kind: "added", resourceCount: s.resources.length })),
   ].sort((a, b) => a.stack.localeCompare(b.stack));
   const resources: ResourceChange[] = [];
   const outputs: OutputChange[] = [];

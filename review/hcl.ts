@@ -63,7 +63,8 @@ export type FormatOutcome = { readonly formatted: true } | { readonly formatted:
  * Without terraform on PATH the files stay valid, only unformatted: that is reported, not an error.
  */
 export async function formatHclOutput(outDir: string, env: NodeJS.ProcessEnv = process.env): Promise<FormatOutcome> {
-  if (!hasTerraform(env)) return { formatted: false, reason: "terraform is not on PATH: cdk.tf files are valid but not formatted (run `terraform fmt -recursive`)" };
+  if (!hasTerraform(env))
+    return { formatted: false, reason: "terraform is not on PATH: cdk.tf files are valid but not formatted (run `terraform fmt -recursive`)" };
   const result = await runProgram("terraform", ["fmt", "-recursive", "-list=false", outDir], { cwd: outDir, env });
   if (result.code !== 0) return { formatted: false, reason: `terraform fmt failed: ${result.stderr.trim()}` };
   return { formatted: true };

@@ -58,9 +58,7 @@ function actionOf(actions: readonly JsonValue[]): PlanAction | undefined {
 
 /** `[["dns_config", 0, "namespace_id"]]` -> `dns_config[0].namespace_id`. */
 export function formatReplacePath(steps: readonly JsonValue[]): string {
-  return steps
-    .map((step, i) => (typeof step === "number" ? `[${step}]` : `${i === 0 ? "" : "."}${String(step)}`))
-    .join("");
+  return steps.map((step, i) => (typeof step === "number" ? `[${step}]` : `${i === 0 ? "" : "."}${String(step)}`)).join("");
 }
 
 function tagsOf(change: JsonObject): Readonly<Record<string, string>> {

@@ -18,7 +18,10 @@ export function renderCostMarkdown(e: CostEstimate): string {
     [`${cell(e.app.stack)}, around the clock`, usd(e.app.total)],
   ];
   if (e.scheduled !== undefined) {
-    summary.push([`${cell(e.app.stack)}, awake ${e.scheduled.awakeHoursPerWeek} h a week${e.scheduled.schedule !== undefined ? ` (sleepSchedule ${cell(e.scheduled.schedule)})` : ""}`, `${usd(e.scheduled.stack.total)} (saves ${usd(e.scheduled.saves)})`]);
+    summary.push([
+      `${cell(e.app.stack)}, awake ${e.scheduled.awakeHoursPerWeek} h a week${e.scheduled.schedule !== undefined ? ` (sleepSchedule ${cell(e.scheduled.schedule)})` : ""}`,
+      `${usd(e.scheduled.stack.total)} (saves ${usd(e.scheduled.saves)})`,
+    ]);
   }
   if (e.branches !== undefined) {
     summary.push([`base + ${e.branches.count} such branches`, usd(e.branches.total)]);

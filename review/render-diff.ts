@@ -91,12 +91,14 @@ export function renderDiffMarkdown(report: DiffReport): string {
   const lines: string[] = ["## compose2ecs diff", ""];
   if (!hasChanges(report)) return [...lines, "No changes: both synth outputs describe the same resources.", ""].join("\n");
   const counts = countChanges(report);
-  lines.push(
-    `**${plural(counts.replaced, "replacement")}**, ${counts.changed} updated in place, ${counts.added} added, ${counts.removed} destroyed.`,
-    "",
-  );
+  lines.push(`**${plural(counts.replaced, "replacement")}**, ${counts.changed} updated in place, ${counts.added} added, ${counts.removed} destroyed.`, "");
   if (report.stacks.length > 0) {
-    lines.push("### Stacks", "", ...report.stacks.map((s) => `- ${s.kind === "added" ? "new stack" : "stack removed"} ${code(s.stack)} (${plural(s.resourceCount, "resource")})`), "");
+    lines.push(
+      "### Stacks",
+      "",
+      ...report.stacks.map((s) => `- ${s.kind === "added" ? "new stack" : "stack removed"} ${code(s.stack)} (${plural(s.resourceCount, "resource")})`),
+      "",
+    );
   }
   lines.push(...replacementTable(report));
   for (const [env, envChanges] of groupBy(report.resources, (r) => r.environment)) {

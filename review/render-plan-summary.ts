@@ -41,12 +41,23 @@ function planSection(plan: PlanFileSummary): string[] {
   }
   const destroyed = plan.changes.filter((c) => c.action === "destroy");
   if (destroyed.length > 0) {
-    lines.push("**Destroyed:**", "", ...destroyed.map((c) => `- ${code(c.address)} (${cell(c.service ?? SHARED)})${c.reason ? `: ${cell(c.reason)}` : ""}`), "");
+    lines.push(
+      "**Destroyed:**",
+      "",
+      ...destroyed.map((c) => `- ${code(c.address)} (${cell(c.service ?? SHARED)})${c.reason ? `: ${cell(c.reason)}` : ""}`),
+      "",
+    );
   }
   lines.push(
     ...table(
       ["Service", "create", "update in place", "replace", "destroy"],
-      countsByService(plan.changes).map(([service, c]) => [service === "" ? SHARED : code(service), String(c.create), String(c.update), String(c.replace), String(c.destroy)]),
+      countsByService(plan.changes).map(([service, c]) => [
+        service === "" ? SHARED : code(service),
+        String(c.create),
+        String(c.update),
+        String(c.replace),
+        String(c.destroy),
+      ]),
     ),
     "",
   );

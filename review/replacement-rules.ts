@@ -165,7 +165,10 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
 
 /** `container_definitions[0].x` and `dns_config[0].dns_records[1].type` -> `dns_config.dns_records.type`. */
 export function schemaPath(attributePath: string): string {
-  return attributePath.replace(/\[[^\]]*\]/g, "").replace(/\.+/g, ".").replace(/^\.|\.$/g, "");
+  return attributePath
+    .replace(/\[[^\]]*\]/g, "")
+    .replace(/\.+/g, ".")
+    .replace(/^\.|\.$/g, "");
 }
 
 function matchesRule(path: string, rulePath: string): boolean {

@@ -43,9 +43,7 @@ export interface SynthOutput {
   readonly stacks: readonly SynthStack[];
 }
 
-export type ReadSynthResult =
-  | { readonly ok: true; readonly output: SynthOutput }
-  | { readonly ok: false; readonly errors: readonly string[] };
+export type ReadSynthResult = { readonly ok: true; readonly output: SynthOutput } | { readonly ok: false; readonly errors: readonly string[] };
 
 function parseJsonFile(file: string): { value?: JsonValue; error?: string } {
   try {
@@ -180,7 +178,10 @@ export function attributeService(
   const tagged = tags[SERVICE_TAG];
   if (tagged !== undefined) return tagged;
   if (constructPath === undefined) return undefined;
-  return constructPath.split("/").slice(1).find((segment) => knownServices.has(segment));
+  return constructPath
+    .split("/")
+    .slice(1)
+    .find((segment) => knownServices.has(segment));
 }
 
 function readStack(name: string, config: JsonObject): SynthStack {

@@ -37,7 +37,14 @@ function listenerOf(plan: Plan): TopologyListener {
   const { listener } = plan.app;
   const rules = plan.app.services
     .flatMap((s) =>
-      s.routes.map((r) => ({ priority: r.priority, hosts: r.hosts, paths: r.paths, targetGroup: r.targetGroupName, service: s.id, containerPort: r.containerPort })),
+      s.routes.map((r) => ({
+        priority: r.priority,
+        hosts: r.hosts,
+        paths: r.paths,
+        targetGroup: r.targetGroupName,
+        service: s.id,
+        containerPort: r.containerPort,
+      })),
     )
     .sort((a, b) => a.priority - b.priority);
   return {

@@ -47,7 +47,13 @@ function problemsOf(e: ErrorObject, base: Path): SchemaProblem[] {
   const custom = customMessage(schema, e.keyword);
   // Errors of a propertyNames sub-schema are about one key of the mapping at `base`.
   if (typeof e.propertyName === "string") {
-    return [{ path: [...base, e.propertyName], message: fill(custom ?? genericMessage(e.keyword, schema, params, e.propertyName), e.propertyName, params), atKey: true }];
+    return [
+      {
+        path: [...base, e.propertyName],
+        message: fill(custom ?? genericMessage(e.keyword, schema, params, e.propertyName), e.propertyName, params),
+        atKey: true,
+      },
+    ];
   }
   switch (e.keyword) {
     case "additionalProperties": {
@@ -69,7 +75,9 @@ function problemsOf(e: ErrorObject, base: Path): SchemaProblem[] {
       }));
     case "not":
       // `not: {}` refuses a key outright: point at the key.
-      return [{ path: base, message: fill(custom ?? "is not allowed here", data, params), atKey: isRecord(schema.not) && Object.keys(schema.not).length === 0 }];
+      return [
+        { path: base, message: fill(custom ?? "is not allowed here", data, params), atKey: isRecord(schema.not) && Object.keys(schema.not).length === 0 },
+      ];
     default:
       return [{ path: base, message: fill(custom ?? genericMessage(e.keyword, schema, params, data), data, params), atKey: false }];
   }

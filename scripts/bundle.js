@@ -35,7 +35,9 @@ const common = {
 const synthBundleOutside = {
   name: "synth-bundle-outside",
   setup(build) {
-    build.onResolve({ filter: /^\.\/build-app$/ }, (args) => (args.importer.endsWith(join("stacks", "synthesize.ts")) ? { path: "./compose2ecs-synth.js", external: true } : undefined));
+    build.onResolve({ filter: /^\.\/build-app$/ }, (args) =>
+      args.importer.endsWith(join("stacks", "synthesize.ts")) ? { path: "./compose2ecs-synth.js", external: true } : undefined,
+    );
     build.onResolve({ filter: /^(cdktf|constructs|@cdktf\/provider-aws)(\/.*)?$/ }, (args) => {
       throw new Error(`${args.importer} imports ${args.path}: only stacks/build-app.ts (the synth bundle) may load cdktf`);
     });

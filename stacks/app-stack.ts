@@ -41,7 +41,7 @@ export class AppStack extends TerraformStack {
     const listenerArn =
       app.listener.kind === "own"
         ? new BranchListener(this, "branch-listener", { loadBalancerArn: base.loadBalancer.arn, port: app.listener.port }).listener.arn
-        : base.listenerArn ?? "";
+        : (base.listenerArn ?? "");
 
     if (app.dnsRecord !== undefined) {
       const { BranchDnsRecord } = require("../constructs/branch-dns-record") as { BranchDnsRecord: typeof BranchDnsRecordType };
@@ -97,7 +97,12 @@ export class AppStack extends TerraformStack {
       for (const v of app.secretVariables) {
         // One scope per service: "<service>/<VARIABLE>" ids cannot clash with each other or other kinds.
         const serviceScope = (variableScope.node.tryFindChild(v.service) as Construct | undefined) ?? new Construct(variableScope, v.service);
-        const made = new SecretVariable(serviceScope, v.variable, { plan: v, region: plan.env.aws.region, ...(identity ? { identity } : {}), recoveryWindowDays: ephemeral ? 0 : 7 });
+        const made = new SecretVariable(serviceScope, v.variable, {
+          plan: v,
+          region: plan.env.aws.region,
+          ...(identity ? { identity } : {}),
+          recoveryWindowDays: ephemeral ? 0 : 7,
+        });
         secretVariables.set(v.id, { arn: made.arn, store: v.store });
       }
     }
@@ -151,7 +156,8 @@ export class AppStack extends TerraformStack {
 
 /** The stack's account and partition, for ARNs of resources given by name (SSM parameters). */
 function stackIdentity(stack: Construct): { accountId: string; partition: string } {
-  const { DataAwsCallerIdentity } = require("@cdktf/provider-aws/lib/data-aws-caller-identity") as typeof import("@cdktf/provider-aws/lib/data-aws-caller-identity");
+  const { DataAwsCallerIdentity } =
+    require("@cdktf/provider-aws/lib/data-aws-caller-identity") as typeof import("@cdktf/provider-aws/lib/data-aws-caller-identity");
   const { DataAwsPartition } = require("@cdktf/provider-aws/lib/data-aws-partition") as typeof import("@cdktf/provider-aws/lib/data-aws-partition");
   return { accountId: new DataAwsCallerIdentity(stack, "caller-identity").accountId, partition: new DataAwsPartition(stack, "partition").partition };
 }

@@ -121,11 +121,18 @@ function readManifest(dir: string): { readonly stacks: StackEntries } | { readon
     return { problem: `has a ${MANIFEST} that is not JSON` };
   }
   const manifest = isObject(parsed) ? parsed : {};
-  if (typeof manifest.version !== "string" || !isObject(manifest.stacks)) return { problem: `has a ${MANIFEST} that is not a cdktf manifest (no version and stacks)` };
+  if (typeof manifest.version !== "string" || !isObject(manifest.stacks))
+    return { problem: `has a ${MANIFEST} that is not a cdktf manifest (no version and stacks)` };
   const stacks: Record<string, JsonObject> = {};
   for (const [name, entry] of Object.entries(manifest.stacks)) {
     const path = isObject(entry) ? entry.synthesizedStackPath : undefined;
-    if (!isObject(entry) || !STACK_NAME.test(name) || typeof path !== "string" || !path.startsWith(`${STACKS}/${name}/`) || path.slice(STACKS.length + name.length + 2).includes("/")) {
+    if (
+      !isObject(entry) ||
+      !STACK_NAME.test(name) ||
+      typeof path !== "string" ||
+      !path.startsWith(`${STACKS}/${name}/`) ||
+      path.slice(STACKS.length + name.length + 2).includes("/")
+    ) {
       return { problem: `has a ${MANIFEST} whose stack ${JSON.stringify(name)} is not a cdktf stack entry (${STACKS}/${name}/<file>)` };
     }
     stacks[name] = entry;
@@ -265,7 +272,9 @@ export function sweepStaleTemporaryFolders(parent: string, name: string): void {
   const prefix = `.${name}.`;
   let entries: string[];
   try {
-    entries = readdirSync(parent).filter((e) => e.startsWith(prefix)).sort();
+    entries = readdirSync(parent)
+      .filter((e) => e.startsWith(prefix))
+      .sort();
   } catch {
     return;
   }
@@ -282,7 +291,8 @@ export function sweepStaleTemporaryFolders(parent: string, name: string): void {
         continue;
       }
       // Before temporary folders carried a process id: `.NAME.tmp-XXXXXX` and `.NAME.tmp-XXXXXX.old`.
-      if (/^tmp-[A-Za-z0-9]{6}(\.old)?$/.test(rest) && Date.now() - lstatSync(full).mtimeMs > LEGACY_TEMP_AGE_MS) rmSync(full, { recursive: true, force: true });
+      if (/^tmp-[A-Za-z0-9]{6}(\.old)?$/.test(rest) && Date.now() - lstatSync(full).mtimeMs > LEGACY_TEMP_AGE_MS)
+        rmSync(full, { recursive: true, force: true });
     } catch {
       continue;
     }

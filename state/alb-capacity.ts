@@ -93,7 +93,11 @@ const ZERO: QuotaUsage = { targetGroups: 0, rules: 0, listeners: 0 };
 /** The branch limits of each ALB of the environment's pool (they are the same for every ALB). */
 export function albLimits(env: EnvironmentConfig): AlbLimits {
   const baseListeners = 1 + (env.loadBalancer.certificateArn !== undefined ? 1 : 0);
-  return { targetGroups: ALB_MAX_TARGET_GROUPS, rules: env.loadBalancer.quotas.rulesPerAlb, listeners: env.loadBalancer.quotas.listenersPerAlb - baseListeners };
+  return {
+    targetGroups: ALB_MAX_TARGET_GROUPS,
+    rules: env.loadBalancer.quotas.rulesPerAlb,
+    listeners: env.loadBalancer.quotas.listenersPerAlb - baseListeners,
+  };
 }
 
 /** The quota usage of one application stack's plan. */
@@ -153,7 +157,9 @@ function tooBigAlone(branch: string, usage: QuotaUsage, limits: AlbLimits): stri
   const what = over.map((k) => `${usage[k]} ${QUOTA_WORDS[k].noun} where an ALB allows ${limits[k]} (${QUOTA_WORDS[k].setting})`).join(", ");
   return (
     `branch "${branch}" alone needs ${what}, so no load balancer of any pool can take it: ` +
-    (over.includes("targetGroups") ? "route fewer services through the load balancer (x-ecs public: false)" : "raise the quota in AWS Service Quotas and in loadBalancer.quotas, or route fewer services through the load balancer")
+    (over.includes("targetGroups")
+      ? "route fewer services through the load balancer (x-ecs public: false)"
+      : "raise the quota in AWS Service Quotas and in loadBalancer.quotas, or route fewer services through the load balancer")
   );
 }
 
@@ -173,11 +179,22 @@ export function noAlbFits(envName: string, branch: string, usage: QuotaUsage, li
  * The error for a placed branch whose current usage no longer fits its ALB: a branch keeps its
  * ALB, so the fix is to move it (destroy, then deploy again) to an ALB with room, or a new one.
  */
-export function placedAlbFull(envName: string, branch: string, alb: number, load: QuotaUsage | undefined, usage: QuotaUsage, limits: AlbLimits, loads: ReadonlyMap<number, QuotaUsage>, poolSize: number): string {
+export function placedAlbFull(
+  envName: string,
+  branch: string,
+  alb: number,
+  load: QuotaUsage | undefined,
+  usage: QuotaUsage,
+  limits: AlbLimits,
+  loads: ReadonlyMap<number, QuotaUsage>,
+  poolSize: number,
+): string {
   const alone = tooBigAlone(branch, usage, limits);
   if (alone !== undefined) return alone;
   const held = load ?? ZERO;
-  const over = overQuota(load, usage, limits).map((k) => `${held[k]} + ${usage[k]} ${QUOTA_WORDS[k].noun} > ${limits[k]}`).join(", ");
+  const over = overQuota(load, usage, limits)
+    .map((k) => `${held[k]} + ${usage[k]} ${QUOTA_WORDS[k].noun} > ${limits[k]}`)
+    .join(", ");
   const elsewhere = chooseAlb(loads, usage, limits, poolSize);
   const move = `destroy the branch (compose2ecs down --env ${envName} --branch ${branch}) and deploy it again`;
   return (

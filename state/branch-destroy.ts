@@ -25,5 +25,10 @@ export async function destroyStackFolder(stackDir: string, tfEnv: NodeJS.Process
 }
 
 function lastLines(text: string): string {
-  return text.trim().split("\n").filter((l) => l.trim() !== "").slice(-3).join(" | ");
+  return text
+    .trim()
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .slice(-3)
+    .join(" | ");
 }

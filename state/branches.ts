@@ -207,7 +207,9 @@ async function collectOne(branch: BranchEnvironment, registry: SlotRegistry, inv
     await inventory.remove(branch.slug);
     return (await releaseUnlessDeployed(branch, registry, inventory)) ?? { branch, action: "destroyed", detail: result.detail };
   }
-  return (await releaseUnlessDeployed(branch, registry, inventory)) ?? { branch, action: "released", detail: `slot ${branch.slot ?? "?"} freed (never deployed)` };
+  return (
+    (await releaseUnlessDeployed(branch, registry, inventory)) ?? { branch, action: "released", detail: `slot ${branch.slot ?? "?"} freed (never deployed)` }
+  );
 }
 
 /** Frees the branch's slot when it has no state now; else the outcome that says it needs a destroy. */

@@ -67,7 +67,9 @@ export class LocalSlotStore implements SlotStore {
 
   async list(dir: string): Promise<readonly string[]> {
     try {
-      return readdirSync(join(this.dir, dir)).filter((n) => !n.endsWith(".tmp")).sort();
+      return readdirSync(join(this.dir, dir))
+        .filter((n) => !n.endsWith(".tmp"))
+        .sort();
     } catch (error) {
       if (isErrno(error, "ENOENT")) return [];
       throw error;

@@ -200,7 +200,11 @@ export async function allocateSlot(store: SlotStore, request: SlotRequest, now: 
     const alb = chooseAlb(loads, placement.usage, placement.limits, placement.poolSize);
     if (alb === undefined) {
       const message = noAlbFits(request.envName, request.branch, placement.usage, placement.limits, placement.poolSize);
-      return { diagnostics: [{ severity: "error" as const, path: "loadBalancer.pool", message, ...(request.placementLocation ? { location: request.placementLocation } : {}) }] };
+      return {
+        diagnostics: [
+          { severity: "error" as const, path: "loadBalancer.pool", message, ...(request.placementLocation ? { location: request.placementLocation } : {}) },
+        ],
+      };
     }
     return takeSlot(store, request, now, { alb, usage: placement.usage });
   });
@@ -219,7 +223,9 @@ async function takeSlot(store: SlotStore, request: SlotRequest, now: Date, place
     const winner = ownRecord(request, parseRecord(await store.read(recordKey(request.slug))));
     if (winner !== undefined) return winner;
     return {
-      diagnostics: [{ severity: "error", path: request.path ?? "branch", message: `the slot record of "${request.branch}" is unreadable: ${recordKey(request.slug)}` }],
+      diagnostics: [
+        { severity: "error", path: request.path ?? "branch", message: `the slot record of "${request.branch}" is unreadable: ${recordKey(request.slug)}` },
+      ],
     };
   }
   return { diagnostics: [registryFull(request)] };
@@ -296,7 +302,8 @@ async function withAllocationLock<T>(store: SlotStore, now: Date, work: () => Pr
   const owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
   let attempt = 0;
   for (;;) {
-    if (await store.createExclusive(ALLOCATION_LOCK_KEY, JSON.stringify({ owner, at: new Date(Date.now()).toISOString(), requestedAt: now.toISOString() }))) break;
+    if (await store.createExclusive(ALLOCATION_LOCK_KEY, JSON.stringify({ owner, at: new Date(Date.now()).toISOString(), requestedAt: now.toISOString() })))
+      break;
     const held = await store.read(ALLOCATION_LOCK_KEY);
     const at = held === undefined ? NaN : lockTime(held);
     if (held !== undefined && (Number.isNaN(at) || Date.now() - at > ALLOCATION_LOCK_LEASE_MS)) {

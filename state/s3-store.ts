@@ -12,9 +12,7 @@ export type S3ClientFactory = () => Promise<S3Client>;
 export function s3ClientFor(region: string, endpoint: string | undefined): S3ClientFactory {
   let client: Promise<S3Client> | undefined;
   return () => {
-    client ??= import("@aws-sdk/client-s3").then(
-      ({ S3Client: Client }) => new Client({ region, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }),
-    );
+    client ??= import("@aws-sdk/client-s3").then(({ S3Client: Client }) => new Client({ region, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) }));
     return client;
   };
 }
@@ -37,9 +35,9 @@ export class S3Store implements SlotStore {
     const { PutObjectCommand } = await import("@aws-sdk/client-s3");
     try {
       // Conditional write: S3 answers 412 when the key exists, so only one writer wins.
-      await (await this.client()).send(
-        new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, IfNoneMatch: "*", ContentType: "text/plain" }),
-      );
+      await (
+        await this.client()
+      ).send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, IfNoneMatch: "*", ContentType: "text/plain" }));
       return true;
     } catch (error) {
       if (httpStatus(error) === 412 || errorName(error) === "PreconditionFailed") return false;
@@ -68,7 +66,10 @@ export class S3Store implements SlotStore {
 
   async list(dir: string): Promise<readonly string[]> {
     const objects = await this.listObjects(`${dir}/`);
-    return objects.map((o) => o.key.slice(dir.length + 1)).filter((k) => k !== "" && !k.includes("/")).sort();
+    return objects
+      .map((o) => o.key.slice(dir.length + 1))
+      .filter((k) => k !== "" && !k.includes("/"))
+      .sort();
   }
 
   async remove(key: string): Promise<void> {

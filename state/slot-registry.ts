@@ -22,7 +22,11 @@ export interface SlotRegistry {
   readonly where: string;
 }
 
-export function slotRegistryFor(env: EnvironmentConfig, projectDir: string, envVars: NodeJS.ProcessEnv): { registry?: SlotRegistry; diagnostics: Diagnostic[] } {
+export function slotRegistryFor(
+  env: EnvironmentConfig,
+  projectDir: string,
+  envVars: NodeJS.ProcessEnv,
+): { registry?: SlotRegistry; diagnostics: Diagnostic[] } {
   const state = env.state;
   switch (state.kind) {
     case "local": {

@@ -48,7 +48,8 @@ export function slotInState(text: string): StateSlot {
   }
   if (found.size === 0) return { kind: "unshaped" };
   const slots = [...found.keys()].sort((a, b) => a - b);
-  if (slots.length > 1) return { kind: "unreadable", reason: `its resources belong to different slots (${slots.map((s) => `${s}: ${found.get(s)}`).join("; ")})` };
+  if (slots.length > 1)
+    return { kind: "unreadable", reason: `its resources belong to different slots (${slots.map((s) => `${s}: ${found.get(s)}`).join("; ")})` };
   const slot = slots[0];
   if (slot < 1 || slot > MAX_SLOT) return { kind: "unreadable", reason: `${found.get(slot)} is not a branch slot's` };
   return { kind: "slot", slot };

@@ -71,9 +71,7 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): string {
     const candidate = join(dir, "terraform");
     if (existsSync(candidate)) return candidate;
   }
-  throw new MissingToolError(
-    "terraform is not on PATH. Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) and re-run.",
-  );
+  throw new MissingToolError("terraform is not on PATH. Install Terraform 1.11 (https://developer.hashicorp.com/terraform/install) and re-run.");
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -52,7 +52,15 @@ export function bundledExampleDir(start = __dirname): string {
 
 /** The emulator's credentials: only ever sent to 127.0.0.1; the user's own are set aside for the demo. */
 function useEmulatorCredentials(): () => void {
-  const names = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_REGION", "AWS_EC2_METADATA_DISABLED", "COMPOSE2ECS_AWS_ENDPOINT"];
+  const names = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_REGION",
+    "AWS_EC2_METADATA_DISABLED",
+    "COMPOSE2ECS_AWS_ENDPOINT",
+  ];
   const saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
   for (const n of names) delete process.env[n];
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_REGION: REGION, AWS_EC2_METADATA_DISABLED: "true" });
@@ -68,7 +76,8 @@ function useEmulatorCredentials(): () => void {
 /** The demo environment for the project: QA with one stack per branch, on the emulator. */
 export function demoEnvironment(options: DemoOptions, projectDir: string, endpoint: string): { text: string; project: string } {
   const loaded = load({ files: [...options.files], workingDir: projectDir, environment: process.env });
-  if (loaded.project === undefined) throw new DeployError([...sortDiagnostics(loaded.diagnostics).map(formatDiagnostic), "compose2ecs demo: the compose project does not load"]);
+  if (loaded.project === undefined)
+    throw new DeployError([...sortDiagnostics(loaded.diagnostics).map(formatDiagnostic), "compose2ecs demo: the compose project does not load"]);
   const project = loaded.project;
   const { web } = webService(project);
   const services: Record<string, Record<string, unknown>> = {};
@@ -104,7 +113,9 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     mkdirSync(join(demoProject, "environments"), { recursive: true });
     const environment = demoEnvironment(options, projectDir, moto.endpoint);
     writeFileSync(join(demoProject, "environments", "qa.yml"), environment.text);
-    print(`Emulator ready at ${moto.endpoint}. Deploying ${environment.project} (${projectDir}) as QA: the base, then ${options.branches.map((b) => JSON.stringify(b)).join(" and ")}.`);
+    print(
+      `Emulator ready at ${moto.endpoint}. Deploying ${environment.project} (${projectDir}) as QA: the base, then ${options.branches.map((b) => JSON.stringify(b)).join(" and ")}.`,
+    );
     const request = (branch?: string): DeployRequest => ({
       projectDir: demoProject,
       envName: "qa",
@@ -153,4 +164,3 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     rmSync(work, { recursive: true, force: true });
   }
 }
-

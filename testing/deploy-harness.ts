@@ -72,7 +72,19 @@ export interface SynthOutput {
 /** Credentials and switches for anything this process or terraform starts: only the emulator is reachable. */
 export function emulatorProcessEnv(base: NodeJS.ProcessEnv, region: string, pluginCacheDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
-  for (const name of ["AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ENDPOINT_URL", "COMPOSE2ECS_AWS_ENDPOINT", "TF_CLI_ARGS", "TF_CLI_ARGS_apply", "TF_CLI_ARGS_plan", "TF_WORKSPACE"]) {
+  for (const name of [
+    "AWS_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ENDPOINT_URL",
+    "COMPOSE2ECS_AWS_ENDPOINT",
+    "TF_CLI_ARGS",
+    "TF_CLI_ARGS_apply",
+    "TF_CLI_ARGS_plan",
+    "TF_WORKSPACE",
+  ]) {
     delete env[name];
   }
   return {
@@ -161,7 +173,9 @@ export class DeployHarness {
       const projectDir = join(workDir, "project");
       copyExample(projectDir);
       const harness = new DeployHarness(moto, workDir, projectDir, region, tfEnv, options);
-      await harness.clients.s3.send(new CreateBucketCommand({ Bucket: STATE_BUCKET, CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }));
+      await harness.clients.s3.send(
+        new CreateBucketCommand({ Bucket: STATE_BUCKET, CreateBucketConfiguration: { LocationConstraint: region as BucketLocationConstraint } }),
+      );
       harness.log(`moto_server on ${moto.endpoint}; project in ${projectDir}`);
       return harness;
     } catch (error) {
@@ -302,7 +316,15 @@ export class DeployHarness {
   async close(): Promise<void> {
     this.clients.destroy();
     await this.moto.stop();
-    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE", "AWS_SESSION_TOKEN"]) {
+    for (const name of [
+      "AWS_ACCESS_KEY_ID",
+      "AWS_SECRET_ACCESS_KEY",
+      "AWS_EC2_METADATA_DISABLED",
+      "AWS_CONFIG_FILE",
+      "AWS_SHARED_CREDENTIALS_FILE",
+      "AWS_PROFILE",
+      "AWS_SESSION_TOKEN",
+    ]) {
       const saved = this.savedProcessEnv[name];
       if (saved === undefined) delete process.env[name];
       else process.env[name] = saved;
@@ -342,7 +364,13 @@ export interface TerraformState {
   readonly version: number;
   readonly serial: number;
   readonly lineage: string;
-  readonly resources: readonly { readonly mode: string; readonly type: string; readonly name: string; readonly module?: string; readonly instances: readonly unknown[] }[];
+  readonly resources: readonly {
+    readonly mode: string;
+    readonly type: string;
+    readonly name: string;
+    readonly module?: string;
+    readonly instances: readonly unknown[];
+  }[];
 }
 
 /** Managed resource addresses in a state, sorted. */

@@ -186,7 +186,9 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
         for (let i = 0; i < 10 && !server.log().includes(CORRECTIONS_MARKER); i++) await sleep(100);
         if (server.log().includes(CORRECTIONS_MARKER)) return server;
         await server.stop();
-        throw new Error(`moto_server started without the compose2ecs corrections (is it moto 5.2?). Its output:\n${server.log().trim().split("\n").slice(-5).join("\n")}`);
+        throw new Error(
+          `moto_server started without the compose2ecs corrections (is it moto 5.2?). Its output:\n${server.log().trim().split("\n").slice(-5).join("\n")}`,
+        );
       }
       await sleep(200);
     }
@@ -195,7 +197,9 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
     if (Date.now() >= deadline) break;
   }
   rmSync(corrections, { recursive: true, force: true });
-  throw new Error(`moto_server did not answer on 127.0.0.1 within ${options.startTimeoutMs ?? 30_000} ms.${lastError ? `\nIts last output:\n${lastError}` : ""}`);
+  throw new Error(
+    `moto_server did not answer on 127.0.0.1 within ${options.startTimeoutMs ?? 30_000} ms.${lastError ? `\nIts last output:\n${lastError}` : ""}`,
+  );
 }
 
 function launch(program: string, port: number, env: NodeJS.ProcessEnv): MotoServer & { running(): boolean } {

@@ -76,7 +76,12 @@ function quirkOf(rc: ResourceChange): EmulatorQuirk | undefined {
     const paths = (change.replace_paths ?? []).map((p) => p.join("."));
     const before = change.before ?? {};
     const after = change.after ?? {};
-    if (paths.length === 1 && paths[0] === "capacity_provider_strategy" && isEmpty(before.capacity_provider_strategy) && !isEmpty(after.capacity_provider_strategy)) {
+    if (
+      paths.length === 1 &&
+      paths[0] === "capacity_provider_strategy" &&
+      isEmpty(before.capacity_provider_strategy) &&
+      !isEmpty(after.capacity_provider_strategy)
+    ) {
       return "ecs-service-capacity-provider-strategy-not-stored";
     }
   }
@@ -91,7 +96,13 @@ function quirkOf(rc: ResourceChange): EmulatorQuirk | undefined {
     const before = change.before ?? {};
     const after = change.after ?? {};
     const attrs = changedAttributes(change);
-    if (attrs.length === 1 && attrs[0] === "description" && isEmpty(before.description) && !isEmpty(before.referenced_security_group_id) && !isEmpty(after.description)) {
+    if (
+      attrs.length === 1 &&
+      attrs[0] === "description" &&
+      isEmpty(before.description) &&
+      !isEmpty(before.referenced_security_group_id) &&
+      !isEmpty(after.description)
+    ) {
       return "sg-rule-description-not-returned-for-group-references";
     }
   }

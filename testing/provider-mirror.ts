@@ -19,7 +19,9 @@ export function checkProviderMirror(dir: string, source: string): void {
     ok = false;
   }
   if (!ok) {
-    throw new MissingToolError(`${source} ${dir} has no registry.terraform.io folder: it must be a Terraform provider mirror (made by \`terraform providers mirror DIR\`).`);
+    throw new MissingToolError(
+      `${source} ${dir} has no registry.terraform.io folder: it must be a Terraform provider mirror (made by \`terraform providers mirror DIR\`).`,
+    );
   }
 }
 

@@ -25,12 +25,25 @@ Exit codes: 0 every promise holds, 1 some promise is broken or cannot be told, 2
 `;
 
 /** Verifies every application stack of one output folder. */
-export function verifyOutput(options: { readonly outDir: string; readonly files: readonly string[]; readonly projectDir?: string; readonly app?: string; readonly environment?: Readonly<Record<string, string | undefined>> }): AppEnvResult[] {
-  const project = readCompose({ files: options.files, ...(options.projectDir !== undefined ? { projectDir: options.projectDir } : {}), environment: options.environment ?? {} });
+export function verifyOutput(options: {
+  readonly outDir: string;
+  readonly files: readonly string[];
+  readonly projectDir?: string;
+  readonly app?: string;
+  readonly environment?: Readonly<Record<string, string | undefined>>;
+}): AppEnvResult[] {
+  const project = readCompose({
+    files: options.files,
+    ...(options.projectDir !== undefined ? { projectDir: options.projectDir } : {}),
+    environment: options.environment ?? {},
+  });
   const tf = Terraform.load(options.outDir);
   const app = options.app ?? basename(project.projectDir);
   const stacks = applicationStacks(tf);
-  if (stacks.length === 0) return [{ app, env: basename(resolve(options.outDir)), findings: [], notes: project.notes, error: `no stack in ${options.outDir}/stacks runs an ECS service` }];
+  if (stacks.length === 0)
+    return [
+      { app, env: basename(resolve(options.outDir)), findings: [], notes: project.notes, error: `no stack in ${options.outDir}/stacks runs an ECS service` },
+    ];
   return stacks.map((stack) => {
     const result = verifyAppEnvironment({ app, env: stack, project, tf, stack });
     return { app, env: stack, findings: result.findings, notes: result.notes };
@@ -74,7 +87,10 @@ export function main(argv: readonly string[]): number {
     environment: process.env,
   });
   if (parsed.values.json === true) process.stdout.write(JSON.stringify(results, null, 2) + "\n");
-  else process.stdout.write([...results.map((r) => formatAppEnvironment(r, { verbose: parsed.values.verbose === true })), "", formatTotals(results)].join("\n") + "\n");
+  else
+    process.stdout.write(
+      [...results.map((r) => formatAppEnvironment(r, { verbose: parsed.values.verbose === true })), "", formatTotals(results)].join("\n") + "\n",
+    );
   return results.every(keepsPromises) ? 0 : 1;
 }
 

@@ -513,7 +513,13 @@ export function parsePort(value: Tree, at?: Located): PortSpec[] | undefined {
   const out: PortSpec[] = [];
   for (let port = from; port <= to && port - from < 1000; port++) {
     // A short-syntax port always publishes (a host port is chosen when none is written).
-    out.push({ target: port, protocol, published: published !== undefined && published !== "" ? published : "", ...(hostIp !== undefined && hostIp !== "" ? { hostIp } : {}), ...located });
+    out.push({
+      target: port,
+      protocol,
+      published: published !== undefined && published !== "" ? published : "",
+      ...(hostIp !== undefined && hostIp !== "" ? { hostIp } : {}),
+      ...located,
+    });
   }
   return out;
 }

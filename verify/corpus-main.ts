@@ -13,7 +13,13 @@ verifies docker compose's runtime promises on each, and prints the totals and th
 `;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { verbose: { type: "boolean", default: false }, only: { type: "string", multiple: true, default: [] }, help: { type: "boolean", short: "h", default: false } } });
+  const { values } = parseArgs({
+    options: {
+      verbose: { type: "boolean", default: false },
+      only: { type: "string", multiple: true, default: [] },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
   if (values.help === true) {
     process.stdout.write(USAGE);
     return 0;
@@ -25,7 +31,10 @@ async function main(): Promise<number> {
   const results = await runCases(cases, { synth: cliSynth(), concurrency: 2 });
   const failures = formatFailuresByKind(results);
   const tables = values.verbose === true ? results.map((r) => formatAppEnvironment(r, { verbose: true })) : [];
-  process.stdout.write([...tables, formatTotals(results), "", failures === "" ? "no failures" : failures, "", `(${((Date.now() - started) / 1000).toFixed(1)} s)`].join("\n") + "\n");
+  process.stdout.write(
+    [...tables, formatTotals(results), "", failures === "" ? "no failures" : failures, "", `(${((Date.now() - started) / 1000).toFixed(1)} s)`].join("\n") +
+      "\n",
+  );
   return 0;
 }
 

@@ -72,7 +72,9 @@ export function corpusCases(shared: string = sharedDir()): AppCase[] {
   const corpus = join(shared, "corpus");
   const manifest = join(corpus, "MANIFEST.tsv");
   if (!existsSync(manifest)) throw new Error(`corpus manifest not found at ${manifest}: set COMPOSE2ECS_SHARED_DIR to the shared folder`);
-  const [header, ...rows] = readFileSync(manifest, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const [header, ...rows] = readFileSync(manifest, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   const columns = (header ?? "").split("\t");
   const col = (row: string[], name: string) => row[columns.indexOf(name)] ?? "";
   return rows
@@ -158,7 +160,18 @@ export function cliSynth(root: string = repoRoot()): Synth {
         done({ ok: false, message: `${main} not found: run npm run build first` });
         return;
       }
-      const args = [main, "synth", "-C", req.projectDir, ...req.files.flatMap((f) => ["-f", f]), "--env", req.env, ...(req.branch !== undefined ? ["--branch", req.branch] : []), "--out", req.outDir];
+      const args = [
+        main,
+        "synth",
+        "-C",
+        req.projectDir,
+        ...req.files.flatMap((f) => ["-f", f]),
+        "--env",
+        req.env,
+        ...(req.branch !== undefined ? ["--branch", req.branch] : []),
+        "--out",
+        req.outDir,
+      ];
       const child = spawn(process.execPath, args, { cwd: req.projectDir, env: { ...process.env, ...req.variables }, stdio: ["ignore", "pipe", "pipe"] });
       let output = "";
       child.stdout.on("data", (c: Buffer) => (output += c.toString()));
@@ -198,7 +211,13 @@ export async function runCase(c: AppCase, options: RunOptions): Promise<AppEnvRe
         results.push({ app: c.app, env: e.label, findings: [], notes: [], error: `expected one application stack, found ${stacks.length}` });
         continue;
       }
-      const verified = verifyAppEnvironment({ app: c.app, env: e.label, project: composeProject, tf, ...(stacks[0] !== undefined ? { stack: stacks[0] } : {}) });
+      const verified = verifyAppEnvironment({
+        app: c.app,
+        env: e.label,
+        project: composeProject,
+        tf,
+        ...(stacks[0] !== undefined ? { stack: stacks[0] } : {}),
+      });
       results.push({ app: c.app, env: e.label, findings: verified.findings, notes: verified.notes });
     }
     return results;

@@ -39,7 +39,9 @@ export function containerDefinitions(value: unknown): ContainerDef[] {
     name: String(c.name ?? ""),
     ...(typeof c.image === "string" ? { image: c.image } : {}),
     command: Array.isArray(c.command) ? c.command.map(String) : [],
-    dependsOn: (Array.isArray(c.dependsOn) ? c.dependsOn : []).filter(isObject).map((d) => ({ containerName: String(d.containerName ?? ""), condition: String(d.condition ?? "") })),
+    dependsOn: (Array.isArray(c.dependsOn) ? c.dependsOn : [])
+      .filter(isObject)
+      .map((d) => ({ containerName: String(d.containerName ?? ""), condition: String(d.condition ?? "") })),
     portMappings: (Array.isArray(c.portMappings) ? c.portMappings : []).filter(isObject).map((p) => ({
       containerPort: Number(p.containerPort),
       protocol: String(p.protocol ?? "tcp"),
@@ -80,4 +82,3 @@ export function numberOf(value: unknown, fallback: number): number {
   if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
   return fallback;
 }
-

@@ -23,7 +23,15 @@ import { appProtocolClass, lookupImage, PortClass } from "./well-known";
 
 export type PromiseKind = "name-resolves" | "sg-admits" | "served-at-root" | "health-check-path" | "tcp-not-http" | "stateful-one-task" | "stateful-on-efs";
 
-export const PROMISE_KINDS: readonly PromiseKind[] = ["name-resolves", "sg-admits", "served-at-root", "health-check-path", "tcp-not-http", "stateful-one-task", "stateful-on-efs"];
+export const PROMISE_KINDS: readonly PromiseKind[] = [
+  "name-resolves",
+  "sg-admits",
+  "served-at-root",
+  "health-check-path",
+  "tcp-not-http",
+  "stateful-one-task",
+  "stateful-on-efs",
+];
 
 export interface Finding {
   readonly app: string;
@@ -102,7 +110,9 @@ class Context {
     const m = /^(service|container):(.+)$/.exec(s.networkMode);
     if (m !== null) {
       const other = this.byName.get(m[2] ?? "");
-      return other === undefined ? { names: [], understood: false, promised: true } : { names: other.networks.map((n) => n.name), understood: true, promised: true };
+      return other === undefined
+        ? { names: [], understood: false, promised: true }
+        : { names: other.networks.map((n) => n.name), understood: true, promised: true };
     }
     // host / none / bridge: compose service names are not on these networks.
     return { names: [], understood: true, promised: false };
@@ -111,14 +121,17 @@ class Context {
   /** The sibling a caller means by `host`, when compose would resolve it for that caller. */
   private callee(caller: ServiceSpec, host: string): { service?: ServiceSpec; promised: boolean; why?: string } {
     const link = caller.links.find((l) => l.alias === host);
-    const direct = link !== undefined ? this.byName.get(link.service) : (this.byName.get(host) ?? this.input.project.services.find((s) => s.containerName === host));
+    const direct =
+      link !== undefined ? this.byName.get(link.service) : (this.byName.get(host) ?? this.input.project.services.find((s) => s.containerName === host));
     const callerNets = this.networksOf(caller);
-    if (!callerNets.promised) return { promised: false, why: `${caller.name} uses network_mode ${caller.networkMode ?? ""}: compose names do not resolve there` };
+    if (!callerNets.promised)
+      return { promised: false, why: `${caller.name} uses network_mode ${caller.networkMode ?? ""}: compose names do not resolve there` };
     if (direct !== undefined) {
       const calleeNets = this.networksOf(direct);
       if (!calleeNets.promised) return { promised: false, why: `${direct.name} uses network_mode ${direct.networkMode ?? ""}` };
       const shared = callerNets.names.some((n) => calleeNets.names.includes(n));
-      if (!shared && callerNets.understood && calleeNets.understood) return { promised: false, why: `${caller.name} and ${direct.name} share no compose network` };
+      if (!shared && callerNets.understood && calleeNets.understood)
+        return { promised: false, why: `${caller.name} and ${direct.name} share no compose network` };
       return { service: direct, promised: true };
     }
     for (const s of this.input.project.services) {
@@ -139,13 +152,30 @@ class Context {
           continue;
         }
         const callee = target.service;
-        out.push(this.finding({ kind: "name-resolves", service: caller.name, subject: host, sources: refs.map((r) => this.where(r)), ...this.resolves(caller, host, callee) }));
+        out.push(
+          this.finding({
+            kind: "name-resolves",
+            service: caller.name,
+            subject: host,
+            sources: refs.map((r) => this.where(r)),
+            ...this.resolves(caller, host, callee),
+          }),
+        );
         for (const { port, refs: portRefs } of this.portsFor(refs, callee)) {
           const protocol = this.protocolOf(callee, port);
           const subject = port === undefined ? `${host}:*` : `${host}:${port}`;
           const sources = portRefs.map((r) => this.where(r));
           // No port written, known or declared: compose lets siblings reach every port, so only that keeps the promise.
-          out.push(this.finding({ kind: "sg-admits", service: caller.name, subject, ...(port !== undefined ? { port } : {}), sources, ...this.admits(caller, callee, protocol, port ?? "every") }));
+          out.push(
+            this.finding({
+              kind: "sg-admits",
+              service: caller.name,
+              subject,
+              ...(port !== undefined ? { port } : {}),
+              sources,
+              ...this.admits(caller, callee, protocol, port ?? "every"),
+            }),
+          );
         }
       }
     }
@@ -181,10 +211,15 @@ class Context {
   private resolves(caller: ServiceSpec, host: string, callee: ServiceSpec): { status: Status; detail: string } {
     const from = this.deployments.get(caller.name);
     const to = this.deployments.get(callee.name);
-    if (to === undefined) return { status: "broken", detail: `${callee.name} is not deployed: no ECS service in ${this.stack} runs a container named ${callee.name}` };
-    if (from === undefined) return { status: "broken", detail: `${caller.name} is not deployed: no ECS service in ${this.stack} runs a container named ${caller.name}` };
+    if (to === undefined)
+      return { status: "broken", detail: `${callee.name} is not deployed: no ECS service in ${this.stack} runs a container named ${callee.name}` };
+    if (from === undefined)
+      return { status: "broken", detail: `${caller.name} is not deployed: no ECS service in ${this.stack} runs a container named ${caller.name}` };
     if (from.service === to.service && caller.name !== callee.name) {
-      return { status: "broken", detail: `${caller.name} and ${callee.name} run in one task (${to.service.address}): containers share localhost there and the name ${host} does not resolve` };
+      return {
+        status: "broken",
+        detail: `${caller.name} and ${callee.name} run in one task (${to.service.address}): containers share localhost there and the name ${host} does not resolve`,
+      };
     }
     // ECS Service Connect: the caller's proxy answers for the callee's client aliases.
     const callerConnect = blockList(from.service.body.service_connect_configuration)[0];
@@ -202,12 +237,19 @@ class Context {
         .flatMap((r) => this.tf.resolveAll(to.service.stack, r.registry_arn))
         .map((d) => this.tf.literal(d.stack, d.body.name))
         .filter((n): n is string => n !== undefined);
-      const also = own.length > 0 ? ` (${callee.name}'s tasks register as ${own.map((n) => `"${n}"`).join(", ")})` : ` (${callee.name}'s ECS service registers in no Cloud Map service)`;
+      const also =
+        own.length > 0
+          ? ` (${callee.name}'s tasks register as ${own.map((n) => `"${n}"`).join(", ")})`
+          : ` (${callee.name}'s ECS service registers in no Cloud Map service)`;
       return { status: "broken", detail: `no Cloud Map service is named "${host}"${also} and no Service Connect alias answers to it` };
     }
     const registries = new Set(blockList(to.service.body.service_registries).flatMap((r) => this.tf.keys(to.service.stack, r.registry_arn)));
     const registered = named.filter((d) => registries.has(blockKey(d)));
-    if (registered.length === 0) return { status: "broken", detail: `Cloud Map service "${host}" exists but ${callee.name}'s ECS service (${to.service.address}) does not register its tasks in it` };
+    if (registered.length === 0)
+      return {
+        status: "broken",
+        detail: `Cloud Map service "${host}" exists but ${callee.name}'s ECS service (${to.service.address}) does not register its tasks in it`,
+      };
     const problems: string[] = [];
     for (const d of registered) {
       const dns = blockList(d.body.dns_config)[0];
@@ -229,7 +271,9 @@ class Context {
       }
       const search = this.searchDomains(from);
       if (!search.includes(ns)) {
-        problems.push(`${caller.name}'s task does not search ${ns}: the bare name ${host} only resolves as ${host}.${ns} (no ecs-searchdomain-sidecar for ${ns} that the ${caller.name} container waits for, and no dnsSearchDomains)`);
+        problems.push(
+          `${caller.name}'s task does not search ${ns}: the bare name ${host} only resolves as ${host}.${ns} (no ecs-searchdomain-sidecar for ${ns} that the ${caller.name} container waits for, and no dnsSearchDomains)`,
+        );
         continue;
       }
       return { status: "hold", detail: `${host} is Cloud Map ${host}.${ns}, registered by ${callee.name}'s tasks; ${caller.name}'s task searches ${ns}` };
@@ -254,10 +298,12 @@ class Context {
     if (to === undefined) return { status: "broken", detail: `${callee.name} is not deployed` };
     if (from === undefined) return { status: "broken", detail: `${caller.name} is not deployed` };
     // Two compose services in one task talk over localhost; a service naming itself reaches its other tasks, so its groups apply.
-    if (from.service === to.service && caller.name !== callee.name) return { status: "hold", detail: `${caller.name} and ${callee.name} run in one task: no security group lies between them` };
+    if (from.service === to.service && caller.name !== callee.name)
+      return { status: "hold", detail: `${caller.name} and ${callee.name} run in one task: no security group lies between them` };
     const a = endpointOf(this.tf, from.service);
     const b = endpointOf(this.tf, to.service);
-    if (a === undefined || b === undefined) return { status: "unknown", detail: "an ECS service without awsvpc network configuration: the verifier cannot tell who reaches it" };
+    if (a === undefined || b === undefined)
+      return { status: "unknown", detail: "an ECS service without awsvpc network configuration: the verifier cannot tell who reaches it" };
     const result = admission(this.tf, a, b, protocol, port);
     return { status: result.status, detail: result.detail };
   }
@@ -277,23 +323,32 @@ class Context {
 
   private targetGroupsOf(d: Deployment): { group: TfBlock; containerName: string; containerPort: number }[] {
     return blockList(d.service.body.load_balancer).flatMap((lb) =>
-      this.tf.resolveAll(d.service.stack, lb.target_group_arn).map((group) => ({ group, containerName: String(lb.container_name ?? ""), containerPort: Number(lb.container_port) })),
+      this.tf
+        .resolveAll(d.service.stack, lb.target_group_arn)
+        .map((group) => ({ group, containerName: String(lb.container_name ?? ""), containerPort: Number(lb.container_port) })),
     );
   }
 
   servedAtRoot(): Finding[] {
-    const web = this.input.project.services.filter((s) => s.ports.some((p) => p.published !== undefined && p.protocol === "tcp" && !LOOPBACK.test(p.hostIp ?? "") && this.portClass(s, p.target) === "http"));
+    const web = this.input.project.services.filter((s) =>
+      s.ports.some((p) => p.published !== undefined && p.protocol === "tcp" && !LOOPBACK.test(p.hostIp ?? "") && this.portClass(s, p.target) === "http"),
+    );
     if (web.length !== 1) return [];
     const s = web[0] as ServiceSpec;
     // The user may mount the app elsewhere on purpose (x-ecs.path other than /).
     if (typeof s.xEcs.path === "string" && s.xEcs.path !== "/") return [];
-    const sources = s.ports.filter((p) => p.published !== undefined).map((p) => (p.at ? `${relative(this.input.project.projectDir, p.at.file)}:${p.at.line} ports` : "ports"));
+    const sources = s.ports
+      .filter((p) => p.published !== undefined)
+      .map((p) => (p.at ? `${relative(this.input.project.projectDir, p.at.file)}:${p.at.line} ports` : "ports"));
     const base = { kind: "served-at-root" as const, service: s.name, subject: "/", sources };
     const d = this.deployments.get(s.name);
     if (d === undefined) return [this.finding({ ...base, status: "broken", detail: `${s.name} is not deployed` })];
     // Only a target on one of its HTTP ports serves the web app (a TCP port routed at / does not).
     const groups = this.targetGroupsOf(d).filter((t) => t.containerName === s.name && this.portClass(s, t.containerPort) === "http");
-    if (groups.length === 0) return [this.finding({ ...base, status: "broken", detail: `${s.name} is the project's only web service but no target group routes to one of its HTTP ports` })];
+    if (groups.length === 0)
+      return [
+        this.finding({ ...base, status: "broken", detail: `${s.name} is the project's only web service but no target group routes to one of its HTTP ports` }),
+      ];
     const keys = new Set(groups.map((g) => blockKey(g.group)));
     const seen: string[] = [];
     for (const listener of this.tf.allResources("aws_lb_listener")) {
@@ -303,9 +358,12 @@ class Context {
     }
     for (const rule of this.tf.allResources("aws_lb_listener_rule")) {
       if (!blockList(rule.body.action).some((a) => this.forwardsTo(rule.stack, a, keys))) continue;
-      const paths = blockList(rule.body.condition).flatMap((c) => blockList(c.path_pattern).flatMap((p) => (Array.isArray(p.values) ? p.values.map(String) : [])));
+      const paths = blockList(rule.body.condition).flatMap((c) =>
+        blockList(c.path_pattern).flatMap((p) => (Array.isArray(p.values) ? p.values.map(String) : [])),
+      );
       const servesRoot = paths.length === 0 || (paths.some((p) => albPathMatches(p, "/")) && paths.some((p) => albPathMatches(p, "/any/page")));
-      if (servesRoot) return [this.finding({ ...base, status: "hold", detail: `${s.name} is served at / by ${rule.address} (${paths.join(", ") || "no path condition"})` })];
+      if (servesRoot)
+        return [this.finding({ ...base, status: "hold", detail: `${s.name} is served at / by ${rule.address} (${paths.join(", ") || "no path condition"})` })];
       seen.push(`${rule.address} (${paths.join(", ")})`);
     }
     return [
@@ -336,8 +394,15 @@ class Context {
         const kind = this.portClass(s, port);
         const spec = s.ports.find((p) => p.target === port);
         const sources = spec?.at ? [`${relative(this.input.project.projectDir, spec.at.file)}:${spec.at.line} ports`] : ["ports"];
-        const why = spec?.appProtocol !== undefined ? `app_protocol ${spec.appProtocol}` : typeof s.xEcs.protocol === "string" ? `x-ecs.protocol ${s.xEcs.protocol}` : `${lookupImage(s.image)?.label ?? "the image"} speaks ${kind} on ${port}`;
-        const http = targets.filter((t) => t.containerPort === port && ["HTTP", "HTTPS", undefined].includes(this.tf.literal(t.group.stack, t.group.body.protocol)));
+        const why =
+          spec?.appProtocol !== undefined
+            ? `app_protocol ${spec.appProtocol}`
+            : typeof s.xEcs.protocol === "string"
+              ? `x-ecs.protocol ${s.xEcs.protocol}`
+              : `${lookupImage(s.image)?.label ?? "the image"} speaks ${kind} on ${port}`;
+        const http = targets.filter(
+          (t) => t.containerPort === port && ["HTTP", "HTTPS", undefined].includes(this.tf.literal(t.group.stack, t.group.body.protocol)),
+        );
         const bad = kind === "grpc" ? http.filter((t) => this.tf.literal(t.group.stack, t.group.body.protocol_version) !== "GRPC") : http;
         out.push(
           this.finding({
@@ -347,7 +412,10 @@ class Context {
             port,
             sources,
             ...(bad.length > 0
-              ? { status: "broken" as const, detail: `${s.name}:${port} is ${kind} (${why}) but ${bad.map((b) => b.group.address).join(", ")} is an ALB ${this.tf.literal(bad[0]?.group.stack ?? "", bad[0]?.group.body.protocol) ?? "HTTP"} target group: its health check can never pass` }
+              ? {
+                  status: "broken" as const,
+                  detail: `${s.name}:${port} is ${kind} (${why}) but ${bad.map((b) => b.group.address).join(", ")} is an ALB ${this.tf.literal(bad[0]?.group.stack ?? "", bad[0]?.group.body.protocol) ?? "HTTP"} target group: its health check can never pass`,
+                }
               : { status: "hold" as const, detail: `${s.name}:${port} (${kind}) is no ALB HTTP target` }),
           }),
         );
@@ -368,7 +436,9 @@ class Context {
             port: t.containerPort,
             sources: [s.at ? `${relative(this.input.project.projectDir, s.at.file)}:${s.at.line} healthcheck` : "healthcheck"],
             status: ok ? "hold" : "broken",
-            detail: ok ? `${t.group.address} probes ${path}` : `${t.group.address} probes ${path}, but the app is known to serve ${known.join(" or ")} (compose healthcheck / x-ecs.healthCheckPath)`,
+            detail: ok
+              ? `${t.group.address} probes ${path}`
+              : `${t.group.address} probes ${path}, but the app is known to serve ${known.join(" or ")} (compose healthcheck / x-ecs.healthCheckPath)`,
           }),
         );
       }
@@ -389,23 +459,43 @@ class Context {
     const named = new Set(this.input.project.volumes);
     const writers = new Map<string, Set<string>>();
     for (const s of this.input.project.services) {
-      for (const v of s.volumes) if (v.type === "volume" && v.source !== undefined && !v.readOnly && named.has(v.source)) writers.set(v.source, new Set([...(writers.get(v.source) ?? []), s.name]));
+      for (const v of s.volumes)
+        if (v.type === "volume" && v.source !== undefined && !v.readOnly && named.has(v.source))
+          writers.set(v.source, new Set([...(writers.get(v.source) ?? []), s.name]));
     }
-    const rel = (at: { readonly file: string; readonly line: number } | undefined, what: string) => (at ? `${relative(this.input.project.projectDir, at.file)}:${at.line} ${what}` : what);
+    const rel = (at: { readonly file: string; readonly line: number } | undefined, what: string) =>
+      at ? `${relative(this.input.project.projectDir, at.file)}:${at.line} ${what}` : what;
     for (const s of this.input.project.services) {
       const mounts = s.volumes.filter((v) => v.type === "volume" && v.source !== undefined && !v.readOnly && named.has(v.source));
       const own = mounts.filter((m) => (writers.get(m.source ?? "")?.size ?? 0) === 1);
       const stateful = s.xEcs.stateful === true || (s.xEcs.stateful !== false && own.length > 0);
       const d = this.deployments.get(s.name);
-      if (stateful && s.updateOrder === "start-first") this.notes.push(`${s.name}: update_config.order start-first asks for overlapping tasks on its volume; the one-task promise is not checked`);
+      if (stateful && s.updateOrder === "start-first")
+        this.notes.push(`${s.name}: update_config.order start-first asks for overlapping tasks on its volume; the one-task promise is not checked`);
       else if (stateful) {
         const subject = (own.length > 0 ? own : mounts).map((m) => m.source).join(", ") || "x-ecs.stateful";
         const sources = (own.length > 0 ? own : mounts).map((m) => rel(m.at, "volumes"));
-        out.push(this.finding({ kind: "stateful-one-task", service: s.name, subject, sources, ...(d === undefined ? { status: "broken" as const, detail: `${s.name} is not deployed` } : this.oneTask(s, d)) }));
+        out.push(
+          this.finding({
+            kind: "stateful-one-task",
+            service: s.name,
+            subject,
+            sources,
+            ...(d === undefined ? { status: "broken" as const, detail: `${s.name} is not deployed` } : this.oneTask(s, d)),
+          }),
+        );
       }
       for (const m of mounts) {
         const subject = `${m.source ?? ""} -> ${m.target}`;
-        out.push(this.finding({ kind: "stateful-on-efs", service: s.name, subject, sources: [rel(m.at, "volumes")], ...(d === undefined ? { status: "broken" as const, detail: `${s.name} is not deployed` } : this.onEfs(s, d, m.target)) }));
+        out.push(
+          this.finding({
+            kind: "stateful-on-efs",
+            service: s.name,
+            subject,
+            sources: [rel(m.at, "volumes")],
+            ...(d === undefined ? { status: "broken" as const, detail: `${s.name} is not deployed` } : this.onEfs(s, d, m.target)),
+          }),
+        );
       }
     }
     return out;
@@ -414,8 +504,10 @@ class Context {
   private oneTask(s: ServiceSpec, d: Deployment): { status: Status; detail: string } {
     const body = d.service.body;
     const controller = blockList(body.deployment_controller)[0]?.type;
-    if (controller !== undefined && controller !== "ECS") return { status: "unknown", detail: `deployment controller ${String(controller)}: the verifier does not model it` };
-    if (body.scheduling_strategy === "DAEMON") return { status: "broken", detail: `${d.service.address} runs as a DAEMON: one task per container instance, all on the same volume` };
+    if (controller !== undefined && controller !== "ECS")
+      return { status: "unknown", detail: `deployment controller ${String(controller)}: the verifier does not model it` };
+    if (body.scheduling_strategy === "DAEMON")
+      return { status: "broken", detail: `${d.service.address} runs as a DAEMON: one task per container instance, all on the same volume` };
     const asked = s.replicas ?? 1;
     const problems: string[] = [];
     const max = numberOf(body.deployment_maximum_percent, 200);
@@ -437,17 +529,29 @@ class Context {
 
   private onEfs(s: ServiceSpec, d: Deployment, target: string): { status: Status; detail: string } {
     const mount = d.container.mountPoints.find((m) => m.containerPath === target);
-    if (mount === undefined) return { status: "broken", detail: `nothing is mounted at ${target} in ${s.name}'s container: the data lives in the task's writable layer and is lost with it` };
+    if (mount === undefined)
+      return {
+        status: "broken",
+        detail: `nothing is mounted at ${target} in ${s.name}'s container: the data lives in the task's writable layer and is lost with it`,
+      };
     const volume = blockList(d.taskDefinition.body.volume).find((v) => v.name === mount.sourceVolume);
     if (volume === undefined) return { status: "broken", detail: `the task definition has no volume ${mount.sourceVolume}` };
     if (blockList(volume.efs_volume_configuration).length > 0) return { status: "hold", detail: `${target} is on EFS (task volume ${mount.sourceVolume})` };
-    return { status: "broken", detail: `${target} is task volume ${mount.sourceVolume} without efs_volume_configuration: task storage, lost when the task stops` };
+    return {
+      status: "broken",
+      detail: `${target} is task volume ${mount.sourceVolume} without efs_volume_configuration: task storage, lost when the task stops`,
+    };
   }
 }
 
 /** ALB path-pattern matching: case-sensitive, `*` any characters, `?` one. */
 export function albPathMatches(pattern: string, path: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
   return re.test(path);
 }
 

@@ -39,7 +39,8 @@ const NOT_A_CONNECTION = [
 ];
 
 /** Keys that hold a host name, so a bare sibling name in them is a reference. */
-const HOLDS_A_HOST = /(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|ADDRESSES|SEEDS|BROKER|BROKERS|NODES|PEERS|URL|URI|DSN|ENDPOINT|ENDPOINTS|LOCATION|UPSTREAM)$/;
+const HOLDS_A_HOST =
+  /(HOST|HOSTNAME|HOSTS|SERVER|SERVERS|ADDR|ADDRESS|ADDRESSES|SEEDS|BROKER|BROKERS|NODES|PEERS|URL|URI|DSN|ENDPOINT|ENDPOINTS|LOCATION|UPSTREAM)$/;
 
 /** The prefix of a `<P>HOST`-style key, for finding its `<P>PORT` partner. */
 const HOST_SUFFIX = /(HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/;
@@ -138,7 +139,15 @@ export function serviceReferences(project: ComposeProject, service: ServiceSpec)
     for (const r of referencesInValue(words.join(" "), { names, bare: false })) out.push({ ...r, origin });
   }
   // A one-shot dependency (`service_completed_successfully`) orders start-up; it is no connection.
-  for (const d of service.dependsOn.filter((x) => x.condition !== "service_completed_successfully")) out.push({ host: d.name, form: "depends_on", text: d.name, origin: "depends_on", ...(d.at ? { at: d.at } : {}) });
-  for (const l of service.links) out.push({ host: l.alias, form: "link", text: l.service === l.alias ? l.service : `${l.service}:${l.alias}`, origin: "links", ...(l.at ? { at: l.at } : {}) });
+  for (const d of service.dependsOn.filter((x) => x.condition !== "service_completed_successfully"))
+    out.push({ host: d.name, form: "depends_on", text: d.name, origin: "depends_on", ...(d.at ? { at: d.at } : {}) });
+  for (const l of service.links)
+    out.push({
+      host: l.alias,
+      form: "link",
+      text: l.service === l.alias ? l.service : `${l.service}:${l.alias}`,
+      origin: "links",
+      ...(l.at ? { at: l.at } : {}),
+    });
   return out;
 }

@@ -53,9 +53,16 @@ export function formatAppEnvironment(r: AppEnvResult, options: { readonly verbos
     return lines.join("\n");
   }
   const rows = r.findings.filter((f) => options.verbose === true || f.status !== "hold");
-  const width = { status: 7, kind: 18, service: Math.max(8, ...r.findings.map((f) => f.service.length)), subject: Math.max(8, ...r.findings.map((f) => Math.min(f.subject.length, 40))) };
+  const width = {
+    status: 7,
+    kind: 18,
+    service: Math.max(8, ...r.findings.map((f) => f.service.length)),
+    subject: Math.max(8, ...r.findings.map((f) => Math.min(f.subject.length, 40))),
+  };
   for (const f of rows) {
-    lines.push(`  ${pad(f.status, width.status)} ${pad(f.kind, width.kind)} ${pad(f.service, width.service)} ${pad(f.subject, width.subject)} ${f.detail}${f.sources.length > 0 ? ` [${f.sources.join("; ")}]` : ""}`);
+    lines.push(
+      `  ${pad(f.status, width.status)} ${pad(f.kind, width.kind)} ${pad(f.service, width.service)} ${pad(f.subject, width.subject)} ${f.detail}${f.sources.length > 0 ? ` [${f.sources.join("; ")}]` : ""}`,
+    );
   }
   const held = r.findings.filter((f) => f.status === "hold").length;
   lines.push(`  ${held} of ${r.findings.length} promises hold${options.verbose === true ? "" : " (held promises not listed; --verbose lists them)"}`);

@@ -138,7 +138,7 @@ export function cidrCovers(outer: string, inner: string): boolean {
   if (o === undefined || i === undefined) return false;
   if (o.bits > i.bits) return false;
   const mask = o.bits === 0 ? 0 : (0xffffffff << (32 - o.bits)) >>> 0;
-  return ((i.net & mask) >>> 0) === o.net;
+  return (i.net & mask) >>> 0 === o.net;
 }
 
 /** Whether one rule lets `peer` through: hold, unknown (a peer it cannot read) or broken. */
@@ -177,7 +177,12 @@ function combine(statuses: readonly Status[]): Status {
 export function admission(tf: Terraform, from: Endpoint, to: Endpoint, protocol: "tcp" | "udp", port: number | "every"): Admission {
   const names = (e: Endpoint) => e.groups.map((g) => groupName(tf, g)).join(", ");
   if (to.groups.length === 0 || from.groups.length === 0) {
-    return { status: "unknown", ingress: "unknown", egress: "unknown", detail: "a task without security groups uses the VPC's default group, which the stacks do not describe" };
+    return {
+      status: "unknown",
+      ingress: "unknown",
+      egress: "unknown",
+      detail: "a task without security groups uses the VPC's default group, which the stacks do not describe",
+    };
   }
   const ingressRules = to.groups.flatMap((g) => rulesOf(tf, g, "ingress"));
   const egressRules = from.groups.flatMap((g) => rulesOf(tf, g, "egress"));
@@ -189,11 +194,15 @@ export function admission(tf: Terraform, from: Endpoint, to: Endpoint, protocol:
     const some = ingressRules.filter((r) => rulePasses({ ...r, protocol: "-1" }, from, protocol, "every") === "hold");
     if (some.length > 0) {
       ingress = "unknown";
-      problems.push(`the port used is not written and not known; sg ${names(to)} admits sg ${names(from)} only on ${some.map((r) => `${r.protocol}/${r.from ?? "*"}-${r.to ?? "*"}`).join(", ")}, not on every port as compose does`);
+      problems.push(
+        `the port used is not written and not known; sg ${names(to)} admits sg ${names(from)} only on ${some.map((r) => `${r.protocol}/${r.from ?? "*"}-${r.to ?? "*"}`).join(", ")}, not on every port as compose does`,
+      );
     } else problems.push(`the port used is not written and not known, and sg ${names(to)} admits sg ${names(from)} on no port at all`);
   } else if (ingress === "broken") problems.push(`no ingress rule on sg ${names(to)} admits sg ${names(from)} on ${what}`);
-  if (ingress === "unknown" && problems.length === 0) problems.push(`cannot tell whether sg ${names(to)} admits sg ${names(from)} on ${what} (a rule's peer could not be read)`);
-  if (port === "every" && egress === "broken" && egressRules.some((r) => rulePasses({ ...r, protocol: "-1" }, to, protocol, "every") === "hold")) egress = "unknown";
+  if (ingress === "unknown" && problems.length === 0)
+    problems.push(`cannot tell whether sg ${names(to)} admits sg ${names(from)} on ${what} (a rule's peer could not be read)`);
+  if (port === "every" && egress === "broken" && egressRules.some((r) => rulePasses({ ...r, protocol: "-1" }, to, protocol, "every") === "hold"))
+    egress = "unknown";
   if (egress === "broken") problems.push(`no egress rule on sg ${names(from)} allows ${what} to sg ${names(to)}`);
   if (egress === "unknown") problems.push(`cannot tell whether sg ${names(from)} may send ${what} to sg ${names(to)}`);
   const status: Status = ingress === "hold" && egress === "hold" ? "hold" : ingress === "broken" || egress === "broken" ? "broken" : "unknown";
@@ -214,4 +223,3 @@ export function endpointOf(tf: Terraform, service: TfBlock): Endpoint | undefine
   }
   return { stack: service.stack, groups, ...(cidrs !== undefined ? { cidrs } : {}) };
 }
-

@@ -140,7 +140,9 @@ export class Terraform {
   private findForData(block: TfBlock): TfBlock[] {
     const targetType = DATA_TARGET[block.type];
     if (targetType === undefined) return [];
-    const candidates = [...this.byStack.entries()].filter(([s]) => s !== block.stack).flatMap(([, blocks]) => blocks.filter((b) => b.mode === "resource" && b.type === targetType));
+    const candidates = [...this.byStack.entries()]
+      .filter(([s]) => s !== block.stack)
+      .flatMap(([, blocks]) => blocks.filter((b) => b.mode === "resource" && b.type === targetType));
     return candidates.filter((c) => this.matches(block, c));
   }
 

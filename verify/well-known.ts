@@ -63,8 +63,16 @@ export const IMAGE_TABLE: readonly ImageEntry[] = [
   { label: "Jenkins", match: /^jenkins$/, ports: [http(8080), tcp(50000)] },
   { label: "Tomcat", match: /^tomcat$/, ports: [http(8080)] },
   { label: "Docker registry", match: /^registry$/, ports: [http(5000)] },
-  { label: "Web servers and proxies (nginx, httpd, Caddy, Traefik, HAProxy)", match: /^(nginx|nginx-unprivileged|httpd|apache2?|caddy|traefik|haproxy|openresty)$/, ports: [http(80)] },
-  { label: "Common web apps (WordPress, Drupal, Nextcloud, Joomla)", match: /^(wordpress|drupal|nextcloud|joomla|matomo|phpmyadmin|adminer)$/, ports: [http(80)] },
+  {
+    label: "Web servers and proxies (nginx, httpd, Caddy, Traefik, HAProxy)",
+    match: /^(nginx|nginx-unprivileged|httpd|apache2?|caddy|traefik|haproxy|openresty)$/,
+    ports: [http(80)],
+  },
+  {
+    label: "Common web apps (WordPress, Drupal, Nextcloud, Joomla)",
+    match: /^(wordpress|drupal|nextcloud|joomla|matomo|phpmyadmin|adminer)$/,
+    ports: [http(80)],
+  },
 ];
 
 /** The repository name of an image: `docker.io/library/postgres:16@sha256:...` -> `postgres`. */

@@ -18,9 +18,15 @@ type Counts = Record<string, Record<string, number>>;
 function resourceCounts(outDir: string): Counts {
   const out: Counts = {};
   for (const stack of readdirSync(join(outDir, "stacks")).sort()) {
-    const json = JSON.parse(readFileSync(join(outDir, "stacks", stack, "cdk.tf.json"), "utf8")) as Record<string, Record<string, Record<string, unknown>> | undefined>;
+    const json = JSON.parse(readFileSync(join(outDir, "stacks", stack, "cdk.tf.json"), "utf8")) as Record<
+      string,
+      Record<string, Record<string, unknown>> | undefined
+    >;
     const counts: Record<string, number> = {};
-    for (const [kind, label] of [["resource", ""], ["data", "data."]] as const) {
+    for (const [kind, label] of [
+      ["resource", ""],
+      ["data", "data."],
+    ] as const) {
       for (const [type, blocks] of Object.entries(json[kind] ?? {})) counts[`${label}${type}`] = Object.keys(blocks).length;
     }
     out[stack] = counts;
@@ -48,17 +54,20 @@ describe("the bench's hand-written cdktf app", () => {
     }
   });
 
-  test.each([3, 50, 200])("GIVEN the bench's generated project of %i services WHEN synthesized by hand and by compose2ecs THEN every stack has the same resource types and counts", async (n) => {
-    const project = join(root, `generated-${n}`);
-    mkdirSync(join(project, "environments"), { recursive: true });
-    writeFileSync(join(project, "docker-compose.yml"), generatedCompose(n));
-    writeFileSync(join(project, "environments", "bench.yml"), BENCH_ENVIRONMENT);
-    const viaCli = join(project, "out-cli");
-    expect((await runCli(["synth", "-C", project, "--env", "bench", "--out", viaCli])).code).toBe(0);
-    const byHand = join(project, "out-hand");
-    synthHandwritten(byHand, n);
-    const counts = resourceCounts(viaCli);
-    expect(counts["bench-app"]?.aws_ecs_service).toBe(n);
-    expect(resourceCounts(byHand)).toEqual(counts);
-  });
+  test.each([3, 50, 200])(
+    "GIVEN the bench's generated project of %i services WHEN synthesized by hand and by compose2ecs THEN every stack has the same resource types and counts",
+    async (n) => {
+      const project = join(root, `generated-${n}`);
+      mkdirSync(join(project, "environments"), { recursive: true });
+      writeFileSync(join(project, "docker-compose.yml"), generatedCompose(n));
+      writeFileSync(join(project, "environments", "bench.yml"), BENCH_ENVIRONMENT);
+      const viaCli = join(project, "out-cli");
+      expect((await runCli(["synth", "-C", project, "--env", "bench", "--out", viaCli])).code).toBe(0);
+      const byHand = join(project, "out-hand");
+      synthHandwritten(byHand, n);
+      const counts = resourceCounts(viaCli);
+      expect(counts["bench-app"]?.aws_ecs_service).toBe(n);
+      expect(resourceCounts(byHand)).toEqual(counts);
+    },
+  );
 });

@@ -23,12 +23,15 @@ describe("albShare", () => {
     [10, 1, "shared", 10, 10],
     [0, 0, "own", 0, 48],
     [0, 0, "shared", 0, 999],
-  ] as const)("GIVEN %i routed services with %i route(s) on a %s listener THEN %i target groups and %i branches per base", (services, routes, listener, tgs, perBase) => {
-    const usage = albShare(app(services, routes, listener));
-    expect(usage.targetGroups).toBe(tgs);
-    expect(usage.branchesPerBase).toBe(perBase);
-    expect(usage.diagnostics).toEqual([]);
-  });
+  ] as const)(
+    "GIVEN %i routed services with %i route(s) on a %s listener THEN %i target groups and %i branches per base",
+    (services, routes, listener, tgs, perBase) => {
+      const usage = albShare(app(services, routes, listener));
+      expect(usage.targetGroups).toBe(tgs);
+      expect(usage.branchesPerBase).toBe(perBase);
+      expect(usage.diagnostics).toEqual([]);
+    },
+  );
 
   test("GIVEN a stack with 25 routed services WHEN measured THEN synth gets a warning naming the share and the remedy", () => {
     const usage = albShare(app(25, 1, "shared"));
@@ -36,7 +39,9 @@ describe("albShare", () => {
     expect(usage.branchesPerBase).toBe(4);
     expect(usage.diagnostics).toHaveLength(1);
     expect(usage.diagnostics[0]).toMatchObject({ severity: "warning" });
-    expect(usage.diagnostics[0].message).toMatch(/uses 25 of the shared ALB's 100 target groups and 25 of its 100 rules, so one base holds only 4 such branch\(es\); .*public: false/);
+    expect(usage.diagnostics[0].message).toMatch(
+      /uses 25 of the shared ALB's 100 target groups and 25 of its 100 rules, so one base holds only 4 such branch\(es\); .*public: false/,
+    );
   });
 });
 
@@ -46,11 +51,15 @@ describe("synth's ALB share warning", () => {
     try {
       mkdirSync(join(project, "environments"));
       writeFileSync(join(project, "environments", "qa.yml"), "branches: true\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\n  domain: qa.example.com\n");
-      const services = Array.from({ length: 25 }, (_, i) => `  s${String(i).padStart(2, "0")}:\n    image: nginx:1.27\n    ports: ["${8000 + i}:80"]\n`).join("");
+      const services = Array.from({ length: 25 }, (_, i) => `  s${String(i).padStart(2, "0")}:\n    image: nginx:1.27\n    ports: ["${8000 + i}:80"]\n`).join(
+        "",
+      );
       writeFileSync(join(project, "compose.yaml"), `name: wide\nservices:\n${services}`);
       const result = await planRequest({ projectDir: project, envName: "qa", branch: "wide", envVars: {} });
       const warnings = result.diagnostics.filter((d) => d.severity === "warning" && /shared ALB/.test(d.message));
-      expect(warnings.map((w) => w.message)).toEqual([expect.stringMatching(/uses 25 of the shared ALB's 100 target groups .* one base holds only 4 such branch/)]);
+      expect(warnings.map((w) => w.message)).toEqual([
+        expect.stringMatching(/uses 25 of the shared ALB's 100 target groups .* one base holds only 4 such branch/),
+      ]);
     } finally {
       rmSync(project, { recursive: true, force: true });
     }

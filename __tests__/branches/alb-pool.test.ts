@@ -45,7 +45,14 @@ describe("placing a branch on the pool", () => {
   test("GIVEN an environment THEN the limits are its quotas less the base's own listeners", () => {
     const env = defaultEnvironment("qa", true);
     expect(albLimits(env)).toEqual({ targetGroups: 100, rules: 100, listeners: 49 });
-    const https = { ...env, loadBalancer: { ...env.loadBalancer, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x", quotas: { rulesPerAlb: 300, listenersPerAlb: 10 } } };
+    const https = {
+      ...env,
+      loadBalancer: {
+        ...env.loadBalancer,
+        certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/x",
+        quotas: { rulesPerAlb: 300, listenersPerAlb: 10 },
+      },
+    };
     expect(albLimits(https)).toEqual({ targetGroups: 100, rules: 300, listeners: 8 });
   });
 });
@@ -115,7 +122,9 @@ describe("slot records with an ALB and usage", () => {
 
   test("GIVEN a branch too big for any ALB THEN the error says no pool size helps and what to change", async () => {
     const { diagnostics } = await place("huge", 5, { targetGroups: 120, rules: 120, listeners: 1 });
-    expect(diagnostics[0]?.message).toMatch(/branch "huge" alone needs 120 target groups where an ALB allows 100.*route fewer services through the load balancer/);
+    expect(diagnostics[0]?.message).toMatch(
+      /branch "huge" alone needs 120 target groups where an ALB allows 100.*route fewer services through the load balancer/,
+    );
   });
 
   test("GIVEN twelve branches placed at once WHEN allocation runs concurrently THEN no ALB holds more than its quota", async () => {
@@ -136,7 +145,10 @@ describe("slot records with an ALB and usage", () => {
     const { record } = await place("b1", 1);
     if (record === undefined) throw new Error("not placed");
     await updateRecord(store, { ...record, usage: { targetGroups: 5, rules: 5, listeners: 1 } });
-    expect(parseRecord(readFileSync(join(dir, "qa", "branches", `${record.slug}.json`), "utf8"))).toEqual({ ...record, usage: { targetGroups: 5, rules: 5, listeners: 1 } });
+    expect(parseRecord(readFileSync(join(dir, "qa", "branches", `${record.slug}.json`), "utf8"))).toEqual({
+      ...record,
+      usage: { targetGroups: 5, rules: 5, listeners: 1 },
+    });
     expect(readdirSync(join(dir, "qa", "branches"))).toEqual([`${record.slug}.json`]);
   });
 });
@@ -188,7 +200,10 @@ describe("synthesized stacks of a pool", () => {
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
   const env = (name: string, loadBalancer: string): void => {
-    writeFileSync(join(project, "environments", `${name}.yml`), `branches: true\nproject: shop\ncompose: [${COMPOSE}]\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\n  deletionProtection: false\n${loadBalancer}`);
+    writeFileSync(
+      join(project, "environments", `${name}.yml`),
+      `branches: true\nproject: shop\ncompose: [${COMPOSE}]\nloadBalancer:\n  allowedCidrs: [203.0.113.0/24]\n  deletionProtection: false\n${loadBalancer}`,
+    );
   };
   const synth = async (envName: string, branch: string, out: string) => {
     const result = await synthesize({ files: [], projectDir: project, profiles: [], envName, branch, outDir: join(work, out), hcl: false, envVars: {} });
@@ -214,7 +229,10 @@ describe("synthesized stacks of a pool", () => {
       }
     }
     for (const [type, byId] of Object.entries(one.resource ?? {})) for (const id of Object.keys(byId)) expect(two.resource?.[type]?.[id]).toBeDefined();
-    expect(added.map((a) => a.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["aws_lb.load-balancer-shop-qa-alb2_alb", "aws_lb_listener.load-balancer-shop-qa-alb2_http"]);
+    expect(added.map((a) => a.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual([
+      "aws_lb.load-balancer-shop-qa-alb2_alb",
+      "aws_lb_listener.load-balancer-shop-qa-alb2_http",
+    ]);
     const alb2 = Object.values(two.resource?.aws_lb ?? {}).find((lb) => lb.name === "shop-qa-alb2");
     const alb1 = Object.values(two.resource?.aws_lb ?? {}).find((lb) => lb.name === "shop-qa");
     // Same settings and the one security group of ALB 1.
@@ -228,7 +246,9 @@ describe("synthesized stacks of a pool", () => {
     for (const [i, b] of ["one", "two", "three"].entries()) await synth("qa", b, `b${i}`);
     const lookedUp = ["one", "two", "three"].map((b, i) => Object.values(stack(`b${i}`, `qa-${branchSlug(b)}`).data?.aws_lb ?? {}).map((lb) => lb.name));
     expect(lookedUp).toEqual([["shop-qa"], ["shop-qa"], ["shop-qa-alb2"]]);
-    const ports = ["one", "two", "three"].map((b, i) => Object.values(stack(`b${i}`, `qa-${branchSlug(b)}`).resource?.aws_lb_listener ?? {}).map((l) => l.port));
+    const ports = ["one", "two", "three"].map((b, i) =>
+      Object.values(stack(`b${i}`, `qa-${branchSlug(b)}`).resource?.aws_lb_listener ?? {}).map((l) => l.port),
+    );
     expect(ports).toEqual([[10001], [10002], [10003]]);
     const records = await listSlots(new LocalSlotStore(registry()));
     expect(records.map((r) => [r.branch, r.slot, r.alb, r.usage])).toEqual([
@@ -238,7 +258,16 @@ describe("synthesized stacks of a pool", () => {
     ]);
     // A fifth branch fits nowhere: synth fails naming the pool size, writes no output and takes no slot.
     await synth("qa", "four", "b3");
-    const fifth = await synthesize({ files: [], projectDir: project, profiles: [], envName: "qa", branch: "five", outDir: join(work, "b4"), hcl: false, envVars: {} });
+    const fifth = await synthesize({
+      files: [],
+      projectDir: project,
+      profiles: [],
+      envName: "qa",
+      branch: "five",
+      outDir: join(work, "b4"),
+      hcl: false,
+      envVars: {},
+    });
     expect(fifth.diagnostics.filter((d) => d.severity === "error").map((d) => [d.path, d.location?.line, d.message])).toEqual([
       ["loadBalancer.pool", 7, expect.stringMatching(/raise loadBalancer\.pool to 3/)],
     ]);
@@ -272,9 +301,20 @@ describe("synthesized stacks of a pool", () => {
     if (two === undefined) throw new Error("no record");
     // Another branch's record on ALB 1 now claims more rules (its services grew).
     await updateRecord(store, { ...two, usage: { targetGroups: 3, rules: 3, listeners: 1 } });
-    const result = await synthesize({ files: [], projectDir: project, profiles: [], envName: "qa", branch: "one", outDir: join(work, "b2"), hcl: false, envVars: {} });
+    const result = await synthesize({
+      files: [],
+      projectDir: project,
+      profiles: [],
+      envName: "qa",
+      branch: "one",
+      outDir: join(work, "b2"),
+      hcl: false,
+      envVars: {},
+    });
     expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([
-      expect.stringMatching(/branch "one" is placed on load balancer 1 .*\(3 \+ 2 listener rules > 4\).*down --env qa --branch one\) and deploy it again to move it to load balancer 2/),
+      expect.stringMatching(
+        /branch "one" is placed on load balancer 1 .*\(3 \+ 2 listener rules > 4\).*down --env qa --branch one\) and deploy it again to move it to load balancer 2/,
+      ),
     ]);
     // `down` plans the branch to destroy it, which is the fix: no quota check stands in its way.
     const forDown = await planRequest({ projectDir: project, envName: "qa", branch: "one", forDestroy: true, envVars: {} });
@@ -293,7 +333,12 @@ describe("synthesized stacks of a pool", () => {
     const planned = await planRequest({ projectDir: project, envName: "qa", branch: "one", envVars: {} });
     expect(planned.plan).toBeUndefined();
     expect(planned.diagnostics.filter((d) => d.severity === "error").map((d) => [d.path, d.message])).toEqual([
-      ["loadBalancer.pool", expect.stringMatching(/branch "one" is placed on load balancer 2 of the pool, but loadBalancer.pool is 1: .*destroy it \(compose2ecs down --env qa --branch one\) before shrinking the pool/)],
+      [
+        "loadBalancer.pool",
+        expect.stringMatching(
+          /branch "one" is placed on load balancer 2 of the pool, but loadBalancer.pool is 1: .*destroy it \(compose2ecs down --env qa --branch one\) before shrinking the pool/,
+        ),
+      ],
     ]);
   });
 
@@ -308,7 +353,11 @@ describe("synthesized stacks of a pool", () => {
         zone_id: "Z0123456789ABC",
         name: `${slug}.qa.example.com`,
         type: "A",
-        alias: { name: expect.stringMatching(/^\$\{data\.aws_lb\.base_alb_[0-9A-F]{8}\.dns_name\}$/), zone_id: expect.stringMatching(/\.zone_id\}$/), evaluate_target_health: false },
+        alias: {
+          name: expect.stringMatching(/^\$\{data\.aws_lb\.base_alb_[0-9A-F]{8}\.dns_name\}$/),
+          zone_id: expect.stringMatching(/\.zone_id\}$/),
+          evaluate_target_health: false,
+        },
       }),
     ]);
     env("qa2", "  domain: qa.example.com\n");

@@ -29,18 +29,27 @@ const KINDS: Readonly<Record<string, { limit: Limit; make: (env: string, slug: s
   cloudWorkspace: { limit: { max: 90, charset: /^[A-Za-z0-9_-]+$/ }, make: (env, slug) => cloudWorkspaceName("compose2ecs", env, slug) },
   ecsService: { limit: { max: 255, charset: /^[A-Za-z0-9_-]+$/ }, make: (env, slug) => names.ecsServiceName({ project: PROJECT, env, slug }, "web") },
   taskFamily: { limit: { max: 255, charset: /^[A-Za-z0-9_-]+$/ }, make: (env, slug) => names.taskFamily({ project: PROJECT, env, slug }, "web") },
-  targetGroup: { limit: { max: 32, charset: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/ }, make: (env, slug) => names.targetGroupName({ project: PROJECT, env, slug }, "web", 5000) },
+  targetGroup: {
+    limit: { max: 32, charset: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/ },
+    make: (env, slug) => names.targetGroupName({ project: PROJECT, env, slug }, "web", 5000),
+  },
   logGroup: { limit: { max: 512, charset: /^[A-Za-z0-9._/#-]+$/ }, make: (env, slug) => names.logGroupName({ project: PROJECT, env, slug }, "web") },
   executionRole: { limit: { max: 64, charset: /^[A-Za-z0-9+=,.@_-]+$/ }, make: (env, slug) => names.executionRoleName({ project: PROJECT, env, slug }, "web") },
   taskRole: { limit: { max: 64, charset: /^[A-Za-z0-9+=,.@_-]+$/ }, make: (env, slug) => names.taskRoleName({ project: PROJECT, env, slug }, "web") },
-  securityGroup: { limit: { max: 255, charset: /^(?!sg-)[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/ }, make: (env, slug) => names.serviceSecurityGroupName({ project: PROJECT, env, slug }, "web") },
+  securityGroup: {
+    limit: { max: 255, charset: /^(?!sg-)[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/ },
+    make: (env, slug) => names.serviceSecurityGroupName({ project: PROJECT, env, slug }, "web"),
+  },
   // A private DNS namespace: labels of at most 63, the whole name at most 253.
   namespace: {
     limit: { max: 253, charset: /^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+internal$/ },
     make: (env, slug) => names.namespaceName({ project: PROJECT, env, slug }),
   },
   secret: { limit: { max: 512, charset: /^[A-Za-z0-9/_+=.@-]+$/ }, make: (env, slug) => names.secretName({ project: PROJECT, env, slug }, "db-password") },
-  ecrRepository: { limit: { max: 256, charset: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/ }, make: (env, slug) => names.ecrRepositoryName({ project: PROJECT, env, slug }, "web") },
+  ecrRepository: {
+    limit: { max: 256, charset: /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/ },
+    make: (env, slug) => names.ecrRepositoryName({ project: PROJECT, env, slug }, "web"),
+  },
 };
 
 describe("AWS names of branch stacks", () => {
@@ -48,16 +57,18 @@ describe("AWS names of branch stacks", () => {
     expect(LONGEST_ENV.length).toBe(MAX_ENVIRONMENT_NAME_LENGTH);
   });
 
-  test.each(Object.keys(KINDS).flatMap((kind) => [["qa", kind], [LONGEST_ENV, kind]]))(
-    "GIVEN 3000 random branches in environment %p WHEN the %s names are made THEN each fits the AWS limit and no two branches share one",
-    (env, kind) => {
-      const { limit, make } = KINDS[kind];
-      const made = SLUGS.map((slug) => make(env, slug));
-      const bad = made.filter((name) => name.length > limit.max || !limit.charset.test(name));
-      expect(bad).toEqual([]);
-      expect(new Set(made).size).toBe(SLUGS.length);
-    },
-  );
+  test.each(
+    Object.keys(KINDS).flatMap((kind) => [
+      ["qa", kind],
+      [LONGEST_ENV, kind],
+    ]),
+  )("GIVEN 3000 random branches in environment %p WHEN the %s names are made THEN each fits the AWS limit and no two branches share one", (env, kind) => {
+    const { limit, make } = KINDS[kind];
+    const made = SLUGS.map((slug) => make(env, slug));
+    const bad = made.filter((name) => name.length > limit.max || !limit.charset.test(name));
+    expect(bad).toEqual([]);
+    expect(new Set(made).size).toBe(SLUGS.length);
+  });
 
   test("GIVEN 3000 random branches WHEN their local state files are placed THEN every branch has its own file, apart from base and app", () => {
     const env = defaultEnvironment("qa", true);

@@ -18,7 +18,13 @@ function state(resources: ReadonlyArray<{ type: string; attributes: Record<strin
   return JSON.stringify({
     version: 4,
     terraform_version: "1.11.4",
-    resources: resources.map((r, i) => ({ mode: r.mode ?? "managed", type: r.type, name: `r${i}`, provider: 'provider["registry.terraform.io/hashicorp/aws"]', instances: [{ attributes: r.attributes }] })),
+    resources: resources.map((r, i) => ({
+      mode: r.mode ?? "managed",
+      type: r.type,
+      name: `r${i}`,
+      provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+      instances: [{ attributes: r.attributes }],
+    })),
   });
 }
 
@@ -34,7 +40,11 @@ describe("the slot in a branch's state", () => {
     ["its own listener", [LISTENER_7, GROUP], { kind: "slot", slot: 7 }],
     ["its rule priorities (a branch with a domain)", [...RULES_7, GROUP], { kind: "slot", slot: 7 }],
     ["listener and rules that agree", [LISTENER_7, ...RULES_7], { kind: "slot", slot: 7 }],
-    ["the shared listener read as data, and rules", [{ type: "aws_lb_listener", mode: "data", attributes: { port: 443 } }, ...RULES_7], { kind: "slot", slot: 7 }],
+    [
+      "the shared listener read as data, and rules",
+      [{ type: "aws_lb_listener", mode: "data", attributes: { port: 443 } }, ...RULES_7],
+      { kind: "slot", slot: 7 },
+    ],
     ["resources none of which depends on the slot", [GROUP], { kind: "unshaped" }],
     ["no resources", [], { kind: "empty" }],
   ])("GIVEN a state with %s WHEN read THEN the slot is found as it was deployed", (_what, resources, expected) => {
@@ -42,7 +52,11 @@ describe("the slot in a branch's state", () => {
   });
 
   test.each([
-    ["resources of two slots", state([LISTENER_7, { type: "aws_lb_listener_rule", attributes: { priority: 101 } }]), /different slots \(2: rule priority 101; 7: listener port 10007\)/],
+    [
+      "resources of two slots",
+      state([LISTENER_7, { type: "aws_lb_listener_rule", attributes: { priority: 101 } }]),
+      /different slots \(2: rule priority 101; 7: listener port 10007\)/,
+    ],
     ["a rule of the app stack's slot 0", state([{ type: "aws_lb_listener_rule", attributes: { priority: 3 } }]), /rule priority 3 is not a branch slot's/],
     ["text that is not JSON", "not json", /not JSON/],
   ])("GIVEN %s WHEN read THEN it is unreadable, with the reason", (_what, text, reason) => {
@@ -56,7 +70,12 @@ describe("the destroy decision", () => {
   test.each([
     ["no record", state([LISTENER_7]), undefined, { kind: "destroy", slot: 7 }],
     ["a record that agrees", state([LISTENER_7]), 7, { kind: "destroy", slot: 7 }],
-    ["a record that disagrees", state([LISTENER_7]), 2, { kind: "destroy", slot: 7, note: expect.stringMatching(/deployed with slot 7, its record says 2; destroyed with the state's/) }],
+    [
+      "a record that disagrees",
+      state([LISTENER_7]),
+      2,
+      { kind: "destroy", slot: 7, note: expect.stringMatching(/deployed with slot 7, its record says 2; destroyed with the state's/) },
+    ],
     ["a record and nothing slot-shaped in the state", state([GROUP]), 4, { kind: "destroy", slot: 4 }],
     ["no record and nothing slot-shaped in the state", state([GROUP]), undefined, { kind: "destroy", slot: 1 }],
     ["an empty state", state([]), 3, { kind: "nothing", detail: expect.stringMatching(/no resources; nothing to destroy/) }],
@@ -100,6 +119,8 @@ describe("planning a stale branch's destroy", () => {
   });
 
   test("GIVEN a state deleted since the listing WHEN its destroy is planned THEN there is nothing to destroy", async () => {
-    expect(await planBranchDestroy(request({ slug: branchSlug("x"), slot: 1, state: "/somewhere" }, undefined))).toEqual({ result: { ok: true, detail: expect.stringMatching(/state is gone/) } });
+    expect(await planBranchDestroy(request({ slug: branchSlug("x"), slot: 1, state: "/somewhere" }, undefined))).toEqual({
+      result: { ok: true, detail: expect.stringMatching(/state is gone/) },
+    });
   });
 });

@@ -35,7 +35,11 @@ describe("resolveBranchName", () => {
 
   test("GIVEN a git checkout on a branch WHEN resolved without --branch or BRANCH THEN the current git branch is used", () => {
     commitOn(dir, "feature/ÄÖ-login");
-    expect(resolveBranchName({ projectDir: dir, envVars: {} }).name).toEqual({ branch: "feature/ÄÖ-login", slug: branchSlug("feature/ÄÖ-login"), source: "git" });
+    expect(resolveBranchName({ projectDir: dir, envVars: {} }).name).toEqual({
+      branch: "feature/ÄÖ-login",
+      slug: branchSlug("feature/ÄÖ-login"),
+      source: "git",
+    });
   });
 
   test("GIVEN a detached HEAD WHEN resolved without --branch THEN the error comes from git and asks for --branch", () => {

@@ -48,41 +48,50 @@ describe("QA branch stacks of the bundled example", () => {
 
   const stack = (out: string, name: string): StackJson => JSON.parse(readFileSync(join(out, "stacks", name, "cdk.tf.json"), "utf8")) as StackJson;
 
-  test("GIVEN two branches WHEN synthesized THEN each gives qa-base and qa-<slug> with their own state, port and priorities, and terraform validates all three", async () => {
-    const outs = BRANCHES.map((_, i) => join(work, `out-${i}`));
-    for (const [i, branch] of BRANCHES.entries()) {
-      const result = await synthesize({ files: [], projectDir: project, profiles: [], envName: "qa", branch, outDir: outs[i], hcl: false, envVars: {} });
-      expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-      expect(result.stacks).toEqual(["qa-base", `qa-${branchSlug(branch)}`]);
-    }
-    const stateOf = (out: string, name: string) => resolve(join(out, "stacks", name), stack(out, name).terraform.backend.local.path);
-    const stateDir = join(project, ".compose2ecs", "state", "qa");
-    expect(stateOf(outs[0], "qa-base")).toBe(join(stateDir, "base.tfstate"));
-    expect(stateOf(outs[1], "qa-base")).toBe(join(stateDir, "base.tfstate"));
-    const branchStacks = BRANCHES.map((b, i) => ({ out: outs[i], name: `qa-${branchSlug(b)}` }));
-    expect(branchStacks.map((s) => stateOf(s.out, s.name))).toEqual(BRANCHES.map((b) => join(stateDir, `${branchSlug(b)}.tfstate`)));
+  test(
+    "GIVEN two branches WHEN synthesized THEN each gives qa-base and qa-<slug> with their own state, port and priorities, and terraform validates all three",
+    async () => {
+      const outs = BRANCHES.map((_, i) => join(work, `out-${i}`));
+      for (const [i, branch] of BRANCHES.entries()) {
+        const result = await synthesize({ files: [], projectDir: project, profiles: [], envName: "qa", branch, outDir: outs[i], hcl: false, envVars: {} });
+        expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+        expect(result.stacks).toEqual(["qa-base", `qa-${branchSlug(branch)}`]);
+      }
+      const stateOf = (out: string, name: string) => resolve(join(out, "stacks", name), stack(out, name).terraform.backend.local.path);
+      const stateDir = join(project, ".compose2ecs", "state", "qa");
+      expect(stateOf(outs[0], "qa-base")).toBe(join(stateDir, "base.tfstate"));
+      expect(stateOf(outs[1], "qa-base")).toBe(join(stateDir, "base.tfstate"));
+      const branchStacks = BRANCHES.map((b, i) => ({ out: outs[i], name: `qa-${branchSlug(b)}` }));
+      expect(branchStacks.map((s) => stateOf(s.out, s.name))).toEqual(BRANCHES.map((b) => join(stateDir, `${branchSlug(b)}.tfstate`)));
 
-    const listenerPorts = branchStacks.map((s) => Object.values(stack(s.out, s.name).resource?.aws_lb_listener ?? {}).map((l) => l.port));
-    expect(listenerPorts).toEqual([[10001], [10002]]);
-    const priorities = branchStacks.map((s) => Object.values(stack(s.out, s.name).resource?.aws_lb_listener_rule ?? {}).map((r) => Number(r.priority)));
-    expect(priorities[0].every((p) => p >= 51 && p <= 100)).toBe(true);
-    expect(priorities[1].every((p) => p >= 101 && p <= 150)).toBe(true);
-    expect(branchStacks.every((s) => stack(s.out, s.name).output?.url !== undefined)).toBe(true);
+      const listenerPorts = branchStacks.map((s) => Object.values(stack(s.out, s.name).resource?.aws_lb_listener ?? {}).map((l) => l.port));
+      expect(listenerPorts).toEqual([[10001], [10002]]);
+      const priorities = branchStacks.map((s) => Object.values(stack(s.out, s.name).resource?.aws_lb_listener_rule ?? {}).map((r) => Number(r.priority)));
+      expect(priorities[0].every((p) => p >= 51 && p <= 100)).toBe(true);
+      expect(priorities[1].every((p) => p >= 101 && p <= 150)).toBe(true);
+      expect(branchStacks.every((s) => stack(s.out, s.name).output?.url !== undefined)).toBe(true);
 
-    const env = { ...testTerraformEnv(join(work, "terraform.rc"), process.env), ...pluginCacheEnv() };
-    for (const dir of [join(outs[0], "stacks", "qa-base"), ...branchStacks.map((s) => join(s.out, "stacks", s.name))]) {
-      // With the backend: the local state path, relative to the stack folder, must resolve.
-      const init = await terraform(["init", "-input=false"], { cwd: dir, env });
-      expect({ dir, stderr: init.stderr, code: init.code }).toEqual({ dir, stderr: "", code: 0 });
-      const validate = await terraform(["validate"], { cwd: dir, env });
-      expect({ dir, out: validate.stdout + validate.stderr, code: validate.code }).toEqual({ dir, out: expect.stringContaining("Success! The configuration is valid."), code: 0 });
-    }
-  }, terraformBudget(3));
+      const env = { ...testTerraformEnv(join(work, "terraform.rc"), process.env), ...pluginCacheEnv() };
+      for (const dir of [join(outs[0], "stacks", "qa-base"), ...branchStacks.map((s) => join(s.out, "stacks", s.name))]) {
+        // With the backend: the local state path, relative to the stack folder, must resolve.
+        const init = await terraform(["init", "-input=false"], { cwd: dir, env });
+        expect({ dir, stderr: init.stderr, code: init.code }).toEqual({ dir, stderr: "", code: 0 });
+        const validate = await terraform(["validate"], { cwd: dir, env });
+        expect({ dir, out: validate.stdout + validate.stderr, code: validate.code }).toEqual({
+          dir,
+          out: expect.stringContaining("Success! The configuration is valid."),
+          code: 0,
+        });
+      }
+    },
+    terraformBudget(3),
+  );
 
   test("GIVEN the example's QA plan WHEN its ALB share is measured THEN one base holds 48 branches by listeners, 50 with a domain", async () => {
     const byPort = await planRequest({ projectDir: project, envName: "qa", branch: "capacity", envVars: {} });
     const byHost = await planRequest({ projectDir: project, envName: "qadomain", branch: "capacity", envVars: {} });
-    if (byPort.plan === undefined || byHost.plan === undefined) throw new Error([...byPort.diagnostics, ...byHost.diagnostics].map((d) => d.message).join("\n"));
+    if (byPort.plan === undefined || byHost.plan === undefined)
+      throw new Error([...byPort.diagnostics, ...byHost.diagnostics].map((d) => d.message).join("\n"));
     expect(albShare(byPort.plan.app)).toMatchObject({ targetGroups: 2, rules: 2, listeners: 1, branchesPerBase: 48, diagnostics: [] });
     expect(albShare(byHost.plan.app)).toMatchObject({ targetGroups: 2, rules: 2, listeners: 0, branchesPerBase: 50, diagnostics: [] });
   });

@@ -109,13 +109,18 @@ describe("compose2ecs branches against a local state folder", () => {
     expect(destroyed).toEqual([branchSlug("fix--x")]);
     expect(out).toContain(`destroyed     fix--x [${branchSlug("fix--x")}, slot 2]: 2 resource(s) destroyed`);
     expect(out).toContain(`released      UPPER [${branchSlug("UPPER")}, slot 3]`);
-    expect(files(stateDir)).toEqual(["base.tfstate", `branches/${branchSlug("feature/login")}.json`, `${branchSlug("feature/login")}.tfstate`, "slots/1"].sort());
+    expect(files(stateDir)).toEqual(
+      ["base.tfstate", `branches/${branchSlug("feature/login")}.json`, `${branchSlug("feature/login")}.tfstate`, "slots/1"].sort(),
+    );
   });
 
   test("GIVEN a destroy that fails WHEN gc --destroy runs THEN that branch keeps its state and slot and the exit code is 1", async () => {
     const live = join(project, "live.txt");
     writeFileSync(live, "feature/login\nUPPER\n");
-    const { code, out } = await run(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy"], async () => ({ ok: false, detail: "terraform destroy failed: boom" }));
+    const { code, out } = await run(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy"], async () => ({
+      ok: false,
+      detail: "terraform destroy failed: boom",
+    }));
     expect(code).toBe(1);
     expect(out).toContain("failed        fix--x");
     expect(existsSync(join(stateDir, `${branchSlug("fix--x")}.tfstate`))).toBe(true);
@@ -131,7 +136,10 @@ describe("compose2ecs branches against a local state folder", () => {
     const saved = process.env.COMPOSE2ECS_ENV;
     delete process.env.COMPOSE2ECS_ENV;
     try {
-      const error = await run([...argv, "-C", project]).then(() => undefined, (e: unknown) => e);
+      const error = await run([...argv, "-C", project]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(UsageError);
       expect(String(error)).toMatch(message);
     } finally {
@@ -184,54 +192,75 @@ describe("branches gc keeps slots safe and reports as it goes", () => {
     writeFileSync(join(stateDir, `${record.slug}.tfstate`), "{}");
     const listed = await listBranchEnvironments(bookkeeping.registry, bookkeeping.inventory);
     // A concurrent deploy writes the state again right after gc deleted it.
-    const inventory = { ...bookkeeping.inventory, remove: async (slug: string) => {
-      await bookkeeping.inventory.remove(slug);
-      writeFileSync(join(stateDir, `${slug}.tfstate`), "{}");
-    } };
-    const outcomes = await collectGarbage(listed, bookkeeping.registry, inventory, { destroy: true, destroyStack: async () => ({ ok: true, detail: "3 resource(s) destroyed" }) });
+    const inventory = {
+      ...bookkeeping.inventory,
+      remove: async (slug: string) => {
+        await bookkeeping.inventory.remove(slug);
+        writeFileSync(join(stateDir, `${slug}.tfstate`), "{}");
+      },
+    };
+    const outcomes = await collectGarbage(listed, bookkeeping.registry, inventory, {
+      destroy: true,
+      destroyStack: async () => ({ ok: true, detail: "3 resource(s) destroyed" }),
+    });
     expect(outcomes.map((o) => o.action)).toEqual(["needs destroy"]);
     expect(existsSync(join(stateDir, "slots", String(record.slot)))).toBe(true);
   });
 
-  test.each([[[] as string[]], [["--json"]]])("GIVEN three stale deployed branches WHEN gc --destroy %p runs THEN each branch's line is printed before the next destroy starts", async (extra) => {
-    const records = [];
-    for (const b of ["old-a", "old-b", "old-c"]) {
-      const record = await allocate(project, b);
-      writeFileSync(join(stateDir, `${record.slug}.tfstate`), "{}");
-      records.push(record);
-    }
-    const live = join(project, "live.txt");
-    writeFileSync(live, "main\n");
-    const printed: string[] = [];
-    const seenAtStart: number[] = [];
-    const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (printed.push(chunk.toString()), true));
-    let code: number;
-    try {
-      code = await runBranches(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy", ...extra], async () => {
-        seenAtStart.push(printed.join("").split("\n").filter((l) => l !== "").length);
-        return { ok: true, detail: "1 resource(s) destroyed" };
-      });
-    } finally {
-      spy.mockRestore();
-    }
-    expect(code).toBe(0);
-    expect(seenAtStart).toEqual([0, 1, 2]);
-    const lines = printed.join("").trim().split("\n");
-    if (extra.includes("--json")) {
-      expect(lines.map((l) => (JSON.parse(l) as { action: string }).action)).toEqual(["destroyed", "destroyed", "destroyed"]);
-    } else {
-      expect(lines.filter((l) => l.startsWith("destroyed"))).toHaveLength(3);
-    }
-  });
+  test.each([[[] as string[]], [["--json"]]])(
+    "GIVEN three stale deployed branches WHEN gc --destroy %p runs THEN each branch's line is printed before the next destroy starts",
+    async (extra) => {
+      const records = [];
+      for (const b of ["old-a", "old-b", "old-c"]) {
+        const record = await allocate(project, b);
+        writeFileSync(join(stateDir, `${record.slug}.tfstate`), "{}");
+        records.push(record);
+      }
+      const live = join(project, "live.txt");
+      writeFileSync(live, "main\n");
+      const printed: string[] = [];
+      const seenAtStart: number[] = [];
+      const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => (printed.push(chunk.toString()), true));
+      let code: number;
+      try {
+        code = await runBranches(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy", ...extra], async () => {
+          seenAtStart.push(
+            printed
+              .join("")
+              .split("\n")
+              .filter((l) => l !== "").length,
+          );
+          return { ok: true, detail: "1 resource(s) destroyed" };
+        });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(code).toBe(0);
+      expect(seenAtStart).toEqual([0, 1, 2]);
+      const lines = printed.join("").trim().split("\n");
+      if (extra.includes("--json")) {
+        expect(lines.map((l) => (JSON.parse(l) as { action: string }).action)).toEqual(["destroyed", "destroyed", "destroyed"]);
+      } else {
+        expect(lines.filter((l) => l.startsWith("destroyed"))).toHaveLength(3);
+      }
+    },
+  );
 });
 
 describe("a branch environment whose state is in HCP Terraform", () => {
   test("GIVEN state.backend cloud WHEN its slot registry is asked for THEN there is none and the error says why", () => {
-    const env = { ...defaultEnvironment("qa", true), state: { kind: "cloud" as const, organization: "acme", hostname: "app.terraform.io", workspacePrefix: "compose2ecs", tags: [] } };
+    const env = {
+      ...defaultEnvironment("qa", true),
+      state: { kind: "cloud" as const, organization: "acme", hostname: "app.terraform.io", workspacePrefix: "compose2ecs", tags: [] },
+    };
     const { registry, diagnostics } = slotRegistryFor(env, "/project", {});
     expect(registry).toBeUndefined();
     expect(diagnostics).toEqual([
-      expect.objectContaining({ severity: "error", path: "state.backend", message: expect.stringMatching(/HCP Terraform .* no place for the branch slot registry .* use state\.backend: s3/) }),
+      expect.objectContaining({
+        severity: "error",
+        path: "state.backend",
+        message: expect.stringMatching(/HCP Terraform .* no place for the branch slot registry .* use state\.backend: s3/),
+      }),
     ]);
     expect(branchBookkeeping(env, "/project", {}).bookkeeping).toBeUndefined();
   });

@@ -21,7 +21,7 @@ describe("modules loaded by a CLI command", () => {
         `const { main } = require(${JSON.stringify(join(REPO_ROOT, "cli", "main.ts"))});`,
         "const [report, ...argv] = process.argv.slice(2);",
         "main(argv).then((code) => {",
-        '  const loaded = Object.keys(require.cache).filter((k) => /[\\\\/]node_modules[\\\\/](cdktf|@cdktf[\\\\/]provider-aws)[\\\\/]/.test(k));',
+        "  const loaded = Object.keys(require.cache).filter((k) => /[\\\\/]node_modules[\\\\/](cdktf|@cdktf[\\\\/]provider-aws)[\\\\/]/.test(k));",
         '  require("node:fs").writeFileSync(report, JSON.stringify({ code, loaded: loaded.length }));',
         "});",
       ].join("\n"),
@@ -35,7 +35,10 @@ describe("modules loaded by a CLI command", () => {
 
   function cdktfModules(argv: readonly string[]): { code: number; loaded: number } {
     const report = join(work, `report-${argv[0]}.json`);
-    const child = spawnSync(process.execPath, ["-r", join(work, "register.js"), join(work, "child.js"), report, ...argv], { encoding: "utf8", timeout: 120_000 });
+    const child = spawnSync(process.execPath, ["-r", join(work, "register.js"), join(work, "child.js"), report, ...argv], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     if (child.status !== 0) throw new Error(`child failed (${child.status}): ${child.stderr}`);
     return JSON.parse(readFileSync(report, "utf8")) as { code: number; loaded: number };
   }

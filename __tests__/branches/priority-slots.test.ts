@@ -25,7 +25,8 @@ function expectDisjoint(records: readonly SlotRecord[]): void {
 describe("the local slot registry", () => {
   let dir: string;
   let store: LocalSlotStore;
-  const allocate = (branch: string, limit: number, now = NOW): Promise<SlotResult> => allocateSlot(store, { envName: "qa", branch, slug: branchSlug(branch), limit }, now);
+  const allocate = (branch: string, limit: number, now = NOW): Promise<SlotResult> =>
+    allocateSlot(store, { envName: "qa", branch, slug: branchSlug(branch), limit }, now);
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "c2e-slots-"));
     store = new LocalSlotStore(join(dir, "qa"));
@@ -73,7 +74,10 @@ describe("the local slot registry", () => {
     await releaseSlot(store, branchSlug("b"));
     const before = readdirSync(join(dir, "qa"), { recursive: true }).sort();
     expect(await lookupSlot(store, { envName: "qa", branch: "new", slug: branchSlug("new"), limit: 48 })).toEqual({ provisional: 2, diagnostics: [] });
-    expect(await lookupSlot(store, { envName: "qa", branch: "c", slug: branchSlug("c"), limit: 48 })).toEqual({ record: expect.objectContaining({ branch: "c", slot: 3 }), diagnostics: [] });
+    expect(await lookupSlot(store, { envName: "qa", branch: "c", slug: branchSlug("c"), limit: 48 })).toEqual({
+      record: expect.objectContaining({ branch: "c", slot: 3 }),
+      diagnostics: [],
+    });
     expect(readdirSync(join(dir, "qa"), { recursive: true }).sort()).toEqual(before);
   });
 
@@ -85,7 +89,9 @@ describe("the local slot registry", () => {
   test("GIVEN a full registry or a slug held by another branch WHEN looked up THEN lookup reports what allocation would", async () => {
     for (let i = 0; i < 3; i += 1) await allocate(`b${i}`, 3);
     const full = await lookupSlot(store, { envName: "qa", branch: "late", slug: branchSlug("late"), limit: 3, path: "BRANCH" });
-    expect(full.diagnostics).toEqual([expect.objectContaining({ severity: "error", path: "BRANCH", message: expect.stringMatching(/no free branch slot: all 3 are taken/) })]);
+    expect(full.diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", path: "BRANCH", message: expect.stringMatching(/no free branch slot: all 3 are taken/) }),
+    ]);
     const clash = await lookupSlot(store, { envName: "qa", branch: "other", slug: branchSlug("b0"), limit: 3 });
     expect(clash.record).toBeUndefined();
     expect(clash.diagnostics[0].message).toMatch(/branch "other" and branch "b0" share the slug/);
@@ -144,7 +150,9 @@ describe("allocation from parallel processes", () => {
   function runChild(registryDir: string, startAt: number, branches: readonly string[]): Promise<Array<SlotRecord | { error: string }>> {
     const args = branches.flatMap((b) => [b, branchSlug(b)]);
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["-r", join(dir, "register.js"), join(dir, "child.js"), registryDir, String(startAt), ...args], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, ["-r", join(dir, "register.js"), join(dir, "child.js"), registryDir, String(startAt), ...args], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       child.on("error", reject);
@@ -152,24 +160,27 @@ describe("allocation from parallel processes", () => {
     });
   }
 
-  test.each([1, 2, 3])("GIVEN 8 processes allocating 48 branches at once, some for the same branch (round %i) THEN no slot is handed out twice and a branch gets one slot", async (round) => {
-    const registryDir = join(dir, `registry-${round}`);
-    const branches = randomBranchNames(40, 100 + round);
-    // Children 0-4 take distinct branches; children 5-7 race them for the first 8 of the same branches.
-    const groups = [0, 1, 2, 3, 4].map((i) => branches.slice(i * 8, i * 8 + 8));
-    const racers = [5, 6, 7].map(() => branches.slice(0, 8));
-    const startAt = Date.now() + 700;
-    const results = (await Promise.all([...groups, ...racers].map((g) => runChild(registryDir, startAt, g)))).flat();
-    const records = results.filter((r): r is SlotRecord => !("error" in r));
-    expect(records.length).toBe(results.length);
-    const bySlug = new Map<string, number>();
-    for (const r of records) {
-      expect(bySlug.get(r.slug) ?? r.slot).toBe(r.slot);
-      bySlug.set(r.slug, r.slot);
-    }
-    const unique = [...new Map(records.map((r) => [r.slug, r])).values()];
-    expect(unique.length).toBe(40);
-    expectDisjoint(unique);
-    expect(readdirSync(join(registryDir, "slots")).length).toBe(40);
-  });
+  test.each([1, 2, 3])(
+    "GIVEN 8 processes allocating 48 branches at once, some for the same branch (round %i) THEN no slot is handed out twice and a branch gets one slot",
+    async (round) => {
+      const registryDir = join(dir, `registry-${round}`);
+      const branches = randomBranchNames(40, 100 + round);
+      // Children 0-4 take distinct branches; children 5-7 race them for the first 8 of the same branches.
+      const groups = [0, 1, 2, 3, 4].map((i) => branches.slice(i * 8, i * 8 + 8));
+      const racers = [5, 6, 7].map(() => branches.slice(0, 8));
+      const startAt = Date.now() + 700;
+      const results = (await Promise.all([...groups, ...racers].map((g) => runChild(registryDir, startAt, g)))).flat();
+      const records = results.filter((r): r is SlotRecord => !("error" in r));
+      expect(records.length).toBe(results.length);
+      const bySlug = new Map<string, number>();
+      for (const r of records) {
+        expect(bySlug.get(r.slug) ?? r.slot).toBe(r.slot);
+        bySlug.set(r.slug, r.slot);
+      }
+      const unique = [...new Map(records.map((r) => [r.slug, r])).values()];
+      expect(unique.length).toBe(40);
+      expectDisjoint(unique);
+      expect(readdirSync(join(registryDir, "slots")).length).toBe(40);
+    },
+  );
 });

@@ -6,20 +6,14 @@ import { rng as random } from "../naming/random";
  * ending with ".lock", no trailing "/" or ".".
  */
 
-const ALPHABET = [
-  ..."abcdefghijklmnopqrstuvwxyz",
-  ..."ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-  ..."0123456789",
-  ..."-_./",
-  ..."-----////",
-  ..."ÄÖÜäöüßéèçøæñłİı日本语ёж",
-];
+const ALPHABET = [..."abcdefghijklmnopqrstuvwxyz", ..."ABCDEFGHIJKLMNOPQRSTUVWXYZ", ..."0123456789", ..."-_./", ..."-----////", ..."ÄÖÜäöüßéèçøæñłİı日本语ёж"];
 
 /** The seeded PRNG the naming property tests use, so every run tests the same names. */
 export { random };
 
 function isGitRefName(name: string): boolean {
-  if (name === "" || name === "@" || name.endsWith("/") || name.endsWith(".") || name.includes("..") || name.includes("@{") || name.includes("//")) return false;
+  if (name === "" || name === "@" || name.endsWith("/") || name.endsWith(".") || name.includes("..") || name.includes("@{") || name.includes("//"))
+    return false;
   return name.split("/").every((part) => part !== "" && !part.startsWith(".") && !part.endsWith(".lock"));
 }
 

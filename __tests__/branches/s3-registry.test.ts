@@ -65,7 +65,10 @@ test("GIVEN an s3 environment WHEN a new branch is drawn, or synthesized with a 
   expect(diagram.code).toBe(0);
   expect(await bucketContents()).toEqual(before);
 
-  writeFileSync(join(project, "environments", "broken.yml"), readFileSync(join(project, "environments", "qa.yml"), "utf8").replace("allowedCidrs: [203.0.113.0/24]", "allowedCidrs: []"));
+  writeFileSync(
+    join(project, "environments", "broken.yml"),
+    readFileSync(join(project, "environments", "qa.yml"), "utf8").replace("allowedCidrs: [203.0.113.0/24]", "allowedCidrs: []"),
+  );
   const failed = await runCli(["synth", "-C", project, "--env", "broken", "--branch", "feature/broken", "--out", join(project, "out-broken")]);
   expect(failed.code).toBe(1);
   expect(failed.stderr).toMatch(/loadBalancer\.allowedCidrs/);
@@ -82,7 +85,9 @@ test("GIVEN 16 branches allocated concurrently in S3, three times each WHEN done
   const store = registryStore();
   const names = randomBranchNames(16, 77);
   const now = new Date();
-  const results = await Promise.all([...names, ...names, ...names].map((n) => allocateSlot(store, { envName: "qa", branch: n, slug: branchSlug(n), limit: 999 }, now)));
+  const results = await Promise.all(
+    [...names, ...names, ...names].map((n) => allocateSlot(store, { envName: "qa", branch: n, slug: branchSlug(n), limit: 999 }, now)),
+  );
   expect(results.flatMap((r) => r.diagnostics)).toEqual([]);
   const bySlug = new Map<string, number>();
   for (const r of results) {
@@ -97,7 +102,11 @@ test("GIVEN 16 branches allocated concurrently in S3, three times each WHEN done
 });
 
 test("GIVEN branches with state objects in the bucket WHEN listed and garbage-collected THEN S3 is the source and gc deletes state and slot", async () => {
-  const { record: branch } = await allocateSlot(registryStore(), { envName: "qa", branch: "feature/s3-gone", slug: branchSlug("feature/s3-gone"), limit: 48 }, new Date());
+  const { record: branch } = await allocateSlot(
+    registryStore(),
+    { envName: "qa", branch: "feature/s3-gone", slug: branchSlug("feature/s3-gone"), limit: 48 },
+    new Date(),
+  );
   if (branch === undefined) throw new Error("no slot");
   await client().send(new PutObjectCommand({ Bucket: BUCKET, Key: `states/qa/${branch.slug}.tfstate`, Body: "{}" }));
   await client().send(new PutObjectCommand({ Bucket: BUCKET, Key: "states/qa/base.tfstate", Body: "{}" }));
@@ -114,9 +123,17 @@ test("GIVEN branches with state objects in the bucket WHEN listed and garbage-co
     out = "";
     const live = join(project, "live.txt");
     writeFileSync(live, "main\n");
-    expect(await runBranches(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy", "--json"], async () => ({ ok: true, detail: "0 resource(s) destroyed" }))).toBe(0);
+    expect(
+      await runBranches(["gc", "--env", "qa", "-C", project, "--live", live, "--destroy", "--json"], async () => ({
+        ok: true,
+        detail: "0 resource(s) destroyed",
+      })),
+    ).toBe(0);
     // One JSON object per line, as each branch is done.
-    const outcomes = out.trim().split("\n").map((line) => JSON.parse(line) as { branch: string; action: string });
+    const outcomes = out
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { branch: string; action: string });
     expect(outcomes.find((o) => o.branch === "feature/s3-gone")?.action).toBe("destroyed");
 
     out = "";
@@ -128,7 +145,10 @@ test("GIVEN branches with state objects in the bucket WHEN listed and garbage-co
 });
 
 test("GIVEN an S3 environment with branchTtl WHEN up's deploy times are recorded and gc --expired --destroy runs THEN records are replaced in S3, and only the branch past the TTL goes", async () => {
-  writeFileSync(join(project, "environments", "ttl.yml"), readFileSync(join(project, "environments", "qa.yml"), "utf8").replace("branches: true\n", "branches: true\nbranchTtl: 2d\n"));
+  writeFileSync(
+    join(project, "environments", "ttl.yml"),
+    readFileSync(join(project, "environments", "qa.yml"), "utf8").replace("branches: true\n", "branches: true\nbranchTtl: 2d\n"),
+  );
   const loaded = loadEnvironment("ttl", project);
   if (loaded.env === undefined) throw new Error(loaded.diagnostics.map((d) => d.message).join("\n"));
   const { registry } = slotRegistryFor(loaded.env, project, process.env);
@@ -136,7 +156,10 @@ test("GIVEN an S3 environment with branchTtl WHEN up's deploy times are recorded
   const now = Date.now();
   const hoursAgo = (h: number) => new Date(now - h * 3_600_000);
   const deployed: Record<string, SlotRecord> = {};
-  for (const [name, hours] of [["feature/idle", 60], ["feature/busy", 1]] as const) {
+  for (const [name, hours] of [
+    ["feature/idle", 60],
+    ["feature/busy", 1],
+  ] as const) {
     const { record } = await allocateSlot(registry.store, { envName: "ttl", branch: name, slug: branchSlug(name), limit: 48 }, hoursAgo(200));
     if (record === undefined) throw new Error("no slot");
     expect(await recordDeployment(registry.store, record, hoursAgo(hours))).toBeUndefined();
@@ -146,9 +169,20 @@ test("GIVEN an S3 environment with branchTtl WHEN up's deploy times are recorded
     deployed[name] = record;
   }
 
-  const { stdout } = await captureOutput(() => runBranches(["gc", "--env", "ttl", "-C", project, "--expired", "--destroy", "--json"], async () => ({ ok: true, detail: "0 resource(s) destroyed" })));
-  const outcomes = stdout.trim().split("\n").map((line) => JSON.parse(line) as { branch: string; action: string; reasons: string[] });
+  const { stdout } = await captureOutput(() =>
+    runBranches(["gc", "--env", "ttl", "-C", project, "--expired", "--destroy", "--json"], async () => ({ ok: true, detail: "0 resource(s) destroyed" })),
+  );
+  const outcomes = stdout
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { branch: string; action: string; reasons: string[] });
   expect(outcomes).toEqual([expect.objectContaining({ branch: "feature/idle", action: "destroyed", reasons: ["expired"] })]);
   const keys = (await client().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "states/ttl/" }))).Contents?.map((o) => o.Key).sort();
-  expect(keys).toEqual([`states/ttl/${deployed["feature/busy"].slug}.tfstate`, `states/ttl/branches/${deployed["feature/busy"].slug}.json`, `states/ttl/slots/${deployed["feature/busy"].slot}`].sort());
+  expect(keys).toEqual(
+    [
+      `states/ttl/${deployed["feature/busy"].slug}.tfstate`,
+      `states/ttl/branches/${deployed["feature/busy"].slug}.json`,
+      `states/ttl/slots/${deployed["feature/busy"].slot}`,
+    ].sort(),
+  );
 });

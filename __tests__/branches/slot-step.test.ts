@@ -72,10 +72,21 @@ describe("the slot step against a local registry", () => {
   });
 
   test.each([
-    ["a compose error", (dir: string) => writeFileSync(join(dir, "compose.yaml"), 'services:\n  web:\n    image: nginx\n    ports: ["not-a-port"]\n'), /compose\.yaml:\d+:\d+ services\.web\.ports/],
+    [
+      "a compose error",
+      (dir: string) => writeFileSync(join(dir, "compose.yaml"), 'services:\n  web:\n    image: nginx\n    ports: ["not-a-port"]\n'),
+      /compose\.yaml:\d+:\d+ services\.web\.ports/,
+    ],
     [
       "a planner error",
-      (dir: string) => writeFileSync(join(dir, "compose.yaml"), `${COMPOSE}    x-ecs:\n      path: /web\n`.replace("  api:\n", "  web2:\n    image: nginx:1.27\n    ports: [\"8082:80\"]\n    x-ecs:\n      path: /web\n  api:\n")),
+      (dir: string) =>
+        writeFileSync(
+          join(dir, "compose.yaml"),
+          `${COMPOSE}    x-ecs:\n      path: /web\n`.replace(
+            "  api:\n",
+            '  web2:\n    image: nginx:1.27\n    ports: ["8082:80"]\n    x-ecs:\n      path: /web\n  api:\n',
+          ),
+        ),
       /route the same host\/path/,
     ],
   ])("GIVEN %s WHEN a QA branch is synthesized THEN it fails and records no slot", async (_what, breakIt, message) => {
@@ -107,7 +118,9 @@ describe("the slot step against a local registry", () => {
         severity: "error",
         path: "loadBalancer.pool",
         location: expect.objectContaining({ file: join(project, "environments", "qa.yml"), line: 2 }),
-        message: expect.stringMatching(/no load balancer of environment qa's pool of 1 has room for branch "one-more" \(2 target group\(s\), 2 listener rule\(s\) and 1 listener\(s\)\).*raise loadBalancer.pool to 2/),
+        message: expect.stringMatching(
+          /no load balancer of environment qa's pool of 1 has room for branch "one-more" \(2 target group\(s\), 2 listener rule\(s\) and 1 listener\(s\)\).*raise loadBalancer.pool to 2/,
+        ),
       }),
     ]);
   });

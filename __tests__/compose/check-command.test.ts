@@ -21,7 +21,11 @@ describe("compose2ecs check", () => {
     const dir = project({ "compose.yaml": "services:\n  web:\n    image: nginx\n    privileged: true\n    ports: ['8080:80']\n" });
     const { code, stdout } = await run(["check", "-C", dir, "--json"]);
     expect(code).toBe(0);
-    const parsed = JSON.parse(stdout) as { diagnostics: { severity: string; path: string }[]; report: { service: string; key: string; status: string }[]; connectivity: { endpoints: unknown[] } };
+    const parsed = JSON.parse(stdout) as {
+      diagnostics: { severity: string; path: string }[];
+      report: { service: string; key: string; status: string }[];
+      connectivity: { endpoints: unknown[] };
+    };
     expect(Object.keys(parsed)).toEqual(["diagnostics", "report", "connectivity"]);
     expect(parsed.connectivity.endpoints).toEqual([{ service: "web", kind: "http", address: "http://<load balancer>/", port: 80 }]);
     expect(parsed.report).toContainEqual(expect.objectContaining({ service: "web", key: "privileged", status: "not-applicable" }));
@@ -33,14 +37,28 @@ describe("compose2ecs check", () => {
     const { code, stdout } = await run(["check", "-C", dir, "--json"]);
     expect(code).toBe(0);
     const parsed = JSON.parse(stdout) as { report: { key: string; status: string; attribute?: string }[] };
-    expect(parsed.report).toContainEqual(expect.objectContaining({ key: "init", status: "mapped", attribute: "containerDefinitions[].linuxParameters.initProcessEnabled" }));
+    expect(parsed.report).toContainEqual(
+      expect.objectContaining({ key: "init", status: "mapped", attribute: "containerDefinitions[].linuxParameters.initProcessEnabled" }),
+    );
     expect(parsed.report).toContainEqual(expect.objectContaining({ key: "restart", status: "mapped-default" }));
   });
 
   test.each([
-    ["a stateful service that autoscales above one task", "services:\n  db:\n    image: postgres\n    volumes: ['pg:/var/lib/postgresql/data']\n    x-ecs: {autoscaling: {min: 1, max: 3, cpu: 50}}\nvolumes: {pg: {}}\n", /services\.db\.x-ecs\.autoscaling\.max: service "db" is stateful/],
-    ["an x-ecs port the service does not have", "services:\n  web:\n    image: nginx\n    ports: ['80:80']\n    x-ecs: {port: 81}\n", /services\.web\.x-ecs\.port: port 81 is not one of the service's ports/],
-    ["a task larger than Fargate's largest", "services:\n  web:\n    image: nginx\n    deploy: {resources: {limits: {cpus: '32'}}}\n", /the largest Fargate task is 16 vCPU/],
+    [
+      "a stateful service that autoscales above one task",
+      "services:\n  db:\n    image: postgres\n    volumes: ['pg:/var/lib/postgresql/data']\n    x-ecs: {autoscaling: {min: 1, max: 3, cpu: 50}}\nvolumes: {pg: {}}\n",
+      /services\.db\.x-ecs\.autoscaling\.max: service "db" is stateful/,
+    ],
+    [
+      "an x-ecs port the service does not have",
+      "services:\n  web:\n    image: nginx\n    ports: ['80:80']\n    x-ecs: {port: 81}\n",
+      /services\.web\.x-ecs\.port: port 81 is not one of the service's ports/,
+    ],
+    [
+      "a task larger than Fargate's largest",
+      "services:\n  web:\n    image: nginx\n    deploy: {resources: {limits: {cpus: '32'}}}\n",
+      /the largest Fargate task is 16 vCPU/,
+    ],
   ])("GIVEN %s (synth would fail) WHEN checked THEN check fails too, exit 1", async (_what, text, message) => {
     const dir = project({ "compose.yaml": text });
     const { code, stdout, stderr } = await run(["check", "-C", dir]);
@@ -84,7 +102,8 @@ describe("compose2ecs check", () => {
   test("GIVEN --help THEN the usage names every option and the exit codes", async () => {
     const { code, stdout } = await run(["check", "--help"]);
     expect(code).toBe(0);
-    for (const option of ["-f, --file", "-C, --project-dir", "--profile", "--env NAME", "--branch NAME", "--json", "Exit codes: 0"]) expect(stdout).toContain(option);
+    for (const option of ["-f, --file", "-C, --project-dir", "--profile", "--env NAME", "--branch NAME", "--json", "Exit codes: 0"])
+      expect(stdout).toContain(option);
   });
 });
 
@@ -133,7 +152,9 @@ describe("compose2ecs check: connectivity", () => {
     });
     const { code, stdout } = await run(["check", "-C", dir]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/compose\.yaml:2:3 services\.app\.environment\.REDIS_URL: warning: cache:6379 is blocked: app has declared-ports access, so app reaches cache only on the ports cache declares, and cache declares no ports/);
+    expect(stdout).toMatch(
+      /compose\.yaml:2:3 services\.app\.environment\.REDIS_URL: warning: cache:6379 is blocked: app has declared-ports access, so app reaches cache only on the ports cache declares, and cache declares no ports/,
+    );
     expect(stdout).not.toContain("DATABASE_URL: warning");
     expect(stdout).toMatch(/compose\.yaml:2:3 services\.app\.environment\.SMTP_HOST: warning: smtp\.example\.com:587 is outside the VPC/);
     expect(stdout).toMatch(/compose\.yaml:11:3 services\.db\.ports: warning: port 5432 is not HTTP \(the PostgreSQL image speaks TCP on 5432\)/);

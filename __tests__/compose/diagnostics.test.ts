@@ -3,8 +3,16 @@ import { loadProject, messages } from "./helpers";
 
 describe("formatDiagnostic", () => {
   test.each([
-    ["an error", { severity: "error" as const, path: "services.web.ports[0]", message: "bad", location: { file: "compose.yaml", line: 12, col: 7 } }, "compose.yaml:12:7 services.web.ports[0]: bad"],
-    ["a warning", { severity: "warning" as const, path: "services.web.privileged", message: "dropped", location: { file: "c.yml", line: 3, col: 5 } }, "c.yml:3:5 services.web.privileged: warning: dropped"],
+    [
+      "an error",
+      { severity: "error" as const, path: "services.web.ports[0]", message: "bad", location: { file: "compose.yaml", line: 12, col: 7 } },
+      "compose.yaml:12:7 services.web.ports[0]: bad",
+    ],
+    [
+      "a warning",
+      { severity: "warning" as const, path: "services.web.privileged", message: "dropped", location: { file: "c.yml", line: 3, col: 5 } },
+      "c.yml:3:5 services.web.privileged: warning: dropped",
+    ],
     ["a file-level problem", { severity: "error" as const, path: "", message: "not found" }, "not found"],
     ["control characters from the input", { severity: "error" as const, path: "x", message: 'value "a\u0000b\u001b[31m"' }, 'x: value "a\\u0000b\\u001b[31m"'],
   ])("GIVEN %s WHEN formatted THEN it is one line: file:line:col path: message", (_what, diagnostic, expected) => {
@@ -12,7 +20,7 @@ describe("formatDiagnostic", () => {
   });
 
   test("GIVEN a compose file with a control character in a value WHEN loaded THEN the message shows it escaped, on one line", () => {
-    const result = loadProject({ "compose.yaml": "services:\n  web:\n    image: nginx\n    ports: [\"\\x01\"]\n" });
+    const result = loadProject({ "compose.yaml": 'services:\n  web:\n    image: nginx\n    ports: ["\\x01"]\n' });
     const lines = messages(result);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^.*compose\.yaml:4:\d+ services\.web\.ports\[0\]: .*\\u0001/);

@@ -20,8 +20,14 @@ const name = fc.constantFrom(...NAMES);
 
 /** Text without `$`; inside an argument also without `}` (it would end the expression). */
 function parts(depth: number, inArgument: boolean): fc.Arbitrary<Part[]> {
-  const text = textOf(inArgument ? "ab_1 -:?+{x/" : "ab_1 -:?+{}x/", 6).filter((t) => t !== "").map((t): Part => ({ kind: "text", text: t }));
-  const leaves: fc.Arbitrary<Part>[] = [text, fc.constant<Part>({ kind: "dollar" }), fc.record({ kind: fc.constant("ref" as const), name, braced: fc.boolean() })];
+  const text = textOf(inArgument ? "ab_1 -:?+{x/" : "ab_1 -:?+{}x/", 6)
+    .filter((t) => t !== "")
+    .map((t): Part => ({ kind: "text", text: t }));
+  const leaves: fc.Arbitrary<Part>[] = [
+    text,
+    fc.constant<Part>({ kind: "dollar" }),
+    fc.record({ kind: fc.constant("ref" as const), name, braced: fc.boolean() }),
+  ];
   const op: fc.Arbitrary<Part>[] =
     depth > 0 ? [fc.record({ kind: fc.constant("op" as const), name, op: fc.constantFrom<Op>(":-", "-", ":+", "+"), argument: parts(depth - 1, true) })] : [];
   return fc.array(fc.oneof(...leaves, ...op), { maxLength: 5 });

@@ -57,12 +57,20 @@ describe("interpolateTree", () => {
   test("GIVEN an unset required variable WHEN the tree is interpolated THEN the error names file, line and compose path", () => {
     const { diagnostics } = interpolateTree(tree("services:\n  web:\n    image: ${IMAGE:?set IMAGE}\n"), {});
     expect(diagnostics).toEqual([
-      { severity: "error", path: "services.web.image", message: "required variable IMAGE is not set: set IMAGE", location: { file: "compose.yaml", line: 3, col: 12 } },
+      {
+        severity: "error",
+        path: "services.web.image",
+        message: "required variable IMAGE is not set: set IMAGE",
+        location: { file: "compose.yaml", line: 3, col: 12 },
+      },
     ]);
   });
 
   test("GIVEN values typed as numbers or booleans by the spec WHEN filled from variables THEN they are cast; other strings stay strings", () => {
-    const { root } = interpolateTree(tree("services:\n  web:\n    image: ${N}\n    read_only: ${RO}\n    deploy:\n      replicas: ${N}\n"), { N: "3", RO: "true" });
+    const { root } = interpolateTree(tree("services:\n  web:\n    image: ${N}\n    read_only: ${RO}\n    deploy:\n      replicas: ${N}\n"), {
+      N: "3",
+      RO: "true",
+    });
     expect(getNode(root, ["services", "web", "deploy", "replicas"])).toMatchObject({ value: 3, template: "${N}" });
     expect(getNode(root, ["services", "web", "read_only"])).toMatchObject({ value: true });
     expect(getNode(root, ["services", "web", "image"])).toMatchObject({ value: "3" });

@@ -5,10 +5,14 @@ import { assertProperty } from "../helpers/property";
 describe("KEY=VALUE entries", () => {
   test("GIVEN a key without = and any value WHEN written KEY=VALUE and split THEN the key and the whole value come back; without = there is no value", () => {
     assertProperty(
-      fc.property(fc.string().filter((k) => !k.includes("=")), fc.string(), (key, value) => {
-        expect(splitKeyValue(`${key}=${value}`)).toEqual([key, value]);
-        expect(splitKeyValue(key)).toEqual([key, null]);
-      }),
+      fc.property(
+        fc.string().filter((k) => !k.includes("=")),
+        fc.string(),
+        (key, value) => {
+          expect(splitKeyValue(`${key}=${value}`)).toEqual([key, value]);
+          expect(splitKeyValue(key)).toEqual([key, null]);
+        },
+      ),
     );
   });
 

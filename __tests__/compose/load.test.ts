@@ -40,7 +40,10 @@ describe("load (the whole pipeline)", () => {
   });
 
   test("GIVEN a .env in the project folder WHEN interpolating THEN host variables win over it", () => {
-    const result = loadProject({ ".env": "TAG=fromfile\nIMG=nginx\n", "compose.yaml": "services:\n  web: {image: '${IMG}:${TAG}'}\n" }, { environment: { TAG: "fromhost" } });
+    const result = loadProject(
+      { ".env": "TAG=fromfile\nIMG=nginx\n", "compose.yaml": "services:\n  web: {image: '${IMG}:${TAG}'}\n" },
+      { environment: { TAG: "fromhost" } },
+    );
     expect(result.project?.services[0]?.image).toBe("nginx:fromhost");
   });
 
@@ -62,8 +65,16 @@ describe("load (the whole pipeline)", () => {
   });
 
   test.each([
-    ["an included file", "include:\n  - missing/compose.yaml\nservices:\n  web: {image: a}\n", /compose\.yaml:2:5 include\[0\]: included file \S*missing\/compose\.yaml: file not found$/],
-    ["an extends file", "services:\n  web:\n    image: a\n    extends: {file: missing.yaml, service: base}\n", /compose\.yaml:4:14 services\.web\.extends: cannot extend service "base": file .*missing\.yaml: file not found$/],
+    [
+      "an included file",
+      "include:\n  - missing/compose.yaml\nservices:\n  web: {image: a}\n",
+      /compose\.yaml:2:5 include\[0\]: included file \S*missing\/compose\.yaml: file not found$/,
+    ],
+    [
+      "an extends file",
+      "services:\n  web:\n    image: a\n    extends: {file: missing.yaml, service: base}\n",
+      /compose\.yaml:4:14 services\.web\.extends: cannot extend service "base": file .*missing\.yaml: file not found$/,
+    ],
   ])("GIVEN %s that does not exist WHEN loaded THEN one error at the reference names it", (_name, text, expected) => {
     const errors = messages(loadProject({ "compose.yaml": text }));
     expect(errors).toHaveLength(1);
@@ -71,7 +82,10 @@ describe("load (the whole pipeline)", () => {
   });
 
   test("GIVEN extends from another file WHEN loaded THEN that file's relative paths stay relative to it", () => {
-    const result = loadProject({ "compose.yaml": "services:\n  web:\n    extends: {file: base/common.yaml, service: common}\n", "base/common.yaml": "services:\n  common:\n    build: ./src\n" });
+    const result = loadProject({
+      "compose.yaml": "services:\n  web:\n    extends: {file: base/common.yaml, service: common}\n",
+      "base/common.yaml": "services:\n  common:\n    build: ./src\n",
+    });
     expect(result.project?.services[0]?.build?.context).toBe("base/src");
   });
 
@@ -93,12 +107,37 @@ describe("load (the whole pipeline)", () => {
 
   test.each([
     ["a missing -f file", { "compose.yaml": "services: {}\n" }, ["missing.yaml"], /missing\.yaml: file not found/],
-    ["a missing env_file", { "compose.yaml": "services:\n  web: {image: a, env_file: [nope.env]}\n" }, ["compose.yaml"], /services\.web\.env_file\[0\]: env file nope\.env not found/],
-    ["an unset required variable", { "compose.yaml": "services:\n  web: {image: '${IMG:?set IMG}'}\n" }, ["compose.yaml"], /compose\.yaml:2:16 services\.web\.image: required variable IMG is not set: set IMG/],
-    ["the legacy v1 layout", { "compose.yaml": "web:\n  image: a\ndb:\n  image: b\n" }, ["compose.yaml"], /compose\.yaml:1:1 web: legacy Compose file format \(version 1\)/],
-    ["a volume whose source variable is unset", { "compose.yaml": "services:\n  web: {image: a, volumes: ['${DATA}:/data']}\n" }, ["compose.yaml"], /services\.web\.volumes\[0\]: ":\/data" has an empty source .*\(written as "\$\{DATA\}:\/data"\)/],
+    [
+      "a missing env_file",
+      { "compose.yaml": "services:\n  web: {image: a, env_file: [nope.env]}\n" },
+      ["compose.yaml"],
+      /services\.web\.env_file\[0\]: env file nope\.env not found/,
+    ],
+    [
+      "an unset required variable",
+      { "compose.yaml": "services:\n  web: {image: '${IMG:?set IMG}'}\n" },
+      ["compose.yaml"],
+      /compose\.yaml:2:16 services\.web\.image: required variable IMG is not set: set IMG/,
+    ],
+    [
+      "the legacy v1 layout",
+      { "compose.yaml": "web:\n  image: a\ndb:\n  image: b\n" },
+      ["compose.yaml"],
+      /compose\.yaml:1:1 web: legacy Compose file format \(version 1\)/,
+    ],
+    [
+      "a volume whose source variable is unset",
+      { "compose.yaml": "services:\n  web: {image: a, volumes: ['${DATA}:/data']}\n" },
+      ["compose.yaml"],
+      /services\.web\.volumes\[0\]: ":\/data" has an empty source .*\(written as "\$\{DATA\}:\/data"\)/,
+    ],
     ["no services at all", { "compose.yaml": "networks: {}\n" }, ["compose.yaml"], /no services to deploy/],
-    ["only services behind profiles", { "compose.yaml": "services:\n  t: {image: a, profiles: [x]}\n" }, ["compose.yaml"], /every service needs a profile: t; use --profile/],
+    [
+      "only services behind profiles",
+      { "compose.yaml": "services:\n  t: {image: a, profiles: [x]}\n" },
+      ["compose.yaml"],
+      /every service needs a profile: t; use --profile/,
+    ],
   ])("GIVEN %s WHEN loaded THEN a clear error naming the file", (_name, files, list, message) => {
     const result = loadProject(files, { files: list });
     expect(result.project).toBeUndefined();
@@ -122,9 +161,21 @@ describe("load (the whole pipeline)", () => {
 
 describe("volumes and images compose-go and ECS refuse", () => {
   test.each([
-    ["an anonymous volume with a relative target", "services:\n  db:\n    image: postgres\n    volumes:\n      - db-data\n", /compose\.yaml:5:9 services\.db\.volumes\[0\]: "db-data": an anonymous volume needs an absolute container path; for a named volume write "db-data:\/path\/in\/container"/],
-    ["a relative container path", "services:\n  db:\n    image: postgres\n    volumes: ['data:var/lib/data']\nvolumes: {data: {}}\n", /services\.db\.volumes\[0\]: "data:var\/lib\/data": the container path "var\/lib\/data" must be absolute/],
-    ["an image ECS can never register", "services:\n  web:\n    image: 'app:|version|'\n", /compose\.yaml:3:12 services\.web\.image: "app:\|version\|" is not an image reference ECS can register/],
+    [
+      "an anonymous volume with a relative target",
+      "services:\n  db:\n    image: postgres\n    volumes:\n      - db-data\n",
+      /compose\.yaml:5:9 services\.db\.volumes\[0\]: "db-data": an anonymous volume needs an absolute container path; for a named volume write "db-data:\/path\/in\/container"/,
+    ],
+    [
+      "a relative container path",
+      "services:\n  db:\n    image: postgres\n    volumes: ['data:var/lib/data']\nvolumes: {data: {}}\n",
+      /services\.db\.volumes\[0\]: "data:var\/lib\/data": the container path "var\/lib\/data" must be absolute/,
+    ],
+    [
+      "an image ECS can never register",
+      "services:\n  web:\n    image: 'app:|version|'\n",
+      /compose\.yaml:3:12 services\.web\.image: "app:\|version\|" is not an image reference ECS can register/,
+    ],
   ])("GIVEN %s WHEN loaded THEN it is an error at its line", (_what, text, message) => {
     const result = loadProject({ "compose.yaml": text });
     expect(result.project).toBeUndefined();
@@ -133,8 +184,16 @@ describe("volumes and images compose-go and ECS refuse", () => {
 
   test.each([
     ["short syntax", "      - 'C:\\data:/data:ro'\n", { type: "bind", source: "C:\\data", target: "/data", readOnly: true, entry: 0 }],
-    ["short syntax with forward slashes", "      - 'D:/shared/media:/media'\n", { type: "bind", source: "D:/shared/media", target: "/media", readOnly: false, entry: 0 }],
-    ["long syntax", "      - {type: bind, source: 'C:\\data', target: /data}\n", { type: "bind", source: "C:\\data", target: "/data", readOnly: false, entry: 0 }],
+    [
+      "short syntax with forward slashes",
+      "      - 'D:/shared/media:/media'\n",
+      { type: "bind", source: "D:/shared/media", target: "/media", readOnly: false, entry: 0 },
+    ],
+    [
+      "long syntax",
+      "      - {type: bind, source: 'C:\\data', target: /data}\n",
+      { type: "bind", source: "C:\\data", target: "/data", readOnly: false, entry: 0 },
+    ],
   ])("GIVEN a Windows drive-letter bind source in %s WHEN loaded THEN it is a bind mount as written, not a syntax error", (_what, entry, mount) => {
     const result = loadProject({ "compose.yaml": `services:\n  web:\n    image: app\n    volumes:\n${entry}` });
     expect(messages(result)).toEqual([]);

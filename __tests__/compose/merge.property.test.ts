@@ -60,7 +60,11 @@ describe("merge properties", () => {
 
   test("GIVEN three files of mappings and sequences WHEN merged left to right or right first THEN the result is the same", () => {
     // Associative where the kinds agree (a scalar replacing a mapping is not: compose merges files in order).
-    const sameShape = fc.dictionary(fc.constantFrom(...KEYS), fc.oneof(fc.array(scalarValue, { maxLength: 2 }), fc.dictionary(fc.constantFrom(...KEYS), scalarValue, { maxKeys: 2 })), { maxKeys: 3 });
+    const sameShape = fc.dictionary(
+      fc.constantFrom(...KEYS),
+      fc.oneof(fc.array(scalarValue, { maxLength: 2 }), fc.dictionary(fc.constantFrom(...KEYS), scalarValue, { maxKeys: 2 })),
+      { maxKeys: 3 },
+    );
     const shapeOf = (v: JsonValue) => (Array.isArray(v) ? "seq" : "map");
     assertProperty(
       fc.property(sameShape, sameShape, sameShape, (a, b, c) => {
@@ -72,7 +76,9 @@ describe("merge properties", () => {
   });
 
   test("GIVEN environment, labels or extra_hosts in list or mapping syntax on each side WHEN the services merge THEN the result is the mapping merge of both", () => {
-    const variables = fc.dictionary(fc.constantFrom("A", "B", "C_1", "D"), fc.option(fc.constantFrom("1", "x=y", "", "two words"), { nil: null }), { maxKeys: 4 });
+    const variables = fc.dictionary(fc.constantFrom("A", "B", "C_1", "D"), fc.option(fc.constantFrom("1", "x=y", "", "two words"), { nil: null }), {
+      maxKeys: 4,
+    });
     const written = (key: string, vars: Record<string, string | null>, asList: boolean): JsonValue => {
       if (!asList) return vars;
       const separator = key === "extra_hosts" ? ":" : "=";

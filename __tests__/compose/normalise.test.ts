@@ -39,7 +39,11 @@ describe("units", () => {
     expect(parseBytes(input).ok).toBe(false);
   });
 
-  test.each([["0.5", 0.5], [2, 2], ["1.25", 1.25]])("GIVEN cpus %j THEN %d", (input, value) => {
+  test.each([
+    ["0.5", 0.5],
+    [2, 2],
+    ["1.25", 1.25],
+  ])("GIVEN cpus %j THEN %d", (input, value) => {
     expect(parseCpus(input)).toEqual({ ok: true, value });
   });
 
@@ -73,9 +77,18 @@ describe("parsePort", () => {
     ["1-65535", { target: 1, targetEnd: 65535, protocol: "tcp" }],
     ["9090-9091:8080-8081", { target: 8080, targetEnd: 8081, published: 9090, publishedEnd: 9091, protocol: "tcp" }],
     ["8000-8010:80", { target: 80, published: 8000, publishedEnd: 8010, protocol: "tcp" }],
-    [{ target: "8000-8001", published: "9000-9001" }, { target: 8000, targetEnd: 8001, published: 9000, publishedEnd: 9001, protocol: "tcp" }],
-    [{ target: 80, published: "8080", protocol: "tcp", mode: "host" }, { target: 80, published: 8080, protocol: "tcp", mode: "host" }],
-    [{ target: 80, host_ip: "10.0.0.1", app_protocol: "http", name: "web" }, { target: 80, protocol: "tcp", hostIp: "10.0.0.1", appProtocol: "http", name: "web" }],
+    [
+      { target: "8000-8001", published: "9000-9001" },
+      { target: 8000, targetEnd: 8001, published: 9000, publishedEnd: 9001, protocol: "tcp" },
+    ],
+    [
+      { target: 80, published: "8080", protocol: "tcp", mode: "host" },
+      { target: 80, published: 8080, protocol: "tcp", mode: "host" },
+    ],
+    [
+      { target: 80, host_ip: "10.0.0.1", app_protocol: "http", name: "web" },
+      { target: 80, protocol: "tcp", hostIp: "10.0.0.1", appProtocol: "http", name: "web" },
+    ],
   ])("GIVEN %j THEN %j", (input, expected) => {
     expect(parsePort(input)).toEqual({ ok: true, value: expected });
   });
@@ -95,7 +108,11 @@ describe("normalise (stage 5: the typed model)", () => {
   };
 
   test("GIVEN environment from env_file, a list and bare names WHEN normalised THEN later sources win and bare names come from the host", () => {
-    const svc = service("    image: x\n    env_file: [web.env]\n    environment:\n      - FROM_LIST=list\n      - SHARED=list\n      - FROM_HOST\n      - MISSING\n", { "web.env": "SHARED=file\nONLY_FILE=file\n" }, { FROM_HOST: "host" });
+    const svc = service(
+      "    image: x\n    env_file: [web.env]\n    environment:\n      - FROM_LIST=list\n      - SHARED=list\n      - FROM_HOST\n      - MISSING\n",
+      { "web.env": "SHARED=file\nONLY_FILE=file\n" },
+      { FROM_HOST: "host" },
+    );
     expect(svc.environment).toEqual({ FROM_HOST: "host", FROM_LIST: "list", ONLY_FILE: "file", SHARED: "list" });
     expect(Object.keys(svc.environment)).toEqual(["FROM_HOST", "FROM_LIST", "ONLY_FILE", "SHARED"]);
   });
@@ -111,8 +128,16 @@ describe("normalise (stage 5: the typed model)", () => {
   });
 
   test("GIVEN healthcheck timings WHEN normalised THEN they are seconds", () => {
-    expect(service("    image: x\n    healthcheck:\n      test: [CMD, x]\n      interval: 1m30s\n      timeout: 10s\n      start_period: 500ms\n      retries: 3\n").healthcheck).toEqual({
-      test: ["CMD", "x"], disabled: false, intervalSeconds: 90, timeoutSeconds: 10, startPeriodSeconds: 0.5, retries: 3,
+    expect(
+      service("    image: x\n    healthcheck:\n      test: [CMD, x]\n      interval: 1m30s\n      timeout: 10s\n      start_period: 500ms\n      retries: 3\n")
+        .healthcheck,
+    ).toEqual({
+      test: ["CMD", "x"],
+      disabled: false,
+      intervalSeconds: 90,
+      timeoutSeconds: 10,
+      startPeriodSeconds: 0.5,
+      retries: 3,
     });
   });
 
@@ -180,9 +205,18 @@ describe("normalise (stage 5: the typed model)", () => {
     });
     expect(svc.dependsOn).toEqual([{ service: "db", condition: "service_healthy" }]);
     expect(svc.links).toEqual(["db"]);
-    expect(svc.expose).toEqual([{ target: 3000, targetEnd: 3001, protocol: "tcp" }, { target: 6379, protocol: "udp" }]);
-    expect(svc.secrets).toEqual([{ source: "cert", target: "/etc/cert.pem" }, { source: "token", target: "token" }]);
-    expect(svc.ulimits).toEqual([{ name: "nofile", soft: 20000, hard: 40000 }, { name: "nproc", soft: 65535, hard: 65535 }]);
+    expect(svc.expose).toEqual([
+      { target: 3000, targetEnd: 3001, protocol: "tcp" },
+      { target: 6379, protocol: "udp" },
+    ]);
+    expect(svc.secrets).toEqual([
+      { source: "cert", target: "/etc/cert.pem" },
+      { source: "token", target: "token" },
+    ]);
+    expect(svc.ulimits).toEqual([
+      { name: "nofile", soft: 20000, hard: 40000 },
+      { name: "nproc", soft: 65535, hard: 65535 },
+    ]);
     expect(svc.labels).toEqual({ a: "b" });
     expect(svc.stopGracePeriodSeconds).toBe(60);
     expect(svc.user).toBe("999:999");
@@ -192,10 +226,15 @@ describe("normalise (stage 5: the typed model)", () => {
   });
 
   test("GIVEN two volumes on one container path WHEN normalised THEN the later is kept and the earlier is a located warning", () => {
-    const result = loadProject({ "compose.yaml": "services:\n  db:\n    image: mysql\n    volumes:\n      - /var/lib/mysql\n      - data:/var/lib/mysql\n      - ./conf:/etc/mysql/conf.d\nvolumes:\n  data: {}\n" });
+    const result = loadProject({
+      "compose.yaml":
+        "services:\n  db:\n    image: mysql\n    volumes:\n      - /var/lib/mysql\n      - data:/var/lib/mysql\n      - ./conf:/etc/mysql/conf.d\nvolumes:\n  data: {}\n",
+    });
     expect(messages(result)).toEqual([]);
     expect(messages(result, "warning")).toEqual(
-      expect.arrayContaining([expect.stringMatching(/compose\.yaml:5:9 services\.db\.volumes\[0\]: warning: \/var\/lib\/mysql is mounted again by volumes\[1\]/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/compose\.yaml:5:9 services\.db\.volumes\[0\]: warning: \/var\/lib\/mysql is mounted again by volumes\[1\]/),
+      ]),
     );
     const mounts = result.project?.services[0]?.volumes ?? [];
     expect(mounts.map((m) => [m.type, m.source, m.target])).toEqual([
@@ -224,8 +263,16 @@ describe("normalise (stage 5: the typed model)", () => {
   });
 
   test.each([
-    ["a number where the schema wants a duration", "    healthcheck: {test: [CMD, x], interval: 10}\n", /services\.web\.healthcheck\.interval: must be a string, got number 10/],
-    ["a duration without unit", "    healthcheck: {test: [CMD, x], interval: '10'}\n", /compose\.yaml:4:45 services\.web\.healthcheck\.interval: must be a duration like "30s"/],
+    [
+      "a number where the schema wants a duration",
+      "    healthcheck: {test: [CMD, x], interval: 10}\n",
+      /services\.web\.healthcheck\.interval: must be a string, got number 10/,
+    ],
+    [
+      "a duration without unit",
+      "    healthcheck: {test: [CMD, x], interval: '10'}\n",
+      /compose\.yaml:4:45 services\.web\.healthcheck\.interval: must be a duration like "30s"/,
+    ],
     ["a valid duration", "    healthcheck: {test: [CMD, x], interval: 10s}\n", null],
     ["a bad size", "    mem_limit: lots\n", /services\.web\.mem_limit: must be a size/],
     ["an sctp port", "    ports: ['80:80/sctp']\n", /services\.web\.ports\[0\]: protocol "sctp" is not supported by ECS/],
@@ -234,14 +281,38 @@ describe("normalise (stage 5: the typed model)", () => {
     ["replicas that are not a number", "    deploy: {replicas: 'two'}\n", /services\.web\.deploy\.replicas: must be a whole number, got "two"/],
     ["a negative scale", "    scale: -2\n", /services\.web\.scale: must be greater than or equal to 0/],
     ["an empty volume entry", "    volumes: ['']\n", /compose\.yaml:4:15 services\.web\.volumes\[0\]: volume entry is empty/],
-    ["a long-syntax bind mount without source", "    volumes:\n      - {type: bind, target: /data}\n", /compose\.yaml:5:9 services\.web\.volumes\[0\]: a bind mount needs a "source"/],
-    ["an environment entry without a name", "    environment: ['=value']\n", /compose\.yaml:4:19 services\.web\.environment\[0\]: "=value" has no variable name/],
+    [
+      "a long-syntax bind mount without source",
+      "    volumes:\n      - {type: bind, target: /data}\n",
+      /compose\.yaml:5:9 services\.web\.volumes\[0\]: a bind mount needs a "source"/,
+    ],
+    [
+      "an environment entry without a name",
+      "    environment: ['=value']\n",
+      /compose\.yaml:4:19 services\.web\.environment\[0\]: "=value" has no variable name/,
+    ],
     // Issue 11: "tab\there" was accepted and silently became the default of 3 retries.
-    ["healthcheck retries that are not a number", '    healthcheck:\n      test: [CMD, x]\n      retries: "tab\\there"\n', /compose\.yaml:6:16 services\.web\.healthcheck\.retries: must be a whole number, got "tab\\there"$/],
-    ["healthcheck retries from an unset variable's default", "    healthcheck: {test: [CMD, x], retries: '${RETRIES:-many}'}\n", /services\.web\.healthcheck\.retries: must be a whole number, got "many" \(written as "\$\{RETRIES:-many\}"\)/],
-    ["negative healthcheck retries", "    healthcheck: {test: [CMD, x], retries: -2}\n", /services\.web\.healthcheck\.retries: must be greater than or equal to 0/],
+    [
+      "healthcheck retries that are not a number",
+      '    healthcheck:\n      test: [CMD, x]\n      retries: "tab\\there"\n',
+      /compose\.yaml:6:16 services\.web\.healthcheck\.retries: must be a whole number, got "tab\\there"$/,
+    ],
+    [
+      "healthcheck retries from an unset variable's default",
+      "    healthcheck: {test: [CMD, x], retries: '${RETRIES:-many}'}\n",
+      /services\.web\.healthcheck\.retries: must be a whole number, got "many" \(written as "\$\{RETRIES:-many\}"\)/,
+    ],
+    [
+      "negative healthcheck retries",
+      "    healthcheck: {test: [CMD, x], retries: -2}\n",
+      /services\.web\.healthcheck\.retries: must be greater than or equal to 0/,
+    ],
     ["a ulimit that is not a number", "    ulimits: {nofile: lots}\n", /compose\.yaml:4:23 services\.web\.ulimits\.nofile: must be a whole number, got "lots"/],
-    ["a soft ulimit that is not a number", "    ulimits: {nofile: {soft: x, hard: 10}}\n", /services\.web\.ulimits\.nofile\.soft: must be a whole number, got "x"/],
+    [
+      "a soft ulimit that is not a number",
+      "    ulimits: {nofile: {soft: x, hard: 10}}\n",
+      /services\.web\.ulimits\.nofile\.soft: must be a whole number, got "x"/,
+    ],
     ["an unlimited memlock (-1)", "    ulimits: {memlock: {soft: -1, hard: -1}}\n", null],
   ])("GIVEN %s WHEN loaded THEN a located error (or none when valid)", (_name, yaml, message) => {
     const result = loadProject({ "compose.yaml": `services:\n  web:\n    image: x\n${yaml}` });
@@ -265,12 +336,24 @@ describe("secrets x-ecs.arn (issue 11: an ARN reaches the execution role's polic
   });
 
   test.each([
-    ["a wildcard (granted GetSecretValue on every secret)", "'*'", /compose\.yaml:8:12 secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN \(arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME\): "\*"$/],
-    ["a Terraform expression after compose interpolation ($${...} -> ${...})", "'$${upper(path.cwd)}'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN .*: "\$\{upper\(path\.cwd\)\}"/],
+    [
+      "a wildcard (granted GetSecretValue on every secret)",
+      "'*'",
+      /compose\.yaml:8:12 secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN \(arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME\): "\*"$/,
+    ],
+    [
+      "a Terraform expression after compose interpolation ($${...} -> ${...})",
+      "'$${upper(path.cwd)}'",
+      /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN .*: "\$\{upper\(path\.cwd\)\}"/,
+    ],
     ["an ARN with a wildcard name", "'arn:aws:secretsmanager:eu-west-1:123456789012:secret:*'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN/],
     ["an ARN of another service", "'arn:aws:s3:::bucket'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN/],
     ["an account that is not 12 digits", "'arn:aws:secretsmanager:eu-west-1:1234:secret:db'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN/],
-    ["an SSM parameter ARN", "'arn:aws:ssm:eu-west-1:123456789012:parameter/db'", /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN .*; SSM parameters are not supported/],
+    [
+      "an SSM parameter ARN",
+      "'arn:aws:ssm:eu-west-1:123456789012:parameter/db'",
+      /secrets\.db\.x-ecs\.arn: not a Secrets Manager secret ARN .*; SSM parameters are not supported/,
+    ],
     ["a number", "12", /compose\.yaml:8:12 secrets\.db\.x-ecs\.arn: must be a Secrets Manager secret ARN, got 12$/],
   ])("GIVEN %s WHEN loaded THEN it is an error at the arn and nothing converts", (_name, arn, expected) => {
     const result = loadProject({ "compose.yaml": secretFile(arn) });

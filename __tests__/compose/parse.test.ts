@@ -3,7 +3,7 @@ import { getNode, locate, toPlain } from "../../compose/raw";
 
 describe("parseCompose (stage 1: YAML with positions)", () => {
   test("GIVEN nested values WHEN parsed THEN every node keeps its line and column", () => {
-    const { root, diagnostics } = parseCompose("services:\n  web:\n    ports:\n      - \"80:80\"\n", "compose.yaml");
+    const { root, diagnostics } = parseCompose('services:\n  web:\n    ports:\n      - "80:80"\n', "compose.yaml");
     expect(diagnostics).toEqual([]);
     expect(locate(root, ["services", "web", "ports", 0])).toEqual({ file: "compose.yaml", line: 4, col: 9 });
     expect(locate(root, ["services", "web"], true)).toEqual({ file: "compose.yaml", line: 2, col: 3 });
@@ -29,7 +29,7 @@ describe("parseCompose (stage 1: YAML with positions)", () => {
   test.each([
     ["!reset on a scalar", "command: !reset", { kind: "scalar", tag: "!reset", value: null }],
     ["!reset on a list", "ports: !reset []", { kind: "seq", tag: "!reset" }],
-    ["!override on a list", "ports: !override [\"80:80\"]", { kind: "seq", tag: "!override" }],
+    ["!override on a list", 'ports: !override ["80:80"]', { kind: "seq", tag: "!override" }],
   ])("GIVEN %s WHEN parsed THEN the merge tag is kept without a warning", (_name, line, expected) => {
     const { root, diagnostics } = parseCompose(`services:\n  web:\n    ${line}\n`, "f.yml");
     expect(diagnostics).toEqual([]);
@@ -60,7 +60,12 @@ describe("parseCompose (stage 1: YAML with positions)", () => {
 
   test("GIVEN aliases that expand exponentially WHEN parsed THEN loading is refused instead of expanding", () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 1; i < 8; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? "*a" : `*l${i - 1}`).join(", ")}]`);
+    for (let i = 1; i < 8; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(i === 1 ? "*a" : `*l${i - 1}`)
+          .join(", ")}]`,
+      );
     const { diagnostics } = parseCompose(levels.join("\n"), "bomb.yml");
     expect(diagnostics[0]?.message).toMatch(/refusing/);
   });

@@ -18,7 +18,8 @@ interface Mapping {
 
 const port = fc.integer({ min: 1, max: 65535 });
 /** A range [start, end] inside 1-65535, of `length` ports (1 for a single port). */
-const rangeOf = (length: number): fc.Arbitrary<readonly [number, number]> => fc.integer({ min: 1, max: 65536 - length }).map((start) => [start, start + length - 1] as const);
+const rangeOf = (length: number): fc.Arbitrary<readonly [number, number]> =>
+  fc.integer({ min: 1, max: 65536 - length }).map((start) => [start, start + length - 1] as const);
 
 const mapping: fc.Arbitrary<Mapping> = fc.integer({ min: 1, max: 2000 }).chain((length) =>
   fc.record(
@@ -27,7 +28,10 @@ const mapping: fc.Arbitrary<Mapping> = fc.integer({ min: 1, max: 2000 }).chain((
       // A published range is as long as the target range, or any range for a single target.
       published: length === 1 ? fc.integer({ min: 1, max: 50 }).chain(rangeOf) : rangeOf(length),
       protocol: fc.constantFrom("tcp", "udp", "sctp", "TCP"),
-      hostIp: fc.oneof(fc.ipV4().map((ip) => ({ ip, v6: false })), fc.ipV6().map((ip) => ({ ip, v6: true }))),
+      hostIp: fc.oneof(
+        fc.ipV4().map((ip) => ({ ip, v6: false })),
+        fc.ipV6().map((ip) => ({ ip, v6: true })),
+      ),
     },
     { requiredKeys: ["target"] },
   ),

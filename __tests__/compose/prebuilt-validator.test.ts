@@ -15,7 +15,11 @@ function corpusFiles(): string[] {
   const shared = process.env.COMPOSE2ECS_SHARED_DIR ?? path.resolve(__dirname, "../../../shared");
   const dir = path.join(shared, "corpus", "visible");
   if (!fs.existsSync(dir)) throw new Error(`The shared corpus is missing at ${dir}: set COMPOSE2ECS_SHARED_DIR to the shared/ folder.`);
-  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f) && !f.includes(".expected.")).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f) && !f.includes(".expected."))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 const INVALID_DOCUMENTS = [

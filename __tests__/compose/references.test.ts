@@ -17,7 +17,8 @@ function referencesOf(environment: Record<string, string>, extra: Partial<Parame
   return serviceReferences(project([app, ...siblings]), app);
 }
 
-const siblingRefs = (environment: Record<string, string>) => referencesOf(environment).siblings.map((r) => `${r.service}:${r.port ?? "?"} (${r.portSource ?? "none"}, ${r.form})`);
+const siblingRefs = (environment: Record<string, string>) =>
+  referencesOf(environment).siblings.map((r) => `${r.service}:${r.port ?? "?"} (${r.portSource ?? "none"}, ${r.form})`);
 const outsideRefs = (environment: Record<string, string>) => referencesOf(environment).outside.map((r) => `${r.host}:${r.port} (${r.portSource})`);
 
 describe("references: siblings named in environment values", () => {
@@ -47,7 +48,10 @@ describe("references: siblings named in environment values", () => {
     ["an e-mail address", { ADMIN: "db@example.com", DEFAULT_FROM_EMAIL: "cache@example.com" }],
     ["a database, user or password that happens to be a sibling's name", { POSTGRES_DB: "db", DB_USER: "api", DB_PASSWORD: "cache", DB_NAME: "db" }],
     ["a bare name in a variable that does not hold a host", { GREETING: "db", MODE: "cache", DB_ENGINE: "db" }],
-    ["a browser URL or an allow-list", { PUBLIC_URL: "http://api:7000", CORS_ORIGINS: "http://api:7000", ALLOWED_HOSTS: "localhost,api", NO_PROXY: "db,cache" }],
+    [
+      "a browser URL or an allow-list",
+      { PUBLIC_URL: "http://api:7000", CORS_ORIGINS: "http://api:7000", ALLOWED_HOSTS: "localhost,api", NO_PROXY: "db,cache" },
+    ],
     ["a time or a ratio", { BACKUP_AT: "12:30", RATIO: "16:9" }],
     ["a name that only contains a sibling's name", { REDIS_HOST: "cache-replica", URL: "http://database:5432" }],
     ["a scheme-less word with a colon", { LOG: "level:debug", NOTE: "see db: it is fine" }],
@@ -92,7 +96,10 @@ describe("references: hosts outside the project", () => {
 
   test.each([
     ["a host without any port", { SMTP_HOST: "smtp.example.com" }],
-    ["a loopback or docker host address", { SMTP_HOST: "localhost", SMTP_PORT: "25", X_URL: "http://127.0.0.1:8080", Y_URL: "http://host.docker.internal:3000" }],
+    [
+      "a loopback or docker host address",
+      { SMTP_HOST: "localhost", SMTP_PORT: "25", X_URL: "http://127.0.0.1:8080", Y_URL: "http://host.docker.internal:3000" },
+    ],
     ["an e-mail address", { ADMINISTRATOR: "admin@example.com", CONTACT: "ops@mail.example.com" }],
     ["a browser URL", { PUBLIC_URL: "http://shop.example.com", SETTING_EXTERNAL_HOST: "chat.example.com" }],
     ["a URL of an unknown scheme without a port", { BACKUP: "s3://bucket.example.com/x" }],
@@ -131,9 +138,12 @@ describe("well-known ports", () => {
     expect(imageDefaultPort(image)).toBe(port);
   });
 
-  test.each(["mongo-express:1", "example/redis-commander:1", "postgres-exporter:1", "ghcr.io/acme/app:1"])("GIVEN image %s THEN the table does not claim it", (image) => {
-    expect(knownImage(image)).toBeUndefined();
-  });
+  test.each(["mongo-express:1", "example/redis-commander:1", "postgres-exporter:1", "ghcr.io/acme/app:1"])(
+    "GIVEN image %s THEN the table does not claim it",
+    (image) => {
+      expect(knownImage(image)).toBeUndefined();
+    },
+  );
 
   test("GIVEN a value of a variable that holds no connection THEN hostsInValue finds nothing", () => {
     expect(hostsInValue("POSTGRES_PASSWORD", "postgres://u:p@db/x")).toEqual([]);

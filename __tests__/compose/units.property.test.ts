@@ -4,20 +4,24 @@ import { assertProperty, textOf } from "../helpers/property";
 
 /** Properties of Go durations, Docker byte sizes and shell words, each against a simple model. */
 
-const SECONDS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, "µs": 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const SECONDS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
 /** go-units' RAMInBytes: `<number>[ ][kmgtp][i][b]`, case-insensitive, binary multiples. */
 const MULTIPLE: Readonly<Record<string, number>> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
-const sizeUnit = fc.tuple(fc.constantFrom(...Object.keys(MULTIPLE)), fc.constantFrom("", "i"), fc.constantFrom("", "b"), fc.constantFrom("", " ")).map(([letter, i, b, space]) => ({
-  text: `${space}${letter}${i}${b}`,
-  multiple: MULTIPLE[letter] ?? 1,
-}));
+const sizeUnit = fc
+  .tuple(fc.constantFrom(...Object.keys(MULTIPLE)), fc.constantFrom("", "i"), fc.constantFrom("", "b"), fc.constantFrom("", " "))
+  .map(([letter, i, b, space]) => ({
+    text: `${space}${letter}${i}${b}`,
+    multiple: MULTIPLE[letter] ?? 1,
+  }));
 
 /** A decimal: `5`, `1.5`, `0.025`; with `bare`, Go's `.5` (durations only: sizes need a leading digit). */
 const decimalOf = (bare: boolean) =>
-  fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.option(fc.integer({ min: 0, max: 999 }), { nil: undefined }), fc.boolean()).map(([whole, fraction, dropZero]) => ({
-    text: fraction === undefined ? String(whole) : `${bare && dropZero && whole === 0 ? "" : whole}.${String(fraction).padStart(3, "0")}`,
-    value: whole + (fraction ?? 0) / 1000,
-  }));
+  fc
+    .tuple(fc.integer({ min: 0, max: 100_000 }), fc.option(fc.integer({ min: 0, max: 999 }), { nil: undefined }), fc.boolean())
+    .map(([whole, fraction, dropZero]) => ({
+      text: fraction === undefined ? String(whole) : `${bare && dropZero && whole === 0 ? "" : whole}.${String(fraction).padStart(3, "0")}`,
+      value: whole + (fraction ?? 0) / 1000,
+    }));
 const decimal = decimalOf(true);
 const sizeNumber = decimalOf(false);
 
@@ -102,14 +106,10 @@ describe("shell word properties (compose's command and entrypoint strings)", () 
     const word = fc.oneof(textOf(" \t\n'\"\\$`ab=-", 8), fc.string({ maxLength: 8 }));
     const space = textOf(" \t\n", 3).filter((s) => s !== "");
     assertProperty(
-      fc.property(
-        fc.array(fc.tuple(word, fc.integer({ min: 0, max: quoters.length - 1 }), space), { maxLength: 6 }),
-        textOf(" \t\n", 2),
-        (words, leading) => {
-          const text = leading + words.map(([w, q, s]) => `${(quoters[q] as (w: string) => string)(w)}${s}`).join("");
-          expect(shellWords(text)).toEqual({ ok: true, value: words.map(([w]) => w) });
-        },
-      ),
+      fc.property(fc.array(fc.tuple(word, fc.integer({ min: 0, max: quoters.length - 1 }), space), { maxLength: 6 }), textOf(" \t\n", 2), (words, leading) => {
+        const text = leading + words.map(([w, q, s]) => `${(quoters[q] as (w: string) => string)(w)}${s}`).join("");
+        expect(shellWords(text)).toEqual({ ok: true, value: words.map(([w]) => w) });
+      }),
     );
   });
 

@@ -20,11 +20,20 @@ const SAMPLES: Readonly<Record<string, readonly [string, ServiceOverride]>> = {
   healthCheckPath: ["/healthz", { healthCheckPath: "/healthz" }],
   port: ["8080", { port: 8080 }],
   public: ["false", { public: false }],
-  autoscaling: ["{min: 1, max: 4, cpu: 60, requests: 100}", { autoscaling: { minCapacity: 1, maxCapacity: 4, targetCpuPercent: 60, targetRequestsPerTarget: 100 } }],
+  autoscaling: [
+    "{min: 1, max: 4, cpu: 60, requests: 100}",
+    { autoscaling: { minCapacity: 1, maxCapacity: 4, targetCpuPercent: 60, targetRequestsPerTarget: 100 } },
+  ],
   stateful: ["true", { stateful: true }],
   secretEnvironment: [
     "{DB_PASSWORD: secretsmanager, API_TOKEN: {from: ssm, name: /shop/api-token}, SMTP_PASSWORD: {from: secretsmanager, name: prod/smtp}}",
-    { secretEnvironment: { API_TOKEN: { from: "ssm", name: "/shop/api-token" }, DB_PASSWORD: { from: "secretsmanager" }, SMTP_PASSWORD: { from: "secretsmanager", name: "prod/smtp" } } },
+    {
+      secretEnvironment: {
+        API_TOKEN: { from: "ssm", name: "/shop/api-token" },
+        DB_PASSWORD: { from: "secretsmanager" },
+        SMTP_PASSWORD: { from: "secretsmanager", name: "prod/smtp" },
+      },
+    },
   ],
   taskRole: [
     "{policies: [arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess], statements: [{Effect: Allow, Action: [sqs:SendMessage], Resource: [arn:aws:sqs:eu-west-1:123456789012:jobs]}]}",
@@ -38,7 +47,15 @@ const SAMPLES: Readonly<Record<string, readonly [string, ServiceOverride]>> = {
   access: ["declared-ports", { access: "declared-ports" }],
   protocol: ["{5432: tcp, 8080: http}", { protocol: { 5432: "tcp", 8080: "http" } }],
   loadBalancer: ["network", { loadBalancer: "network" }],
-  egress: ["[{ports: [587, 2525], cidrs: [0.0.0.0/0]}, {ports: [514], cidrs: [10.1.0.0/16], protocol: udp}]", { egress: [{ ports: [587, 2525], cidrs: ["0.0.0.0/0"], protocol: "tcp" }, { ports: [514], cidrs: ["10.1.0.0/16"], protocol: "udp" }] }],
+  egress: [
+    "[{ports: [587, 2525], cidrs: [0.0.0.0/0]}, {ports: [514], cidrs: [10.1.0.0/16], protocol: udp}]",
+    {
+      egress: [
+        { ports: [587, 2525], cidrs: ["0.0.0.0/0"], protocol: "tcp" },
+        { ports: [514], cidrs: ["10.1.0.0/16"], protocol: "udp" },
+      ],
+    },
+  ],
 };
 
 function definitionKeys(): string[] {
@@ -72,20 +89,48 @@ describe("one definition for x-ecs and environment overrides", () => {
   });
 
   test.each([
-    ["a near miss", "{replica: 2}", "replica: unknown key (did you mean replicas?); allowed: replicas, cpu, memory, path, host, healthCheckPath, port, public, autoscaling, stateful, secretEnvironment, taskRole"],
-    ["a secret variable from a store that does not exist", "{secretEnvironment: {DB_PASSWORD: vault}}", "secretEnvironment.DB_PASSWORD: must be one of secretsmanager, ssm, got \"vault\""],
-    ["an SSM parameter without a name", "{secretEnvironment: {DB_PASSWORD: {from: ssm}}}", "secretEnvironment.DB_PASSWORD: an SSM parameter is not created here"],
+    [
+      "a near miss",
+      "{replica: 2}",
+      "replica: unknown key (did you mean replicas?); allowed: replicas, cpu, memory, path, host, healthCheckPath, port, public, autoscaling, stateful, secretEnvironment, taskRole",
+    ],
+    [
+      "a secret variable from a store that does not exist",
+      "{secretEnvironment: {DB_PASSWORD: vault}}",
+      'secretEnvironment.DB_PASSWORD: must be one of secretsmanager, ssm, got "vault"',
+    ],
+    [
+      "an SSM parameter without a name",
+      "{secretEnvironment: {DB_PASSWORD: {from: ssm}}}",
+      "secretEnvironment.DB_PASSWORD: an SSM parameter is not created here",
+    ],
     ["a variable name with a dash", "{secretEnvironment: {DB-PASSWORD: secretsmanager}}", "secretEnvironment.DB-PASSWORD: is not an environment variable name"],
     ["a managed policy that is not an ARN", "{taskRole: {policies: [AmazonS3FullAccess]}}", "taskRole.policies[0]: not a managed policy ARN"],
-    ["a statement with a bad action", "{taskRole: {statements: [{Effect: Allow, Action: [s3-GetObject], Resource: ['*']}]}}", "taskRole.statements[0].Action[0]: not an IAM action"],
-    ["a statement with a bad resource", "{taskRole: {statements: [{Effect: Allow, Action: [s3:GetObject], Resource: [my-bucket]}]}}", "taskRole.statements[0].Resource[0]: not an ARN"],
-    ["writes on every resource", "{taskRole: {statements: [{Effect: Allow, Action: [s3:PutObject, s3:GetObject], Resource: '*'}]}}", 'taskRole.statements[0].Resource: allows s3:PutObject on every resource ("*")'],
+    [
+      "a statement with a bad action",
+      "{taskRole: {statements: [{Effect: Allow, Action: [s3-GetObject], Resource: ['*']}]}}",
+      "taskRole.statements[0].Action[0]: not an IAM action",
+    ],
+    [
+      "a statement with a bad resource",
+      "{taskRole: {statements: [{Effect: Allow, Action: [s3:GetObject], Resource: [my-bucket]}]}}",
+      "taskRole.statements[0].Resource[0]: not an ARN",
+    ],
+    [
+      "writes on every resource",
+      "{taskRole: {statements: [{Effect: Allow, Action: [s3:PutObject, s3:GetObject], Resource: '*'}]}}",
+      'taskRole.statements[0].Resource: allows s3:PutObject on every resource ("*")',
+    ],
     ["a number out of range", "{cpu: 64}", "cpu: must be between 128 and 16384, got 64"],
     ["a path without a slash", "{path: api}", 'path: not a URL path starting with "/"'],
     ["an upper-case host", "{host: API.example.com}", 'host: not a lower-case DNS host name (optionally starting with "*."): "API.example.com"'],
     ["a text where true or false goes", "{public: 'no'}", 'public: must be true or false, got "no"'],
     ["autoscaling bounds the wrong way round", "{autoscaling: {min: 4, max: 2, cpu: 50}}", "autoscaling.min: min (4) must not exceed max (2)"],
-    ["autoscaling without a target", "{autoscaling: {min: 1, max: 2}}", "autoscaling: needs at least one target: cpu, memory (percent) or requests (per target)"],
+    [
+      "autoscaling without a target",
+      "{autoscaling: {min: 1, max: 2}}",
+      "autoscaling: needs at least one target: cpu, memory (percent) or requests (per target)",
+    ],
     ["autoscaling without max", "{autoscaling: {min: 1, cpu: 50}}", "autoscaling: max is required"],
     ["a list", "[1]", "must be a mapping with keys replicas, cpu, memory"],
     ["an unknown access mode", "{access: strict}", "access: must be one of compose, declared-ports"],
@@ -94,7 +139,11 @@ describe("one definition for x-ecs and environment overrides", () => {
     ["a load balancer map with an unknown kind", "{loadBalancer: {5432: application}}", "loadBalancer.5432: must be one of network, internal"],
     ["an egress rule without CIDRs", "{egress: [{ports: [587]}]}", "egress[0]: cidrs is required"],
     ["an egress rule without ports", "{egress: [{ports: [], cidrs: [0.0.0.0/0]}]}", "egress[0].ports: needs at least 1 item, got 0"],
-    ["an egress CIDR with host bits", "{egress: [{ports: [587], cidrs: [10.1.2.3/16]}]}", 'egress[0].cidrs[0]: host bits are set in "10.1.2.3/16"; the network is 10.1.0.0/16'],
+    [
+      "an egress CIDR with host bits",
+      "{egress: [{ports: [587], cidrs: [10.1.2.3/16]}]}",
+      'egress[0].cidrs[0]: host bits are set in "10.1.2.3/16"; the network is 10.1.0.0/16',
+    ],
     ["an egress CIDR that is no CIDR", "{egress: [{ports: [587], cidrs: [anywhere]}]}", 'egress[0].cidrs[0]: not a CIDR: "anywhere"'],
   ])("GIVEN %s WHEN set in x-ecs and in an environment THEN both say the same", (_what, body, expected) => {
     const compose = fromCompose(body);

@@ -8,7 +8,11 @@ import { BaseStack } from "../../stacks/base-stack";
 import { productionEnv, project, seedProject, service } from "../planner/fixtures";
 import { SynthJson, only, resourcesOf } from "./synth-helpers";
 
-function synthApp(p: ComposeProject, env: EnvironmentConfig, branch?: { branch: string; slug: string; slot: number }): { json: SynthJson; text: string; base: SynthJson } {
+function synthApp(
+  p: ComposeProject,
+  env: EnvironmentConfig,
+  branch?: { branch: string; slug: string; slot: number },
+): { json: SynthJson; text: string; base: SynthJson } {
   const result = planProject({ project: p, env, ...(branch ? { branch } : {}) });
   if (result.plan === undefined) throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
   const app = Testing.app();
@@ -45,7 +49,11 @@ describe("AppStack with the seed example (production)", () => {
       expect(td).toMatchObject({ network_mode: "awsvpc", requires_compatibilities: ["FARGATE"] });
       expect(td.execution_role_arn).not.toEqual(td.task_role_arn);
     }
-    expect(byPath(json, "aws_ecs_task_definition", "production-app/boot/")).toMatchObject({ cpu: "512", memory: "1024", family: expect.stringMatching(/^multi-env-production-boot-[a-z0-9]{6}$/) });
+    expect(byPath(json, "aws_ecs_task_definition", "production-app/boot/")).toMatchObject({
+      cpu: "512",
+      memory: "1024",
+      family: expect.stringMatching(/^multi-env-production-boot-[a-z0-9]{6}$/),
+    });
   });
 
   test("THEN the web container carries the compose settings and pulls its image from ECR", () => {
@@ -73,7 +81,11 @@ describe("AppStack with the seed example (production)", () => {
       expect(s).not.toHaveProperty("capacity_provider_strategy");
       expect(String((s.service_registries as { registry_arn: string }).registry_arn)).toMatch(/aws_service_discovery_service/);
     }
-    expect(byPath(json, "aws_ecs_service", "production-app/web/")).toMatchObject({ desired_count: 2, deployment_maximum_percent: 200, deployment_minimum_healthy_percent: 50 });
+    expect(byPath(json, "aws_ecs_service", "production-app/web/")).toMatchObject({
+      desired_count: 2,
+      deployment_maximum_percent: 200,
+      deployment_minimum_healthy_percent: 50,
+    });
   });
 
   test("THEN routed services get a target group with the compose health check and a prioritised rule", () => {
@@ -83,20 +95,29 @@ describe("AppStack with the seed example (production)", () => {
       deregistration_delay: "30",
       health_check: { path: "/actuator/health", matcher: "200-399" },
     });
-    expect(byPath(json, "aws_lb_listener_rule", "production-app/boot/")).toMatchObject({ priority: 1, condition: [{ path_pattern: { values: ["/boot", "/boot/*"] } }] });
+    expect(byPath(json, "aws_lb_listener_rule", "production-app/boot/")).toMatchObject({
+      priority: 1,
+      condition: [{ path_pattern: { values: ["/boot", "/boot/*"] } }],
+    });
     expect(byPath(json, "aws_lb_listener_rule", "production-app/web/")).toMatchObject({ priority: 2, condition: [{ path_pattern: { values: ["/*"] } }] });
     expect(Testing.toHaveDataSourceWithProperties(text, "aws_lb_listener", { port: 443 })).toBe(true);
   });
 
   test("THEN base resources are looked up by name, never by remote state", () => {
-    expect(Testing.toHaveDataSourceWithProperties(text, "aws_ecs_cluster", { cluster_name: clusterName({ project: "multi-env", env: "production" }) })).toBe(true);
+    expect(Testing.toHaveDataSourceWithProperties(text, "aws_ecs_cluster", { cluster_name: clusterName({ project: "multi-env", env: "production" }) })).toBe(
+      true,
+    );
     expect(Testing.toHaveDataSourceWithProperties(text, "aws_lb", { name: loadBalancerName({ project: "multi-env", env: "production" }) })).toBe(true);
-    expect(Testing.toHaveDataSourceWithProperties(text, "aws_security_group", { name: loadBalancerSecurityGroupName({ project: "multi-env", env: "production" }) })).toBe(true);
+    expect(
+      Testing.toHaveDataSourceWithProperties(text, "aws_security_group", { name: loadBalancerSecurityGroupName({ project: "multi-env", env: "production" }) }),
+    ).toBe(true);
     expect(text).not.toContain("terraform_remote_state");
   });
 
   test("THEN the execution role may only write its own log group and pull its own repository", () => {
-    const policy = JSON.parse(String(byPath(json, "aws_iam_role_policy", "production-app/web/").policy)) as { Statement: { Action: string[]; Resource: string | string[] }[] };
+    const policy = JSON.parse(String(byPath(json, "aws_iam_role_policy", "production-app/web/").policy)) as {
+      Statement: { Action: string[]; Resource: string | string[] }[];
+    };
     const resources = policy.Statement.map((s) => [s.Action.join(","), s.Resource]);
     expect(resources).toEqual([
       ["logs:CreateLogStream,logs:PutLogEvents", [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.services_web_logs_\w+\.arn\}:\*$/)]],
@@ -110,17 +131,28 @@ describe("AppStack with the seed example (production)", () => {
   test("THEN the task security groups admit only the ALB on routed ports, and the compose network's group admits its members on every port", () => {
     const ingress = resourcesOf(json, "aws_vpc_security_group_ingress_rule").map((r) => {
       const target = /aws_security_group\.services_(\w+?)_/.exec(String(r.security_group_id))?.[1];
-      const source = String(r.referenced_security_group_id).startsWith("${data.aws_security_group.") ? "alb" : /aws_security_group\.networks_(\w+?)_/.exec(String(r.referenced_security_group_id))?.[1];
+      const source = String(r.referenced_security_group_id).startsWith("${data.aws_security_group.")
+        ? "alb"
+        : /aws_security_group\.networks_(\w+?)_/.exec(String(r.referenced_security_group_id))?.[1];
       return `${target}:${r.from_port}:${source}`;
     });
     expect(ingress.sort()).toEqual(["boot:8080:alb", "web:5000:alb"]);
     const network = Object.entries(json.resource.aws_security_group ?? {}).find(([address]) => address.startsWith("networks_default_"))?.[1];
     const self = only(json, "aws_security_group_rule");
-    expect(self).toMatchObject({ type: "ingress", self: true, protocol: "-1", from_port: 0, to_port: 0, security_group_id: expect.stringMatching(/^\$\{aws_security_group\.networks_default_\w+\.id\}$/) });
+    expect(self).toMatchObject({
+      type: "ingress",
+      self: true,
+      protocol: "-1",
+      from_port: 0,
+      to_port: 0,
+      security_group_id: expect.stringMatching(/^\$\{aws_security_group\.networks_default_\w+\.id\}$/),
+    });
     expect(self).not.toHaveProperty("cidr_blocks");
     expect(network).toMatchObject({ name: expect.stringMatching(/-net-default/) });
     for (const s of resourcesOf(json, "aws_ecs_service")) {
-      expect((s.network_configuration as { security_groups: string[] }).security_groups).toContainEqual(expect.stringMatching(/aws_security_group\.networks_default_/));
+      expect((s.network_configuration as { security_groups: string[] }).security_groups).toContainEqual(
+        expect.stringMatching(/aws_security_group\.networks_default_/),
+      );
     }
     for (const r of resourcesOf(json, "aws_vpc_security_group_egress_rule")) {
       expect(r.cidr_ipv4 === "0.0.0.0/0" ? [r.ip_protocol, r.from_port] : ["vpc", String(r.cidr_ipv4)]).toEqual(
@@ -166,13 +198,26 @@ describe("AppStack: optional pieces", () => {
       user: "999",
       volumes: [{ type: "volume", source: "pgdata", target: "/var/lib/postgresql/data", readOnly: false }],
       secrets: [{ source: "db_password", target: "db_password" }],
-      ulimits: [{ name: "nofile", soft: 1024, hard: 2048 }, { name: "bogus", soft: 1, hard: 1 }],
+      ulimits: [
+        { name: "nofile", soft: 1024, hard: 2048 },
+        { name: "bogus", soft: 1, hard: 1 },
+      ],
       workingDir: "/srv",
       labels: { "b.label": "2", "a.label": "1" },
     });
-    const { json } = synthApp(project([db], { volumes: [{ name: "pgdata", external: false, unmodelled: {} }], secrets: [{ name: "db_password", file: "./pw.txt", external: false }] }), productionEnv());
-    expect(only(json, "aws_efs_file_system")).toMatchObject({ encrypted: true, creation_token: "shop-production-pgdata", lifecycle: { prevent_destroy: true } });
-    expect(only(json, "aws_efs_backup_policy")).toMatchObject({ backup_policy: { status: "ENABLED" }, file_system_id: expect.stringMatching(/aws_efs_file_system/) });
+    const { json } = synthApp(
+      project([db], { volumes: [{ name: "pgdata", external: false, unmodelled: {} }], secrets: [{ name: "db_password", file: "./pw.txt", external: false }] }),
+      productionEnv(),
+    );
+    expect(only(json, "aws_efs_file_system")).toMatchObject({
+      encrypted: true,
+      creation_token: "shop-production-pgdata",
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(only(json, "aws_efs_backup_policy")).toMatchObject({
+      backup_policy: { status: "ENABLED" },
+      file_system_id: expect.stringMatching(/aws_efs_file_system/),
+    });
     expect(only(json, "aws_efs_access_point")).toMatchObject({ root_directory: { path: "/data", creation_info: { owner_uid: 999, owner_gid: 999 } } });
     expect(only(json, "aws_efs_mount_target").count).toMatch(/length\(data\.aws_subnets/);
     const td = only(json, "aws_ecs_task_definition");
@@ -217,7 +262,11 @@ describe("AppStack: optional pieces", () => {
     const env = productionEnv({ services: { api: { autoscaling: { minCapacity: 2, maxCapacity: 5, targetCpuPercent: 60, targetRequestsPerTarget: 100 } } } });
     const { json } = synthApp(project([api]), env);
     expect(only(json, "aws_appautoscaling_target")).toMatchObject({ min_capacity: 2, max_capacity: 5, resource_id: "service/shop-production/shop-api" });
-    const policies = resourcesOf(json, "aws_appautoscaling_policy").map((p) => (p.target_tracking_scaling_policy_configuration as { predefined_metric_specification: { predefined_metric_type: string } }).predefined_metric_specification.predefined_metric_type);
+    const policies = resourcesOf(json, "aws_appautoscaling_policy").map(
+      (p) =>
+        (p.target_tracking_scaling_policy_configuration as { predefined_metric_specification: { predefined_metric_type: string } })
+          .predefined_metric_specification.predefined_metric_type,
+    );
     expect(policies.sort()).toEqual(["ALBRequestCountPerTarget", "ECSServiceAverageCPUUtilization"]);
     expect(only(json, "aws_ecs_service")).toMatchObject({ lifecycle: { ignore_changes: ["desired_count"] } });
   });
@@ -225,9 +274,17 @@ describe("AppStack: optional pieces", () => {
   test("GIVEN a branch without a domain THEN the stack has its own listener on 10000+slot and a url output", () => {
     const env = productionEnv({ name: "qa", branches: true });
     const { json } = synthApp(seedProject(), env, { branch: "feature/x", slug: "feature-x", slot: 4 });
-    expect(only(json, "aws_lb_listener")).toMatchObject({ port: 10004, protocol: "HTTP", default_action: [expect.objectContaining({ type: "fixed-response" })] });
+    expect(only(json, "aws_lb_listener")).toMatchObject({
+      port: 10004,
+      protocol: "HTTP",
+      default_action: [expect.objectContaining({ type: "fixed-response" })],
+    });
     expect(JSON.stringify(json.output)).toMatch(/:10004/);
-    expect(resourcesOf(json, "aws_lb_listener_rule").map((r) => r.priority).sort()).toEqual([201, 202]);
+    expect(
+      resourcesOf(json, "aws_lb_listener_rule")
+        .map((r) => r.priority)
+        .sort(),
+    ).toEqual([201, 202]);
   });
 
   test("GIVEN single-task placement THEN one task definition holds every container and one service runs it", () => {
@@ -246,12 +303,18 @@ describe("AppStack: connectivity", () => {
     (/\.([\w-]+?)_[0-9A-F]{8}\.id\}$/.exec(String(expr))?.[1] ?? String(expr)).replace(/^services_(.+)_security-group_sg$/, "$1");
   const ingressOf = (json: SynthJson) =>
     resourcesOf(json, "aws_vpc_security_group_ingress_rule")
-      .map((r) => `${groupOf(r.security_group_id)} <- ${r.cidr_ipv4 !== undefined ? String(r.cidr_ipv4) : groupOf(r.referenced_security_group_id)}:${String(r.from_port)}`)
+      .map(
+        (r) =>
+          `${groupOf(r.security_group_id)} <- ${r.cidr_ipv4 !== undefined ? String(r.cidr_ipv4) : groupOf(r.referenced_security_group_id)}:${String(r.from_port)}`,
+      )
       .sort();
 
   test("GIVEN one service on the seed network in declared-ports access and the others open THEN the network gets a second group and per-port rules", () => {
     const p = seedProject();
-    const { json } = synthApp({ ...p, services: p.services.map((s) => (s.name === "redis" ? { ...s, ecs: { access: "declared-ports" } } : s)) }, productionEnv());
+    const { json } = synthApp(
+      { ...p, services: p.services.map((s) => (s.name === "redis" ? { ...s, ecs: { access: "declared-ports" } } : s)) },
+      productionEnv(),
+    );
     const groups = Object.keys(json.resource.aws_security_group ?? {}).filter((a) => /networks/.test(a));
     expect(groups.map((a) => a.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual(["declared-ports-networks_default", "networks_default"]);
     expect(only(json, "aws_security_group_rule")).toMatchObject({ self: true, protocol: "-1" });
@@ -285,12 +348,18 @@ describe("AppStack: connectivity", () => {
   test("GIVEN egress settings THEN the task group may send there, and still HTTPS and the VPC, nothing more", () => {
     const app = service({ name: "app", image: "example/app:1", ecs: { egress: [{ ports: [587], cidrs: ["0.0.0.0/0"], protocol: "tcp" }] } });
     const { json } = synthApp(project([app]), productionEnv({ egress: [{ ports: [514], cidrs: ["10.9.0.0/16"], protocol: "udp" }] }));
-    const egress = resourcesOf(json, "aws_vpc_security_group_egress_rule").map((r) => `${String(r.ip_protocol)}/${String(r.from_port ?? "*")}-${String(r.to_port ?? "*")} ${String(r.cidr_ipv4).startsWith("${data.aws_vpc") ? "vpc" : String(r.cidr_ipv4)}`);
+    const egress = resourcesOf(json, "aws_vpc_security_group_egress_rule").map(
+      (r) =>
+        `${String(r.ip_protocol)}/${String(r.from_port ?? "*")}-${String(r.to_port ?? "*")} ${String(r.cidr_ipv4).startsWith("${data.aws_vpc") ? "vpc" : String(r.cidr_ipv4)}`,
+    );
     expect(egress.sort()).toEqual(["-1/*-* vpc", "tcp/443-443 0.0.0.0/0", "tcp/587-587 0.0.0.0/0", "udp/514-514 10.9.0.0/16"]);
   });
 
   test("GIVEN the only routed service has no path THEN its rule is the catch-all /* and the url output serves it", () => {
-    const { json } = synthApp(project([service({ name: "wordpress", image: "wordpress:6", ports: [tcp(80, 8080)] }), service({ name: "db", image: "mariadb:11" })]), productionEnv());
+    const { json } = synthApp(
+      project([service({ name: "wordpress", image: "wordpress:6", ports: [tcp(80, 8080)] }), service({ name: "db", image: "mariadb:11" })]),
+      productionEnv(),
+    );
     expect(only(json, "aws_lb_listener_rule")).toMatchObject({ priority: 1, condition: [{ path_pattern: { values: ["/*"] } }] });
   });
 
@@ -317,10 +386,22 @@ describe("AppStack: connectivity", () => {
     });
 
     test("THEN the app stack adds a TCP listener on the published port, a TCP target group with a TCP health check, and opens the port for the allowed CIDRs only", () => {
-      expect(only(json, "aws_lb_listener")).toMatchObject({ port: 15432, protocol: "TCP", load_balancer_arn: expect.stringMatching(/data\.aws_lb\.base_nlb_/) });
-      expect(only(json, "aws_lb_target_group")).toMatchObject({ port: 5432, protocol: "TCP", target_type: "ip", health_check: { protocol: "TCP", port: "traffic-port" } });
+      expect(only(json, "aws_lb_listener")).toMatchObject({
+        port: 15432,
+        protocol: "TCP",
+        load_balancer_arn: expect.stringMatching(/data\.aws_lb\.base_nlb_/),
+      });
+      expect(only(json, "aws_lb_target_group")).toMatchObject({
+        port: 5432,
+        protocol: "TCP",
+        target_type: "ip",
+        health_check: { protocol: "TCP", port: "traffic-port" },
+      });
       expect(ingressOf(json)).toEqual(["base_nlb-sg <- 198.51.100.0/24:15432", "base_nlb-sg <- 203.0.113.0/24:15432", "db <- base_nlb-sg:5432"]);
-      expect(only(json, "aws_ecs_service")).toMatchObject({ load_balancer: [{ container_name: "db", container_port: 5432 }], health_check_grace_period_seconds: 30 });
+      expect(only(json, "aws_ecs_service")).toMatchObject({
+        load_balancer: [{ container_name: "db", container_port: 5432 }],
+        health_check_grace_period_seconds: 30,
+      });
     });
   });
 });
@@ -329,14 +410,18 @@ describe("AppStack: compose names and text are user input", () => {
   test("GIVEN services named like the stack's own constructs THEN synth still works and each keeps its own scope", () => {
     const names = ["backend", "base", "aws", "discovery", "url", "services", "secrets"];
     const { json } = synthApp(project(names.map((name) => service({ name }))), productionEnv());
-    expect(resourcesOf(json, "aws_ecs_service").map((s) => s.name).sort()).toEqual(names.map((n) => `shop-${n}`).sort());
+    expect(
+      resourcesOf(json, "aws_ecs_service")
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(names.map((n) => `shop-${n}`).sort());
   });
 
   test("GIVEN a command and healthcheck with literal ${VAR} and %{x} THEN Terraform gets them escaped", () => {
     const s = service({
       name: "worker",
       command: ["sh", "-c", "echo ${HOSTNAME} %{done}"],
-      healthcheck: { test: ["CMD-SHELL", "check --host \"${HOSTNAME}\""], disabled: false },
+      healthcheck: { test: ["CMD-SHELL", 'check --host "${HOSTNAME}"'], disabled: false },
     });
     const { json } = synthApp(project([s]), productionEnv());
     const td = only(json, "aws_ecs_task_definition");
@@ -359,8 +444,17 @@ describe("AppStack: resource addresses depend only on names", () => {
   };
 
   test.each([
-    ["adding a service", (p: ComposeProject): ComposeProject => ({ ...p, services: [...p.services, service({ name: "aaa", ports: [{ target: 9000, published: 9000, protocol: "tcp" }] })] })],
-    ["renaming a service", (p: ComposeProject): ComposeProject => ({ ...p, services: p.services.map((s) => (s.name === "redis" ? { ...s, name: "cache" } : s)) })],
+    [
+      "adding a service",
+      (p: ComposeProject): ComposeProject => ({
+        ...p,
+        services: [...p.services, service({ name: "aaa", ports: [{ target: 9000, published: 9000, protocol: "tcp" }] })],
+      }),
+    ],
+    [
+      "renaming a service",
+      (p: ComposeProject): ComposeProject => ({ ...p, services: p.services.map((s) => (s.name === "redis" ? { ...s, name: "cache" } : s)) }),
+    ],
   ])("GIVEN %s THEN the untouched services' resources keep their addresses and bodies", (_label, change) => {
     const before = synthApp(seedProject(), productionEnv()).json;
     const after = synthApp(change(seedProject()), productionEnv()).json;

@@ -48,7 +48,11 @@ describe("Network", () => {
 
   test("GIVEN an AZ added WHEN synthesized THEN the existing AZs' subnet addresses are unchanged", () => {
     const two = synthStack((stack) => {
-      new Network(stack, "n", { vpcName: "v", publicSubnets: subnets("public", ["10.0.0.0/20", "10.0.16.0/20"]), privateSubnets: subnets("private", ["10.0.128.0/20", "10.0.144.0/20"]) });
+      new Network(stack, "n", {
+        vpcName: "v",
+        publicSubnets: subnets("public", ["10.0.0.0/20", "10.0.16.0/20"]),
+        privateSubnets: subnets("private", ["10.0.128.0/20", "10.0.144.0/20"]),
+      });
     }).json;
     const three = synthStack((stack) => {
       new Network(stack, "n", {
@@ -67,7 +71,12 @@ describe("Cluster", () => {
     [false, "disabled"],
   ])("GIVEN containerInsights %s THEN the cluster setting is %s and ECS Exec is logged", (insights, value) => {
     const { json } = synthStack((stack) => {
-      new Cluster(stack, "cluster", { plan: { name: "shop-qa", containerInsights: insights, kind: "fargate" }, vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", privateSubnetIds: ["subnet-1"] });
+      new Cluster(stack, "cluster", {
+        plan: { name: "shop-qa", containerInsights: insights, kind: "fargate" },
+        vpcId: "vpc-1",
+        vpcCidr: "10.0.0.0/16",
+        privateSubnetIds: ["subnet-1"],
+      });
     });
     expect(only(json, "aws_ecs_cluster")).toMatchObject({
       name: "shop-qa",
@@ -106,12 +115,17 @@ describe("Cluster", () => {
         privateSubnetIds: ["subnet-1", "subnet-2"],
       });
     });
-    expect(Testing.toHaveDataSourceWithProperties(text, "aws_ssm_parameter", { name: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id" })).toBe(true);
+    expect(
+      Testing.toHaveDataSourceWithProperties(text, "aws_ssm_parameter", { name: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id" }),
+    ).toBe(true);
     const template = only(json, "aws_launch_template");
     expect(template).toMatchObject({ instance_type: "t3.small", metadata_options: { http_tokens: "required" } });
     expect(Buffer.from(String(template.user_data), "base64").toString()).toContain("ECS_CLUSTER=shop-qa");
     expect(only(json, "aws_autoscaling_group")).toMatchObject({ min_size: 1, max_size: 4, desired_capacity: 2, vpc_zone_identifier: ["subnet-1", "subnet-2"] });
-    expect(only(json, "aws_ecs_capacity_provider")).toMatchObject({ name: "cp-shop-qa", auto_scaling_group_provider: { managed_scaling: { status: "ENABLED" } } });
+    expect(only(json, "aws_ecs_capacity_provider")).toMatchObject({
+      name: "cp-shop-qa",
+      auto_scaling_group_provider: { managed_scaling: { status: "ENABLED" } },
+    });
   });
 });
 
@@ -129,22 +143,46 @@ describe("LoadBalancer", () => {
   });
   const build = (p: LoadBalancerPlan) =>
     synthStack((stack) => {
-      new LoadBalancer(stack, "lb", { plan: p, vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", publicSubnetIds: ["pub-a", "pub-b"], privateSubnetIds: ["priv-a", "priv-b"] });
+      new LoadBalancer(stack, "lb", {
+        plan: p,
+        vpcId: "vpc-1",
+        vpcCidr: "10.0.0.0/16",
+        publicSubnetIds: ["pub-a", "pub-b"],
+        privateSubnetIds: ["priv-a", "priv-b"],
+      });
     }).json;
 
   test("GIVEN a certificate THEN HTTPS uses the TLS 1.2+ policy with a 404 default and HTTP only redirects", () => {
     const json = build(plan({ certificateArn: "arn:aws:acm:eu-west-1:1:certificate/x" }));
     const listeners = resourcesOf(json, "aws_lb_listener");
     expect(listeners).toContainEqual(
-      expect.objectContaining({ port: 443, protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06", default_action: [expect.objectContaining({ type: "fixed-response" })] }),
+      expect.objectContaining({
+        port: 443,
+        protocol: "HTTPS",
+        ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        default_action: [expect.objectContaining({ type: "fixed-response" })],
+      }),
     );
-    expect(listeners).toContainEqual(expect.objectContaining({ port: 80, default_action: [expect.objectContaining({ type: "redirect", redirect: expect.objectContaining({ protocol: "HTTPS", status_code: "HTTP_301" }) })] }));
-    expect(only(json, "aws_lb")).toMatchObject({ drop_invalid_header_fields: true, internal: false, enable_deletion_protection: true, idle_timeout: 60, subnets: ["pub-a", "pub-b"] });
+    expect(listeners).toContainEqual(
+      expect.objectContaining({
+        port: 80,
+        default_action: [expect.objectContaining({ type: "redirect", redirect: expect.objectContaining({ protocol: "HTTPS", status_code: "HTTP_301" }) })],
+      }),
+    );
+    expect(only(json, "aws_lb")).toMatchObject({
+      drop_invalid_header_fields: true,
+      internal: false,
+      enable_deletion_protection: true,
+      idle_timeout: 60,
+      subnets: ["pub-a", "pub-b"],
+    });
   });
 
   test("GIVEN no certificate THEN there is only the HTTP listener, answering 404", () => {
     const json = build(plan());
-    expect(resourcesOf(json, "aws_lb_listener")).toEqual([expect.objectContaining({ port: 80, default_action: [expect.objectContaining({ fixed_response: expect.objectContaining({ status_code: "404" }) })] })]);
+    expect(resourcesOf(json, "aws_lb_listener")).toEqual([
+      expect.objectContaining({ port: 80, default_action: [expect.objectContaining({ fixed_response: expect.objectContaining({ status_code: "404" }) })] }),
+    ]);
   });
 
   test("GIVEN allowed CIDRs and a branch port range THEN the SG admits exactly those CIDRs on 80 and the range", () => {
@@ -176,7 +214,12 @@ describe("provider", () => {
   test("GIVEN an emulator endpoint THEN every AWS service the stacks use points at it, credential checks are skipped but the account id is still read", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "p");
-    configureProvider(stack, { env: { ...defaultEnvironment("qa", true), tags: { team: "x" } }, project: "shop", stackName: "qa-base", endpoint: "http://127.0.0.1:5000" });
+    configureProvider(stack, {
+      env: { ...defaultEnvironment("qa", true), tags: { team: "x" } },
+      project: "shop",
+      stackName: "qa-base",
+      endpoint: "http://127.0.0.1:5000",
+    });
     const provider = (JSON.parse(Testing.synth(stack)) as { provider: { aws: Record<string, unknown>[] } }).provider.aws[0];
     expect(provider).toMatchObject({
       region: "eu-west-1",

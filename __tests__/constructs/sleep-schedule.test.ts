@@ -9,7 +9,12 @@ import { SynthJson, resourcesOf } from "./synth-helpers";
 
 /** A branch stack's sleep schedule as rendered: one scalable target per service, two scheduled actions on it. */
 
-const WEEKDAYS_7_TO_20: SleepSchedule = { start: { hour: 7, minute: 0 }, end: { hour: 20, minute: 30 }, days: ["mon", "tue", "wed", "thu", "fri"], timezone: "Europe/Berlin" };
+const WEEKDAYS_7_TO_20: SleepSchedule = {
+  start: { hour: 7, minute: 0 },
+  end: { hour: 20, minute: 30 },
+  days: ["mon", "tue", "wed", "thu", "fri"],
+  timezone: "Europe/Berlin",
+};
 const BRANCH = { branch: "feature/x", slug: "feature-x", slot: 4 };
 const SCOPE = { project: seedProject().name, env: "qa" };
 
@@ -56,7 +61,11 @@ describe("a branch environment's sleep schedule", () => {
     }
     const branchScope = { ...SCOPE, slug: BRANCH.slug };
     const expected = ["boot", "redis", "web"].flatMap((s) => [scheduledActionName(branchScope, s, "sleep"), scheduledActionName(branchScope, s, "wake")]);
-    expect(resourcesOf(json, "aws_appautoscaling_scheduled_action").map((a) => a.name).sort()).toEqual(expected.sort());
+    expect(
+      resourcesOf(json, "aws_appautoscaling_scheduled_action")
+        .map((a) => a.name)
+        .sort(),
+    ).toEqual(expected.sort());
     expect(new Set(expected).size).toBe(6);
   });
 

@@ -61,7 +61,8 @@ const service = (r: LoadResult, name: string) => {
 };
 
 /** Where the project's judgement differs from the MANIFEST's, the note says why (spec or ECS first). */
-const PLAIN_TEXT_SECRETS = "The MANIFEST says convert. It does convert; the warning is the project's security rule (docs/architecture.md, 'Secret-looking environment values warn') because the value lands in plain text in the task definition and the Terraform state.";
+const PLAIN_TEXT_SECRETS =
+  "The MANIFEST says convert. It does convert; the warning is the project's security rule (docs/architecture.md, 'Secret-looking environment values warn') because the value lands in plain text in the task definition and the Terraform state.";
 
 const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   "awesome-compose__sparkjava__compose.yml": { kind: "convert", check: (r) => expect(service(r, "sparkjava").build?.context).toBe("sparkjava") },
@@ -73,11 +74,23 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   "airflow__docs__apache-airflow__howto__docker-compose__docker-compose.yml": {
     kind: "warnings",
     environment: { AIRFLOW_IMAGE_NAME: "apache/airflow:2.10.4" },
-    note: "The MANIFEST says the default image is the docs placeholder \"|version|\", invalid unless AIRFLOW_IMAGE_NAME is set. ECS can never register that image, so it is an error in check (a separate test below); with AIRFLOW_IMAGE_NAME set, as the docs tell users to, it converts with these warnings.",
-    warnings: [["airflow-webserver", "volumes[0]"], ["airflow-webserver", "depends_on.airflow-init"], ["redis", "healthcheck.retries"]],
+    note: 'The MANIFEST says the default image is the docs placeholder "|version|", invalid unless AIRFLOW_IMAGE_NAME is set. ECS can never register that image, so it is an error in check (a separate test below); with AIRFLOW_IMAGE_NAME set, as the docs tell users to, it converts with these warnings.',
+    warnings: [
+      ["airflow-webserver", "volumes[0]"],
+      ["airflow-webserver", "depends_on.airflow-init"],
+      ["redis", "healthcheck.retries"],
+    ],
     check: (r) => {
       // Profiles: flower and airflow-cli are only enabled with --profile.
-      expect(r.project?.services.map((s) => s.name)).toEqual(["airflow-init", "airflow-scheduler", "airflow-triggerer", "airflow-webserver", "airflow-worker", "postgres", "redis"]);
+      expect(r.project?.services.map((s) => s.name)).toEqual([
+        "airflow-init",
+        "airflow-scheduler",
+        "airflow-triggerer",
+        "airflow-webserver",
+        "airflow-worker",
+        "postgres",
+        "redis",
+      ]);
       expect(service(r, "airflow-worker").environment).toMatchObject({ DUMB_INIT_SETSID: "0", AIRFLOW__CORE__EXECUTOR: "CeleryExecutor" });
       expect(service(r, "airflow-scheduler").healthcheck?.test).toEqual(["CMD-SHELL", 'airflow jobs check --job-type SchedulerJob --hostname "${HOSTNAME}"']);
       expect(service(r, "airflow-init").user).toBe("0:0");
@@ -87,7 +100,10 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   "compose-cli__ecs__testdata__invalid_network_mode.yml": { kind: "warnings", warnings: [["simple", "network_mode"]] },
   "compose-go__loader__testdata__compose-include.yml": {
     kind: "warnings",
-    warnings: [["imported", "volumes[0]"], ["imported", "container_name"]],
+    warnings: [
+      ["imported", "volumes[0]"],
+      ["imported", "container_name"],
+    ],
     check: (r) => {
       expect(r.project?.services.map((s) => s.name)).toEqual(["bar", "imported"]);
       expect(service(r, "imported").environment).toEqual({ SOURCE: "extends" });
@@ -105,7 +121,17 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   },
   "ecs-cli__project_parseV3_test.go__TestParseV3WithOneFile.yml": {
     kind: "warnings",
-    warnings: [["wordpress", "privileged"], ["wordpress", "devices"], ["wordpress", "tmpfs"], ["wordpress", "hostname"], ["wordpress", "dns"], ["wordpress", "security_opt"], ["wordpress", "cap_add"], ["wordpress", "logging"], ["mysql", "extra_hosts"]],
+    warnings: [
+      ["wordpress", "privileged"],
+      ["wordpress", "devices"],
+      ["wordpress", "tmpfs"],
+      ["wordpress", "hostname"],
+      ["wordpress", "dns"],
+      ["wordpress", "security_opt"],
+      ["wordpress", "cap_add"],
+      ["wordpress", "logging"],
+      ["mysql", "extra_hosts"],
+    ],
     check: (r) => {
       const wp = service(r, "wordpress");
       expect(wp.command).toEqual(['echo "hello world"']);
@@ -113,26 +139,53 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
       expect(wp.healthcheck).toMatchObject({ test: ["CMD-SHELL", "curl -f http://localhost || exit 1"], intervalSeconds: 90, timeoutSeconds: 10, retries: 3 });
       expect(wp.stopGracePeriodSeconds).toBe(60);
       expect(wp.volumes).toContainEqual({ type: "tmpfs", target: "/run", readOnly: false, tmpfsSize: 1024 ** 3 });
-      expect(wp.ulimits).toEqual([{ name: "nice", soft: 300, hard: 500 }, { name: "nofile", soft: 2000, hard: 4000 }, { name: "rss", soft: 65535, hard: 65535 }]);
+      expect(wp.ulimits).toEqual([
+        { name: "nice", soft: 300, hard: 500 },
+        { name: "nofile", soft: 2000, hard: 4000 },
+        { name: "rss", soft: 65535, hard: 65535 },
+      ]);
       expect(service(r, "mysql").healthcheck).toMatchObject({ test: ["CMD-SHELL", "curl -f http://example.com || exit 1"], intervalSeconds: 105 });
       expect(service(r, "mysql").labels).toEqual({ "com.example.mysql": "mysqllabel", "com.example.mysql2": "anothermysql label" });
     },
   },
   "kompose__script__test__fixtures__env-dotenv__compose.yml": {
     kind: "convert",
-    allowed: [["minio", "environment.MINIO_ROOT_PASSWORD"], ["minio", "env_file.MINIO_PASSWORD"], ["minio", "ports"]],
+    allowed: [
+      ["minio", "environment.MINIO_ROOT_PASSWORD"],
+      ["minio", "env_file.MINIO_PASSWORD"],
+      ["minio", "ports"],
+    ],
     note: `${PLAIN_TEXT_SECRETS} Two published ports (9000, 9001): one ALB route per service, so the second is reported as reachable from siblings only.`,
     check: (r) => {
-      expect(service(r, "minio").ports.map((p) => [p.published, p.target])).toEqual([[9000, 9000], [9001, 9001]]);
+      expect(service(r, "minio").ports.map((p) => [p.published, p.target])).toEqual([
+        [9000, 9000],
+        [9001, 9001],
+      ]);
       expect(service(r, "minio").environment).toMatchObject({ MINIO_ROOT_USER: "rag_flow", TZ: "Asia/Shanghai", MINIO_PORT: "9000" });
     },
   },
   "kompose__script__test__fixtures__envvars-separators__compose.yml": { kind: "error", messages: [/legacy Compose file format \(version 1\)/], lines: [1] },
-  "kompose__script__test__fixtures__gitlab__docker-compose.yml": { kind: "error", messages: [/services\.postgresql\.ports\[0\]: port is empty \(written as "\$DB_PORT"\)/], lines: [6] },
-  "kompose__script__test__fixtures__network-mode-service__compose.yml": { kind: "warnings", warnings: [["server", "network_mode"], ["client", "container_name"]] },
+  "kompose__script__test__fixtures__gitlab__docker-compose.yml": {
+    kind: "error",
+    messages: [/services\.postgresql\.ports\[0\]: port is empty \(written as "\$DB_PORT"\)/],
+    lines: [6],
+  },
+  "kompose__script__test__fixtures__network-mode-service__compose.yml": {
+    kind: "warnings",
+    warnings: [
+      ["server", "network_mode"],
+      ["client", "container_name"],
+    ],
+  },
   "kompose__script__test__fixtures__v2__compose.yml": {
     kind: "warnings",
-    warnings: [["foo", "ports[7]"], ["foo", "ports[8]"], ["foo", "group_add"], ["foo", "restart"], ["redis", "ports[1]"]],
+    warnings: [
+      ["foo", "ports[7]"],
+      ["foo", "ports[8]"],
+      ["foo", "group_add"],
+      ["foo", "restart"],
+      ["redis", "ports[1]"],
+    ],
     check: (r) => {
       expect(service(r, "foo").deploy.limits.memoryBytes).toBe(10000);
       expect(service(r, "redis").deploy.limits.memoryBytes).toBe(10000 * 1024 ** 2);
@@ -141,12 +194,28 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
         { target: 3000, protocol: "tcp", entry: 2 },
         { target: 3000, targetEnd: 3005, protocol: "tcp", entry: 3 },
       ]);
-      expect(service(r, "foo").ports).toContainEqual({ target: 5000, targetEnd: 5010, published: 5000, publishedEnd: 5010, protocol: "tcp", hostIp: "127.0.0.1", entry: 8 });
+      expect(service(r, "foo").ports).toContainEqual({
+        target: 5000,
+        targetEnd: 5010,
+        published: 5000,
+        publishedEnd: 5010,
+        protocol: "tcp",
+        hostIp: "127.0.0.1",
+        entry: 8,
+      });
     },
   },
-  "compose-go__loader__testdata__compose-depends-on-cycle.yml": { kind: "error", messages: [/dependency cycle: service1 -> service2 -> service3 -> service1/], lines: [5] },
+  "compose-go__loader__testdata__compose-depends-on-cycle.yml": {
+    kind: "error",
+    messages: [/dependency cycle: service1 -> service2 -> service3 -> service1/],
+    lines: [5],
+  },
   "ecs-cli__project_parseV3_test.go__TestThrowErrorOnBadYaml.yml": { kind: "error", messages: [/invalid YAML/, /tabs/i], lines: [6, 8] },
-  "kompose__script__test__fixtures__etherpad__docker-compose-no-image.yml": { kind: "error", messages: [/"mariadb" has neither an image nor a build/, /"etherpad" has neither an image nor a build/], lines: [3, 7] },
+  "kompose__script__test__fixtures__etherpad__docker-compose-no-image.yml": {
+    kind: "error",
+    messages: [/"mariadb" has neither an image nor a build/, /"etherpad" has neither an image nor a build/],
+    lines: [3, 7],
+  },
   "awesome-compose__nginx-flask-mysql__compose.yml": {
     kind: "warnings",
     warnings: [["db", "healthcheck.interval"]],
@@ -160,15 +229,27 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
     kind: "convert",
     allowed: [[undefined, "networks.back-tier.internal"]],
     note: "The MANIFEST says convert. It converts; internal: true is reported as kept with loss because the tasks' security groups still allow HTTPS egress (the peer did not assert on it either).",
-    check: (r) => expect(r.project?.networks.map((n) => [n.name, n.internal])).toEqual([["back-tier", true], ["front-tier", false]]),
+    check: (r) =>
+      expect(r.project?.networks.map((n) => [n.name, n.internal])).toEqual([
+        ["back-tier", true],
+        ["front-tier", false],
+      ]),
   },
   "compose-v2__pkg__e2e__fixtures__bridge__compose.yml": {
     kind: "warnings",
-    warnings: [["serviceA", "configs"], ["serviceA", "security_opt"], [undefined, "networks.private-network.internal"]],
+    warnings: [
+      ["serviceA", "configs"],
+      ["serviceA", "security_opt"],
+      [undefined, "networks.private-network.internal"],
+    ],
   },
   "kompose__script__test__fixtures__v3.0__compose.yml": {
     kind: "warnings",
-    warnings: [[undefined, "networks.app"], [undefined, "networks.web"], ["redis", "healthcheck.timeout"]],
+    warnings: [
+      [undefined, "networks.app"],
+      [undefined, "networks.web"],
+      ["redis", "healthcheck.timeout"],
+    ],
     check: (r) => {
       expect(service(r, "foo").command).toEqual(["sh", "-c", "echo Hello Foo"]);
       expect(service(r, "foo").networks).toEqual(["app", "normalized_network", "web"]);
@@ -177,10 +258,19 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   },
   "awesome-compose__plex__compose.yml": {
     kind: "warnings",
-    warnings: [["plex", "network_mode"], ["plex", "volumes[0]"]],
+    warnings: [
+      ["plex", "network_mode"],
+      ["plex", "volumes[0]"],
+    ],
     check: (r) => expect(service(r, "plex").volumes[0]).toMatchObject({ type: "bind", source: "/media/your/plex/path", target: "/media/" }),
   },
-  "awesome-compose__portainer__compose.yml": { kind: "warnings", warnings: [["portainer", "volumes[0]"], ["portainer", "container_name"]] },
+  "awesome-compose__portainer__compose.yml": {
+    kind: "warnings",
+    warnings: [
+      ["portainer", "volumes[0]"],
+      ["portainer", "container_name"],
+    ],
+  },
   "compose-cli__ecs__cloudformation_test.go__TestTaskSizeConvert_1.yml": {
     kind: "convert",
     check: (r) => expect(service(r, "test").deploy.limits).toEqual({ cpus: 0.5, memoryBytes: 2048 * 1024 ** 2 }),
@@ -198,28 +288,59 @@ const EXPECTATIONS: Readonly<Record<string, Expectation>> = {
   },
   "voting-app__docker-stack.yml": {
     kind: "warnings",
-    warnings: [["db", "deploy.placement"], ["visualizer", "volumes[0]"], ["redis", "deploy.update_config"], ["worker", "deploy.labels"], ["worker", "deploy.restart_policy"]],
+    warnings: [
+      ["db", "deploy.placement"],
+      ["visualizer", "volumes[0]"],
+      ["redis", "deploy.update_config"],
+      ["worker", "deploy.labels"],
+      ["worker", "deploy.restart_policy"],
+    ],
     check: (r) => expect(service(r, "visualizer").stopGracePeriodSeconds).toBe(90),
   },
   "awesome-compose__gitea-postgres__compose.yml": {
     kind: "convert",
-    allowed: [["gitea", "environment.DB_PASSWD"], ["db", "environment.POSTGRES_PASSWORD"]],
+    allowed: [
+      ["gitea", "environment.DB_PASSWD"],
+      ["db", "environment.POSTGRES_PASSWORD"],
+    ],
     note: PLAIN_TEXT_SECRETS,
     check: (r) => expect(r.project?.volumes.map((v) => v.name)).toEqual(["db_data", "git_data"]),
   },
-  "kompose__script__test__fixtures__volume-mounts__volumes-from__docker-compose.yml": { kind: "warnings", warnings: [["nginx", "volumes_from"], ["web", "volumes[0]"]] },
+  "kompose__script__test__fixtures__volume-mounts__volumes-from__docker-compose.yml": {
+    kind: "warnings",
+    warnings: [
+      ["nginx", "volumes_from"],
+      ["web", "volumes[0]"],
+    ],
+  },
   "awesome-compose__nginx-golang-postgres__compose.yml": { kind: "warnings", warnings: [["proxy", "volumes[0]"]] },
   "awesome-compose__traefik-golang__compose.yml": { kind: "warnings", warnings: [["frontend", "volumes[0]"]] },
   "awesome-compose__wordpress-mysql__compose.yml": {
     kind: "convert",
-    allowed: [["db", "environment.MYSQL_PASSWORD"], ["db", "environment.MYSQL_ROOT_PASSWORD"], ["wordpress", "environment.WORDPRESS_DB_PASSWORD"]],
+    allowed: [
+      ["db", "environment.MYSQL_PASSWORD"],
+      ["db", "environment.MYSQL_ROOT_PASSWORD"],
+      ["wordpress", "environment.WORDPRESS_DB_PASSWORD"],
+    ],
     note: PLAIN_TEXT_SECRETS,
   },
   "compose-cli__ecs__e2e__ecs__multi_port_secrets.yml": {
     kind: "convert",
-    check: (r) => expect(r.report.find((e) => e.service === "websecrets" && e.key === "secrets")).toMatchObject({ status: "mapped", detail: expect.stringContaining("/run/secrets/") }),
+    check: (r) =>
+      expect(r.report.find((e) => e.service === "websecrets" && e.key === "secrets")).toMatchObject({
+        status: "mapped",
+        detail: expect.stringContaining("/run/secrets/"),
+      }),
   },
-  "voting-app__compose.yml": { kind: "warnings", warnings: [["vote", "volumes[0]"], ["result", "volumes[0]"], ["redis", "volumes[0]"], ["result", "ports"]] },
+  "voting-app__compose.yml": {
+    kind: "warnings",
+    warnings: [
+      ["vote", "volumes[0]"],
+      ["result", "volumes[0]"],
+      ["redis", "volumes[0]"],
+      ["result", "ports"],
+    ],
+  },
 };
 
 interface ManifestRow {
@@ -287,7 +408,11 @@ describe("visible corpus", () => {
     const expectation = EXPECTATIONS[row.file];
     if (expectation === undefined) throw new Error(`no expectation for ${row.file}`);
     const composeFile = restore(row);
-    const result = check({ files: [composeFile], workingDir: path.dirname(composeFile), environment: expectation.kind === "warnings" ? expectation.environment ?? {} : {} });
+    const result = check({
+      files: [composeFile],
+      workingDir: path.dirname(composeFile),
+      environment: expectation.kind === "warnings" ? (expectation.environment ?? {}) : {},
+    });
     const errors = result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
     if (expectation.kind === "error") {
       expect(result.project).toBeUndefined();
@@ -305,7 +430,9 @@ describe("visible corpus", () => {
     if (expectation.kind === "warnings") {
       for (const named of expectation.warnings) expect([named, warningMatches(result, named)]).toEqual([named, true]);
     } else {
-      const unexplained = result.diagnostics.filter((d) => d.severity === "warning" && !(expectation.allowed ?? []).some(([svc, key]) => d.path === (svc === undefined ? key : `services.${svc}.${key}`)));
+      const unexplained = result.diagnostics.filter(
+        (d) => d.severity === "warning" && !(expectation.allowed ?? []).some(([svc, key]) => d.path === (svc === undefined ? key : `services.${svc}.${key}`)),
+      );
       expect(unexplained.map(formatDiagnostic)).toEqual([]);
     }
     expectation.check?.(result);
@@ -318,7 +445,9 @@ describe("visible corpus", () => {
     const result = check({ files: [composeFile], workingDir: path.dirname(composeFile), environment: {} });
     expect(result.project).toBeUndefined();
     expect(result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toContainEqual(
-      expect.stringMatching(/docker-compose\.yaml:\d+:\d+ services\.airflow-init\.image: "apache\/airflow:\|version\|" is not an image reference ECS can register/),
+      expect.stringMatching(
+        /docker-compose\.yaml:\d+:\d+ services\.airflow-init\.image: "apache\/airflow:\|version\|" is not an image reference ECS can register/,
+      ),
     );
   });
 
@@ -327,7 +456,12 @@ describe("visible corpus", () => {
     if (row === undefined) throw new Error("gitlab fixture missing from the MANIFEST");
     const composeFile = restore(row);
     const envs = fs.readFileSync(path.join(path.dirname(composeFile), "envs"), "utf8");
-    const environment = Object.fromEntries(envs.trim().split("\n").map((l) => l.split("=") as [string, string]));
+    const environment = Object.fromEntries(
+      envs
+        .trim()
+        .split("\n")
+        .map((l) => l.split("=") as [string, string]),
+    );
     const result = check({ files: [composeFile], workingDir: path.dirname(composeFile), environment });
     expect(result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic)).toEqual([]);
     expect(service(result, "redis").ports).toEqual([{ target: 6379, protocol: "tcp", entry: 0 }]);

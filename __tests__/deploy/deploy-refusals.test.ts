@@ -50,7 +50,9 @@ describe("up refuses before anything is written", () => {
     expect(qa.stderr).toMatch(/1 placeholder left in .*qa\.yml; replace it before deploying/);
     const production = await runCli(["up", "-C", project, "--env", "production", "--out", join(project, "cdktf.out")]);
     expect(production.code).toBe(1);
-    expect(production.stderr).toMatch(/environments\/production\.yml:\d+:3 loadBalancer\.certificateArn: placeholder arn:aws:acm:eu-west-1:123456789012:certificate\/0{8}-/);
+    expect(production.stderr).toMatch(
+      /environments\/production\.yml:\d+:3 loadBalancer\.certificateArn: placeholder arn:aws:acm:eu-west-1:123456789012:certificate\/0{8}-/,
+    );
     expect(tree()).toEqual(before);
   });
 
@@ -109,7 +111,9 @@ describe("down refuses to remove a base still in use", () => {
     process.env.TF_CLI_CONFIG_FILE = join(root, "unused.tfrc");
     const result = await runCli(["down", "-C", project, "--env", "qa", "--base", "--out", join(project, "cdktf.out")]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`compose2ecs down: qa-base is still used by "feature/login" (qa-${slug}, slot 1): run \`compose2ecs down --env qa --branch NAME\` for each`);
+    expect(result.stderr).toContain(
+      `compose2ecs down: qa-base is still used by "feature/login" (qa-${slug}, slot 1): run \`compose2ecs down --env qa --branch NAME\` for each`,
+    );
     expect(existsSync(join(stateDir, "base.tfstate"))).toBe(true);
   });
 
@@ -141,16 +145,19 @@ describe("what a synthesized stack protects", () => {
   test.each([
     [false, "protected", 1],
     [true, "released", 0],
-  ])("GIVEN production data WHEN down plans with allowDataLoss=%s THEN the plan is %s and the written stack guards %i resource(s)", async (allowDataLoss, mode, guarded) => {
-    // down plans through the pipeline with its flag, as synth --allow-data-loss does: no second mechanism edits the JSON.
-    const { projectDir } = exampleWithDataProjectDir();
-    const planned = await planRequest({ projectDir, envName: "production", envVars: {}, allowDataLoss });
-    expect(planned.plan?.app.dataProtection).toEqual({ mode, volumes: ["pgdata"] });
-    const out = join(root, `out-${String(allowDataLoss)}`);
-    if (planned.plan === undefined) throw new Error("not planned");
-    await writeStacks(planned.plan, { outDir: out, projectDir, hcl: false });
-    expect(protectedResources(join(out, "stacks", "production-app", "cdk.tf.json"))).toHaveLength(guarded);
-  });
+  ])(
+    "GIVEN production data WHEN down plans with allowDataLoss=%s THEN the plan is %s and the written stack guards %i resource(s)",
+    async (allowDataLoss, mode, guarded) => {
+      // down plans through the pipeline with its flag, as synth --allow-data-loss does: no second mechanism edits the JSON.
+      const { projectDir } = exampleWithDataProjectDir();
+      const planned = await planRequest({ projectDir, envName: "production", envVars: {}, allowDataLoss });
+      expect(planned.plan?.app.dataProtection).toEqual({ mode, volumes: ["pgdata"] });
+      const out = join(root, `out-${String(allowDataLoss)}`);
+      if (planned.plan === undefined) throw new Error("not planned");
+      await writeStacks(planned.plan, { outDir: out, projectDir, hcl: false });
+      expect(protectedResources(join(out, "stacks", "production-app", "cdk.tf.json"))).toHaveLength(guarded);
+    },
+  );
 
   test("GIVEN a load balancer with deletion protection THEN it is named", () => {
     const file = join(root, "cdk.tf.json");

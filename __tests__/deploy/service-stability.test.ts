@@ -42,16 +42,27 @@ afterAll(() => {
 
 describe("judging one service", () => {
   test("GIVEN running = desired, one PRIMARY deployment COMPLETED THEN it is stable", () => {
-    expect(judgeService({ status: "ACTIVE", desiredCount: 2, runningCount: 2, deployments: [{ status: "PRIMARY", rolloutState: "COMPLETED" }] })).toEqual({ state: "stable" });
+    expect(judgeService({ status: "ACTIVE", desiredCount: 2, runningCount: 2, deployments: [{ status: "PRIMARY", rolloutState: "COMPLETED" }] })).toEqual({
+      state: "stable",
+    });
   });
 
   test("GIVEN running = desired but the previous deployment still draining THEN it waits", () => {
-    const verdict = judgeService({ status: "ACTIVE", desiredCount: 1, runningCount: 1, deployments: [{ status: "PRIMARY", rolloutState: "COMPLETED" }, { status: "ACTIVE" }] });
+    const verdict = judgeService({
+      status: "ACTIVE",
+      desiredCount: 1,
+      runningCount: 1,
+      deployments: [{ status: "PRIMARY", rolloutState: "COMPLETED" }, { status: "ACTIVE" }],
+    });
     expect(verdict).toEqual({ state: "waiting", why: "2 deployments (the previous one is still draining)" });
   });
 
   test("GIVEN the circuit breaker rolled the deployment back THEN it failed for good, with ECS's reason", () => {
-    const verdict = judgeService({ desiredCount: 1, runningCount: 0, deployments: [{ status: "PRIMARY", rolloutState: "FAILED", rolloutStateReason: "ECS deployment circuit breaker: tasks failed to start." }] });
+    const verdict = judgeService({
+      desiredCount: 1,
+      runningCount: 0,
+      deployments: [{ status: "PRIMARY", rolloutState: "FAILED", rolloutStateReason: "ECS deployment circuit breaker: tasks failed to start." }],
+    });
     expect(verdict).toEqual({ state: "failed", why: "deployment FAILED: ECS deployment circuit breaker: tasks failed to start." });
   });
 
@@ -96,14 +107,24 @@ describe("waiting for services through the AWS SDK", () => {
     const unstable = readFileSync(RECORDING, "utf8");
     const parsed = JSON.parse(unstable) as { services: Record<string, unknown>[] };
     const steady = JSON.stringify({
-      services: parsed.services.map((s) => ({ ...s, runningCount: 2, pendingCount: 0, deployments: [{ status: "PRIMARY", desiredCount: 2, runningCount: 2, rolloutState: "COMPLETED" }] })),
+      services: parsed.services.map((s) => ({
+        ...s,
+        runningCount: 2,
+        pendingCount: 0,
+        deployments: [{ status: "PRIMARY", desiredCount: 2, runningCount: 2, rolloutState: "COMPLETED" }],
+      })),
       failures: [],
     });
     let answered = 0;
     const ecs = await fakeEcs(() => (++answered === 1 ? unstable : steady));
     try {
       const started = Date.now();
-      const result = await waitForServices([{ cluster: "shop-production", name: "shop-production-web" }], { region: "eu-west-1", endpoint: ecs.endpoint, timeoutMs: 60_000, pollMs: 50 });
+      const result = await waitForServices([{ cluster: "shop-production", name: "shop-production-web" }], {
+        region: "eu-west-1",
+        endpoint: ecs.endpoint,
+        timeoutMs: 60_000,
+        pollMs: 50,
+      });
       expect(result).toEqual({ ok: true });
       expect(ecs.calls()).toBe(2);
       expect(Date.now() - started).toBeLessThan(30_000);

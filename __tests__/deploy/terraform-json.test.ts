@@ -8,7 +8,9 @@ import { ApplyProgress, describeDiagnostics, readableAddress } from "../../deplo
  * version, a data source read, the plan summary, two resources started and finished.
  */
 
-const CAPTURED = readFileSync(join(__dirname, "..", "fixtures", "terraform", "destroy-json-ui.terraform-1.11.4.jsonl"), "utf8").trim().split("\n");
+const CAPTURED = readFileSync(join(__dirname, "..", "fixtures", "terraform", "destroy-json-ui.terraform-1.11.4.jsonl"), "utf8")
+  .trim()
+  .split("\n");
 
 describe("ApplyProgress", () => {
   test("GIVEN captured destroy output WHEN fed line by line THEN the plan's total is known, data source reads do not count, and each destroyed resource is one event", () => {
@@ -26,7 +28,8 @@ describe("ApplyProgress", () => {
 
   test("GIVEN a resource still being created WHEN terraform reports its progress THEN in-flight work lists the longest first", () => {
     const progress = new ApplyProgress();
-    const hook = (addr: string, type: string, elapsed?: number) => JSON.stringify({ type, hook: { resource: { addr }, action: "create", ...(elapsed !== undefined ? { elapsed_seconds: elapsed } : {}) } });
+    const hook = (addr: string, type: string, elapsed?: number) =>
+      JSON.stringify({ type, hook: { resource: { addr }, action: "create", ...(elapsed !== undefined ? { elapsed_seconds: elapsed } : {}) } });
     progress.feed(hook("aws_lb.load-balancer_alb_15AADC07", "apply_start"));
     progress.feed(hook("aws_ecs_cluster.cluster_A4C38409", "apply_start"));
     progress.feed(hook("aws_lb.load-balancer_alb_15AADC07", "apply_progress", 40));
@@ -36,12 +39,32 @@ describe("ApplyProgress", () => {
 
   test("GIVEN error diagnostics with an address, or only a snippet context THEN both carry the resource they are about", () => {
     const progress = new ApplyProgress();
-    progress.feed(JSON.stringify({ type: "diagnostic", diagnostic: { severity: "error", summary: "no matching EC2 VPC found", detail: "", address: "data.aws_vpc.base_vpc_B13915F8" } }));
-    progress.feed(JSON.stringify({ type: "diagnostic", diagnostic: { severity: "error", summary: "creating ECS Service", detail: "InvalidParameterException: bad\nsecond line", snippet: { context: 'resource "aws_ecs_service" "services_web_service_0A1B2C3D"' } } }));
+    progress.feed(
+      JSON.stringify({
+        type: "diagnostic",
+        diagnostic: { severity: "error", summary: "no matching EC2 VPC found", detail: "", address: "data.aws_vpc.base_vpc_B13915F8" },
+      }),
+    );
+    progress.feed(
+      JSON.stringify({
+        type: "diagnostic",
+        diagnostic: {
+          severity: "error",
+          summary: "creating ECS Service",
+          detail: "InvalidParameterException: bad\nsecond line",
+          snippet: { context: 'resource "aws_ecs_service" "services_web_service_0A1B2C3D"' },
+        },
+      }),
+    );
     progress.feed(JSON.stringify({ type: "diagnostic", diagnostic: { severity: "warning", summary: "deprecated" } }));
     expect(progress.errors()).toEqual([
       { severity: "error", summary: "no matching EC2 VPC found", address: "data.aws_vpc.base_vpc_B13915F8" },
-      { severity: "error", summary: "creating ECS Service", detail: "InvalidParameterException: bad\nsecond line", address: "aws_ecs_service.services_web_service_0A1B2C3D" },
+      {
+        severity: "error",
+        summary: "creating ECS Service",
+        detail: "InvalidParameterException: bad\nsecond line",
+        address: "aws_ecs_service.services_web_service_0A1B2C3D",
+      },
     ]);
     expect(describeDiagnostics(progress.errors())).toEqual([
       "  Error: no matching EC2 VPC found (data.aws_vpc.base_vpc)",

@@ -59,7 +59,9 @@ describe("terraformSetup", () => {
     const empty = join(root, "empty");
     mkdirSync(empty);
     await expect(terraformSetup({ envVars: {}, providerMirror: empty, workDir: work })).rejects.toThrow(MissingToolError);
-    await expect(terraformSetup({ envVars: {}, providerMirror: empty, workDir: work })).rejects.toThrow(/--provider-mirror .*empty has no registry\.terraform\.io folder/);
+    await expect(terraformSetup({ envVars: {}, providerMirror: empty, workDir: work })).rejects.toThrow(
+      /--provider-mirror .*empty has no registry\.terraform\.io folder/,
+    );
     expect(existsSync(join(work, "terraform-mirror.rc"))).toBe(false);
   });
 });

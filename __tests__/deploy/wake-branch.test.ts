@@ -6,15 +6,25 @@ import { qaEnv, seedProject } from "../planner/fixtures";
 
 /** Which services `up` wakes: the scheduled ones ECS runs fewer tasks of than the plan does awake. */
 
-const SCHEDULE: SleepSchedule = { start: { hour: 7, minute: 0 }, end: { hour: 20, minute: 0 }, days: ["mon", "tue", "wed", "thu", "fri"], timezone: "Europe/Berlin" };
+const SCHEDULE: SleepSchedule = {
+  start: { hour: 7, minute: 0 },
+  end: { hour: 20, minute: 0 },
+  days: ["mon", "tue", "wed", "thu", "fri"],
+  timezone: "Europe/Berlin",
+};
 
 function branchPlan(schedule?: SleepSchedule): Plan {
-  const result = planProject({ project: seedProject(), env: qaEnv(schedule ? { sleepSchedule: schedule } : {}), branch: { branch: "feature/x", slug: "feature-x", slot: 4 } });
+  const result = planProject({
+    project: seedProject(),
+    env: qaEnv(schedule ? { sleepSchedule: schedule } : {}),
+    branch: { branch: "feature/x", slug: "feature-x", slot: 4 },
+  });
   if (result.plan === undefined) throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
   return result.plan;
 }
 
-const refsOf = (plan: Plan) => plan.app.services.map((s) => ({ cluster: `arn:aws:ecs:eu-west-1:123456789012:cluster/${plan.base.cluster.name}`, name: s.names.ecsService }));
+const refsOf = (plan: Plan) =>
+  plan.app.services.map((s) => ({ cluster: `arn:aws:ecs:eu-west-1:123456789012:cluster/${plan.base.cluster.name}`, name: s.names.ecsService }));
 const nameOf = (plan: Plan, id: string) => plan.app.services.find((s) => s.id === id)?.names.ecsService ?? "";
 
 describe("waking a sleeping branch", () => {

@@ -30,43 +30,51 @@ afterAll(async () => {
 }, 60_000);
 
 describe("a QA base with a pool of two ALBs on the emulator", () => {
-  test("GIVEN pool: 2 WHEN the base is applied THEN both ALBs exist with their own HTTP listener", async () => {
-    const [first] = out;
-    if (first === undefined) throw new Error("nothing synthesized");
-    const names = first.plan.base.loadBalancer.pool.map((m) => m.name);
-    expect(names[0]).toBe(first.plan.base.loadBalancer.name);
-    expect(names).toEqual([expect.any(String), expect.stringMatching(/-alb2(-[a-z0-9]{6})?$/)]);
-    await h.deploy(h.stackDir(first, first.baseStack));
-    for (const member of first.plan.base.loadBalancer.pool) {
-      const arn = await loadBalancerArn(h.clients, member.name);
-      expect([member.name, arn]).toEqual([member.name, expect.stringMatching(/^arn:aws:elasticloadbalancing:/)]);
-      expect([...(await listeners(h.clients, arn ?? "missing")).keys()]).toEqual([80]);
-    }
-  }, STEP);
-
-  test("GIVEN three branches placed on the pool WHEN applied in parallel THEN each ALB holds exactly the listeners and rules of the branches placed on it", async () => {
-    expect(out.map((o) => [o.slot, o.plan.app.alb.index])).toEqual([
-      [1, 1],
-      [2, 1],
-      [3, 2],
-    ]);
-    await Promise.all(out.map((o) => h.deploy(h.stackDir(o, o.appStack))));
-    const pool = out[0]?.plan.base.loadBalancer.pool ?? [];
-    for (const member of pool) {
-      const arn = await loadBalancerArn(h.clients, member.name);
-      const byPort = await listeners(h.clients, arn ?? "missing");
-      const placed = out.filter((o) => o.plan.app.alb.index === member.index);
-      expect([member.name, [...byPort.keys()].sort((x, y) => x - y)]).toEqual([member.name, [80, ...placed.map((o) => 10000 + o.slot)]]);
-      for (const o of placed) {
-        const listener = byPort.get(10000 + o.slot);
-        const routes = routing(await rules(h.clients, listener?.ListenerArn ?? "missing"));
-        const planned = o.plan.app.services.flatMap((s) => s.routes.map((r) => r.priority)).sort((x, y) => x - y);
-        expect([o.slug, routes.map((r) => r.priority)]).toEqual([o.slug, planned]);
-        for (const r of routes) expect(r.priority).toBeGreaterThanOrEqual(o.slot * 50 + 1);
-        for (const r of routes) expect(r.priority).toBeLessThanOrEqual(o.slot * 50 + 50);
+  test(
+    "GIVEN pool: 2 WHEN the base is applied THEN both ALBs exist with their own HTTP listener",
+    async () => {
+      const [first] = out;
+      if (first === undefined) throw new Error("nothing synthesized");
+      const names = first.plan.base.loadBalancer.pool.map((m) => m.name);
+      expect(names[0]).toBe(first.plan.base.loadBalancer.name);
+      expect(names).toEqual([expect.any(String), expect.stringMatching(/-alb2(-[a-z0-9]{6})?$/)]);
+      await h.deploy(h.stackDir(first, first.baseStack));
+      for (const member of first.plan.base.loadBalancer.pool) {
+        const arn = await loadBalancerArn(h.clients, member.name);
+        expect([member.name, arn]).toEqual([member.name, expect.stringMatching(/^arn:aws:elasticloadbalancing:/)]);
+        expect([...(await listeners(h.clients, arn ?? "missing")).keys()]).toEqual([80]);
       }
-      // The base's port 80 listener has no branch rules.
-      expect(routing(await rules(h.clients, byPort.get(80)?.ListenerArn ?? "missing"))).toEqual([]);
-    }
-  }, STEP);
+    },
+    STEP,
+  );
+
+  test(
+    "GIVEN three branches placed on the pool WHEN applied in parallel THEN each ALB holds exactly the listeners and rules of the branches placed on it",
+    async () => {
+      expect(out.map((o) => [o.slot, o.plan.app.alb.index])).toEqual([
+        [1, 1],
+        [2, 1],
+        [3, 2],
+      ]);
+      await Promise.all(out.map((o) => h.deploy(h.stackDir(o, o.appStack))));
+      const pool = out[0]?.plan.base.loadBalancer.pool ?? [];
+      for (const member of pool) {
+        const arn = await loadBalancerArn(h.clients, member.name);
+        const byPort = await listeners(h.clients, arn ?? "missing");
+        const placed = out.filter((o) => o.plan.app.alb.index === member.index);
+        expect([member.name, [...byPort.keys()].sort((x, y) => x - y)]).toEqual([member.name, [80, ...placed.map((o) => 10000 + o.slot)]]);
+        for (const o of placed) {
+          const listener = byPort.get(10000 + o.slot);
+          const routes = routing(await rules(h.clients, listener?.ListenerArn ?? "missing"));
+          const planned = o.plan.app.services.flatMap((s) => s.routes.map((r) => r.priority)).sort((x, y) => x - y);
+          expect([o.slug, routes.map((r) => r.priority)]).toEqual([o.slug, planned]);
+          for (const r of routes) expect(r.priority).toBeGreaterThanOrEqual(o.slot * 50 + 1);
+          for (const r of routes) expect(r.priority).toBeLessThanOrEqual(o.slot * 50 + 50);
+        }
+        // The base's port 80 listener has no branch rules.
+        expect(routing(await rules(h.clients, byPort.get(80)?.ListenerArn ?? "missing"))).toEqual([]);
+      }
+    },
+    STEP,
+  );
 });

@@ -33,7 +33,11 @@ const strategy = [{ capacity_provider: "FARGATE", weight: 1, base: 0 }];
 
 describe("classifyDrift", () => {
   test.each([
-    ["an ECS service replaced only for the capacity provider strategy moto dropped", ecsReplace([["capacity_provider_strategy"]], [], strategy), "ecs-service-capacity-provider-strategy-not-stored"],
+    [
+      "an ECS service replaced only for the capacity provider strategy moto dropped",
+      ecsReplace([["capacity_provider_strategy"]], [], strategy),
+      "ecs-service-capacity-provider-strategy-not-stored",
+    ],
     [
       "a group-referencing rule whose only difference is the description moto did not return",
       ruleUpdate({ description: null, referenced_security_group_id: "sg-1" }, { description: "from the ALB", referenced_security_group_id: "sg-1" }),
@@ -55,10 +59,16 @@ describe("classifyDrift", () => {
 
   test.each([
     ["an ECS service replaced for another attribute too", ecsReplace([["capacity_provider_strategy"], ["task_definition"]], [], strategy)],
-    ["an ECS service whose stored strategy differs (a real change)", ecsReplace([["capacity_provider_strategy"]], [{ capacity_provider: "FARGATE_SPOT", weight: 1 }], strategy)],
+    [
+      "an ECS service whose stored strategy differs (a real change)",
+      ecsReplace([["capacity_provider_strategy"]], [{ capacity_provider: "FARGATE_SPOT", weight: 1 }], strategy),
+    ],
     [
       "a rule whose referenced group reads back with an account prefix",
-      ruleUpdate({ description: null, referenced_security_group_id: "123456789012/sg-1" }, { description: "from the ALB", referenced_security_group_id: "sg-1" }),
+      ruleUpdate(
+        { description: null, referenced_security_group_id: "123456789012/sg-1" },
+        { description: "from the ALB", referenced_security_group_id: "sg-1" },
+      ),
     ],
     ["an ECS service whose grace period really changed", serviceUpdate({ health_check_grace_period_seconds: 30 }, { health_check_grace_period_seconds: 60 })],
     [

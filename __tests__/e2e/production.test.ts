@@ -26,8 +26,14 @@ const forEmulator =
   (certificateArn: string): EnvironmentEdit =>
   (doc) => {
     const services = (doc.services ?? {}) as Record<string, Record<string, unknown>>;
-    const withoutAutoscaling = Object.fromEntries(Object.entries(services).map(([name, o]) => [name, Object.fromEntries(Object.entries(o).filter(([k]) => k !== "autoscaling"))]));
-    return { ...doc, services: withoutAutoscaling, loadBalancer: { ...(doc.loadBalancer as Record<string, unknown>), deletionProtection: false, certificateArn } };
+    const withoutAutoscaling = Object.fromEntries(
+      Object.entries(services).map(([name, o]) => [name, Object.fromEntries(Object.entries(o).filter(([k]) => k !== "autoscaling"))]),
+    );
+    return {
+      ...doc,
+      services: withoutAutoscaling,
+      loadBalancer: { ...(doc.loadBalancer as Record<string, unknown>), deletionProtection: false, certificateArn },
+    };
   };
 
 const ec2Capacity =
@@ -72,20 +78,20 @@ describe("production and EC2 capacity on the emulator", () => {
           const o = out(env);
           await h.deploy(h.stackDir(o, o.baseStack));
           await h.deploy(h.stackDir(o, o.appStack));
-        })
+        }),
       );
       for (const env of ["production", "ec2"]) {
         const o = out(env);
         const found = await ecsServices(
           h.clients,
           o.plan.base.cluster.name,
-          o.plan.app.services.map((s) => s.names.ecsService)
+          o.plan.app.services.map((s) => s.names.ecsService),
         );
         // Compose replicas (web 2, boot 2) and redis 1: production does not override them.
         expect(Object.fromEntries(o.plan.app.services.map((s) => [s.id, found.get(s.names.ecsService)?.desiredCount]))).toEqual({ web: 2, boot: 2, redis: 1 });
       }
     },
-    STEP
+    STEP,
   );
 
   test("6b. GIVEN production WHEN its load balancer is read THEN HTTP only redirects and the HTTPS listener (TLS 1.3 policy) routes /boot and the rest", async () => {
@@ -119,13 +125,13 @@ describe("production and EC2 capacity on the emulator", () => {
           const o = out(env);
           expectOk(await h.destroy(h.stackDir(o, o.appStack)), `destroy ${o.appStack}`);
           expectOk(await h.destroy(h.stackDir(o, o.baseStack)), `destroy ${o.baseStack}`);
-        })
+        }),
       );
       const services = [...synthesized.values()].flatMap((o) => o.plan.app.services);
       const left = await leftovers(
         h.clients,
         services.flatMap((s) => [s.names.executionRole, s.names.taskRole]),
-        services.map((s) => s.names.logGroup)
+        services.map((s) => s.names.logGroup),
       );
       expect(left).toEqual({
         vpcs: [],
@@ -141,7 +147,7 @@ describe("production and EC2 capacity on the emulator", () => {
         logGroups: [],
       });
     },
-    STEP
+    STEP,
   );
 });
 

@@ -80,19 +80,27 @@ afterAll(async () => {
 }, 60_000);
 
 describe("QA environment on the emulator", () => {
-  test("1a. GIVEN the qa environment WHEN the base stack is applied THEN it succeeds", async () => {
-    await h.deploy(dir(a, a.baseStack));
-    expect(await loadBalancerArn(h.clients, a.plan.base.loadBalancer.name)).toMatch(/^arn:aws:elasticloadbalancing:/);
-  }, STEP);
+  test(
+    "1a. GIVEN the qa environment WHEN the base stack is applied THEN it succeeds",
+    async () => {
+      await h.deploy(dir(a, a.baseStack));
+      expect(await loadBalancerArn(h.clients, a.plan.base.loadBalancer.name)).toMatch(/^arn:aws:elasticloadbalancing:/);
+    },
+    STEP,
+  );
 
-  test("1b. GIVEN the base WHEN an awkward branch, a long one and one running a real app are applied in parallel THEN all succeed with different slugs and slots", async () => {
-    expect(a.slug).toMatch(/^[a-z][a-z0-9-]{0,19}$/);
-    expect(b.slug).toMatch(/^[a-z][a-z0-9-]{0,19}$/);
-    expect(a.slug).not.toBe(b.slug);
-    expect(new Set([a.slot, b.slot, c.slot]).size).toBe(3);
-    expect(new Set([a.baseStack, b.baseStack, c.baseStack]).size).toBe(1);
-    await Promise.all([h.deploy(dir(a, a.appStack)), h.deploy(dir(b, b.appStack)), h.deploy(dir(c, c.appStack))]);
-  }, STEP);
+  test(
+    "1b. GIVEN the base WHEN an awkward branch, a long one and one running a real app are applied in parallel THEN all succeed with different slugs and slots",
+    async () => {
+      expect(a.slug).toMatch(/^[a-z][a-z0-9-]{0,19}$/);
+      expect(b.slug).toMatch(/^[a-z][a-z0-9-]{0,19}$/);
+      expect(a.slug).not.toBe(b.slug);
+      expect(new Set([a.slot, b.slot, c.slot]).size).toBe(3);
+      expect(new Set([a.baseStack, b.baseStack, c.baseStack]).size).toBe(1);
+      await Promise.all([h.deploy(dir(a, a.appStack)), h.deploy(dir(b, b.appStack)), h.deploy(dir(c, c.appStack))]);
+    },
+    STEP,
+  );
 
   describe.each([
     ["awkward", () => a],
@@ -103,7 +111,11 @@ describe("QA environment on the emulator", () => {
       const names = ["web", "boot", "redis"].map((n) => service(o, n).names.ecsService);
       const found = await ecsServices(h.clients, o.plan.base.cluster.name, names);
       // qa.yml sets web and boot to 1 replica; redis has no replicas (1).
-      expect(Object.fromEntries(["web", "boot", "redis"].map((n) => [n, found.get(service(o, n).names.ecsService)?.desiredCount]))).toEqual({ web: 1, boot: 1, redis: 1 });
+      expect(Object.fromEntries(["web", "boot", "redis"].map((n) => [n, found.get(service(o, n).names.ecsService)?.desiredCount]))).toEqual({
+        web: 1,
+        boot: 1,
+        redis: 1,
+      });
       for (const s of found.values()) {
         expect(s.networkConfiguration?.awsvpcConfiguration?.assignPublicIp).toBe("DISABLED");
         expect(s.networkConfiguration?.awsvpcConfiguration?.subnets?.length).toBe(2);
@@ -115,7 +127,11 @@ describe("QA environment on the emulator", () => {
 
     test("GIVEN the branch WHEN its task definitions are described THEN containers carry the compose image, command, environment, ports, health check and awslogs", async () => {
       const o = out();
-      const services = await ecsServices(h.clients, o.plan.base.cluster.name, ["web", "boot", "redis"].map((n) => service(o, n).names.ecsService));
+      const services = await ecsServices(
+        h.clients,
+        o.plan.base.cluster.name,
+        ["web", "boot", "redis"].map((n) => service(o, n).names.ecsService),
+      );
       const td = async (n: string) => containers(h.clients, services.get(service(o, n).names.ecsService)?.taskDefinition ?? "missing");
 
       const boot = await td("boot");
@@ -126,7 +142,13 @@ describe("QA environment on the emulator", () => {
       expect(bootC?.environment).toEqual(expect.arrayContaining([{ name: "SPRING_PROFILES_ACTIVE", value: "docker" }]));
       expect(bootC?.portMappings).toEqual([expect.objectContaining({ containerPort: 8080, protocol: "tcp" })]);
       expect(bootC?.healthCheck).toEqual(
-        expect.objectContaining({ command: ["CMD-SHELL", "wget -qO- http://localhost:8080/actuator/health || exit 1"], interval: 30, timeout: 5, retries: 3, startPeriod: 60 }),
+        expect.objectContaining({
+          command: ["CMD-SHELL", "wget -qO- http://localhost:8080/actuator/health || exit 1"],
+          interval: 30,
+          timeout: 5,
+          retries: 3,
+          startPeriod: 60,
+        }),
       );
       expect(bootC?.logConfiguration).toEqual({
         logDriver: "awslogs",
@@ -186,7 +208,9 @@ describe("QA environment on the emulator", () => {
           expected.push({ priority: route.priority, paths: [...route.paths], targetGroupArn: tg.group.TargetGroupArn ?? "" });
         }
       }
-      expect(routes.map((r) => ({ priority: r.priority, paths: r.paths, targetGroupArn: r.targetGroupArn }))).toEqual(expected.sort((x, y) => x.priority - y.priority));
+      expect(routes.map((r) => ({ priority: r.priority, paths: r.paths, targetGroupArn: r.targetGroupArn }))).toEqual(
+        expected.sort((x, y) => x.priority - y.priority),
+      );
       // boot at /boot, web catches the rest (x-ecs path "/"); priorities inside the slot's block.
       expect(routes.map((r) => r.paths)).toEqual([["/boot", "/boot/*"], ["/*"]]);
       for (const r of routes) expect(r.priority).toBeGreaterThanOrEqual(o.slot * 50 + 1);
@@ -200,7 +224,8 @@ describe("QA environment on the emulator", () => {
       const network = await securityGroupId(h.clients, o.plan.app.networks[0]?.securityGroupName ?? "none", vpc);
       expect(alb).toBeDefined();
       expect(network).toBeDefined();
-      const label = (r: Parameters<typeof referencedGroup>[0]) => `${referencedGroup(r) === alb ? "alb" : referencedGroup(r) === network ? "network" : referencedGroup(r)}:${r.IpProtocol}:${r.FromPort}-${r.ToPort}`;
+      const label = (r: Parameters<typeof referencedGroup>[0]) =>
+        `${referencedGroup(r) === alb ? "alb" : referencedGroup(r) === network ? "network" : referencedGroup(r)}:${r.IpProtocol}:${r.FromPort}-${r.ToPort}`;
       const admitted: Record<string, string[]> = {};
       for (const name of ["web", "boot", "redis"]) {
         const group = await securityGroupId(h.clients, service(o, name).names.securityGroup, vpc);
@@ -272,80 +297,126 @@ describe("QA environment on the emulator", () => {
     expect(keys.filter((k) => k.endsWith(".tflock"))).toEqual([]);
   });
 
-  test("3. GIVEN everything applied WHEN each stack is planned again THEN nothing changes except the documented emulator drift", async () => {
-    const results = await Promise.all([a.baseStack, a.appStack, b.appStack].map((s) => h.replan(dir(s === b.appStack ? b : a, s))));
-    const report = Object.fromEntries([a.baseStack, a.appStack, b.appStack].map((s, i) => [s, results[i]?.drift.unexpected]));
-    expect(report).toEqual({ [a.baseStack]: [], [a.appStack]: [], [b.appStack]: [] });
-    for (const r of results) {
-      // -detailed-exitcode: 0 = no changes; 2 only when every change is known emulator drift.
-      expect(r.code).toBe(r.drift.emulator.length === 0 ? 0 : 2);
-    }
-  }, STEP);
+  test(
+    "3. GIVEN everything applied WHEN each stack is planned again THEN nothing changes except the documented emulator drift",
+    async () => {
+      const results = await Promise.all([a.baseStack, a.appStack, b.appStack].map((s) => h.replan(dir(s === b.appStack ? b : a, s))));
+      const report = Object.fromEntries([a.baseStack, a.appStack, b.appStack].map((s, i) => [s, results[i]?.drift.unexpected]));
+      expect(report).toEqual({ [a.baseStack]: [], [a.appStack]: [], [b.appStack]: [] });
+      for (const r of results) {
+        // -detailed-exitcode: 0 = no changes; 2 only when every change is known emulator drift.
+        expect(r.code).toBe(r.drift.emulator.length === 0 ? 0 : 2);
+      }
+    },
+    STEP,
+  );
 
-  test("4. GIVEN a deployed branch WHEN it is applied twice at the same time THEN one run fails on the state lock with a clear message and the state stays intact", async () => {
-    const key = h.stateKey("qa", b.appStateName);
-    const before = await h.readState(key);
-    const stack = dir(b, b.appStack);
-    const first = h.apply(stack);
-    // Start the second run while the first holds the lock, so they really overlap.
-    await waitForObject(`${key}.tflock`, 120_000);
-    const second = await h.apply(stack, ["-lock-timeout=0s"]);
-    const firstResult = await first;
-    const results: RunResult[] = [firstResult, second];
-    expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
-    expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/Error acquiring the state lock/);
-    expect(second.stderr).toContain(`${STATE_BUCKET}/${key}`);
-    const after = await h.readState(key);
-    expect(after.lineage).toBe(before.lineage);
-    expect(after.serial).toBeGreaterThanOrEqual(before.serial);
-    expect(managedAddresses(after)).toEqual(managedAddresses(before));
-    expect(await h.stateKeys()).not.toContain(`${key}.tflock`);
-  }, STEP);
+  test(
+    "4. GIVEN a deployed branch WHEN it is applied twice at the same time THEN one run fails on the state lock with a clear message and the state stays intact",
+    async () => {
+      const key = h.stateKey("qa", b.appStateName);
+      const before = await h.readState(key);
+      const stack = dir(b, b.appStack);
+      const first = h.apply(stack);
+      // Start the second run while the first holds the lock, so they really overlap.
+      await waitForObject(`${key}.tflock`, 120_000);
+      const second = await h.apply(stack, ["-lock-timeout=0s"]);
+      const firstResult = await first;
+      const results: RunResult[] = [firstResult, second];
+      expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/Error acquiring the state lock/);
+      expect(second.stderr).toContain(`${STATE_BUCKET}/${key}`);
+      const after = await h.readState(key);
+      expect(after.lineage).toBe(before.lineage);
+      expect(after.serial).toBeGreaterThanOrEqual(before.serial);
+      expect(managedAddresses(after)).toEqual(managedAddresses(before));
+      expect(await h.stateKeys()).not.toContain(`${key}.tflock`);
+    },
+    STEP,
+  );
 
-  test("5a. GIVEN two branches WHEN `branches gc --destroy` removes the awkward one THEN only its resources, state and slot go; the other branch and the base are untouched", async () => {
-    const { env } = loadEnvironment("qa", h.projectDir);
-    if (!env) throw new Error("qa environment did not load");
-    const live = join(h.workDir, "live-branches.txt");
-    writeFileSync(live, `${LONG_BRANCH}\n${APP_BRANCH}\n`);
-    const baseBefore = managedAddresses(await h.readState(h.stateKey("qa", "base")));
-    const { bookkeeping } = branchBookkeeping(env, h.projectDir, h.tfEnv);
-    if (!bookkeeping) throw new Error("qa has no slot registry");
-    const code = await runBranches(["gc", "--env", "qa", "--live", live, "--destroy", "-C", h.projectDir], (branch) =>
-      destroyBranchWithTerraform({ env, projectDir: h.projectDir, branch, inventory: bookkeeping.inventory, envVars: h.tfEnv, tfEnv: h.tfEnv }),
-    );
-    expect(code).toBe(0);
+  test(
+    "5a. GIVEN two branches WHEN `branches gc --destroy` removes the awkward one THEN only its resources, state and slot go; the other branch and the base are untouched",
+    async () => {
+      const { env } = loadEnvironment("qa", h.projectDir);
+      if (!env) throw new Error("qa environment did not load");
+      const live = join(h.workDir, "live-branches.txt");
+      writeFileSync(live, `${LONG_BRANCH}\n${APP_BRANCH}\n`);
+      const baseBefore = managedAddresses(await h.readState(h.stateKey("qa", "base")));
+      const { bookkeeping } = branchBookkeeping(env, h.projectDir, h.tfEnv);
+      if (!bookkeeping) throw new Error("qa has no slot registry");
+      const code = await runBranches(["gc", "--env", "qa", "--live", live, "--destroy", "-C", h.projectDir], (branch) =>
+        destroyBranchWithTerraform({ env, projectDir: h.projectDir, branch, inventory: bookkeeping.inventory, envVars: h.tfEnv, tfEnv: h.tfEnv }),
+      );
+      expect(code).toBe(0);
 
-    const keys = await h.stateKeys();
-    expect(keys).not.toContain(h.stateKey("qa", a.appStateName));
-    expect(keys).toEqual(expect.arrayContaining([h.stateKey("qa", "base"), h.stateKey("qa", b.appStateName)]));
-    expect(managedAddresses(await h.readState(h.stateKey("qa", "base")))).toEqual(baseBefore);
+      const keys = await h.stateKeys();
+      expect(keys).not.toContain(h.stateKey("qa", a.appStateName));
+      expect(keys).toEqual(expect.arrayContaining([h.stateKey("qa", "base"), h.stateKey("qa", b.appStateName)]));
+      expect(managedAddresses(await h.readState(h.stateKey("qa", "base")))).toEqual(baseBefore);
 
-    const cluster = a.plan.base.cluster.name;
-    expect([...(await ecsServices(h.clients, cluster, ["web", "boot", "redis"].map((n) => service(a, n).names.ecsService))).keys()]).toEqual([]);
-    expect((await ecsServices(h.clients, cluster, ["web", "boot", "redis"].map((n) => service(b, n).names.ecsService))).size).toBe(3);
-    const groups = await targetGroupNames(h.clients);
-    for (const route of a.plan.app.services.flatMap((s) => s.routes)) expect(groups).not.toContain(route.targetGroupName);
-    for (const route of b.plan.app.services.flatMap((s) => s.routes)) expect(groups).toContain(route.targetGroupName);
-    const ports = [...(await listeners(h.clients, (await loadBalancerArn(h.clients, a.plan.base.loadBalancer.name)) ?? "missing")).keys()].sort((x, y) => x - y);
-    expect(ports).toEqual([80, 10000 + Math.min(b.slot, c.slot), 10000 + Math.max(b.slot, c.slot)]);
-    expect(await namespace(h.clients, a.plan.app.namespace)).toBeUndefined();
-    expect(await namespace(h.clients, b.plan.app.namespace)).toBeDefined();
-  }, STEP);
+      const cluster = a.plan.base.cluster.name;
+      expect([
+        ...(
+          await ecsServices(
+            h.clients,
+            cluster,
+            ["web", "boot", "redis"].map((n) => service(a, n).names.ecsService),
+          )
+        ).keys(),
+      ]).toEqual([]);
+      expect(
+        (
+          await ecsServices(
+            h.clients,
+            cluster,
+            ["web", "boot", "redis"].map((n) => service(b, n).names.ecsService),
+          )
+        ).size,
+      ).toBe(3);
+      const groups = await targetGroupNames(h.clients);
+      for (const route of a.plan.app.services.flatMap((s) => s.routes)) expect(groups).not.toContain(route.targetGroupName);
+      for (const route of b.plan.app.services.flatMap((s) => s.routes)) expect(groups).toContain(route.targetGroupName);
+      const ports = [...(await listeners(h.clients, (await loadBalancerArn(h.clients, a.plan.base.loadBalancer.name)) ?? "missing")).keys()].sort(
+        (x, y) => x - y,
+      );
+      expect(ports).toEqual([80, 10000 + Math.min(b.slot, c.slot), 10000 + Math.max(b.slot, c.slot)]);
+      expect(await namespace(h.clients, a.plan.app.namespace)).toBeUndefined();
+      expect(await namespace(h.clients, b.plan.app.namespace)).toBeDefined();
+    },
+    STEP,
+  );
 
-  test("5b. GIVEN the remaining branches and the base WHEN all are destroyed THEN nothing of compose2ecs is left in the emulator", async () => {
-    const [long, app] = await Promise.all([h.destroy(dir(b, b.appStack)), h.destroy(dir(c, c.appStack))]);
-    expectOk(long, "destroy the long branch");
-    expectOk(app, "destroy the Paperless-ngx branch");
-    expectOk(await h.destroy(dir(a, a.baseStack)), "destroy the base");
-    const services = [...a.plan.app.services, ...b.plan.app.services, ...c.plan.app.services];
-    const left = await leftovers(
-      h.clients,
-      services.flatMap((s) => [s.names.executionRole, s.names.taskRole]),
-      services.map((s) => s.names.logGroup),
-    );
-    expect(left).toEqual({ vpcs: [], subnets: [], securityGroups: [], internetGateways: [], natGateways: [], clusters: [], loadBalancers: [], targetGroups: [], namespaces: [], roles: [], logGroups: [] });
-  }, STEP);
+  test(
+    "5b. GIVEN the remaining branches and the base WHEN all are destroyed THEN nothing of compose2ecs is left in the emulator",
+    async () => {
+      const [long, app] = await Promise.all([h.destroy(dir(b, b.appStack)), h.destroy(dir(c, c.appStack))]);
+      expectOk(long, "destroy the long branch");
+      expectOk(app, "destroy the Paperless-ngx branch");
+      expectOk(await h.destroy(dir(a, a.baseStack)), "destroy the base");
+      const services = [...a.plan.app.services, ...b.plan.app.services, ...c.plan.app.services];
+      const left = await leftovers(
+        h.clients,
+        services.flatMap((s) => [s.names.executionRole, s.names.taskRole]),
+        services.map((s) => s.names.logGroup),
+      );
+      expect(left).toEqual({
+        vpcs: [],
+        subnets: [],
+        securityGroups: [],
+        internetGateways: [],
+        natGateways: [],
+        clusters: [],
+        loadBalancers: [],
+        targetGroups: [],
+        namespaces: [],
+        roles: [],
+        logGroups: [],
+      });
+    },
+    STEP,
+  );
 });
 
 async function waitForObject(key: string, timeoutMs: number): Promise<void> {

@@ -1,9 +1,40 @@
 import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeSecurityGroupRulesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, Filter, SecurityGroupRule } from "@aws-sdk/client-ec2";
-import { ContainerDefinition, DescribeClustersCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, ListClustersCommand, Service } from "@aws-sdk/client-ecs";
-import { DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTargetGroupAttributesCommand, DescribeTargetGroupsCommand, Listener, Rule, TargetGroup } from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeSecurityGroupRulesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcsCommand,
+  Filter,
+  SecurityGroupRule,
+} from "@aws-sdk/client-ec2";
+import {
+  ContainerDefinition,
+  DescribeClustersCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  ListClustersCommand,
+  Service,
+} from "@aws-sdk/client-ecs";
+import {
+  DescribeListenersCommand,
+  DescribeLoadBalancersCommand,
+  DescribeRulesCommand,
+  DescribeTargetGroupAttributesCommand,
+  DescribeTargetGroupsCommand,
+  Listener,
+  Rule,
+  TargetGroup,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetRoleCommand, ListRolesCommand } from "@aws-sdk/client-iam";
-import { GetServiceCommand, ListNamespacesCommand, ListServicesCommand as ListDiscoveryServicesCommand, NamespaceSummary, ServiceSummary } from "@aws-sdk/client-servicediscovery";
+import {
+  GetServiceCommand,
+  ListNamespacesCommand,
+  ListServicesCommand as ListDiscoveryServicesCommand,
+  NamespaceSummary,
+  ServiceSummary,
+} from "@aws-sdk/client-servicediscovery";
 import { AwsClients } from "../../testing/aws-clients";
 
 /** Reads deployed resources back through the AWS SDK v3 (never through Terraform). */
@@ -15,7 +46,10 @@ export async function ecsServices(c: AwsClients, cluster: string, names: readonl
   return new Map((out.services ?? []).filter((s) => s.status === "ACTIVE").map((s) => [s.serviceName ?? "", s]));
 }
 
-export async function containers(c: AwsClients, taskDefinitionArn: string): Promise<{ family: string; networkMode: string; containers: Map<string, ContainerDefinition>; executionRoleArn?: string; taskRoleArn?: string }> {
+export async function containers(
+  c: AwsClients,
+  taskDefinitionArn: string,
+): Promise<{ family: string; networkMode: string; containers: Map<string, ContainerDefinition>; executionRoleArn?: string; taskRoleArn?: string }> {
   const out = await c.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: taskDefinitionArn }));
   const td = out.taskDefinition ?? {};
   return {
@@ -66,8 +100,8 @@ export function routing(rs: readonly Rule[]): { priority: number; paths: string[
     .filter((r) => !r.IsDefault)
     .map((r) => ({
       priority: Number(r.Priority),
-      paths: (r.Conditions ?? []).flatMap((cond) => cond.PathPatternConfig?.Values ?? (cond.Field === "path-pattern" ? cond.Values ?? [] : [])),
-      hosts: (r.Conditions ?? []).flatMap((cond) => cond.HostHeaderConfig?.Values ?? (cond.Field === "host-header" ? cond.Values ?? [] : [])),
+      paths: (r.Conditions ?? []).flatMap((cond) => cond.PathPatternConfig?.Values ?? (cond.Field === "path-pattern" ? (cond.Values ?? []) : [])),
+      hosts: (r.Conditions ?? []).flatMap((cond) => cond.HostHeaderConfig?.Values ?? (cond.Field === "host-header" ? (cond.Values ?? []) : [])),
       targetGroupArn: (r.Actions ?? []).find((a) => a.Type === "forward")?.TargetGroupArn ?? "",
     }))
     .sort((a, b) => a.priority - b.priority);

@@ -54,8 +54,20 @@ describe("a scheduled branch stack, planned against the emulator", () => {
     const services = out.plan.app.services;
     const targets = ofType("aws_appautoscaling_target");
     expect(targets.map((t) => t.change.actions)).toEqual(services.map(() => ["create"]));
-    expect(targets.map((t) => [t.change.after.resource_id, t.change.after.scalable_dimension, t.change.after.service_namespace, t.change.after.min_capacity, t.change.after.max_capacity]).sort()).toEqual(
-      services.map((s) => [`service/${out.plan.base.cluster.name}/${s.names.ecsService}`, "ecs:service:DesiredCount", "ecs", s.desiredCount, s.desiredCount]).sort(),
+    expect(
+      targets
+        .map((t) => [
+          t.change.after.resource_id,
+          t.change.after.scalable_dimension,
+          t.change.after.service_namespace,
+          t.change.after.min_capacity,
+          t.change.after.max_capacity,
+        ])
+        .sort(),
+    ).toEqual(
+      services
+        .map((s) => [`service/${out.plan.base.cluster.name}/${s.names.ecsService}`, "ecs:service:DesiredCount", "ecs", s.desiredCount, s.desiredCount])
+        .sort(),
     );
   });
 
@@ -64,10 +76,20 @@ describe("a scheduled branch stack, planned against the emulator", () => {
     const actions = ofType("aws_appautoscaling_scheduled_action").map((c) => c.change.after);
     expect(actions).toHaveLength(2 * services.length);
     const expected = services.flatMap((s) => {
-      const common = { resource_id: `service/${out.plan.base.cluster.name}/${s.names.ecsService}`, scalable_dimension: "ecs:service:DesiredCount", service_namespace: "ecs", timezone: "Europe/Berlin" };
+      const common = {
+        resource_id: `service/${out.plan.base.cluster.name}/${s.names.ecsService}`,
+        scalable_dimension: "ecs:service:DesiredCount",
+        service_namespace: "ecs",
+        timezone: "Europe/Berlin",
+      };
       return [
         { ...common, name: s.schedule?.sleep.name, schedule: "cron(30 20 ? * MON-FRI *)", scalable_target_action: [{ min_capacity: "0", max_capacity: "0" }] },
-        { ...common, name: s.schedule?.wake.name, schedule: "cron(0 7 ? * MON-FRI *)", scalable_target_action: [{ min_capacity: String(s.desiredCount), max_capacity: String(s.desiredCount) }] },
+        {
+          ...common,
+          name: s.schedule?.wake.name,
+          schedule: "cron(0 7 ? * MON-FRI *)",
+          scalable_target_action: [{ min_capacity: String(s.desiredCount), max_capacity: String(s.desiredCount) }],
+        },
       ];
     });
     const pick = (a: Record<string, unknown>) => ({

@@ -5,7 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findTerraform, MissingToolError } from "../../terraform/cli-config";
 import { testTerraformEnv } from "../../testing/test-provider-mirror";
-import { AuthorizeSecurityGroupEgressCommand, AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, CreateVpcCommand, RevokeSecurityGroupEgressCommand, RevokeSecurityGroupIngressCommand } from "@aws-sdk/client-ec2";
+import {
+  AuthorizeSecurityGroupEgressCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  CreateVpcCommand,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+} from "@aws-sdk/client-ec2";
 import { CreatePrivateDnsNamespaceCommand, ListNamespacesCommand } from "@aws-sdk/client-servicediscovery";
 import { assertLoopback, awsClients } from "../../testing/aws-clients";
 import { DeployHarness } from "../../testing/deploy-harness";
@@ -23,14 +30,21 @@ describe("missing tools fail clearly, never skip", () => {
   test.each([
     ["moto_server", () => findMotoServer({ PATH: empty }), /moto_server is not on PATH.*pip install 'moto\[server\]/],
     ["terraform", () => findTerraform({ PATH: empty }), /terraform is not on PATH.*Install Terraform/],
-    ["the provider mirror", () => testTerraformEnv(join(empty, "tf.rc"), { COMPOSE2ECS_PROVIDER_MIRROR: empty }), /no registry\.terraform\.io folder.*terraform providers mirror/],
+    [
+      "the provider mirror",
+      () => testTerraformEnv(join(empty, "tf.rc"), { COMPOSE2ECS_PROVIDER_MIRROR: empty }),
+      /no registry\.terraform\.io folder.*terraform providers mirror/,
+    ],
   ])("GIVEN no %s WHEN it is looked up THEN a MissingToolError says what is missing and how to install it", (_tool, lookUp, message) => {
     expect(lookUp).toThrow(MissingToolError);
     expect(lookUp).toThrow(message);
   });
 
   test("GIVEN a PATH without moto_server WHEN the deploy harness starts THEN it rejects with the install hint", async () => {
-    const pathWithTerraformOnly = (process.env.PATH ?? "").split(":").filter((d) => !d.includes("pyenv")).join(":");
+    const pathWithTerraformOnly = (process.env.PATH ?? "")
+      .split(":")
+      .filter((d) => !d.includes("pyenv"))
+      .join(":");
     let error: unknown;
     try {
       findMotoServer({ PATH: pathWithTerraformOnly });
@@ -77,8 +91,10 @@ describe("moto_server lifecycle", () => {
       const vpc = (await clients.ec2.send(new CreateVpcCommand({ CidrBlock: "10.8.0.0/16" }))).Vpc?.VpcId;
       const group = (await clients.ec2.send(new CreateSecurityGroupCommand({ GroupName: "revoke-twice", Description: "test", VpcId: vpc }))).GroupId;
       const permission = { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] };
-      const egress = (await clients.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: group, IpPermissions: [permission] }))).SecurityGroupRules?.[0]?.SecurityGroupRuleId;
-      const ingress = (await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group, IpPermissions: [permission] }))).SecurityGroupRules?.[0]?.SecurityGroupRuleId;
+      const egress = (await clients.ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: group, IpPermissions: [permission] }))).SecurityGroupRules?.[0]
+        ?.SecurityGroupRuleId;
+      const ingress = (await clients.ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: group, IpPermissions: [permission] })))
+        .SecurityGroupRules?.[0]?.SecurityGroupRuleId;
       expect([egress, ingress]).toEqual([expect.stringMatching(/^sgr-/), expect.stringMatching(/^sgr-/)]);
 
       const revokeEgress = () => clients.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: group, SecurityGroupRuleIds: [egress ?? ""] }));
@@ -88,8 +104,12 @@ describe("moto_server lifecycle", () => {
       await expect(revokeIngress()).resolves.toMatchObject({ Return: true });
       await expect(revokeIngress()).rejects.toMatchObject({ name: "InvalidSecurityGroupRuleId.NotFound" });
       // Not corrected: a group that does not exist, and a rule given by its properties.
-      await expect(clients.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: "sg-00000000000000000", SecurityGroupRuleIds: [egress ?? ""] }))).rejects.toMatchObject({ name: "InvalidGroup.NotFound" });
-      await expect(clients.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: group, IpPermissions: [permission] }))).rejects.toMatchObject({ name: "InvalidPermission.NotFound" });
+      await expect(
+        clients.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: "sg-00000000000000000", SecurityGroupRuleIds: [egress ?? ""] })),
+      ).rejects.toMatchObject({ name: "InvalidGroup.NotFound" });
+      await expect(clients.ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: group, IpPermissions: [permission] }))).rejects.toMatchObject({
+        name: "InvalidPermission.NotFound",
+      });
     } finally {
       clients.destroy();
       await moto.stop();
@@ -98,7 +118,12 @@ describe("moto_server lifecycle", () => {
 
   test("GIVEN the started emulator WHEN 12 writers race to create each of 10 keys with If-None-Match: * THEN exactly one wins each key and every other writer gets 412, as on AWS", async () => {
     const moto = await startMoto();
-    const s3 = new S3Client({ region: "eu-west-1", endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const s3 = new S3Client({
+      region: "eu-west-1",
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
     const bucket = "conditional-create-race";
     try {
       await s3.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
@@ -122,13 +147,15 @@ describe("moto_server lifecycle", () => {
     }
   }, 120_000);
 
-  test.each([["http://127.0.0.1:5000", true], ["http://localhost:1", true], ["https://s3.amazonaws.com", false], ["http://10.0.0.1:5000", false]])(
-    "GIVEN endpoint %s WHEN the test clients are made THEN loopback-only is enforced (allowed: %s)",
-    (endpoint, allowed) => {
-      if (allowed) expect(() => assertLoopback(endpoint)).not.toThrow();
-      else expect(() => assertLoopback(endpoint)).toThrow(/only ever talk to an emulator on 127\.0\.0\.1/);
-    },
-  );
+  test.each([
+    ["http://127.0.0.1:5000", true],
+    ["http://localhost:1", true],
+    ["https://s3.amazonaws.com", false],
+    ["http://10.0.0.1:5000", false],
+  ])("GIVEN endpoint %s WHEN the test clients are made THEN loopback-only is enforced (allowed: %s)", (endpoint, allowed) => {
+    if (allowed) expect(() => assertLoopback(endpoint)).not.toThrow();
+    else expect(() => assertLoopback(endpoint)).toThrow(/only ever talk to an emulator on 127\.0\.0\.1/);
+  });
 });
 
 /**

@@ -73,7 +73,9 @@ function compose2ecs(cwd: string, label: string, args: readonly string[]): Promi
     child.on("close", (code) => {
       clearTimeout(timer);
       const last = (stdout.trim().split("\n").pop() ?? "").slice(0, 160);
-      process.stderr.write(`[e2e up-down ${label}] compose2ecs ${args.join(" ")}: exit ${code} after ${((Date.now() - started) / 1000).toFixed(0)} s: ${last}\n`);
+      process.stderr.write(
+        `[e2e up-down ${label}] compose2ecs ${args.join(" ")}: exit ${code} after ${((Date.now() - started) / 1000).toFixed(0)} s: ${last}\n`,
+      );
       resolvePromise({ args, code: code ?? 1, stdout, stderr });
     });
   });
@@ -89,12 +91,14 @@ function project(name: string, envName: string, from: string, edit: (doc: Record
   return dir;
 }
 
-const onEmulator = (endpoint: string) => (doc: Record<string, unknown>): Record<string, unknown> => ({
-  ...doc,
-  aws: { endpoint },
-  state: { backend: "local" },
-  services: { web: { replicas: 1 }, boot: { replicas: 1 } },
-});
+const onEmulator =
+  (endpoint: string) =>
+  (doc: Record<string, unknown>): Record<string, unknown> => ({
+    ...doc,
+    aws: { endpoint },
+    state: { backend: "local" },
+    services: { web: { replicas: 1 }, boot: { replicas: 1 } },
+  });
 
 const qaOn = (endpoint: string) => (doc: Record<string, unknown>) => {
   const pointed = onEmulator(endpoint)(doc);
@@ -157,7 +161,12 @@ async function runQa(dir: string, emulator: AwsClients): Promise<QaFlow> {
 
 async function runProduction(dir: string): Promise<{ dir: string; runs: readonly CliRun[] }> {
   const runs: CliRun[] = [];
-  for (const args of [["up", "--env", "production"], ["down", "--env", "production", "--base"], ["down", "--env", "production"], ["down", "--env", "production", "--base"]]) {
+  for (const args of [
+    ["up", "--env", "production"],
+    ["down", "--env", "production", "--base"],
+    ["down", "--env", "production"],
+    ["down", "--env", "production", "--base"],
+  ]) {
     runs.push(await compose2ecs(dir, "production", args));
   }
   return { dir, runs };
@@ -178,7 +187,10 @@ beforeAll(async () => {
   // The user's own CLI config: the only way to the provider (a mirror path nothing else names).
   symlinkSync(mirror, join(work, "user-provider-mirror"));
   userConfig = join(work, "user.terraformrc");
-  writeFileSync(userConfig, `# the user's terraform CLI config\ndisable_checkpoint = true\nprovider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(join(work, "user-provider-mirror"))}\n  }\n}\n`);
+  writeFileSync(
+    userConfig,
+    `# the user's terraform CLI config\ndisable_checkpoint = true\nprovider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(join(work, "user-provider-mirror"))}\n  }\n}\n`,
+  );
   userConfigBefore = { text: readFileSync(userConfig, "utf8"), mtimeMs: statSync(userConfig).mtimeMs };
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(npm_|AWS_|TF_|COMPOSE2ECS_)/i.test(k) && !/^(HTTPS?_PROXY|NO_PROXY)$/i.test(k)),
@@ -226,7 +238,12 @@ afterAll(async () => {
 
 function expectRun(run: CliRun | undefined, code: number): CliRun {
   if (run === undefined) throw new Error("the step did not run");
-  expect({ args: run.args, code: run.code, stderr: run.code === code ? "" : run.stderr.slice(-3000), stdout: run.code === code ? "" : run.stdout.slice(-3000) }).toEqual({ args: run.args, code, stderr: "", stdout: "" });
+  expect({
+    args: run.args,
+    code: run.code,
+    stderr: run.code === code ? "" : run.stderr.slice(-3000),
+    stdout: run.code === code ? "" : run.stdout.slice(-3000),
+  }).toEqual({ args: run.args, code, stderr: "", stdout: "" });
   return run;
 }
 
@@ -235,12 +252,20 @@ async function activeClusters(emulator: AwsClients): Promise<string[]> {
   const arns = (await emulator.ecs.send(new ListClustersCommand({}))).clusterArns ?? [];
   if (arns.length === 0) return [];
   const described = (await emulator.ecs.send(new DescribeClustersCommand({ clusters: arns }))).clusters ?? [];
-  return described.filter((c) => c.status === "ACTIVE").map((c) => c.clusterName ?? "").sort();
+  return described
+    .filter((c) => c.status === "ACTIVE")
+    .map((c) => c.clusterName ?? "")
+    .sort();
 }
 
 function stateFiles(dir: string, env: string): string[] {
   const stateDir = join(dir, ".compose2ecs", "state", env);
-  return existsSync(stateDir) ? readdirSync(stateDir, { recursive: true }).map(String).filter((f) => !statSync(join(stateDir, f)).isDirectory()).sort() : [];
+  return existsSync(stateDir)
+    ? readdirSync(stateDir, { recursive: true })
+        .map(String)
+        .filter((f) => !statSync(join(stateDir, f)).isDirectory())
+        .sort()
+    : [];
 }
 
 describe("up and down of a QA branch on the emulator", () => {
@@ -250,9 +275,14 @@ describe("up and down of a QA branch on the emulator", () => {
       const { dir, runs, emulator } = await outcome(qaFlow);
       const [noBase, base, login, old, listed, baseInUse, gc, downLogin, downBase] = runs;
       const missing = expectRun(noBase, 1).stderr;
-      expect(missing).toMatch(/the base of environment qa \(qa-base\) was not found: .*data\.aws_vpc\.base_vpc: no matching EC2 VPC found.*\nRun `compose2ecs up --env qa --base` first\. Nothing of qa-login-\w+ was created\./);
+      expect(missing).toMatch(
+        /the base of environment qa \(qa-base\) was not found: .*data\.aws_vpc\.base_vpc: no matching EC2 VPC found.*\nRun `compose2ecs up --env qa --base` first\. Nothing of qa-login-\w+ was created\./,
+      );
       expect(expectRun(base, 0).stdout).toMatch(/qa-base: 26\/26 done \(applied\)\n.*Base qa-base is up \(load balancer [\w.-]+\)\./);
-      for (const [run, port] of [[login, 10001], [old, 10002]] as const) {
+      for (const [run, port] of [
+        [login, 10001],
+        [old, 10002],
+      ] as const) {
         const out = expectRun(run, 0).stdout;
         // Everything planned is created: the count comes from the stack, so it is read from the plan line.
         const planned = /planned: (\d+) to add, 0 to change, 0 to destroy/.exec(out)?.[1];
@@ -263,9 +293,16 @@ describe("up and down of a QA branch on the emulator", () => {
       }
       // up recorded each branch's deploy in its slot record, after the slot's allocation (feature/login's by the up that found no base).
       const records = JSON.parse(expectRun(listed, 0).stdout) as Array<{ branch: string; createdAt: string; lastDeployedAt: string | null; ageFrom: string }>;
-      expect(records.map((r) => [r.branch, r.ageFrom])).toEqual(expect.arrayContaining([["feature/login", "up"], ["feature/old", "up"]]));
+      expect(records.map((r) => [r.branch, r.ageFrom])).toEqual(
+        expect.arrayContaining([
+          ["feature/login", "up"],
+          ["feature/old", "up"],
+        ]),
+      );
       for (const r of records) expect(Date.parse(r.lastDeployedAt ?? "")).toBeGreaterThan(Date.parse(r.createdAt));
-      expect(expectRun(baseInUse, 1).stderr).toMatch(/qa-base is still used by "feature\/login" \(qa-login-\w+, slot 1\), "feature\/old" \(qa-old-\w+, slot 2\)/);
+      expect(expectRun(baseInUse, 1).stderr).toMatch(
+        /qa-base is still used by "feature\/login" \(qa-login-\w+, slot 1\), "feature\/old" \(qa-old-\w+, slot 2\)/,
+      );
       expect(expectRun(gc, 0).stdout).toMatch(/^destroyed +feature\/old \[old-\w+, slot 2\]: /m);
       expect(expectRun(downLogin, 0).stdout).toMatch(/qa-login-\w+ destroyed; its state record is removed; slot 1 is free\.\n$/);
       expect(expectRun(downBase, 0).stdout).toMatch(/qa-base destroyed; its state record is removed\.\n$/);
@@ -278,19 +315,27 @@ describe("up and down of a QA branch on the emulator", () => {
     STEP,
   );
 
-  test("GIVEN the user's TF_CLI_CONFIG_FILE WHEN up, down and branches gc --destroy ran terraform THEN the file is unchanged, and without it the same environment cannot install the provider", async () => {
-    const { dir } = await outcome(qaFlow);
-    expect(readFileSync(userConfig, "utf8")).toBe(userConfigBefore.text);
-    expect(statSync(userConfig).mtimeMs).toBe(userConfigBefore.mtimeMs);
-    // Negative control: the user's environment with an empty CLI config instead cannot init the same stack.
-    const bare = join(work, "no-user-config");
-    mkdirSync(bare);
-    copyFileSync(join(dir, "cdktf.out", "stacks", "qa-base", "cdk.tf.json"), join(bare, "cdk.tf.json"));
-    writeFileSync(join(work, "empty.terraformrc"), "");
-    const init = await terraform(["init", "-backend=false", "-input=false"], { cwd: bare, env: { ...userEnv, TF_CLI_CONFIG_FILE: join(work, "empty.terraformrc") }, timeoutMs: 120_000 });
-    expect(init.code).toBe(1);
-    expect(init.stderr).toMatch(/Failed to query available provider packages|could not connect to registry\.terraform\.io/);
-  }, STEP);
+  test(
+    "GIVEN the user's TF_CLI_CONFIG_FILE WHEN up, down and branches gc --destroy ran terraform THEN the file is unchanged, and without it the same environment cannot install the provider",
+    async () => {
+      const { dir } = await outcome(qaFlow);
+      expect(readFileSync(userConfig, "utf8")).toBe(userConfigBefore.text);
+      expect(statSync(userConfig).mtimeMs).toBe(userConfigBefore.mtimeMs);
+      // Negative control: the user's environment with an empty CLI config instead cannot init the same stack.
+      const bare = join(work, "no-user-config");
+      mkdirSync(bare);
+      copyFileSync(join(dir, "cdktf.out", "stacks", "qa-base", "cdk.tf.json"), join(bare, "cdk.tf.json"));
+      writeFileSync(join(work, "empty.terraformrc"), "");
+      const init = await terraform(["init", "-backend=false", "-input=false"], {
+        cwd: bare,
+        env: { ...userEnv, TF_CLI_CONFIG_FILE: join(work, "empty.terraformrc") },
+        timeoutMs: 120_000,
+      });
+      expect(init.code).toBe(1);
+      expect(init.stderr).toMatch(/Failed to query available provider packages|could not connect to registry\.terraform\.io/);
+    },
+    STEP,
+  );
 });
 
 describe("up and down of production on the emulator", () => {
@@ -303,7 +348,9 @@ describe("up and down of production on the emulator", () => {
       expect(out).toMatch(/production-base: \d+\/\d+ done \(applied\)/);
       expect(out).toMatch(/All 3 ECS services are stable\./);
       expect(out).toMatch(/production-app is up: https:\/\/[\w.-]+\.elb\.amazonaws\.com\n$/);
-      expect(expectRun(baseFirst, 1).stderr).toMatch(/production-base is still used by production-app: run `compose2ecs down --env production` first\. Nothing was destroyed\./);
+      expect(expectRun(baseFirst, 1).stderr).toMatch(
+        /production-base is still used by production-app: run `compose2ecs down --env production` first\. Nothing was destroyed\./,
+      );
       expect(expectRun(downApp, 0).stdout).toMatch(/production-app destroyed; its state record is removed\.\n$/);
       expect(expectRun(downBase, 0).stdout).toMatch(/production-base destroyed; its state record is removed\.\n$/);
       expect(stateFiles(dir, "production")).toEqual([]);
@@ -319,9 +366,15 @@ describe("services that never run", () => {
       const [base, stuck] = await outcome(stuckFlow);
       expectRun(base, 0);
       const run = expectRun(stuck, 1);
-      expect(run.stderr).toMatch(/branch "feature\/stuck" \(qa-stuck-\w+\) was applied, but its services are not running as desired:\n3 of 3 ECS services are not stable after \d+ s:/);
+      expect(run.stderr).toMatch(
+        /branch "feature\/stuck" \(qa-stuck-\w+\) was applied, but its services are not running as desired:\n3 of 3 ECS services are not stable after \d+ s:/,
+      );
       for (const service of ["web", "boot", "redis"]) {
-        expect(run.stderr).toMatch(new RegExp(`  multi-env-stuck-\\w+-${service}-\\w+ \\(cluster multi-env-qa-\\w+\\): 0 of 1 task running, 1 pending; deployment IN_PROGRESS \\(ECS deployment ecs-svc/\\d+ in progress\\.\\)\\n    last events:\\n      \\(ECS recorded no events for this service\\)`));
+        expect(run.stderr).toMatch(
+          new RegExp(
+            `  multi-env-stuck-\\w+-${service}-\\w+ \\(cluster multi-env-qa-\\w+\\): 0 of 1 task running, 1 pending; deployment IN_PROGRESS \\(ECS deployment ecs-svc/\\d+ in progress\\.\\)\\n    last events:\\n      \\(ECS recorded no events for this service\\)`,
+          ),
+        );
       }
       expect(run.stderr).toMatch(/URL \(not serving yet\): http:\/\/[\w.-]+:10001/);
     },
@@ -329,9 +382,13 @@ describe("services that never run", () => {
   );
 });
 
-test("GIVEN every flow WHEN it ended THEN no ECS cluster or load balancer is left in the steady emulator", async () => {
-  const { emulator } = await outcome(qaFlow);
-  await outcome(productionFlow);
-  expect(await activeClusters(emulator)).toEqual([]);
-  expect(((await emulator.elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).map((lb) => lb.LoadBalancerName)).toEqual([]);
-}, STEP);
+test(
+  "GIVEN every flow WHEN it ended THEN no ECS cluster or load balancer is left in the steady emulator",
+  async () => {
+    const { emulator } = await outcome(qaFlow);
+    await outcome(productionFlow);
+    expect(await activeClusters(emulator)).toEqual([]);
+    expect(((await emulator.elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers ?? []).map((lb) => lb.LoadBalancerName)).toEqual([]);
+  },
+  STEP,
+);

@@ -13,7 +13,12 @@ import { qaEnv, seedProject } from "../planner/fixtures";
  * ECS, so the test puts them there), and wakeBranch brings each to the count the plan runs awake.
  */
 
-const SCHEDULE: SleepSchedule = { start: { hour: 7, minute: 0 }, end: { hour: 20, minute: 0 }, days: ["mon", "tue", "wed", "thu", "fri"], timezone: "Europe/Berlin" };
+const SCHEDULE: SleepSchedule = {
+  start: { hour: 7, minute: 0 },
+  end: { hour: 20, minute: 0 },
+  days: ["mon", "tue", "wed", "thu", "fri"],
+  timezone: "Europe/Berlin",
+};
 const CREDENTIAL_VARIABLES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_EC2_METADATA_DISABLED"] as const;
 
 let moto: MotoServer;
@@ -26,14 +31,20 @@ beforeAll(async () => {
   clients = awsClients(moto.endpoint, "eu-west-1");
   // wakeBranch uses the SDK's default credential chain, as `up` does.
   for (const name of CREDENTIAL_VARIABLES) saved.set(name, process.env[name]);
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey, AWS_EC2_METADATA_DISABLED: "true" });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: DUMMY_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: DUMMY_CREDENTIALS.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: "true",
+  });
   const result = planProject({ project: seedProject(), env: qaEnv({ sleepSchedule: SCHEDULE }), branch: { branch: "feature/x", slug: "feature-x", slot: 4 } });
   if (result.plan === undefined) throw new Error(result.diagnostics.map((d) => d.message).join("\n"));
   plan = result.plan;
   await clients.ecs.send(new CreateClusterCommand({ clusterName: plan.base.cluster.name }));
   await clients.ecs.send(new RegisterTaskDefinitionCommand({ family: "sleeper", containerDefinitions: [{ name: "app", image: "nginx:1", memory: 128 }] }));
   for (const s of plan.app.services) {
-    await clients.ecs.send(new CreateServiceCommand({ cluster: plan.base.cluster.name, serviceName: s.names.ecsService, taskDefinition: "sleeper", desiredCount: 0 }));
+    await clients.ecs.send(
+      new CreateServiceCommand({ cluster: plan.base.cluster.name, serviceName: s.names.ecsService, taskDefinition: "sleeper", desiredCount: 0 }),
+    );
   }
 }, 60_000);
 
@@ -47,7 +58,9 @@ afterAll(async () => {
 });
 
 const desiredCounts = async (): Promise<Record<string, number | undefined>> => {
-  const described = await clients.ecs.send(new DescribeServicesCommand({ cluster: plan.base.cluster.name, services: plan.app.services.map((s) => s.names.ecsService) }));
+  const described = await clients.ecs.send(
+    new DescribeServicesCommand({ cluster: plan.base.cluster.name, services: plan.app.services.map((s) => s.names.ecsService) }),
+  );
   const byName = new Map((described.services ?? []).map((s) => [s.serviceName, s.desiredCount]));
   return Object.fromEntries(plan.app.services.map((s) => [s.id, byName.get(s.names.ecsService)]));
 };

@@ -95,7 +95,11 @@ describe("defaults", () => {
     ["nothing: the load balancer's exposure and CIDRs", "{}", { internal: false, allowedCidrs: ["203.0.113.0/24"] }],
     ["its own CIDRs and exposure", "{internal: true, allowedCidrs: [10.0.0.0/8]}", { internal: true, allowedCidrs: ["10.0.0.0/8"] }],
   ])("GIVEN a network load balancer that says %s WHEN parsed THEN it gets them", (_what, body, expected) => {
-    const { env, diagnostics } = parseEnvironment("prod", `loadBalancer:\n  allowedCidrs: [203.0.113.0/24]\nnetworkLoadBalancer: ${body}\n`, "environments/prod.yml");
+    const { env, diagnostics } = parseEnvironment(
+      "prod",
+      `loadBalancer:\n  allowedCidrs: [203.0.113.0/24]\nnetworkLoadBalancer: ${body}\n`,
+      "environments/prod.yml",
+    );
     expect(diagnostics).toEqual([]);
     expect(env?.networkLoadBalancer).toEqual(expected);
   });
@@ -112,38 +116,94 @@ describe("defaults", () => {
 
 describe("validation errors carry file, line, column and key path", () => {
   test.each([
-    ["a bad CIDR", "loadBalancer:\n  allowedCidrs:\n    - 203.0.113.0/24\n    - office\n", 'environments/bad.yml:4:7 loadBalancer.allowedCidrs[1]: not a CIDR: "office"'],
-    ["a CIDR with host bits", "network:\n  cidr: 10.0.0.1/16\n", 'environments/bad.yml:2:9 network.cidr: host bits are set in "10.0.0.1/16"; the network is 10.0.0.0/16'],
-    ["an IPv6 CIDR", "loadBalancer:\n  allowedCidrs: ['::/0']\n", "loadBalancer.allowedCidrs[0]: not a CIDR: \"::/0\" (IPv6 is not supported"],
+    [
+      "a bad CIDR",
+      "loadBalancer:\n  allowedCidrs:\n    - 203.0.113.0/24\n    - office\n",
+      'environments/bad.yml:4:7 loadBalancer.allowedCidrs[1]: not a CIDR: "office"',
+    ],
+    [
+      "a CIDR with host bits",
+      "network:\n  cidr: 10.0.0.1/16\n",
+      'environments/bad.yml:2:9 network.cidr: host bits are set in "10.0.0.1/16"; the network is 10.0.0.0/16',
+    ],
+    ["an IPv6 CIDR", "loadBalancer:\n  allowedCidrs: ['::/0']\n", 'loadBalancer.allowedCidrs[0]: not a CIDR: "::/0" (IPv6 is not supported'],
     ["a too small VPC", "network:\n  cidr: 10.0.0.0/26\n", "environments/bad.yml:2:9 network.cidr: prefix length must be /16 to /24"],
     ["an unknown top-level key", "regoin: eu-west-1\n", "environments/bad.yml:1:1 regoin: unknown key (did you mean region?)"],
-    ["an unknown nested key", "loadBalancer:\n  allowedCIDRs: []\n", "environments/bad.yml:2:3 loadBalancer.allowedCIDRs: unknown key (did you mean allowedCidrs?)"],
+    [
+      "an unknown nested key",
+      "loadBalancer:\n  allowedCIDRs: []\n",
+      "environments/bad.yml:2:3 loadBalancer.allowedCIDRs: unknown key (did you mean allowedCidrs?)",
+    ],
     ["one availability zone", "network:\n  azs: [eu-west-1a]\n", "environments/bad.yml:2:8 network.azs: needs at least 2 items, got 1"],
     ["four availability zones", "network:\n  azs: [eu-west-1a, eu-west-1b, eu-west-1c, eu-west-1d]\n", "network.azs: allows at most 3 items, got 4"],
-    ["a zone of another region", "network:\n  azs: [eu-west-1a, us-east-1b]\n", 'environments/bad.yml:2:21 network.azs[1]: not an availability zone of eu-west-1 (eu-west-1a, eu-west-1b, ...): "us-east-1b"'],
+    [
+      "a zone of another region",
+      "network:\n  azs: [eu-west-1a, us-east-1b]\n",
+      'environments/bad.yml:2:21 network.azs[1]: not an availability zone of eu-west-1 (eu-west-1a, eu-west-1b, ...): "us-east-1b"',
+    ],
     ["a repeated zone", "network:\n  azs: [eu-west-1a, eu-west-1a]\n", "network.azs[1]: duplicates item 0"],
     ["a bad NAT mode", "network:\n  nat: two\n", 'environments/bad.yml:2:8 network.nat: must be one of none, single, per-az, got "two"'],
-    ["new and existing network mixed", "network:\n  cidr: 10.0.0.0/16\n  vpcId: vpc-0123abcd\n  publicSubnetIds: [subnet-0123abcd, subnet-1123abcd]\n  privateSubnetIds: [subnet-2123abcd, subnet-3123abcd]\n", "environments/bad.yml:2:3 network.cidr: cannot be combined with vpcId"],
+    [
+      "new and existing network mixed",
+      "network:\n  cidr: 10.0.0.0/16\n  vpcId: vpc-0123abcd\n  publicSubnetIds: [subnet-0123abcd, subnet-1123abcd]\n  privateSubnetIds: [subnet-2123abcd, subnet-3123abcd]\n",
+      "environments/bad.yml:2:3 network.cidr: cannot be combined with vpcId",
+    ],
     ["an incomplete existing network", "network:\n  vpcId: vpc-0123abcd\n", "network: privateSubnetIds is required when using an existing network"],
-    ["a bad subnet id", "network:\n  vpcId: vpc-0123abcd\n  publicSubnetIds: [subnet-0123abcd, sn-1]\n  privateSubnetIds: [subnet-2123abcd, subnet-3123abcd]\n", 'network.publicSubnetIds[1]: not a subnet id (subnet-0123abcd): "sn-1"'],
+    [
+      "a bad subnet id",
+      "network:\n  vpcId: vpc-0123abcd\n  publicSubnetIds: [subnet-0123abcd, sn-1]\n  privateSubnetIds: [subnet-2123abcd, subnet-3123abcd]\n",
+      'network.publicSubnetIds[1]: not a subnet id (subnet-0123abcd): "sn-1"',
+    ],
     ["a bad region", "region: europe\n", 'environments/bad.yml:1:9 region: not an AWS region such as eu-west-1: "europe"'],
     ["conflicting regions", "region: eu-west-1\naws:\n  region: eu-central-1\n", "environments/bad.yml:3:11 aws.region: conflicts with region: eu-west-1"],
     ["a bad endpoint", "aws:\n  endpoint: localhost:5000\n", 'aws.endpoint: not an http(s) URL such as http://127.0.0.1:5000: "localhost:5000"'],
     ["a non-boolean branches", "branches: yes please\n", 'environments/bad.yml:1:11 branches: must be true or false, got "yes please"'],
-    ["a certificate of another region", "loadBalancer:\n  certificateArn: arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000\n", "loadBalancer.certificateArn: is in region us-east-1 but the environment is in eu-west-1"],
-    ["a non-ACM certificate ARN", "loadBalancer:\n  certificateArn: arn:aws:iam::123456789012:server-certificate/x\n", "loadBalancer.certificateArn: not an acm ARN"],
-    ["a bad WAF ARN", "loadBalancer:\n  wafAclArn: arn:aws:wafv2:eu-west-1:123456789012:global/webacl/x/00000000-0000-0000-0000-000000000000\n", "loadBalancer.wafAclArn: not an wafv2 ARN"],
-    ["an idle timeout out of range", "loadBalancer:\n  idleTimeoutSeconds: 5000\n", "environments/bad.yml:2:23 loadBalancer.idleTimeoutSeconds: must be between 1 and 4000, got 5000"],
-    ["an upper-case domain", "loadBalancer:\n  domain: QA.Example.com\n", 'loadBalancer.domain: not a lower-case DNS domain such as qa.example.com: "QA.Example.com"'],
+    [
+      "a certificate of another region",
+      "loadBalancer:\n  certificateArn: arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000\n",
+      "loadBalancer.certificateArn: is in region us-east-1 but the environment is in eu-west-1",
+    ],
+    [
+      "a non-ACM certificate ARN",
+      "loadBalancer:\n  certificateArn: arn:aws:iam::123456789012:server-certificate/x\n",
+      "loadBalancer.certificateArn: not an acm ARN",
+    ],
+    [
+      "a bad WAF ARN",
+      "loadBalancer:\n  wafAclArn: arn:aws:wafv2:eu-west-1:123456789012:global/webacl/x/00000000-0000-0000-0000-000000000000\n",
+      "loadBalancer.wafAclArn: not an wafv2 ARN",
+    ],
+    [
+      "an idle timeout out of range",
+      "loadBalancer:\n  idleTimeoutSeconds: 5000\n",
+      "environments/bad.yml:2:23 loadBalancer.idleTimeoutSeconds: must be between 1 and 4000, got 5000",
+    ],
+    [
+      "an upper-case domain",
+      "loadBalancer:\n  domain: QA.Example.com\n",
+      'loadBalancer.domain: not a lower-case DNS domain such as qa.example.com: "QA.Example.com"',
+    ],
     ["a bad access-log bucket", "loadBalancer:\n  accessLogsBucket: My_Bucket\n", 'loadBalancer.accessLogsBucket: not an S3 bucket name: "My_Bucket"'],
     ["an unsupported retention", "logRetentionDays: 10\n", "environments/bad.yml:1:19 logRetentionDays: must be one of 1, 3, 5, 7, 14, 30, 60, 90"],
     ["a deregistration delay out of range", "deregistrationDelaySeconds: -1\n", "deregistrationDelaySeconds: must be between 0 and 3600, got -1"],
-    ["a bad image tag", "imageTag: 'v1 final'\n", 'imageTag: not a Docker image tag'],
+    ["a bad image tag", "imageTag: 'v1 final'\n", "imageTag: not a Docker image tag"],
     ["a bad placement", "placement: shared\n", 'placement: must be one of per-service, single-task, got "shared"'],
     ["a bad capacity kind", "capacity:\n  kind: lambda\n", 'capacity.kind: must be one of fargate, fargate-spot, ec2, got "lambda"'],
-    ["ec2 settings on fargate", "capacity:\n  kind: fargate\n  ec2: { maxSize: 3 }\n", "environments/bad.yml:3:3 capacity.ec2: only applies when capacity.kind is ec2 (it is fargate)"],
-    ["ec2 sizes out of order", "capacity:\n  kind: ec2\n  ec2: { minSize: 3, desiredSize: 2, maxSize: 4 }\n", "capacity.ec2.desiredSize: must be between minSize (3) and maxSize (4), got 2"],
-    ["a negative replica count", "services:\n  web:\n    replicas: -1\n", "environments/bad.yml:3:15 services.web.replicas: must be between 0 and 1000, got -1"],
+    [
+      "ec2 settings on fargate",
+      "capacity:\n  kind: fargate\n  ec2: { maxSize: 3 }\n",
+      "environments/bad.yml:3:3 capacity.ec2: only applies when capacity.kind is ec2 (it is fargate)",
+    ],
+    [
+      "ec2 sizes out of order",
+      "capacity:\n  kind: ec2\n  ec2: { minSize: 3, desiredSize: 2, maxSize: 4 }\n",
+      "capacity.ec2.desiredSize: must be between minSize (3) and maxSize (4), got 2",
+    ],
+    [
+      "a negative replica count",
+      "services:\n  web:\n    replicas: -1\n",
+      "environments/bad.yml:3:15 services.web.replicas: must be between 0 and 1000, got -1",
+    ],
     ["an unknown service override key", "services:\n  web:\n    replica: 2\n", "environments/bad.yml:3:5 services.web.replica: unknown key"],
     ["autoscaling without a target", "services:\n  web:\n    autoscaling: { min: 1, max: 2 }\n", "services.web.autoscaling: needs at least one target"],
     ["a reserved tag key", "tags:\n  managed-by: me\n", "environments/bad.yml:2:3 tags.managed-by: is set by compose2ecs itself"],
@@ -151,21 +211,37 @@ describe("validation errors carry file, line, column and key path", () => {
     ["a numeric tag value", "tags:\n  cost-center: 1234\n", 'environments/bad.yml:2:16 tags.cost-center: a tag value must be a string; quote it ("1234")'],
     ["a tag key that looks like a number", "tags:\n  '2024': 1\n", 'environments/bad.yml:2:11 tags.2024: a tag value must be a string; quote it ("1")'],
     ["a too long tag value", `tags:\n  note: ${"x".repeat(257)}\n`, "tags.note: a tag value is at most 256"],
-    ["too many tags", `tags:\n${Array.from({ length: 45 }, (_, i) => `  t${i}: v\n`).join("")}`, "tags: has 45 tags; AWS allows 50 per resource and compose2ecs adds up to 6, so at most 44"],
+    [
+      "too many tags",
+      `tags:\n${Array.from({ length: 45 }, (_, i) => `  t${i}: v\n`).join("")}`,
+      "tags: has 45 tags; AWS allows 50 per resource and compose2ecs adds up to 6, so at most 44",
+    ],
     ["an s3 state without a bucket", "state:\n  backend: s3\n", "environments/bad.yml:1:1 state: bucket is required for the s3 backend"],
-    ["an s3 state with a bad bucket", "state:\n  backend: s3\n  bucket: Bad_Bucket\n", 'state.bucket: not an S3 bucket name'],
+    ["an s3 state with a bad bucket", "state:\n  backend: s3\n  bucket: Bad_Bucket\n", "state.bucket: not an S3 bucket name"],
     ["a local state with s3 fields", "state:\n  backend: local\n  bucket: b\n", "environments/bad.yml:3:3 state.bucket: unknown key"],
     ["a cloud state without organization", "state:\n  backend: cloud\n", "state: organization is required for the cloud backend"],
-    ["a cloud state with tags", "state:\n  backend: cloud\n  organization: acme\n  tags: [qa]\n", "state.tags: Terraform's cloud block selects a workspace by name or by tags, not both"],
+    [
+      "a cloud state with tags",
+      "state:\n  backend: cloud\n  organization: acme\n  tags: [qa]\n",
+      "state.tags: Terraform's cloud block selects a workspace by name or by tags, not both",
+    ],
     ["an unknown backend", "state:\n  backend: consul\n", 'state.backend: must be one of local, s3, cloud, got "consul"'],
     ["a list at the top", "- region\n", "environments/bad.yml:1:1: an environment file must be a mapping"],
     ["invalid YAML", "network:\n  cidr: [10.0.0.0/16\n", "environments/bad.yml:3:1: invalid YAML: Flow sequence"],
     ["a duplicate key", "region: eu-west-1\nregion: eu-west-2\n", "environments/bad.yml:2:1: invalid YAML: Map keys must be unique"],
-    ["a bad profile", "profiles: ['-x']\n", 'profiles[0]: not a profile name'],
+    ["a bad profile", "profiles: ['-x']\n", "profiles[0]: not a profile name"],
     ["an unknown network access", "network:\n  access: open\n", 'environments/bad.yml:2:11 network.access: must be one of compose, declared-ports, got "open"'],
     ["an egress rule without ports", "network:\n  egress:\n    - cidrs: [0.0.0.0/0]\n", "environments/bad.yml:3:7 network.egress[0]: ports is required"],
-    ["an egress CIDR with host bits", "network:\n  egress:\n    - {ports: [587], cidrs: [10.0.0.1/8]}\n", 'environments/bad.yml:3:30 network.egress[0].cidrs[0]: host bits are set in "10.0.0.1/8"; the network is 10.0.0.0/8'],
-    ["a network load balancer CIDR with host bits", "networkLoadBalancer:\n  allowedCidrs: [203.0.113.9/24]\n", 'networkLoadBalancer.allowedCidrs[0]: host bits are set in "203.0.113.9/24"'],
+    [
+      "an egress CIDR with host bits",
+      "network:\n  egress:\n    - {ports: [587], cidrs: [10.0.0.1/8]}\n",
+      'environments/bad.yml:3:30 network.egress[0].cidrs[0]: host bits are set in "10.0.0.1/8"; the network is 10.0.0.0/8',
+    ],
+    [
+      "a network load balancer CIDR with host bits",
+      "networkLoadBalancer:\n  allowedCidrs: [203.0.113.9/24]\n",
+      'networkLoadBalancer.allowedCidrs[0]: host bits are set in "203.0.113.9/24"',
+    ],
     ["an unknown network load balancer key", "networkLoadBalancer:\n  listeners: []\n", "networkLoadBalancer.listeners: unknown key"],
   ])("GIVEN %s WHEN parsed THEN the error names the place", (_what, text, expected) => {
     expect(problems(text).join("\n")).toContain(expected);
@@ -201,7 +277,9 @@ describe("the TLS policy of the HTTPS listener", () => {
   ])("GIVEN a policy that accepts TLS 1.1 in %s THEN it is a warning and the environment loads", (_what, top, extra) => {
     const { env, diagnostics } = all(top + lb(`  sslPolicy: ELBSecurityPolicy-TLS13-1-1-2021-06\n${extra}`));
     expect(env?.loadBalancer.sslPolicy).toBe("ELBSecurityPolicy-TLS13-1-1-2021-06");
-    expect(diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/loadBalancer\.sslPolicy: warning: ELBSecurityPolicy-TLS13-1-1-2021-06 accepts TLS 1\.1;/)]);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(/loadBalancer\.sslPolicy: warning: ELBSecurityPolicy-TLS13-1-1-2021-06 accepts TLS 1\.1;/),
+    ]);
   });
 
   test.each(Object.entries(SSL_POLICY_MIN_TLS).filter(([, v]) => v === "1.2" || v === "1.3"))("GIVEN %s (TLS %s and later) THEN nothing is said", (policy) => {
@@ -213,7 +291,9 @@ describe("the TLS policy of the HTTPS listener", () => {
   test("GIVEN a policy name the table does not know THEN it is a warning asking to check it", () => {
     const { env, diagnostics } = all(lb("  sslPolicy: ELBSecurityPolicy-TLS13-1-2-2030-01\n"));
     expect(env).toBeDefined();
-    expect(diagnostics.map(formatDiagnostic)).toEqual([expect.stringContaining("loadBalancer.sslPolicy: warning: compose2ecs does not know which TLS versions ELBSecurityPolicy-TLS13-1-2-2030-01 accepts")]);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringContaining("loadBalancer.sslPolicy: warning: compose2ecs does not know which TLS versions ELBSecurityPolicy-TLS13-1-2-2030-01 accepts"),
+    ]);
   });
 
   test("GIVEN the table THEN every name is one the schema accepts, and the default policy is TLS 1.2+", () => {
@@ -263,10 +343,14 @@ describe("the branch TTL (branchTtl)", () => {
 
   test.each([
     ["without a unit", "72", "environments/bad.yml:2:12 branchTtl: must be a duration with its unit, hours or days, such as 72h or 3d, got 72"],
-    ["in words", "3 days", 'environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d (1 to 9999 of one unit, no spaces): "3 days"'],
-    ["zero", "0h", 'environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d'],
-    ["in minutes", "90m", 'environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d'],
-    ["with two units", "1d12h", 'environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d'],
+    [
+      "in words",
+      "3 days",
+      'environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d (1 to 9999 of one unit, no spaces): "3 days"',
+    ],
+    ["zero", "0h", "environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d"],
+    ["in minutes", "90m", "environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d"],
+    ["with two units", "1d12h", "environments/bad.yml:2:12 branchTtl: not a duration in hours or days such as 72h or 3d"],
   ])("GIVEN branchTtl %s WHEN parsed THEN the error names file, line and key", (_what, ttl, expected) => {
     expect(problems(`branches: true\nbranchTtl: ${ttl}\n`).join("\n")).toContain(expected);
   });
@@ -275,7 +359,9 @@ describe("the branch TTL (branchTtl)", () => {
     ["branches: false", "branches: false\nbranchTtl: 72h\n", "environments/bad.yml:2:1"],
     ["no branches key", "region: eu-west-1\nbranchTtl: 3d\n", "environments/bad.yml:2:1"],
   ])("GIVEN branchTtl with %s WHEN parsed THEN it is an error at the key: a TTL would silently do nothing", (_what, text, at) => {
-    expect(problems(text)).toEqual([`${at} branchTtl: only applies with branches: true (it is how long a branch environment lives before \`branches gc --expired\` destroys it)`]);
+    expect(problems(text)).toEqual([
+      `${at} branchTtl: only applies with branches: true (it is how long a branch environment lives before \`branches gc --expired\` destroys it)`,
+    ]);
   });
 });
 
@@ -292,7 +378,9 @@ describe("finding the file", () => {
   test("GIVEN a missing environment WHEN loaded THEN the error lists the environments that exist", () => {
     const { env, diagnostics } = loadEnvironment("prod", dir);
     expect(env).toBeUndefined();
-    expect(diagnostics.map(formatDiagnostic)).toEqual([`environment "prod" not found: there is no environments/prod.yml in ${dir} (environments: qa, staging)`]);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      `environment "prod" not found: there is no environments/prod.yml in ${dir} (environments: qa, staging)`,
+    ]);
   });
 
   test("GIVEN a .yaml file WHEN loaded THEN it is found too", () => {
@@ -304,9 +392,12 @@ describe("finding the file", () => {
     expect(loadEnvironment("qa", dir).diagnostics.map(formatDiagnostic).join("\n")).toMatch(/environment "qa" is defined twice/);
   });
 
-  test.each(["QA", "a", "qa_env", "way-too-long-environment", "-qa", "q--a"])("GIVEN the environment name %p WHEN loaded THEN it is refused before any file is read", (name) => {
-    expect(loadEnvironment(name, dir).diagnostics.map(formatDiagnostic).join("\n")).toMatch(/is not valid: it becomes part of AWS names/);
-  });
+  test.each(["QA", "a", "qa_env", "way-too-long-environment", "-qa", "q--a"])(
+    "GIVEN the environment name %p WHEN loaded THEN it is refused before any file is read",
+    (name) => {
+      expect(loadEnvironment(name, dir).diagnostics.map(formatDiagnostic).join("\n")).toMatch(/is not valid: it becomes part of AWS names/);
+    },
+  );
 
   test("GIVEN a file with errors WHEN loaded THEN its path is shown as found", () => {
     writeFileSync(join(dir, "environments", "qa.yml"), "nat: none\n");
@@ -334,7 +425,9 @@ describe("environment files are read like every input file", () => {
     execFileSync("mkfifo", [join(dir, "environments", "qa.yml")]);
     const loaded = loadEnvironment("qa", dir);
     expect(loaded.env).toBeUndefined();
-    expect(loaded.diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/environment file .*qa\.yml: is a named pipe \(FIFO\), not a regular file/)]);
+    expect(loaded.diagnostics.map((d) => d.message)).toEqual([
+      expect.stringMatching(/environment file .*qa\.yml: is a named pipe \(FIFO\), not a regular file/),
+    ]);
   });
 
   test("GIVEN an environment file over 10 MiB WHEN loaded THEN an error says so", () => {
@@ -364,12 +457,18 @@ describe("the load-balancer pool (loadBalancer.pool, quotas, hostedZoneId)", () 
 
   test("GIVEN pool: 2 in an environment without branches THEN an error at the pool key names the fix", () => {
     const found = problems("loadBalancer:\n  allowedCidrs: [10.0.0.0/8]\n  pool: 2\n");
-    expect(found).toEqual([expect.stringMatching(/^environments\/bad\.yml:3:3 loadBalancer\.pool: a pool of 2 load balancers only serves branch stacks.*set branches: true/)]);
+    expect(found).toEqual([
+      expect.stringMatching(/^environments\/bad\.yml:3:3 loadBalancer\.pool: a pool of 2 load balancers only serves branch stacks.*set branches: true/),
+    ]);
   });
 
   test("GIVEN a domain and pool: 2 without hostedZoneId THEN an error at the pool key asks for the zone and says why", () => {
     const found = problems(`${QA}  domain: qa.acme.dev\n  pool: 2\n`);
-    expect(found).toEqual([expect.stringMatching(/^environments\/bad\.yml:5:3 loadBalancer\.pool: .*one wildcard record cannot point at several load balancers.*set loadBalancer\.hostedZoneId/)]);
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^environments\/bad\.yml:5:3 loadBalancer\.pool: .*one wildcard record cannot point at several load balancers.*set loadBalancer\.hostedZoneId/,
+      ),
+    ]);
   });
 
   test.each([
@@ -387,13 +486,19 @@ describe("the load-balancer pool (loadBalancer.pool, quotas, hostedZoneId)", () 
   });
 
   test("GIVEN quotas or a zone where nothing reads them THEN warnings say they are ignored", () => {
-    const noBranches = parseEnvironment("prod", "loadBalancer:\n  allowedCidrs: [10.0.0.0/8]\n  quotas: {rulesPerAlb: 200}\n  hostedZoneId: Z123\n", "environments/prod.yml");
+    const noBranches = parseEnvironment(
+      "prod",
+      "loadBalancer:\n  allowedCidrs: [10.0.0.0/8]\n  quotas: {rulesPerAlb: 200}\n  hostedZoneId: Z123\n",
+      "environments/prod.yml",
+    );
     expect(noBranches.env?.loadBalancer.hostedZoneId).toBeUndefined();
     expect(noBranches.diagnostics.map(formatDiagnostic)).toEqual([
       expect.stringMatching(/^environments\/prod\.yml:3:3 loadBalancer\.quotas: warning: only branch environments/),
       expect.stringMatching(/^environments\/prod\.yml:4:3 loadBalancer\.hostedZoneId: warning: only branch stacks/),
     ]);
     const noDomain = parseEnvironment("qa", `${QA}  hostedZoneId: Z123\n`, "environments/qa.yml");
-    expect(noDomain.diagnostics.map(formatDiagnostic)).toEqual([expect.stringMatching(/loadBalancer\.hostedZoneId: warning: is only used with loadBalancer\.domain/)]);
+    expect(noDomain.diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(/loadBalancer\.hostedZoneId: warning: is only used with loadBalancer\.domain/),
+    ]);
   });
 });

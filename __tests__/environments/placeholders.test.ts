@@ -45,9 +45,24 @@ describe("remainingPlaceholders", () => {
     expect(diagnostics).toEqual([]);
     if (env === undefined) throw new Error("did not load");
     expect(remainingPlaceholders(env)).toEqual([
-      { severity: "error", path: "loadBalancer.allowedCidrs[1]", location: { file: "environments/production.yml", line: 2, col: 3 }, message: expect.stringMatching(/^placeholder 192\.0\.2\.0\/24: a documentation range/) },
-      { severity: "error", path: "loadBalancer.certificateArn", location: { file: "environments/production.yml", line: 3, col: 3 }, message: expect.stringMatching(/^placeholder arn:aws:acm:.*replace it with the ARN of your ACM certificate in eu-west-1/) },
-      { severity: "error", path: "loadBalancer.domain", location: { file: "environments/production.yml", line: 4, col: 3 }, message: expect.stringMatching(/^placeholder shop\.example\.com: a domain reserved for documentation/) },
+      {
+        severity: "error",
+        path: "loadBalancer.allowedCidrs[1]",
+        location: { file: "environments/production.yml", line: 2, col: 3 },
+        message: expect.stringMatching(/^placeholder 192\.0\.2\.0\/24: a documentation range/),
+      },
+      {
+        severity: "error",
+        path: "loadBalancer.certificateArn",
+        location: { file: "environments/production.yml", line: 3, col: 3 },
+        message: expect.stringMatching(/^placeholder arn:aws:acm:.*replace it with the ARN of your ACM certificate in eu-west-1/),
+      },
+      {
+        severity: "error",
+        path: "loadBalancer.domain",
+        location: { file: "environments/production.yml", line: 4, col: 3 },
+        message: expect.stringMatching(/^placeholder shop\.example\.com: a domain reserved for documentation/),
+      },
     ]);
   });
 
@@ -60,7 +75,11 @@ describe("remainingPlaceholders", () => {
 
 describe("placeholders of the network load balancer", () => {
   test("GIVEN networkLoadBalancer.allowedCidrs with a documentation range WHEN up checks placeholders THEN it is named at its key", () => {
-    const loaded = parseEnvironment("production", "region: eu-west-1\nloadBalancer:\n  allowedCidrs: [10.0.0.0/8]\nnetworkLoadBalancer:\n  allowedCidrs: [198.51.100.0/24]\n", "environments/production.yml");
+    const loaded = parseEnvironment(
+      "production",
+      "region: eu-west-1\nloadBalancer:\n  allowedCidrs: [10.0.0.0/8]\nnetworkLoadBalancer:\n  allowedCidrs: [198.51.100.0/24]\n",
+      "environments/production.yml",
+    );
     if (loaded.env === undefined) throw new Error(JSON.stringify(loaded.diagnostics));
     expect(remainingPlaceholders(loaded.env).map((d) => `${d.location?.line ?? 0} ${d.path}`)).toEqual(["5 networkLoadBalancer.allowedCidrs[0]"]);
   });
@@ -68,7 +87,11 @@ describe("placeholders of the network load balancer", () => {
 
 describe("placeholders of the network load balancer, inherited", () => {
   test("GIVEN a network load balancer without its own CIDRs WHEN up checks placeholders THEN the application load balancer's placeholder is named once", () => {
-    const loaded = parseEnvironment("production", "region: eu-west-1\nloadBalancer:\n  allowedCidrs: [198.51.100.0/24]\nnetworkLoadBalancer:\n  internal: false\n", "environments/production.yml");
+    const loaded = parseEnvironment(
+      "production",
+      "region: eu-west-1\nloadBalancer:\n  allowedCidrs: [198.51.100.0/24]\nnetworkLoadBalancer:\n  internal: false\n",
+      "environments/production.yml",
+    );
     if (loaded.env === undefined) throw new Error(JSON.stringify(loaded.diagnostics));
     expect(remainingPlaceholders(loaded.env).map((d) => d.path)).toEqual(["loadBalancer.allowedCidrs[0]"]);
   });

@@ -14,7 +14,12 @@ describe("sleepSchedule in an environment file", () => {
   test("GIVEN awake hours, days and a time zone WHEN parsed THEN the model holds them, days in week order", () => {
     const { env, diagnostics } = parseEnvironment("qa", branchEnv('  awake: "07:00-20:30"\n  days: fri,mon-wed\n  timezone: Europe/Berlin\n'), FILE);
     expect(diagnostics).toEqual([]);
-    expect(env?.sleepSchedule).toEqual({ start: { hour: 7, minute: 0 }, end: { hour: 20, minute: 30 }, days: ["mon", "tue", "wed", "fri"], timezone: "Europe/Berlin" });
+    expect(env?.sleepSchedule).toEqual({
+      start: { hour: 7, minute: 0 },
+      end: { hour: 20, minute: 30 },
+      days: ["mon", "tue", "wed", "fri"],
+      timezone: "Europe/Berlin",
+    });
   });
 
   test("GIVEN no days WHEN parsed THEN the schedule is Monday to Friday", () => {
@@ -32,13 +37,33 @@ describe("sleepSchedule in an environment file", () => {
       'sleepSchedule:\n  awake: "07:00-20:00"\n  timezone: UTC\n',
       "environments/qa.yml:1:1 sleepSchedule: only applies to branch environments (branches: true)",
     ],
-    ["an overnight span", branchEnv('  awake: "22:00-06:00"\n  timezone: UTC\n'), 'environments/qa.yml:3:10 sleepSchedule.awake: must end after it starts on the same day, got "22:00-06:00": overnight spans'],
-    ["an empty span", branchEnv('  awake: "07:00-07:00"\n  timezone: UTC\n'), "environments/qa.yml:3:10 sleepSchedule.awake: must end after it starts on the same day"],
+    [
+      "an overnight span",
+      branchEnv('  awake: "22:00-06:00"\n  timezone: UTC\n'),
+      'environments/qa.yml:3:10 sleepSchedule.awake: must end after it starts on the same day, got "22:00-06:00": overnight spans',
+    ],
+    [
+      "an empty span",
+      branchEnv('  awake: "07:00-07:00"\n  timezone: UTC\n'),
+      "environments/qa.yml:3:10 sleepSchedule.awake: must end after it starts on the same day",
+    ],
     ["hours past 23", branchEnv('  awake: "07:00-24:00"\n  timezone: UTC\n'), "environments/qa.yml:3:10 sleepSchedule.awake: "],
-    ["a day listed twice", branchEnv('  awake: "07:00-20:00"\n  days: mon-fri,wed\n  timezone: UTC\n'), 'environments/qa.yml:4:9 sleepSchedule.days: names wed twice in "mon-fri,wed"'],
+    [
+      "a day listed twice",
+      branchEnv('  awake: "07:00-20:00"\n  days: mon-fri,wed\n  timezone: UTC\n'),
+      'environments/qa.yml:4:9 sleepSchedule.days: names wed twice in "mon-fri,wed"',
+    ],
     ["an unknown day", branchEnv('  awake: "07:00-20:00"\n  days: monday\n  timezone: UTC\n'), "environments/qa.yml:4:9 sleepSchedule.days: "],
-    ["a time zone that does not exist", branchEnv('  awake: "07:00-20:00"\n  timezone: Europe/Atlantis\n'), 'environments/qa.yml:4:13 sleepSchedule.timezone: is not an IANA time zone name (such as Europe/Berlin, America/New_York or UTC), got "Europe/Atlantis"'],
-    ["a time zone in the wrong case", branchEnv('  awake: "07:00-20:00"\n  timezone: europe/berlin\n'), 'environments/qa.yml:4:13 sleepSchedule.timezone: must be spelled Europe/Berlin, got "europe/berlin"'],
+    [
+      "a time zone that does not exist",
+      branchEnv('  awake: "07:00-20:00"\n  timezone: Europe/Atlantis\n'),
+      'environments/qa.yml:4:13 sleepSchedule.timezone: is not an IANA time zone name (such as Europe/Berlin, America/New_York or UTC), got "Europe/Atlantis"',
+    ],
+    [
+      "a time zone in the wrong case",
+      branchEnv('  awake: "07:00-20:00"\n  timezone: europe/berlin\n'),
+      'environments/qa.yml:4:13 sleepSchedule.timezone: must be spelled Europe/Berlin, got "europe/berlin"',
+    ],
     ["an offset instead of a zone", branchEnv('  awake: "07:00-20:00"\n  timezone: "+01:00"\n'), "environments/qa.yml:4:13 sleepSchedule.timezone: "],
     ["no time zone", branchEnv('  awake: "07:00-20:00"\n'), "sleepSchedule: timezone is required for a sleep schedule"],
   ])("GIVEN %s WHEN parsed THEN the error names the file, line and key", (_what, text, expected) => {

@@ -180,7 +180,9 @@ function synth(projectDir: string, out: string): Promise<Run> {
 function limitProblems(outDir: string): string[] {
   const problems: string[] = [];
   for (const stack of readdirSync(join(outDir, "stacks"))) {
-    const json = JSON.parse(readFileSync(join(outDir, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    const json = JSON.parse(readFileSync(join(outDir, "stacks", stack, "cdk.tf.json"), "utf8")) as {
+      resource?: Record<string, Record<string, Record<string, unknown>>>;
+    };
     const resources = json.resource ?? {};
     for (const [address, td] of Object.entries(resources.aws_ecs_task_definition ?? {})) {
       const bytes = Buffer.byteLength(String(td.container_definitions));
@@ -220,7 +222,10 @@ describe("fuzz: mutated compose and environment files through compose2ecs synth"
         mkdirSync(dir, { recursive: true });
         const files = source.materialise(dir);
         const target = join(dir, envFile ? files.env : files.compose);
-        writeFileSync(target, mutations.reduce((text, m) => mutate(text, m), readFileSync(target, "utf8")));
+        writeFileSync(
+          target,
+          mutations.reduce((text, m) => mutate(text, m), readFileSync(target, "utf8")),
+        );
         const out = join(dirname(dir), "out");
         const run = await synth(dir, out);
         const what = `${source.label} (${envFile ? "environment" : "compose"} file; ${JSON.stringify(mutations)})`;

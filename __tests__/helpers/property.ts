@@ -13,7 +13,9 @@ const RUNS = Number(process.env.FC_RUNS ?? 200);
 export function assertProperty<Ts>(property: fc.IProperty<Ts>, params: fc.Parameters<Ts> = {}): void {
   const details = fc.check(property, { seed: SEED, numRuns: RUNS, ...params });
   if (details.failed) {
-    throw new Error(`${fc.defaultReportMessage(details) ?? "property failed"}\nReplay this run with FC_SEED=${SEED} (seed printed by __tests__/helpers/property.ts).`);
+    throw new Error(
+      `${fc.defaultReportMessage(details) ?? "property failed"}\nReplay this run with FC_SEED=${SEED} (seed printed by __tests__/helpers/property.ts).`,
+    );
   }
 }
 

@@ -26,7 +26,9 @@ const CASES: readonly Case[] = [
 ];
 
 interface StackJson {
-  readonly resource?: { readonly aws_lb_listener_rule?: Record<string, { readonly condition: readonly { readonly path_pattern?: { readonly values: readonly string[] } }[] }> };
+  readonly resource?: {
+    readonly aws_lb_listener_rule?: Record<string, { readonly condition: readonly { readonly path_pattern?: { readonly values: readonly string[] } }[] }>;
+  };
 }
 
 const projects = new Map<string, string>();
@@ -58,7 +60,9 @@ describe.each(CASES)("compose2ecs init on $file", (c) => {
     const result = await runCli(["init", "-C", project]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/Next:\n {2}npx compose2ecs synth --env production.*\n {2}npx compose2ecs up --env qa --base.*\n {2}npx compose2ecs up --env qa --branch /);
+    expect(result.stdout).toMatch(
+      /Next:\n {2}npx compose2ecs synth --env production.*\n {2}npx compose2ecs up --env qa --base.*\n {2}npx compose2ecs up --env qa --branch /,
+    );
     for (const name of ["qa", "production"]) {
       const file = join(project, "environments", `${name}.yml`);
       const { env, diagnostics } = parseEnvironment(name, readFileSync(file, "utf8"), file);
@@ -87,7 +91,9 @@ describe.each(CASES)("compose2ecs init on $file", (c) => {
     writeFileSync(qa, edited);
     const again = await runCli(["init", "-C", project]);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/environments\/qa\.yml and .*environments\/production\.yml already exist; nothing was written\. Run with --force to overwrite\./);
+    expect(again.stderr).toMatch(
+      /environments\/qa\.yml and .*environments\/production\.yml already exist; nothing was written\. Run with --force to overwrite\./,
+    );
     expect(readFileSync(qa, "utf8")).toBe(edited);
     const forced = await runCli(["init", "-C", project, "--force"]);
     expect(forced.code).toBe(0);

@@ -33,7 +33,12 @@ interface Run {
  * (they name this repository), preferring npm's cache over the registry.
  */
 function cleanEnv(): NodeJS.ProcessEnv {
-  return { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))), npm_config_prefer_offline: "true", npm_config_audit: "false", npm_config_fund: "false" };
+  return {
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
+    npm_config_prefer_offline: "true",
+    npm_config_audit: "false",
+    npm_config_fund: "false",
+  };
 }
 
 /** The first sh block of the README's "Use it on your project" section. */
@@ -82,7 +87,8 @@ afterAll(() => {
 describe("the packed package", () => {
   test("GIVEN npm pack THEN it holds what runs (dist of the product, the schema, the demo's example and emulator launcher) and nothing of the tests, bench or verifier", () => {
     const paths = packed.map((f) => f.path).sort();
-    const allowed = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|schema\/environment\.schema\.json|examples\/seed\/.+|dist\/main\.js|dist\/compose2ecs(-synth)?\.js|dist\/testing\/(demo|moto|provider-mirror)\.js|dist\/(cli|compose|config|constructs|deploy|naming|pipeline|planner|review|schema|stacks|state|terraform)\/.+\.(js|json))$/;
+    const allowed =
+      /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|schema\/environment\.schema\.json|examples\/seed\/.+|dist\/main\.js|dist\/compose2ecs(-synth)?\.js|dist\/testing\/(demo|moto|provider-mirror)\.js|dist\/(cli|compose|config|constructs|deploy|naming|pipeline|planner|review|schema|stacks|state|terraform)\/.+\.(js|json))$/;
     expect(paths.filter((p) => !allowed.test(p))).toEqual([]);
     for (const required of [
       "package.json",
@@ -102,20 +108,30 @@ describe("the packed package", () => {
     ]) {
       expect(paths).toContain(required);
     }
-    expect(paths.filter((p) => /__tests__|\/bench\/|\/verify\/|\.ts$|tsbuildinfo|deploy-harness|aws-clients|test-provider-mirror|summary-reporter|fixtures/.test(p))).toEqual([]);
+    expect(
+      paths.filter((p) => /__tests__|\/bench\/|\/verify\/|\.ts$|tsbuildinfo|deploy-harness|aws-clients|test-provider-mirror|summary-reporter|fixtures/.test(p)),
+    ).toEqual([]);
     // The bin is executable in the tarball itself, whatever installs it.
     expect((packed.find((f) => f.path === "dist/compose2ecs.js")?.mode ?? 0) & 0o111).not.toBe(0);
     expect(readFileSync(join(REPO, "dist", "compose2ecs.js"), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 
   test("GIVEN package.json THEN it is installable (not private), states its engines and needs no devDependency at run time", () => {
-    const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { private?: boolean; engines?: Record<string, string>; bin?: Record<string, string>; dependencies: Record<string, string>; scripts: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
+      private?: boolean;
+      engines?: Record<string, string>;
+      bin?: Record<string, string>;
+      dependencies: Record<string, string>;
+      scripts: Record<string, string>;
+    };
     expect(pkg.private).toBeUndefined();
     expect(pkg.engines).toEqual({ node: ">=20" });
     expect(pkg.bin).toEqual({ compose2ecs: "dist/compose2ecs.js" });
     // A git-URL install builds: npm runs only `prepare` in the cloned folder before packing it.
     expect(pkg.scripts.prepare).toBe("npm run build");
-    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(["@aws-sdk/client-ecs", "@aws-sdk/client-s3", "cdktf", "@cdktf/provider-aws", "constructs", "yaml", "ajv"]));
+    expect(Object.keys(pkg.dependencies)).toEqual(
+      expect.arrayContaining(["@aws-sdk/client-ecs", "@aws-sdk/client-s3", "cdktf", "@cdktf/provider-aws", "constructs", "yaml", "ajv"]),
+    );
   });
 });
 
@@ -128,9 +144,13 @@ describe("installed into a fresh project", () => {
     expect(pasted.stdout).toContain("Served at /: wordpress");
     expect(pasted.stdout).toMatch(/Project shop \(compose\.yaml\): 2 services/);
     expect(pasted.stdout).toMatch(/Wrote 2 stacks to cdktf\.out:\n {2}cdktf\.out\/stacks\/production-base\/cdk\.tf\.json/);
-    expect((JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as { devDependencies?: Record<string, string> }).devDependencies).toHaveProperty("compose2ecs");
+    expect((JSON.parse(readFileSync(join(app, "package.json"), "utf8")) as { devDependencies?: Record<string, string> }).devDependencies).toHaveProperty(
+      "compose2ecs",
+    );
     // Inside node_modules, the files point editors at the installed schema.
-    expect(readFileSync(join(app, "environments", "qa.yml"), "utf8")).toMatch(/^# yaml-language-server: \$schema=\.\.\/node_modules\/compose2ecs\/schema\/environment\.schema\.json\n/);
+    expect(readFileSync(join(app, "environments", "qa.yml"), "utf8")).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/node_modules\/compose2ecs\/schema\/environment\.schema\.json\n/,
+    );
   }, 900_000);
 
   test("GIVEN the installed package THEN its bin runs from node_modules/.bin, and every packed module loads with the installed dependencies alone", async () => {
@@ -143,7 +163,11 @@ describe("installed into a fresh project", () => {
     const loaded = await run(process.execPath, ["-e", script], app);
     expect({ code: loaded.code, stderr: loaded.stderr }).toEqual({ code: 0, stderr: "" });
     // Not this repository's node_modules: the installed package resolves its own.
-    const resolved = await run(process.execPath, ["-p", 'require.resolve("cdktf", { paths: [require("path").join(process.cwd(), "node_modules", "compose2ecs")] })'], app);
+    const resolved = await run(
+      process.execPath,
+      ["-p", 'require.resolve("cdktf", { paths: [require("path").join(process.cwd(), "node_modules", "compose2ecs")] })'],
+      app,
+    );
     expect(resolved.stdout.trim().startsWith(join(app, "node_modules"))).toBe(true);
   }, 300_000);
 

@@ -11,7 +11,12 @@ const KINDS: readonly { kind: string; fn: NameFn; max: number; valid: RegExp }[]
   { kind: "target group", fn: (s, p) => names.targetGroupName(s, p, 8080), max: 32, valid: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/ },
   { kind: "network load balancer", fn: (s) => names.networkLoadBalancerName(s), max: 32, valid: /^(?!internal-)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/ },
   { kind: "network target group", fn: (s, p) => names.networkTargetGroupName(s, p, 5432), max: 32, valid: /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/ },
-  { kind: "declared-ports network group", fn: names.networkDeclaredPortsSecurityGroupName, max: 255, valid: /^(?![sS][gG]-)[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/ },
+  {
+    kind: "declared-ports network group",
+    fn: names.networkDeclaredPortsSecurityGroupName,
+    max: 255,
+    valid: /^(?![sS][gG]-)[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/,
+  },
   { kind: "execution role", fn: names.executionRoleName, max: 64, valid: /^[A-Za-z0-9+=,.@_-]+$/ },
   { kind: "task role", fn: names.taskRoleName, max: 64, valid: /^[A-Za-z0-9+=,.@_-]+$/ },
   { kind: "security group", fn: names.serviceSecurityGroupName, max: 255, valid: /^(?![sS][gG]-)[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]+$/ },
@@ -194,7 +199,10 @@ describe("naming: names built from parts are unambiguous", () => {
   test.each(SERVICE_KINDS)("GIVEN random part lists that join to the same text WHEN naming a %s THEN no two share a name", (_kind, fn) => {
     const next = rng(1234);
     const alphabet = "ab-";
-    const word = (len: number) => Array.from({ length: 1 + Math.floor(next() * len) }, () => alphabet[Math.floor(next() * alphabet.length)]).join("").replace(/^-+|-+$/g, "") || "a";
+    const word = (len: number) =>
+      Array.from({ length: 1 + Math.floor(next() * len) }, () => alphabet[Math.floor(next() * alphabet.length)])
+        .join("")
+        .replace(/^-+|-+$/g, "") || "a";
     const byName = new Map<string, string>();
     for (let i = 0; i < 3000; i++) {
       const scope = { project: word(4), env: word(3), ...(next() < 0.7 ? { slug: word(5) } : {}) };

@@ -16,13 +16,25 @@ const byId = (plan: Plan, id: string): ServicePlan => {
   if (found === undefined) throw new Error(`no service ${id}`);
   return found;
 };
-const rules = (s: ServicePlan) => s.ingress.map((i) => `${i.from.kind === "network" ? `${i.from.network}${i.from.group ? `(${i.from.group})` : ""}` : i.from.kind}:${i.port}/${i.protocol}`);
+const rules = (s: ServicePlan) =>
+  s.ingress.map((i) => `${i.from.kind === "network" ? `${i.from.network}${i.from.group ? `(${i.from.group})` : ""}` : i.from.kind}:${i.port}/${i.protocol}`);
 
 /** A web app, a worker and a database without any declared port: the voting-app case. */
 function votingApp(extra: { db?: Partial<ServiceModel>; worker?: Partial<ServiceModel> } = {}): ComposeProject {
   return project([
-    service({ name: "result", image: "example/result:1", ports: [{ target: 80, published: 5001, protocol: "tcp" }], environment: { DATABASE_URL: "postgres://u:p@db:5432/votes" } }),
-    service({ name: "worker", image: "example/worker:1", environment: { DB_HOST: "db", API_URL: "http://result:7000" }, dependsOn: [{ service: "db", condition: "service_healthy" }], ...extra.worker }),
+    service({
+      name: "result",
+      image: "example/result:1",
+      ports: [{ target: 80, published: 5001, protocol: "tcp" }],
+      environment: { DATABASE_URL: "postgres://u:p@db:5432/votes" },
+    }),
+    service({
+      name: "worker",
+      image: "example/worker:1",
+      environment: { DB_HOST: "db", API_URL: "http://result:7000" },
+      dependsOn: [{ service: "db", condition: "service_healthy" }],
+      ...extra.worker,
+    }),
     service({ name: "db", image: "postgres:16", ...extra.db }),
   ]);
 }
@@ -88,7 +100,10 @@ describe("planner: declared-ports access for the whole environment (today's beha
   });
 
   test("GIVEN a reference without a known port to a service declaring ports THEN it is not named (it may use one of them)", () => {
-    const p = project([service({ name: "app", image: "example/app:1", environment: { API_HOST: "api" } }), service({ name: "api", image: "example/api:1", expose: [{ target: 7000, protocol: "tcp" }] })]);
+    const p = project([
+      service({ name: "app", image: "example/app:1", environment: { API_HOST: "api" } }),
+      service({ name: "api", image: "example/api:1", expose: [{ target: 7000, protocol: "tcp" }] }),
+    ]);
     expect(planned(p, env).warnings).toEqual([]);
   });
 });
@@ -99,7 +114,12 @@ describe("planner: declared-ports access for one service on a network shared wit
   const network = plan.app.networks[0];
 
   test("THEN the network keeps its all-ports rule and gets a second group for db", () => {
-    expect(network).toEqual({ name: "default", securityGroupName: expect.any(String), selfRule: true, declaredPorts: { securityGroupName: expect.any(String) } });
+    expect(network).toEqual({
+      name: "default",
+      securityGroupName: expect.any(String),
+      selfRule: true,
+      declaredPorts: { securityGroupName: expect.any(String) },
+    });
     expect(network?.declaredPorts?.securityGroupName).not.toBe(network?.securityGroupName);
   });
 
@@ -126,7 +146,14 @@ describe("planner: declared-ports access for one service on a network shared wit
 
 describe("planner: egress", () => {
   const mailer = (extra: Partial<ServiceModel> = {}) =>
-    project([service({ name: "app", image: "example/app:1", environment: { SMTP_HOST: "smtp.example.com", SMTP_PORT: "587", WEBHOOK_URL: "http://hooks.example.com/x", GITHUB: "https://api.github.com" }, ...extra })]);
+    project([
+      service({
+        name: "app",
+        image: "example/app:1",
+        environment: { SMTP_HOST: "smtp.example.com", SMTP_PORT: "587", WEBHOOK_URL: "http://hooks.example.com/x", GITHUB: "https://api.github.com" },
+        ...extra,
+      }),
+    ]);
 
   test("GIVEN references to outside hosts on ports other than 443 THEN each is named with how to open it, HTTPS is not", () => {
     const { plan, warnings } = planned(mailer());

@@ -6,7 +6,10 @@ import { planProject } from "../../planner/plan-project";
 import { productionEnv, project, qaEnv, service } from "./fixtures";
 
 const port = (target: number, published: number = target): PortMapping => ({ target, published, protocol: "tcp" });
-const withNlb = (env: EnvironmentConfig, nlb: EnvironmentConfig["networkLoadBalancer"] = { internal: false, allowedCidrs: ["198.51.100.0/24"] }): EnvironmentConfig => ({
+const withNlb = (
+  env: EnvironmentConfig,
+  nlb: EnvironmentConfig["networkLoadBalancer"] = { internal: false, allowedCidrs: ["198.51.100.0/24"] },
+): EnvironmentConfig => ({
   ...env,
   ...(nlb !== undefined ? { networkLoadBalancer: nlb } : {}),
 });
@@ -72,7 +75,9 @@ describe("planner: the network load balancer", () => {
   test("GIVEN eleven ports on a branch THEN it is an error (a slot's block holds ten)", () => {
     const ports = Array.from({ length: 11 }, (_, i) => port(5000 + i));
     const p = project([service({ name: "many", image: "example/tcp:1", ports, ecs: { protocol: "tcp", loadBalancer: "network" } })]);
-    expect(planOf(p, withNlb(qaEnv()), { branch: "b", slug: "b", slot: 1 }).messages).toContain("services: 11 ports ask for the network load balancer; a branch has room for 10");
+    expect(planOf(p, withNlb(qaEnv()), { branch: "b", slug: "b", slot: 1 }).messages).toContain(
+      "services: 11 ports ask for the network load balancer; a branch has room for 10",
+    );
   });
 
   test("GIVEN an internet-facing one without CIDRs THEN it is an error at the environment key", () => {
@@ -88,8 +93,22 @@ describe("planner: the network load balancer", () => {
   });
 
   test.each([
-    [0, [{ service: "b", containerPort: 1, publishedPort: 9 }, { service: "a", containerPort: 2, publishedPort: 8 }], [9, 8]],
-    [3, [{ service: "b", containerPort: 1, publishedPort: 9 }, { service: "a", containerPort: 2, publishedPort: 8 }], [20031, 20030]],
+    [
+      0,
+      [
+        { service: "b", containerPort: 1, publishedPort: 9 },
+        { service: "a", containerPort: 2, publishedPort: 8 },
+      ],
+      [9, 8],
+    ],
+    [
+      3,
+      [
+        { service: "b", containerPort: 1, publishedPort: 9 },
+        { service: "a", containerPort: 2, publishedPort: 8 },
+      ],
+      [20031, 20030],
+    ],
     [999, [{ service: "a", containerPort: 1, publishedPort: 1 }], [29990]],
   ])("GIVEN slot %s THEN listenerPorts gives %j", (slot, requests, expected) => {
     expect(listenerPorts(requests, slot)).toEqual({ ok: true, ports: expected });

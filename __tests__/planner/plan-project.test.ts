@@ -35,8 +35,16 @@ describe("planner: the seed example in production", () => {
   });
 
   test("THEN sizes, replicas and update percentages follow deploy", () => {
-    expect(byId(plan.app.services, "web")).toMatchObject({ size: { cpu: 256, memory: 512 }, desiredCount: 2, deployment: { maximumPercent: 200, minimumHealthyPercent: 50 } });
-    expect(byId(plan.app.services, "boot")).toMatchObject({ size: { cpu: 512, memory: 1024 }, desiredCount: 2, deployment: { maximumPercent: 200, minimumHealthyPercent: 100 } });
+    expect(byId(plan.app.services, "web")).toMatchObject({
+      size: { cpu: 256, memory: 512 },
+      desiredCount: 2,
+      deployment: { maximumPercent: 200, minimumHealthyPercent: 50 },
+    });
+    expect(byId(plan.app.services, "boot")).toMatchObject({
+      size: { cpu: 512, memory: 1024 },
+      desiredCount: 2,
+      deployment: { maximumPercent: 200, minimumHealthyPercent: 100 },
+    });
   });
 
   test("THEN siblings reach redis through the network's all-ports rule, and web admits the ALB on 5000 only", () => {
@@ -79,7 +87,11 @@ describe("planner: branches", () => {
 
   test("GIVEN a QA branch with a domain THEN its rules use the shared listener with host <slug>.<domain>", () => {
     const env = qaEnv();
-    const plan = planOf({ project: seedProject(), env: { ...env, loadBalancer: { ...env.loadBalancer, domain: "qa.example.com" } }, branch: { branch: "b", slug: "b", slot: 1 } });
+    const plan = planOf({
+      project: seedProject(),
+      env: { ...env, loadBalancer: { ...env.loadBalancer, domain: "qa.example.com" } },
+      branch: { branch: "b", slug: "b", slot: 1 },
+    });
     expect(plan.app.listener).toEqual({ kind: "shared", port: 80, protocol: "HTTP" });
     expect(byId(plan.app.services, "boot")?.routes[0]?.hosts).toEqual(["b.qa.example.com"]);
     expect(plan.base.loadBalancer.branchPortRange).toBeUndefined();
@@ -102,7 +114,10 @@ describe("planner: environment rules", () => {
 
   test("GIVEN x-ecs and an environment override THEN the environment wins key by key", () => {
     const env = productionEnv({ services: { api: { replicas: 5 } } });
-    const plan = planOf({ project: project([service({ name: "api", ecs: { replicas: 2, path: "/v1" }, ports: [{ target: 80, published: 80, protocol: "tcp" }] })]), env });
+    const plan = planOf({
+      project: project([service({ name: "api", ecs: { replicas: 2, path: "/v1" }, ports: [{ target: 80, published: 80, protocol: "tcp" }] })]),
+      env,
+    });
     expect(plan.app.services[0]?.desiredCount).toBe(5);
     expect(plan.app.services[0]?.routes[0]?.paths).toEqual(["/v1", "/v1/*"]);
   });
@@ -130,7 +145,14 @@ describe("planner: environment rules", () => {
   });
 
   test("GIVEN a named volume THEN it becomes an EFS volume mounted with the service's numeric user as owner", () => {
-    const s = service({ name: "db", user: "999:998", volumes: [{ type: "volume", source: "data", target: "/var/lib/data", readOnly: false }, { type: "tmpfs", target: "/tmp", readOnly: false }] });
+    const s = service({
+      name: "db",
+      user: "999:998",
+      volumes: [
+        { type: "volume", source: "data", target: "/var/lib/data", readOnly: false },
+        { type: "tmpfs", target: "/tmp", readOnly: false },
+      ],
+    });
     const plan = planOf({ project: project([s], { volumes: [{ name: "data", external: false, unmodelled: {} }] }), env: productionEnv() });
     expect(plan.app.volumes).toEqual([expect.objectContaining({ name: "data", mountedBy: ["db"], owner: { uid: 999, gid: 998 } })]);
     expect(plan.app.services[0]?.volumes).toEqual([
@@ -164,7 +186,8 @@ describe("planner: single-task placement", () => {
 });
 
 describe("planner: stability", () => {
-  const names = (services: readonly ServicePlan[]) => Object.fromEntries(services.map((s) => [s.id, { names: s.names, routes: s.routes.map((r) => r.targetGroupName) }]));
+  const names = (services: readonly ServicePlan[]) =>
+    Object.fromEntries(services.map((s) => [s.id, { names: s.names, routes: s.routes.map((r) => r.targetGroupName) }]));
 
   test("GIVEN the same input twice THEN the plans are equal", () => {
     expect(planOf({ project: seedProject(), env: productionEnv() })).toEqual(planOf({ project: seedProject(), env: productionEnv() }));
@@ -209,9 +232,27 @@ describe("planner: problems with environment keys point at the key", () => {
   });
 
   test.each([
-    ["--branch for an environment without branches", PRODUCTION, "production", { branch: "x", slug: "x-abc123", slot: 1 }, "environments/production.yml:1:1 branches: "],
-    ["no --branch for a branch environment", "loadBalancer:\n  allowedCidrs: [10.0.0.0/8]\nbranches: true\n", "qa", undefined, "environments/qa.yml:3:1 branches: "],
-    ["no allowed CIDRs", "region: eu-west-1\nloadBalancer:\n  internal: false\n", "production", undefined, "environments/production.yml:2:1 loadBalancer.allowedCidrs: "],
+    [
+      "--branch for an environment without branches",
+      PRODUCTION,
+      "production",
+      { branch: "x", slug: "x-abc123", slot: 1 },
+      "environments/production.yml:1:1 branches: ",
+    ],
+    [
+      "no --branch for a branch environment",
+      "loadBalancer:\n  allowedCidrs: [10.0.0.0/8]\nbranches: true\n",
+      "qa",
+      undefined,
+      "environments/qa.yml:3:1 branches: ",
+    ],
+    [
+      "no allowed CIDRs",
+      "region: eu-west-1\nloadBalancer:\n  internal: false\n",
+      "production",
+      undefined,
+      "environments/production.yml:2:1 loadBalancer.allowedCidrs: ",
+    ],
   ])("GIVEN %s THEN the error is at the key (or its parent) with its own path", (_what, text, name, branch, expected) => {
     const result = planProject({ project: project([web]), env: envFrom(text, name), ...(branch ? { branch } : {}) });
     const errors = result.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
@@ -221,6 +262,8 @@ describe("planner: problems with environment keys point at the key", () => {
 
   test("GIVEN an environment override of port the service lacks THEN the error is at the environment's key, not the compose file", () => {
     const result = planProject({ project: project([web]), env: envFrom("loadBalancer:\n  allowedCidrs: [0.0.0.0/0]\nservices:\n  web:\n    port: 9000\n") });
-    expect(result.diagnostics.map(formatDiagnostic)).toEqual(["environments/production.yml:5:5 services.web.port: port 9000 is not one of the service's ports or expose entries"]);
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual([
+      "environments/production.yml:5:5 services.web.port: port 9000 is not one of the service's ports or expose entries",
+    ]);
   });
 });

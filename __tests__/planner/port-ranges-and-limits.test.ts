@@ -5,11 +5,14 @@ import { planProject } from "../../planner/plan-project";
 import { productionEnv, project, service } from "./fixtures";
 
 const byId = (services: readonly ServicePlan[], id: string): ServicePlan | undefined => services.find((s) => s.id === id);
-const errors = (result: ReturnType<typeof planProject>): string[] => result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.path}: ${d.message}`);
+const errors = (result: ReturnType<typeof planProject>): string[] =>
+  result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.path}: ${d.message}`);
 
 describe("container port mappings keep ranges as ranges (issue 11)", () => {
   test("GIVEN ports 1-65535 WHEN mapped THEN one containerPortRange, not 65,535 mappings", () => {
-    expect(containerPortMappings([{ target: 1, targetEnd: 65535, protocol: "tcp" }], [])).toEqual([{ containerPort: 1, containerPortEnd: 65535, protocol: "tcp" }]);
+    expect(containerPortMappings([{ target: 1, targetEnd: 65535, protocol: "tcp" }], [])).toEqual([
+      { containerPort: 1, containerPortEnd: 65535, protocol: "tcp" },
+    ]);
   });
 
   test("GIVEN the routed port inside a range WHEN mapped THEN it is split out (a target group needs one port) and the rest stay ranges", () => {
@@ -33,7 +36,10 @@ describe("container port mappings keep ranges as ranges (issue 11)", () => {
         { target: 3004, targetEnd: 3010, protocol: "tcp" },
         { target: 3000, targetEnd: 3001, protocol: "udp" },
       ],
-      [{ target: 3008, protocol: "tcp" }, { target: 4000, protocol: "tcp" }],
+      [
+        { target: 3008, protocol: "tcp" },
+        { target: 4000, protocol: "tcp" },
+      ],
     );
     expect(mappings).toEqual([
       { containerPort: 3000, containerPortEnd: 3010, protocol: "tcp" },
@@ -43,7 +49,15 @@ describe("container port mappings keep ranges as ranges (issue 11)", () => {
   });
 
   test("GIVEN single ports only WHEN mapped THEN each is one mapping with its name, as before ranges", () => {
-    expect(containerPortMappings([{ target: 80, published: 80, protocol: "tcp", name: "http" }, { target: 443, protocol: "tcp" }], [{ target: 80, protocol: "tcp" }])).toEqual([
+    expect(
+      containerPortMappings(
+        [
+          { target: 80, published: 80, protocol: "tcp", name: "http" },
+          { target: 443, protocol: "tcp" },
+        ],
+        [{ target: 80, protocol: "tcp" }],
+      ),
+    ).toEqual([
       { containerPort: 80, protocol: "tcp", name: "http" },
       { containerPort: 443, protocol: "tcp" },
     ]);
@@ -52,20 +66,29 @@ describe("container port mappings keep ranges as ranges (issue 11)", () => {
 
 describe("planner: port ranges become one rule and one mapping", () => {
   test("GIVEN ports 1-20000 on a compose network with declared-ports access WHEN planned THEN one ingress rule from 1 to 20000 and one port range mapping", () => {
-    const plan = planProject({ project: project([service({ name: "game", ports: [{ target: 1, targetEnd: 20000, protocol: "tcp" }], ecs: { public: false } })]), env: productionEnv({ access: "declared-ports" }) }).plan;
+    const plan = planProject({
+      project: project([service({ name: "game", ports: [{ target: 1, targetEnd: 20000, protocol: "tcp" }], ecs: { public: false } })]),
+      env: productionEnv({ access: "declared-ports" }),
+    }).plan;
     const game = byId(plan?.app.services ?? [], "game");
     expect(game?.ingress).toEqual([{ from: { kind: "network", network: "default" }, port: 1, portEnd: 20000, protocol: "tcp" }]);
     expect(game?.containers.find((c) => c.name === "game")?.portMappings).toEqual([{ containerPort: 1, containerPortEnd: 20000, protocol: "tcp" }]);
   });
 
   test("GIVEN the same range with compose access (the default) WHEN planned THEN no per-port rule: the network's own all-ports rule admits siblings", () => {
-    const plan = planProject({ project: project([service({ name: "game", ports: [{ target: 1, targetEnd: 20000, protocol: "tcp" }], ecs: { public: false } })]), env: productionEnv() }).plan;
+    const plan = planProject({
+      project: project([service({ name: "game", ports: [{ target: 1, targetEnd: 20000, protocol: "tcp" }], ecs: { public: false } })]),
+      env: productionEnv(),
+    }).plan;
     expect(byId(plan?.app.services ?? [], "game")?.ingress).toEqual([]);
     expect(plan?.app.networks).toEqual([expect.objectContaining({ name: "default", selfRule: true })]);
   });
 
   test("GIVEN a published range WHEN planned THEN the load balancer routes to its first port, split out of the range", () => {
-    const plan = planProject({ project: project([service({ name: "web", ports: [{ target: 8000, targetEnd: 8002, published: 8000, publishedEnd: 8002, protocol: "tcp" }] })]), env: productionEnv() }).plan;
+    const plan = planProject({
+      project: project([service({ name: "web", ports: [{ target: 8000, targetEnd: 8002, published: 8000, publishedEnd: 8002, protocol: "tcp" }] })]),
+      env: productionEnv(),
+    }).plan;
     const web = byId(plan?.app.services ?? [], "web");
     expect(web?.routes[0]?.containerPort).toBe(8000);
     expect(web?.containers.find((c) => c.name === "web")?.portMappings).toEqual([
@@ -77,7 +100,10 @@ describe("planner: port ranges become one rule and one mapping", () => {
   });
 
   test("GIVEN x-ecs.port inside an expose range WHEN planned THEN it is a known port and routed", () => {
-    const result = planProject({ project: project([service({ name: "web", expose: [{ target: 9000, targetEnd: 9009, protocol: "tcp" }], ecs: { port: 9003, public: true } })]), env: productionEnv() });
+    const result = planProject({
+      project: project([service({ name: "web", expose: [{ target: 9000, targetEnd: 9009, protocol: "tcp" }], ecs: { port: 9003, public: true } })]),
+      env: productionEnv(),
+    });
     expect(errors(result)).toEqual([]);
     expect(byId(result.plan?.app.services ?? [], "web")?.routes[0]?.containerPort).toBe(9003);
   });
@@ -86,7 +112,10 @@ describe("planner: port ranges become one rule and one mapping", () => {
 describe("planner: AWS limits are checked before anything is written", () => {
   test("GIVEN 61 exposed ports on one compose network with declared-ports access WHEN planned THEN an error names the service and the 60-rule limit", () => {
     const expose = Array.from({ length: 61 }, (_, i) => ({ target: 10000 + i * 2, protocol: "tcp" as const }));
-    const result = planProject({ project: project([service({ name: "mesh", expose, location: { file: "docker-compose.yml", line: 3, col: 3 } })]), env: productionEnv({ access: "declared-ports" }) });
+    const result = planProject({
+      project: project([service({ name: "mesh", expose, location: { file: "docker-compose.yml", line: 3, col: 3 } })]),
+      env: productionEnv({ access: "declared-ports" }),
+    });
     expect(result.plan).toBeUndefined();
     expect(result.diagnostics).toContainEqual({
       severity: "error",
@@ -105,13 +134,21 @@ describe("planner: AWS limits are checked before anything is written", () => {
     const env = productionEnv();
     const cidrs = Array.from({ length: 31 }, (_, i) => `203.0.${i}.0/24`);
     const result = planProject({ project: project([service({ name: "web" })]), env: { ...env, loadBalancer: { ...env.loadBalancer, allowedCidrs: cidrs } } });
-    expect(errors(result)).toEqual([expect.stringMatching(/loadBalancer\.allowedCidrs: security group \S+ would have 62 inbound rules \(one per allowed CIDR and listener port \(2 ports\)\)/)]);
+    expect(errors(result)).toEqual([
+      expect.stringMatching(
+        /loadBalancer\.allowedCidrs: security group \S+ would have 62 inbound rules \(one per allowed CIDR and listener port \(2 ports\)\)/,
+      ),
+    ]);
   });
 
   test("GIVEN environment values past 64 KiB WHEN planned THEN an error names the service and the ECS limit", () => {
     const environment = Object.fromEntries(Array.from({ length: 700 }, (_, i) => [`VAR_${i}`, "x".repeat(100)]));
     const result = planProject({ project: project([service({ name: "fat", environment })]), env: productionEnv() });
-    expect(errors(result)).toEqual([expect.stringMatching(/^services\.fat: service "fat": its task definition would be about 9\d KiB \(estimated from its container definitions\); ECS allows at most 64 KiB/)]);
+    expect(errors(result)).toEqual([
+      expect.stringMatching(
+        /^services\.fat: service "fat": its task definition would be about 9\d KiB \(estimated from its container definitions\); ECS allows at most 64 KiB/,
+      ),
+    ]);
   });
 
   test("GIVEN a task definition just under the limit by the estimate WHEN planned THEN no error", () => {

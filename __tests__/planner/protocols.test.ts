@@ -36,14 +36,24 @@ describe("planner: what a port speaks", () => {
 
   test("GIVEN nothing says WHEN HTTP is assumed THEN the decision says so", () => {
     expect(portProtocol({ image: "example/app:1" }, {}, { target: 3000, protocol: "tcp" })).toMatchObject({ kind: "http", decided: false });
-    expect(portProtocol({ image: "postgres:16" }, {}, { target: 5432, protocol: "tcp" })).toMatchObject({ kind: "tcp", decided: true, reason: "the PostgreSQL image speaks TCP on 5432" });
+    expect(portProtocol({ image: "postgres:16" }, {}, { target: 5432, protocol: "tcp" })).toMatchObject({
+      kind: "tcp",
+      decided: true,
+      reason: "the PostgreSQL image speaks TCP on 5432",
+    });
   });
 });
 
 describe("planner: which port each load balancer publishes", () => {
   const decide = (s: ReturnType<typeof service>, override: ServiceOverride = s.ecs, networkLoadBalancer = false) => {
     const found: Diagnostic[] = [];
-    const ports = servicePorts(s, override, { networkLoadBalancer }, (key) => ({ path: `services.${s.name}.x-ecs.${key}` }), (severity, path, message) => found.push({ severity, path, message }));
+    const ports = servicePorts(
+      s,
+      override,
+      { networkLoadBalancer },
+      (key) => ({ path: `services.${s.name}.x-ecs.${key}` }),
+      (severity, path, message) => found.push({ severity, path, message }),
+    );
     return { ports, messages: found.map(formatDiagnostic) };
   };
 
@@ -64,7 +74,11 @@ describe("planner: which port each load balancer publishes", () => {
   });
 
   test.each([
-    ["SMTP before HTTP (zulip)", [tcpPort(25, { appProtocol: "smtp" }), tcpPort(80, { appProtocol: "http" }), tcpPort(443, { appProtocol: "https" })], { port: 80, protocol: "HTTP" }],
+    [
+      "SMTP before HTTP (zulip)",
+      [tcpPort(25, { appProtocol: "smtp" }), tcpPort(80, { appProtocol: "http" }), tcpPort(443, { appProtocol: "https" })],
+      { port: 80, protocol: "HTTP" },
+    ],
     ["a udp port first", [{ target: 53, published: 53, protocol: "udp" as const }, tcpPort(8080)], { port: 8080, protocol: "HTTP" }],
     ["TLS only", [tcpPort(8443, { appProtocol: "https" })], { port: 8443, protocol: "HTTPS" }],
     ["a loopback-bound port first", [tcpPort(3030, { hostIp: "127.0.0.1" }), tcpPort(3000)], { port: 3000, protocol: "HTTP" }],
@@ -90,20 +104,41 @@ describe("planner: which port each load balancer publishes", () => {
   test("GIVEN a per-port loadBalancer mapping THEN exactly the named ports go on it, HTTP ones too, on their published port", () => {
     const s = service({ name: "proxy", image: "example/proxy:1", ports: [tcpPort(8080, { published: 80 }), tcpPort(5432, { published: 15432 })] });
     const { ports } = decide(s, { loadBalancer: { 8080: "network", 5432: "network" } }, true);
-    expect(ports).toEqual({ network: [{ containerPort: 8080, publishedPort: 80 }, { containerPort: 5432, publishedPort: 15432 }] });
+    expect(ports).toEqual({
+      network: [
+        { containerPort: 8080, publishedPort: 80 },
+        { containerPort: 5432, publishedPort: 15432 },
+      ],
+    });
   });
 
   test("GIVEN loadBalancer: network in an environment without one THEN the port stays internal with a warning saying what to add", () => {
     const { ports, messages } = decide(service({ name: "db", image: "postgres:16", ports: [tcpPort(5432)] }), { loadBalancer: "network" }, false);
     expect(ports.network).toEqual([]);
-    expect(messages).toEqual([expect.stringContaining("services.db.x-ecs.loadBalancer: warning: port 5432 asks for the network load balancer, but the environment has none: add networkLoadBalancer")]);
+    expect(messages).toEqual([
+      expect.stringContaining(
+        "services.db.x-ecs.loadBalancer: warning: port 5432 asks for the network load balancer, but the environment has none: add networkLoadBalancer",
+      ),
+    ]);
   });
 
   test.each<[string, ServiceOverride, string]>([
-    ["x-ecs port on a database port", { port: 5432 }, "services.db.x-ecs.port: port 5432 is not HTTP (the PostgreSQL image speaks TCP on 5432); the application load balancer routes HTTP only"],
+    [
+      "x-ecs port on a database port",
+      { port: 5432 },
+      "services.db.x-ecs.port: port 5432 is not HTTP (the PostgreSQL image speaks TCP on 5432); the application load balancer routes HTTP only",
+    ],
     ["x-ecs port that is not a port of the service", { port: 9999 }, "services.db.x-ecs.port: port 9999 is not one of the service's ports or expose entries"],
-    ["a protocol mapping naming an unknown port", { protocol: { 5433: "http" } }, "services.db.x-ecs.protocol: 5433 is not one of the service's ports (ports or expose)"],
-    ["a loadBalancer mapping naming unknown ports", { loadBalancer: { 1: "network", 2: "network" } }, "services.db.x-ecs.loadBalancer: 1, 2 are not ports of the service (ports or expose)"],
+    [
+      "a protocol mapping naming an unknown port",
+      { protocol: { 5433: "http" } },
+      "services.db.x-ecs.protocol: 5433 is not one of the service's ports (ports or expose)",
+    ],
+    [
+      "a loadBalancer mapping naming unknown ports",
+      { loadBalancer: { 1: "network", 2: "network" } },
+      "services.db.x-ecs.loadBalancer: 1, 2 are not ports of the service (ports or expose)",
+    ],
   ])("GIVEN %s THEN it is an error at the key", (_what, override, expected) => {
     const { messages } = decide(service({ name: "db", image: "postgres:16", ports: [tcpPort(5432)] }), override);
     expect(messages.join("\n")).toContain(expected);
@@ -126,7 +161,11 @@ describe("planner: non-HTTP servers are never ALB targets (whole plan)", () => {
     const result = planProject({ project: p, env: productionEnv() });
     const routes = result.plan?.app.services.flatMap((s) => s.routes.map((r) => `${r.service}:${r.containerPort}`));
     expect(routes?.sort()).toEqual(["api:8000", "mailpit:8025"]);
-    expect(result.diagnostics.filter((d) => d.path.endsWith(".ports")).map((d) => d.path)).toEqual(["services.cache.ports", "services.db.ports", "services.mailpit.ports"]);
+    expect(result.diagnostics.filter((d) => d.path.endsWith(".ports")).map((d) => d.path)).toEqual([
+      "services.cache.ports",
+      "services.db.ports",
+      "services.mailpit.ports",
+    ]);
   });
 });
 

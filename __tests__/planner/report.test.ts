@@ -54,24 +54,60 @@ describe("conversion report (from the model and the plan)", () => {
     ["platform amd64", "    platform: linux/amd64\n", "platform", "mapped-default", /X86_64/],
     ["platform windows", "    platform: windows/amd64\n", "platform", "not-applicable", /windows\/amd64 is not one/],
     ["a sysctl ECS refuses", "    sysctls: {vm.swappiness: '10', net.core.somaxconn: '1024'}\n", "sysctls", "mapped-with-loss", /vm\.swappiness dropped/],
-    ["cpu_shares with a reservation", "    cpu_shares: 512\n    deploy: {resources: {reservations: {cpus: '0.5'}}}\n", "cpu_shares", "mapped-with-loss", /reservations\.cpus sets the container's cpu/],
-    ["a reservation above the task", "    deploy: {resources: {limits: {cpus: '0.25'}, reservations: {cpus: '1'}}}\n", "deploy.resources.reservations.cpus", "mapped-with-loss", /exceed the task's 256 CPU units/],
+    [
+      "cpu_shares with a reservation",
+      "    cpu_shares: 512\n    deploy: {resources: {reservations: {cpus: '0.5'}}}\n",
+      "cpu_shares",
+      "mapped-with-loss",
+      /reservations\.cpus sets the container's cpu/,
+    ],
+    [
+      "a reservation above the task",
+      "    deploy: {resources: {limits: {cpus: '0.25'}, reservations: {cpus: '1'}}}\n",
+      "deploy.resources.reservations.cpus",
+      "mapped-with-loss",
+      /exceed the task's 256 CPU units/,
+    ],
     ["deploy.placement", "    deploy: {placement: {constraints: [node.role == manager]}}\n", "deploy.placement", "not-applicable", /swarm/],
     ["deploy.mode global", "    deploy: {mode: global}\n", "deploy.mode", "mapped-with-loss", /DAEMON.*EC2/],
     ["deploy.rollback_config", "    deploy: {rollback_config: {parallelism: 1}}\n", "deploy.rollback_config", "not-applicable", /circuit breaker/],
-    ["deploy.resources.limits.pids", "    deploy: {resources: {limits: {pids: 10}}}\n", "deploy.resources.limits.pids", "not-applicable", /cannot be set on ECS tasks/],
+    [
+      "deploy.resources.limits.pids",
+      "    deploy: {resources: {limits: {pids: 10}}}\n",
+      "deploy.resources.limits.pids",
+      "not-applicable",
+      /cannot be set on ECS tasks/,
+    ],
     ["a loopback host_ip", "    ports: ['127.0.0.1:80:80']\n", "ports[0]", "mapped-with-loss", /bound to 127\.0\.0\.1 \(this machine only\): not routed/],
     ["another host_ip", "    ports: ['10.0.0.5:80:80']\n", "ports[0]", "not-applicable", /host IP 10\.0\.0\.5/],
     ["udp behind the ALB", "    ports: ['53:53/udp']\n", "ports[0]", "mapped-with-loss", /udp port 53: reachable from sibling services only/],
-    ["a published database port", "    ports: [{target: 5432, published: 5432, app_protocol: postgresql}]\n", "ports[0]", "mapped-with-loss", /port 5432 is not HTTP \(.*\): never an HTTP target/],
+    [
+      "a published database port",
+      "    ports: [{target: 5432, published: 5432, app_protocol: postgresql}]\n",
+      "ports[0]",
+      "mapped-with-loss",
+      /port 5432 is not HTTP \(.*\): never an HTTP target/,
+    ],
     ["several published ports", "    ports: ['80:80', '443:443']\n", "ports", "mapped-with-loss", /routes to 80 .* 443/],
-    ["a secret-looking variable", "    environment: {DB_PASSWORD: hunter2, DB_PASSWORD_FILE: /run/secrets/x}\n", "environment.DB_PASSWORD", "mapped-with-loss", /plain text/],
+    [
+      "a secret-looking variable",
+      "    environment: {DB_PASSWORD: hunter2, DB_PASSWORD_FILE: /run/secrets/x}\n",
+      "environment.DB_PASSWORD",
+      "mapped-with-loss",
+      /plain text/,
+    ],
     ["a healthcheck out of ECS range", "    healthcheck: {test: [CMD, x], retries: 50}\n", "healthcheck.retries", "mapped-with-loss", /1-10; 50 becomes 10/],
     ["a healthcheck without test", "    healthcheck: {interval: 10s}\n", "healthcheck", "mapped-with-loss", /HEALTHCHECK/],
     ["a start_interval", "    healthcheck: {test: [CMD, x], start_interval: 1s}\n", "healthcheck.start_interval", "not-applicable", /start interval/],
     ["logging to syslog", "    logging: {driver: syslog}\n", "logging", "mapped-with-loss", /CloudWatch/],
     ["configs", "    configs: [c]\n", "configs", "not-applicable", /file configs/],
-    ["a service_healthy dependency", "    depends_on: {db: {condition: service_healthy}}\n", "depends_on.db", "mapped-with-loss", /service_healthy is not enforced between ECS services/],
+    [
+      "a service_healthy dependency",
+      "    depends_on: {db: {condition: service_healthy}}\n",
+      "depends_on.db",
+      "mapped-with-loss",
+      /service_healthy is not enforced between ECS services/,
+    ],
     ["volumes_from", "    volumes_from: [db]\n", "volumes_from", "not-applicable", /one task/],
     ["an engine-only key", "    oom_score_adj: 5\n", "oom_score_adj", "not-applicable", /Docker engine/],
     ["a network alias", "    networks: {default: {aliases: [www]}}\n", "networks.default.aliases", "not-applicable", /aliases are not registered/],
@@ -79,19 +115,36 @@ describe("conversion report (from the model and the plan)", () => {
     ["a secret outside /run/secrets", "    secrets: [{source: s, target: /etc/s.pem}]\n", "secrets[0]", "mapped-with-loss", /outside \/run\/secrets/],
     ["a ulimit ECS does not know", "    ulimits: {nofile: 10, bogus: 1}\n", "ulimits", "mapped-with-loss", /no bogus/],
     ["an unknown x-aws key", "    x-aws-bogus: 1\n", "x-aws-bogus", "not-applicable", /not a key of the Docker ECS integration/],
-    ["x-aws-pull_credentials", "    x-aws-pull_credentials: arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub\n", "x-aws-pull_credentials", "mapped", /repositoryCredentials/],
-    ["an x-aws-protocol on a routed port", "    ports: [{target: 80, published: 80, x-aws-protocol: http}]\n", "ports[0].x-aws-protocol", "mapped-default", /as it does without the key/],
+    [
+      "x-aws-pull_credentials",
+      "    x-aws-pull_credentials: arn:aws:secretsmanager:eu-west-1:123456789012:secret:hub\n",
+      "x-aws-pull_credentials",
+      "mapped",
+      /repositoryCredentials/,
+    ],
+    [
+      "an x-aws-protocol on a routed port",
+      "    ports: [{target: 80, published: 80, x-aws-protocol: http}]\n",
+      "ports[0].x-aws-protocol",
+      "mapped-default",
+      /as it does without the key/,
+    ],
   ])("GIVEN %s WHEN reported THEN the key has its status and reason, and warnings name service and key", (_name, yaml, key, status, detail) => {
     const extra = "  db: {image: db}\nvolumes: {data: {}}\nconfigs: {c: {file: ./c.txt}}\nsecrets: {s: {file: ./s.txt}}\n";
     const result = reportFor("    image: app\n" + yaml, extra);
     const entry = result.report.find((e) => e.service === "web" && e.key === key && e.status === status);
-    expect([key, result.report.filter((e) => e.service === "web" && e.key === key).map((e) => `${e.status}: ${e.detail}`)]).toEqual([key, expect.arrayContaining([expect.stringContaining(entry?.detail ?? "(missing)")])]);
+    expect([key, result.report.filter((e) => e.service === "web" && e.key === key).map((e) => `${e.status}: ${e.detail}`)]).toEqual([
+      key,
+      expect.arrayContaining([expect.stringContaining(entry?.detail ?? "(missing)")]),
+    ]);
     expect(entry?.detail).toMatch(detail);
     expect(entry?.location?.file).toMatch(/compose\.yaml$/);
     if (status === "mapped") expect(MAPPINGS.some((m) => m.key === keyPattern(key, "web") && m.attribute === entry?.attribute)).toBe(true);
     if (status === "mapped-with-loss" || status === "not-applicable") {
       const path = `services.web.${key}`.replace(/\.(\[)/, "$1");
-      expect(result.diagnostics.some((d) => d.severity === "warning" && d.path.startsWith(path.split("[")[0] as string) && d.message.includes(entry?.detail ?? "?"))).toBe(true);
+      expect(
+        result.diagnostics.some((d) => d.severity === "warning" && d.path.startsWith(path.split("[")[0] as string) && d.message.includes(entry?.detail ?? "?")),
+      ).toBe(true);
     } else {
       expect(result.diagnostics.filter((d) => d.path === `services.web.${key}`)).toEqual([]);
     }
@@ -104,7 +157,10 @@ describe("conversion report (from the model and the plan)", () => {
   });
 
   test("GIVEN a secret-looking variable in an env_file WHEN reported THEN it is flagged at its line in the env file", () => {
-    const result = reportOf({ "compose.yaml": "services:\n  web:\n    image: app\n    env_file: [app.env]\n", "app.env": "# settings\nLOG_LEVEL=info\nDB_PASSWORD=hunter2\n" });
+    const result = reportOf({
+      "compose.yaml": "services:\n  web:\n    image: app\n    env_file: [app.env]\n",
+      "app.env": "# settings\nLOG_LEVEL=info\nDB_PASSWORD=hunter2\n",
+    });
     const entry = result.report.find((e) => e.key === "env_file.DB_PASSWORD");
     expect(entry).toMatchObject({ status: "mapped-with-loss", location: { file: expect.stringMatching(/app\.env$/), line: 3, col: 1 } });
     expect(result.diagnostics.find((d) => d.path === "services.web.env_file.DB_PASSWORD")?.location).toMatchObject({ line: 3 });
@@ -123,7 +179,8 @@ describe("conversion report (from the model and the plan)", () => {
 
   test("GIVEN top-level networks, volumes and secrets WHEN reported THEN they have entries without a service", () => {
     const result = reportOf({
-      "compose.yaml": "services:\n  web: {image: a, networks: [front, ext], volumes: ['data:/d'], secrets: [token]}\nnetworks:\n  front: {}\n  ext: {external: {name: real}}\n  unused: {}\nvolumes: {data: {}}\nsecrets: {token: {file: ./t.txt}}\n",
+      "compose.yaml":
+        "services:\n  web: {image: a, networks: [front, ext], volumes: ['data:/d'], secrets: [token]}\nnetworks:\n  front: {}\n  ext: {external: {name: real}}\n  unused: {}\nvolumes: {data: {}}\nsecrets: {token: {file: ./t.txt}}\n",
       "t.txt": "t",
     });
     const top = result.report.filter((e) => e.service === undefined).map((e) => [e.key, e.status]);
@@ -162,7 +219,9 @@ describe("conversion report (from the model and the plan)", () => {
   });
 
   test("GIVEN the schema's service keys WHEN the report and docs/conversion.md are compared THEN every key has a rule and a row", () => {
-    const keys = Object.keys((schema as { definitions: { service: { properties: Record<string, unknown> } } }).definitions.service.properties).filter((k) => k !== "extends");
+    const keys = Object.keys((schema as { definitions: { service: { properties: Record<string, unknown> } } }).definitions.service.properties).filter(
+      (k) => k !== "extends",
+    );
     const ruled = new Set(reportedServiceKeys());
     expect(keys.filter((k) => !ruled.has(k))).toEqual([]);
     const docs = fs.readFileSync(path.resolve(__dirname, "../../docs/conversion.md"), "utf8");
@@ -173,7 +232,10 @@ describe("conversion report (from the model and the plan)", () => {
 describe("conversion report in single-task placement", () => {
   test("GIVEN deployment settings of one service WHEN the whole project is one task THEN they are not applicable, and depends_on is a container dependency", () => {
     const { report } = reportOf(
-      { "compose.yaml": "services:\n  web:\n    image: app\n    depends_on: [db]\n    deploy: {update_config: {order: start-first, x-aws-max_percent: 150}, x-aws-autoscaling: 50}\n  db: {image: db}\n" },
+      {
+        "compose.yaml":
+          "services:\n  web:\n    image: app\n    depends_on: [db]\n    deploy: {update_config: {order: start-first, x-aws-max_percent: 150}, x-aws-autoscaling: 50}\n  db: {image: db}\n",
+      },
       internalEnv({ placement: "single-task" }),
     );
     const web = Object.fromEntries(report.filter((e) => e.service === "web").map((e) => [e.key, e.status]));

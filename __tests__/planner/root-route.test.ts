@@ -11,7 +11,9 @@ const web = (name: string, ports: PortMapping[], extra: Partial<ServiceModel> = 
 function routesOf(p: ComposeProject, env: EnvironmentConfig = productionEnv(), branch?: { branch: string; slug: string; slot: number }) {
   const result = planProject({ project: p, env, ...(branch ? { branch } : {}) });
   if (result.plan === undefined) throw new Error(result.diagnostics.map(formatDiagnostic).join("\n"));
-  const routes = Object.fromEntries(result.plan.app.services.flatMap((s) => s.routes.map((r) => [r.service, { paths: r.paths, hosts: r.hosts, priority: r.priority }])));
+  const routes = Object.fromEntries(
+    result.plan.app.services.flatMap((s) => s.routes.map((r) => [r.service, { paths: r.paths, hosts: r.hosts, priority: r.priority }])),
+  );
   return { routes, warnings: result.diagnostics.filter((d) => d.severity === "warning").map(formatDiagnostic) };
 }
 
@@ -70,13 +72,20 @@ describe("planner: the service served at /", () => {
 
   test("GIVEN a QA branch with a domain THEN the lone service is at / of the branch host", () => {
     const env = qaEnv();
-    const { routes } = routesOf(project([web("app", [port(3000)])]), { ...env, loadBalancer: { ...env.loadBalancer, domain: "qa.example.com" } }, { branch: "b", slug: "b", slot: 1 });
+    const { routes } = routesOf(
+      project([web("app", [port(3000)])]),
+      { ...env, loadBalancer: { ...env.loadBalancer, domain: "qa.example.com" } },
+      { branch: "b", slug: "b", slot: 1 },
+    );
     expect(routes.app).toEqual({ paths: ["/*"], hosts: ["b.qa.example.com"], priority: 51 });
   });
 
   test("GIVEN a production domain THEN every service is at the root of its own host and nothing is said", () => {
     const env = productionEnv();
-    const { routes, warnings } = routesOf(project([web("api", [port(8000)]), web("ui", [port(3000)])]), { ...env, loadBalancer: { ...env.loadBalancer, domain: "example.com" } });
+    const { routes, warnings } = routesOf(project([web("api", [port(8000)]), web("ui", [port(3000)])]), {
+      ...env,
+      loadBalancer: { ...env.loadBalancer, domain: "example.com" },
+    });
     expect(routes.api).toMatchObject({ hosts: ["api.example.com"], paths: ["/*"] });
     expect(warnings).toEqual([]);
   });
@@ -85,7 +94,10 @@ describe("planner: the service served at /", () => {
     const base = [web("dashboard", [port(80, 9000)]), web("api", [port(8000)])];
     test.each([
       ["another service", web("admin", [port(8080)])],
-      ["a service publishing 443 on TCP", service({ name: "mail", image: "example/mail:1", ports: [{ target: 443, published: 443, protocol: "tcp", appProtocol: "tcp" }] })],
+      [
+        "a service publishing 443 on TCP",
+        service({ name: "mail", image: "example/mail:1", ports: [{ target: 443, published: 443, protocol: "tcp", appProtocol: "tcp" }] }),
+      ],
       ["a database", service({ name: "db", image: "postgres:16", ports: [port(5432)] })],
     ])("GIVEN %s is added THEN / stays where it was and the others keep their paths", (_what, added) => {
       const before = routesOf(project(base)).routes;
@@ -100,9 +112,30 @@ describe("chooseRoot", () => {
   test.each([
     ["nothing routed", [], { kind: "none", unpinned: [], webPorts: [] }],
     ["one host-routed service", [{ service: "a", byHost: true, webPort: false }], { kind: "none", unpinned: [], webPorts: [] }],
-    ["a pinned service among others", [{ service: "a", byHost: false, webPort: true }, { service: "b", path: "/", byHost: false, webPort: false }], { kind: "pinned", service: "b" }],
-    ["the lone path-routed one next to a host-routed one", [{ service: "a", byHost: false, webPort: false }, { service: "b", byHost: true, webPort: false }], { kind: "only", service: "a" }],
-    ["one with an explicit path and one without", [{ service: "a", path: "/a", byHost: false, webPort: false }, { service: "b", byHost: false, webPort: false }], { kind: "none", unpinned: ["b"], webPorts: [] }],
+    [
+      "a pinned service among others",
+      [
+        { service: "a", byHost: false, webPort: true },
+        { service: "b", path: "/", byHost: false, webPort: false },
+      ],
+      { kind: "pinned", service: "b" },
+    ],
+    [
+      "the lone path-routed one next to a host-routed one",
+      [
+        { service: "a", byHost: false, webPort: false },
+        { service: "b", byHost: true, webPort: false },
+      ],
+      { kind: "only", service: "a" },
+    ],
+    [
+      "one with an explicit path and one without",
+      [
+        { service: "a", path: "/a", byHost: false, webPort: false },
+        { service: "b", byHost: false, webPort: false },
+      ],
+      { kind: "none", unpinned: ["b"], webPorts: [] },
+    ],
   ])("GIVEN %s THEN %j", (_what, candidates, expected) => {
     expect(chooseRoot(candidates)).toEqual(expected);
   });

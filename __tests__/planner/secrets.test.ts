@@ -23,7 +23,14 @@ function synth(files: Readonly<Record<string, string>>, environment: Environment
   const planned = plan(files, environment);
   if (planned.plan === undefined) throw new Error(planned.messages.join("\n"));
   const text = Testing.synth(new AppStack(Testing.app(), planned.plan, { projectDir: "/p", outDir: "/p/out" }));
-  return { text, json: JSON.parse(text) as { resource: Record<string, Record<string, Record<string, unknown>>>; data?: Record<string, Record<string, Record<string, unknown>>> }, plan: planned.plan };
+  return {
+    text,
+    json: JSON.parse(text) as {
+      resource: Record<string, Record<string, Record<string, unknown>>>;
+      data?: Record<string, Record<string, Record<string, unknown>>>;
+    },
+    plan: planned.plan,
+  };
 }
 
 const containersOf = (json: ReturnType<typeof synth>["json"], service: string) => {
@@ -32,7 +39,9 @@ const containersOf = (json: ReturnType<typeof synth>["json"], service: string) =
 };
 
 const executionPolicy = (json: ReturnType<typeof synth>["json"], service: string) => {
-  const policy = Object.entries(json.resource.aws_iam_role_policy ?? {}).find(([address]) => address.startsWith(`services_${service}_roles_execution-policy`))?.[1];
+  const policy = Object.entries(json.resource.aws_iam_role_policy ?? {}).find(([address]) =>
+    address.startsWith(`services_${service}_roles_execution-policy`),
+  )?.[1];
   return JSON.parse(String(policy?.policy)) as { Statement: { Sid: string; Action: string[]; Resource: string[] | string }[] };
 };
 
@@ -89,14 +98,23 @@ describe("compose secrets as files under /run/secrets", () => {
   });
 
   test("GIVEN a target outside /run/secrets WHEN planned THEN the file is not written and a warning says why", () => {
-    const p = plan({ "compose.yaml": "services:\n  web:\n    image: app\n    secrets: [{source: s, target: /etc/app/key}]\nsecrets:\n  s: {file: ./s}\n", s: "x" });
+    const p = plan({
+      "compose.yaml": "services:\n  web:\n    image: app\n    secrets: [{source: s, target: /etc/app/key}]\nsecrets:\n  s: {file: ./s}\n",
+      s: "x",
+    });
     expect(p.plan?.app.services[0]?.containers.some((c) => c.name === SECRETS_INIT.name)).toBe(false);
-    expect(p.messages).toContainEqual(expect.stringMatching(/compose\.yaml:4:\d+ services\.web\.secrets\[0\]: warning: target \/etc\/app\/key is outside \/run\/secrets/));
+    expect(p.messages).toContainEqual(
+      expect.stringMatching(/compose\.yaml:4:\d+ services\.web\.secrets\[0\]: warning: target \/etc\/app\/key is outside \/run\/secrets/),
+    );
   });
 
   test.each([
     ["a name", "prod/db-password", { kind: "lookup", ref: "prod/db-password" }],
-    ["an ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf", { kind: "arn", ref: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf" }],
+    [
+      "an ARN",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf",
+      { kind: "arn", ref: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf" },
+    ],
   ])("GIVEN an external secret whose name: is %s WHEN planned THEN that secret is used", (_what, name, expected) => {
     const p = plan({ "compose.yaml": `services:\n  web: {image: app, secrets: [s]}\nsecrets:\n  s: {external: true, name: '${name}'}\n` });
     expect(p.plan?.app.secrets).toEqual([{ name: "s", ...expected }]);
@@ -104,7 +122,12 @@ describe("compose secrets as files under /run/secrets", () => {
 
   test("GIVEN single-task placement WHEN planned THEN each container sees only its own secrets", () => {
     const p = plan(
-      { "compose.yaml": "services:\n  a: {image: a, secrets: [x]}\n  b: {image: b, secrets: [y]}\n  c: {image: c}\nsecrets:\n  x: {file: ./x}\n  y: {file: ./y}\n", x: "1", y: "2" },
+      {
+        "compose.yaml":
+          "services:\n  a: {image: a, secrets: [x]}\n  b: {image: b, secrets: [y]}\n  c: {image: c}\nsecrets:\n  x: {file: ./x}\n  y: {file: ./y}\n",
+        x: "1",
+        y: "2",
+      },
       env({ placement: "single-task" }),
     );
     const task = p.plan?.app.services[0];
@@ -122,14 +145,24 @@ describe("compose secrets as files under /run/secrets", () => {
     expect(json.resource.aws_secretsmanager_secret_version).toBeUndefined();
     const statement = executionPolicy(json, "db").Statement.find((s) => s.Sid === "Secrets");
     expect(statement?.Action).toEqual(["secretsmanager:GetSecretValue"]);
-    expect(statement?.Resource).toEqual([expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secrets_db_password_secret_\w+\.arn\}$/), expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secrets_tls_key_secret_\w+\.arn\}$/)]);
+    expect(statement?.Resource).toEqual([
+      expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secrets_db_password_secret_\w+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secrets_tls_key_secret_\w+\.arn\}$/),
+    ]);
     const init = containersOf(json, "db").find((c) => c.name === SECRETS_INIT.name);
-    expect(init).toMatchObject({ image: SECRETS_INIT.image, readonlyRootFilesystem: true, logConfiguration: { options: { "awslogs-stream-prefix": SECRETS_INIT.name } } });
+    expect(init).toMatchObject({
+      image: SECRETS_INIT.image,
+      readonlyRootFilesystem: true,
+      logConfiguration: { options: { "awslogs-stream-prefix": SECRETS_INIT.name } },
+    });
   });
 });
 
 describe("secretEnvironment: variables served from Secrets Manager or SSM Parameter Store", () => {
-  const APP = { "compose.yaml": "name: shop\nservices:\n  web:\n    image: app\n    env_file: [app.env]\n    environment: {LOG_LEVEL: info}\n", "app.env": "DB_PASSWORD=hunter2\nAPI_TOKEN=tok-123\nSMTP_PASSWORD=pw\nSIGNING_KEY=k\n" };
+  const APP = {
+    "compose.yaml": "name: shop\nservices:\n  web:\n    image: app\n    env_file: [app.env]\n    environment: {LOG_LEVEL: info}\n",
+    "app.env": "DB_PASSWORD=hunter2\nAPI_TOKEN=tok-123\nSMTP_PASSWORD=pw\nSIGNING_KEY=k\n",
+  };
   const withVariables = env({
     services: {
       web: {
@@ -148,7 +181,14 @@ describe("secretEnvironment: variables served from Secrets Manager or SSM Parame
     expect(p.plan?.app.secretVariables).toEqual([
       { id: "web/API_TOKEN", service: "web", variable: "API_TOKEN", store: "ssm", kind: "lookup", ref: "/shop/api-token" },
       { id: "web/DB_PASSWORD", service: "web", variable: "DB_PASSWORD", store: "secretsmanager", kind: "managed", ref: "shop/production/web/DB_PASSWORD" },
-      { id: "web/SIGNING_KEY", service: "web", variable: "SIGNING_KEY", store: "secretsmanager", kind: "arn", ref: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:signing-AbCdEf" },
+      {
+        id: "web/SIGNING_KEY",
+        service: "web",
+        variable: "SIGNING_KEY",
+        store: "secretsmanager",
+        kind: "arn",
+        ref: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:signing-AbCdEf",
+      },
       { id: "web/SMTP_PASSWORD", service: "web", variable: "SMTP_PASSWORD", store: "secretsmanager", kind: "lookup", ref: "shared/smtp" },
     ]);
     const web = p.plan?.app.services[0]?.containers.find((c) => c.name === "web");
@@ -162,7 +202,9 @@ describe("secretEnvironment: variables served from Secrets Manager or SSM Parame
     const web = containersOf(json, "web").find((c) => c.name === "web") as { secrets: { name: string; valueFrom: string }[] };
     const valueFrom = Object.fromEntries(web.secrets.map((s) => [s.name, s.valueFrom]));
     expect(valueFrom).toEqual({
-      API_TOKEN: expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:ssm:eu-west-1:\$\{data\.aws_caller_identity\.caller-identity\.account_id\}:parameter\/shop\/api-token$/),
+      API_TOKEN: expect.stringMatching(
+        /^arn:\$\{data\.aws_partition\.partition\.partition\}:ssm:eu-west-1:\$\{data\.aws_caller_identity\.caller-identity\.account_id\}:parameter\/shop\/api-token$/,
+      ),
       DB_PASSWORD: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.secret-variables_web_DB_PASSWORD_secret_\w+\.arn\}$/),
       SIGNING_KEY: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:signing-AbCdEf",
       SMTP_PASSWORD: expect.stringMatching(/^\$\{data\.aws_secretsmanager_secret\.secret-variables_web_SMTP_PASSWORD_secret_\w+\.arn\}$/),
@@ -170,6 +212,11 @@ describe("secretEnvironment: variables served from Secrets Manager or SSM Parame
     expect(Object.values(json.resource.aws_secretsmanager_secret ?? {})).toEqual([expect.objectContaining({ name: "shop/production/web/DB_PASSWORD" })]);
     const statements = executionPolicy(json, "web").Statement;
     expect(statements.find((s) => s.Sid === "Secrets")?.Resource).toEqual([valueFrom.DB_PASSWORD, valueFrom.SIGNING_KEY, valueFrom.SMTP_PASSWORD]);
-    expect(statements.find((s) => s.Sid === "Parameters")).toEqual({ Sid: "Parameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: [valueFrom.API_TOKEN] });
+    expect(statements.find((s) => s.Sid === "Parameters")).toEqual({
+      Sid: "Parameters",
+      Effect: "Allow",
+      Action: ["ssm:GetParameters"],
+      Resource: [valueFrom.API_TOKEN],
+    });
   });
 });

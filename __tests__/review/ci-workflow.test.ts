@@ -44,21 +44,29 @@ describe("docs/ci/github-actions.yml", () => {
     expect(Object.keys(wf.on).sort()).toEqual(["pull_request", "push", "schedule", "workflow_dispatch"]);
     const commands = new Set(allInvocations().map((args) => args[0]));
     expect(commands).toEqual(new Set(["synth", "diff", "plan-summary", "diagram", "cost", "up", "branches"]));
-    const scripts = Object.values(wf.jobs).flatMap((j) => j.steps.map((s) => s.run ?? "")).join("\n");
+    const scripts = Object.values(wf.jobs)
+      .flatMap((j) => j.steps.map((s) => s.run ?? ""))
+      .join("\n");
     expect(scripts).toMatch(/terraform -chdir="\$dir" validate/);
     expect(scripts).toMatch(/terraform -chdir="\$dir" show -json plan\.tfplan/);
     expect(scripts).toMatch(/branches gc --env qa --live - --expired --destroy/);
   });
 
-  test.each(allInvocations().map((args) => [args.join(" "), args] as const))("GIVEN `compose2ecs %s` WHEN checked against its --help THEN the command and every flag exist", async (_text, args) => {
-    const [command, ...rest] = args;
-    const help = await runCli([command ?? "", "--help"]);
-    expect({ command, code: help.code }).toEqual({ command, code: 0 });
-    for (const flag of rest.filter((a) => /^--?[A-Za-z]/.test(a))) {
-      const name = flag.split("=")[0] ?? flag;
-      expect({ flag: name, documented: new RegExp(`(^|[\\s,\\[])${name.replace(/[-]/g, "\\-")}([\\s,=\\]]|$)`, "m").test(help.stdout) }).toEqual({ flag: name, documented: true });
-    }
-  });
+  test.each(allInvocations().map((args) => [args.join(" "), args] as const))(
+    "GIVEN `compose2ecs %s` WHEN checked against its --help THEN the command and every flag exist",
+    async (_text, args) => {
+      const [command, ...rest] = args;
+      const help = await runCli([command ?? "", "--help"]);
+      expect({ command, code: help.code }).toEqual({ command, code: 0 });
+      for (const flag of rest.filter((a) => /^--?[A-Za-z]/.test(a))) {
+        const name = flag.split("=")[0] ?? flag;
+        expect({ flag: name, documented: new RegExp(`(^|[\\s,\\[])${name.replace(/[-]/g, "\\-")}([\\s,=\\]]|$)`, "m").test(help.stdout) }).toEqual({
+          flag: name,
+          documented: true,
+        });
+      }
+    },
+  );
 
   test("GIVEN the diff step WHEN the exit code is 1 (changes) THEN the job continues, and only 2 fails it", () => {
     const diffStep = workflow().jobs.review?.steps.find((s) => s.run?.includes("main.js diff"));

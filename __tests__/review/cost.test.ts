@@ -73,7 +73,12 @@ describe("cost: the example's QA base and one branch, by hand", () => {
 
   test("GIVEN production WHEN estimated THEN NAT per AZ, flow logs and two tasks per autoscaled service are counted, and no branch total", async () => {
     const e = await cost(["--env", "production"]);
-    expect(amounts(e.base.lines)).toMatchObject({ "NAT gateways": 70.08, "NAT data processed": 0.96, "VPC flow logs ingestion": 0.57, "Public IPv4 addresses": 14.6 });
+    expect(amounts(e.base.lines)).toMatchObject({
+      "NAT gateways": 70.08,
+      "NAT data processed": 0.96,
+      "VPC flow logs ingestion": 0.57,
+      "Public IPv4 addresses": 14.6,
+    });
     expect(e.base.total).toBe(110.45);
     expect(amounts(e.app.lines)).toMatchObject({ "Fargate: boot": 36.04, "Fargate: web": 18.02 });
     expect(e.app.total).toBe(64.43);
@@ -94,7 +99,10 @@ describe("cost: the example's QA base and one branch, by hand", () => {
 
   test("GIVEN a region without prices WHEN estimated THEN it fails naming the regions the table has", async () => {
     const { projectDir } = exampleProjectDir();
-    writeFileSync(join(projectDir, "environments", "far.yml"), "region: ap-south-2\ncompose: [examples/seed/docker-compose.yml]\nloadBalancer:\n  allowedCidrs: [198.51.100.0/24]\n");
+    writeFileSync(
+      join(projectDir, "environments", "far.yml"),
+      "region: ap-south-2\ncompose: [examples/seed/docker-compose.yml]\nloadBalancer:\n  allowedCidrs: [198.51.100.0/24]\n",
+    );
     const result = await runCli(["cost", "-C", projectDir, "--env", "far"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/no prices for region ap-south-2 .*eu-west-1/);

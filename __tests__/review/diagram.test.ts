@@ -8,7 +8,19 @@ import { mermaidText, renderDot, renderMermaid, renderSvg } from "../../review/d
 import { Topology, TopologyService } from "../../review/topology";
 
 function service(id: string, extra: Partial<TopologyService> = {}): TopologyService {
-  return { id, composeServices: [id], cpu: 256, memory: 512, replicas: 1, images: [`${id}:1`], discoveryName: id, dependsOn: [], volumes: [], secrets: [], ...extra };
+  return {
+    id,
+    composeServices: [id],
+    cpu: 256,
+    memory: 512,
+    replicas: 1,
+    images: [`${id}:1`],
+    discoveryName: id,
+    dependsOn: [],
+    volumes: [],
+    secrets: [],
+    ...extra,
+  };
 }
 
 /** A generated project: `count` routed services, a redis every service depends on, one EFS volume and a secret. */
@@ -23,7 +35,14 @@ function generated(count: number): Topology {
         port: 10007,
         shared: false,
         defaultAction: "fixed 404",
-        rules: names.map((n, i) => ({ priority: 351 + i, hosts: [], paths: [`/${n}`, `/${n}/*`], targetGroup: `big-qa-fx-${n}`, service: n, containerPort: 8080 })),
+        rules: names.map((n, i) => ({
+          priority: 351 + i,
+          hosts: [],
+          paths: [`/${n}`, `/${n}/*`],
+          targetGroup: `big-qa-fx-${n}`,
+          service: n,
+          containerPort: 8080,
+        })),
       },
     ],
     services: [
@@ -130,7 +149,10 @@ describe("SVG (Graphviz wasm)", () => {
   test("GIVEN a generated 25-service project WHEN rendered THEN the SVG is well-formed XML with every service, rule and target group", async () => {
     const svg = await renderSvg(renderDot(topologyGraph(generated(25))));
     const errors: string[] = [];
-    const doc = new DOMParser({ onError: (level: string, message: string) => void (level !== "warning" && errors.push(message)) }).parseFromString(svg, "image/svg+xml");
+    const doc = new DOMParser({ onError: (level: string, message: string) => void (level !== "warning" && errors.push(message)) }).parseFromString(
+      svg,
+      "image/svg+xml",
+    );
     expect(errors).toEqual([]);
     const titles = Array.from(doc.getElementsByTagName("title")).map((t) => t.textContent ?? "");
     for (let i = 1; i <= 25; i++) {
@@ -173,7 +195,10 @@ describe("compose2ecs diagram on the bundled example", () => {
       const out = join(dir, "qa.svg");
       const result = await runCli(["diagram", "-C", dir, "--env", "qa", "--branch", "feature-x", "--format", "svg", "--out", out]);
       // A branch before its first synth holds no slot: diagram draws the one it would get and says so (it never allocates).
-      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/^--branch: info: branch "feature-x" holds no slot yet: drawn with slot 1,[^\n]*\n$/) });
+      expect({ code: result.code, stderr: result.stderr }).toEqual({
+        code: 0,
+        stderr: expect.stringMatching(/^--branch: info: branch "feature-x" holds no slot yet: drawn with slot 1,[^\n]*\n$/),
+      });
       const svg = readFileSync(out, "utf8");
       const errors: string[] = [];
       new DOMParser({ onError: (level: string, message: string) => void (level !== "warning" && errors.push(message)) }).parseFromString(svg, "image/svg+xml");

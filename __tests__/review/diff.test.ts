@@ -70,9 +70,19 @@ describe("diff of two synth outputs", () => {
     const report = diffDirs(synth({ services: SEED_LIKE }), synth({ services: withService("boot", { image: "laszlocph/spring-boot-dummy:v2" }) }));
     expect(report.resources).toHaveLength(1);
     const change = report.resources[0];
-    expect(change).toMatchObject({ kind: "changed", type: "aws_ecs_task_definition", service: "boot", replaced: true, replacementReasons: ["container_definitions"] });
+    expect(change).toMatchObject({
+      kind: "changed",
+      type: "aws_ecs_task_definition",
+      service: "boot",
+      replaced: true,
+      replacementReasons: ["container_definitions"],
+    });
     expect(change?.containers).toEqual([
-      { container: "boot", kind: "changed", fields: [{ path: "image", before: "laszlocph/spring-boot-dummy:exposed", after: "laszlocph/spring-boot-dummy:v2", forcesReplacement: true }] },
+      {
+        container: "boot",
+        kind: "changed",
+        fields: [{ path: "image", before: "laszlocph/spring-boot-dummy:exposed", after: "laszlocph/spring-boot-dummy:v2", forcesReplacement: true }],
+      },
     ]);
   });
 
@@ -88,20 +98,27 @@ describe("diff of two synth outputs", () => {
     ]);
   });
 
-  test.each([
-    ["port", "aws_lb_target_group", "port", { port: 5001 }],
-  ])("GIVEN the container %s changed WHEN diffed THEN %s is replaced because of %s", (_what, type, reason, change) => {
-    const report = diffDirs(synth({ services: SEED_LIKE }), synth({ services: withService("web", change) }));
-    const tg = report.resources.find((r) => r.type === type);
-    expect(tg).toMatchObject({ replaced: true, service: "web" });
-    expect(tg?.replacementReasons).toContain(reason);
-    expect(new Set(report.resources.map((r) => r.service))).toEqual(new Set(["web"]));
-  });
+  test.each([["port", "aws_lb_target_group", "port", { port: 5001 }]])(
+    "GIVEN the container %s changed WHEN diffed THEN %s is replaced because of %s",
+    (_what, type, reason, change) => {
+      const report = diffDirs(synth({ services: SEED_LIKE }), synth({ services: withService("web", change) }));
+      const tg = report.resources.find((r) => r.type === type);
+      expect(tg).toMatchObject({ replaced: true, service: "web" });
+      expect(tg?.replacementReasons).toContain(reason);
+      expect(new Set(report.resources.map((r) => r.service))).toEqual(new Set(["web"]));
+    },
+  );
 
   test("GIVEN replicas changed WHEN diffed THEN the ECS service is updated in place", () => {
     const report = diffDirs(synth({ services: SEED_LIKE }), synth({ services: withService("redis", { replicas: 3 }) }));
     expect(report.resources).toEqual([
-      expect.objectContaining({ kind: "changed", type: "aws_ecs_service", service: "redis", replaced: false, attributes: [{ path: "desired_count", before: 1, after: 3, forcesReplacement: false }] }),
+      expect.objectContaining({
+        kind: "changed",
+        type: "aws_ecs_service",
+        service: "redis",
+        replaced: false,
+        attributes: [{ path: "desired_count", before: 1, after: 3, forcesReplacement: false }],
+      }),
     ]);
   });
 
@@ -187,13 +204,25 @@ describe("compose2ecs diff (CLI)", () => {
 
   // Issue 11: a manifest is input anyone can edit; diff read /etc/passwd through one.
   test.each([
-    ["../../../../etc/passwd", (_dir: string) => "../../../../etc/passwd", /synthesizedStackPath "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" leaves the output folder; refused/],
-    ["an absolute path", (_dir: string) => "/etc/passwd", /synthesizedStackPath "\/etc\/passwd" is an absolute path, not one inside the output folder; refused/],
-    ["a symbolic link out of the folder", (dir: string) => {
-      mkdirSync(join(dir, "stacks", "evil"), { recursive: true });
-      symlinkSync("/etc/passwd", join(dir, "stacks", "evil", "cdk.tf.json"));
-      return "stacks/evil/cdk.tf.json";
-    }, /synthesizedStackPath "stacks\/evil\/cdk\.tf\.json" leads out of the output folder through a symbolic link; refused/],
+    [
+      "../../../../etc/passwd",
+      (_dir: string) => "../../../../etc/passwd",
+      /synthesizedStackPath "\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd" leaves the output folder; refused/,
+    ],
+    [
+      "an absolute path",
+      (_dir: string) => "/etc/passwd",
+      /synthesizedStackPath "\/etc\/passwd" is an absolute path, not one inside the output folder; refused/,
+    ],
+    [
+      "a symbolic link out of the folder",
+      (dir: string) => {
+        mkdirSync(join(dir, "stacks", "evil"), { recursive: true });
+        symlinkSync("/etc/passwd", join(dir, "stacks", "evil", "cdk.tf.json"));
+        return "stacks/evil/cdk.tf.json";
+      },
+      /synthesizedStackPath "stacks\/evil\/cdk\.tf\.json" leads out of the output folder through a symbolic link; refused/,
+    ],
   ])("GIVEN a manifest whose stack path is %s WHEN run THEN exit 2 naming it, and the file is not read", async (_name, stackPath, message) => {
     const dir = synth({ services: SEED_LIKE });
     const manifestFile = join(dir, "manifest.json");

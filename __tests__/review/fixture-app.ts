@@ -52,7 +52,9 @@ interface Shared {
 function addShared(stack: TerraformStack, env: string): Shared {
   const scope = new Construct(stack, "shared");
   const vpc = new Vpc(scope, "vpc", { cidrBlock: "10.0.0.0/16" });
-  const subnets = ["a", "b"].map((az, i) => new Subnet(scope, `subnet-${az}`, { vpcId: vpc.id, cidrBlock: `10.0.${i}.0/24`, availabilityZone: `eu-west-1${az}` }));
+  const subnets = ["a", "b"].map(
+    (az, i) => new Subnet(scope, `subnet-${az}`, { vpcId: vpc.id, cidrBlock: `10.0.${i}.0/24`, availabilityZone: `eu-west-1${az}` }),
+  );
   const cluster = new EcsCluster(scope, "cluster", { name: env });
   return { vpcId: vpc.id, subnetIds: subnets.map((s) => s.id), clusterArn: cluster.arn };
 }
@@ -63,16 +65,31 @@ function addService(stack: TerraformStack, stackName: string, s: FixtureService,
   const logGroup = new CloudwatchLogGroup(scope, "logs", { name: `/ecs/${stackName}/${s.name}`, retentionInDays: 7, tags });
   const role = new IamRole(scope, "execution-role", {
     name: `${stackName}-${s.name}-exec`,
-    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+    assumeRolePolicy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    }),
     tags,
   });
   new IamRolePolicy(scope, "execution-policy", {
     role: role.name,
-    policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup.arn}:*` }] }),
+    policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logGroup.arn}:*` }],
+    }),
   });
   const sg = new SecurityGroup(scope, "security-group", { name: `${stackName}-${s.name}`, description: `Tasks of ${s.name}`, vpcId: shared.vpcId, tags });
-  const tg = new LbTargetGroup(scope, targetGroupId, { name: `${stackName}-${s.name}`, port: s.port, protocol: "HTTP", vpcId: shared.vpcId, targetType: "ip", tags });
-  const environment = Object.entries(s.environment ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([name, value]) => ({ name, value }));
+  const tg = new LbTargetGroup(scope, targetGroupId, {
+    name: `${stackName}-${s.name}`,
+    port: s.port,
+    protocol: "HTTP",
+    vpcId: shared.vpcId,
+    targetType: "ip",
+    tags,
+  });
+  const environment = Object.entries(s.environment ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => ({ name, value }));
   const task = new EcsTaskDefinition(scope, "task", {
     family: `${stackName}-${s.name}`,
     cpu: "256",

@@ -32,7 +32,11 @@ afterAll(async () => {
 function addressesAndActions(plan: JsonValue): string[] {
   const changes = isJsonObject(plan) && isJsonArray(plan.resource_changes) ? plan.resource_changes : [];
   return changes
-    .flatMap((c) => (isJsonObject(c) && typeof c.address === "string" && isJsonObject(c.change) && isJsonArray(c.change.actions) ? [`${c.address} ${c.change.actions.join("+")}`] : []))
+    .flatMap((c) =>
+      isJsonObject(c) && typeof c.address === "string" && isJsonObject(c.change) && isJsonArray(c.change.actions)
+        ? [`${c.address} ${c.change.actions.join("+")}`]
+        : [],
+    )
     .sort();
 }
 
@@ -41,27 +45,31 @@ function stackNames(outDir: string): string[] {
 }
 
 describe("HCL output of cdktf stacks (fixture)", () => {
-  test("GIVEN the same app as JSON and HCL WHEN formatted, validated and planned THEN HCL is canonical, valid and plans the same resources", async () => {
-    const jsonOut = join(root, "fixture-json");
-    const hclOut = join(root, "fixture-hcl");
-    synthFixture(jsonOut, { env: "qa", role: "app", services: SEED_LIKE, endpoint: moto.endpoint, statePath: join(root, "state-json.tfstate") });
-    synthFixture(hclOut, { env: "qa", role: "app", services: SEED_LIKE, endpoint: moto.endpoint, statePath: join(root, "state-hcl.tfstate"), hcl: true });
+  test(
+    "GIVEN the same app as JSON and HCL WHEN formatted, validated and planned THEN HCL is canonical, valid and plans the same resources",
+    async () => {
+      const jsonOut = join(root, "fixture-json");
+      const hclOut = join(root, "fixture-hcl");
+      synthFixture(jsonOut, { env: "qa", role: "app", services: SEED_LIKE, endpoint: moto.endpoint, statePath: join(root, "state-json.tfstate") });
+      synthFixture(hclOut, { env: "qa", role: "app", services: SEED_LIKE, endpoint: moto.endpoint, statePath: join(root, "state-hcl.tfstate"), hcl: true });
 
-    expect(checkHclLayout(hclOut)).toEqual([]);
-    expect(await finishHclOutput(hclOut, env)).toEqual({ formatted: true });
-    expect((await terraformFmtCheck(hclOut, env)).code).toBe(0);
+      expect(checkHclLayout(hclOut)).toEqual([]);
+      expect(await finishHclOutput(hclOut, env)).toEqual({ formatted: true });
+      expect((await terraformFmtCheck(hclOut, env)).code).toBe(0);
 
-    const plans = [];
-    for (const out of [jsonOut, hclOut]) {
-      const dir = join(out, "stacks", "qa-app");
-      await tf(["init", "-input=false"], dir, env);
-      const validate = await tf(["validate", "-json"], dir, env);
-      expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true, error_count: 0 });
-      plans.push(addressesAndActions(await planJson(dir, env)));
-    }
-    expect(plans[0]?.length).toBeGreaterThan(20);
-    expect(plans[1]).toEqual(plans[0]);
-  }, terraformBudget(6));
+      const plans = [];
+      for (const out of [jsonOut, hclOut]) {
+        const dir = join(out, "stacks", "qa-app");
+        await tf(["init", "-input=false"], dir, env);
+        const validate = await tf(["validate", "-json"], dir, env);
+        expect(JSON.parse(validate.stdout)).toMatchObject({ valid: true, error_count: 0 });
+        plans.push(addressesAndActions(await planJson(dir, env)));
+      }
+      expect(plans[0]?.length).toBeGreaterThan(20);
+      expect(plans[1]).toEqual(plans[0]);
+    },
+    terraformBudget(6),
+  );
 
   test("GIVEN JSON text in cdk.tf or both files in a stack WHEN checked THEN each problem is named", () => {
     const broken = join(root, "broken");
@@ -100,7 +108,7 @@ describe("repairing cdktf's HCL quoting", () => {
     ['{"a":"${aws_x.y.arn}:*"}', '{\\"a\\":\\"${aws_x.y.arn}:*\\"}'],
     ['["sh","-c","echo \\"hi\\""] ${x}', '[\\"sh\\",\\"-c\\",\\"echo \\\\\\"hi\\\\\\"\\"] ${x}'],
     ['${jsonencode({"k" = "v"})} "q"', '${jsonencode({"k" = "v"})} \\"q\\"'],
-    ["$${literal} \"", '$${literal} \\"'],
+    ['$${literal} "', '$${literal} \\"'],
   ])("GIVEN the raw template %s WHEN escaped THEN literal quotes and backslashes are escaped, interpolations kept", (raw, escaped) => {
     expect(escapeHclTemplate(raw)).toBe(escaped);
   });
@@ -117,39 +125,43 @@ describe("repairing cdktf's HCL quoting", () => {
 });
 
 describe("compose2ecs synth --hcl on the bundled example", () => {
-  test("GIVEN the example WHEN synthesized with --hcl THEN every stack folder has only a formatted cdk.tf that validates and plans like the JSON", async () => {
-    const jsonOut = join(root, "example-json");
-    const hclOut = join(root, "example-hcl");
-    await synth(jsonOut, []);
-    await synth(hclOut, ["--hcl"]);
+  test(
+    "GIVEN the example WHEN synthesized with --hcl THEN every stack folder has only a formatted cdk.tf that validates and plans like the JSON",
+    async () => {
+      const jsonOut = join(root, "example-json");
+      const hclOut = join(root, "example-hcl");
+      await synth(jsonOut, []);
+      await synth(hclOut, ["--hcl"]);
 
-    expect(stackNames(hclOut)).toEqual(stackNames(jsonOut));
-    expect(checkHclLayout(hclOut)).toEqual([]);
-    for (const stack of stackNames(hclOut)) {
-      expect(readdirSync(join(hclOut, "stacks", stack)).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf"]);
-    }
-    const fmt = await terraformFmtCheck(hclOut, env);
-    expect({ code: fmt.code, unformatted: fmt.stdout.trim() }).toEqual({ code: 0, unformatted: "" });
-
-    for (const out of [jsonOut, hclOut]) {
-      for (const stack of stackNames(out)) {
-        const dir = join(out, "stacks", stack);
-        await tf(["init", "-input=false", "-backend=false"], dir, env);
-        const validate = await tf(["validate", "-json"], dir, env);
-        expect({ stack, ...JSON.parse(validate.stdout) }).toMatchObject({ stack, valid: true, error_count: 0 });
+      expect(stackNames(hclOut)).toEqual(stackNames(jsonOut));
+      expect(checkHclLayout(hclOut)).toEqual([]);
+      for (const stack of stackNames(hclOut)) {
+        expect(readdirSync(join(hclOut, "stacks", stack)).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf"]);
       }
-    }
+      const fmt = await terraformFmtCheck(hclOut, env);
+      expect({ code: fmt.code, unformatted: fmt.stdout.trim() }).toEqual({ code: 0, unformatted: "" });
 
-    // The base stack plans with no existing resources; compare JSON and HCL plans of it directly.
-    const base = stackNames(jsonOut).find((s) => s.endsWith("-base"));
-    expect(base).toBe("qa-base");
-    const basePlans = [];
-    for (const out of [jsonOut, hclOut]) {
-      const dir = join(out, "stacks", "qa-base");
-      await tf(["init", "-input=false", "-reconfigure"], dir, env);
-      basePlans.push(addressesAndActions(await planJson(dir, env, ["-refresh=false"])));
-    }
-    expect(basePlans[0]?.length).toBeGreaterThan(10);
-    expect(basePlans[1]).toEqual(basePlans[0]);
-  }, terraformBudget(8));
+      for (const out of [jsonOut, hclOut]) {
+        for (const stack of stackNames(out)) {
+          const dir = join(out, "stacks", stack);
+          await tf(["init", "-input=false", "-backend=false"], dir, env);
+          const validate = await tf(["validate", "-json"], dir, env);
+          expect({ stack, ...JSON.parse(validate.stdout) }).toMatchObject({ stack, valid: true, error_count: 0 });
+        }
+      }
+
+      // The base stack plans with no existing resources; compare JSON and HCL plans of it directly.
+      const base = stackNames(jsonOut).find((s) => s.endsWith("-base"));
+      expect(base).toBe("qa-base");
+      const basePlans = [];
+      for (const out of [jsonOut, hclOut]) {
+        const dir = join(out, "stacks", "qa-base");
+        await tf(["init", "-input=false", "-reconfigure"], dir, env);
+        basePlans.push(addressesAndActions(await planJson(dir, env, ["-refresh=false"])));
+      }
+      expect(basePlans[0]?.length).toBeGreaterThan(10);
+      expect(basePlans[1]).toEqual(basePlans[0]);
+    },
+    terraformBudget(8),
+  );
 });

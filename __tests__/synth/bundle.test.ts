@@ -26,7 +26,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function bin(args: readonly string[]): { status: number | null; stdout: string; stderr: string; loaded: string[] } {
   const result = spawnSync(process.execPath, ["--require", preload, BIN, ...args], { encoding: "utf8", timeout: 120_000 });
   const line = /\nLOADED (.*)\n/.exec(result.stderr);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr.replace(/\nLOADED .*\n/, ""), loaded: line ? (JSON.parse(line[1] ?? "[]") as string[]) : [] };
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr.replace(/\nLOADED .*\n/, ""),
+    loaded: line ? (JSON.parse(line[1] ?? "[]") as string[]) : [],
+  };
 }
 
 const fromNodeModules = (loaded: readonly string[], pkg: RegExp) => loaded.filter((f) => pkg.test(f.split("node_modules").pop() ?? ""));

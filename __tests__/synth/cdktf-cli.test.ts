@@ -20,7 +20,13 @@ describe("npx cdktf synth through cdktf.json", () => {
     const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", DISABLE_VERSION_CHECK: "1", CI: "true", COMPOSE2ECS_PROJECT_DIR: projectDir };
     delete env.COMPOSE2ECS_ENV;
     delete env.BRANCH;
-    const cdktf = (extra: NodeJS.ProcessEnv) => spawnSync(join(REPO, "node_modules", ".bin", "cdktf"), ["synth", "--output", viaCdktf], { cwd: REPO, env: { ...env, ...extra }, encoding: "utf8", timeout: 120_000 });
+    const cdktf = (extra: NodeJS.ProcessEnv) =>
+      spawnSync(join(REPO, "node_modules", ".bin", "cdktf"), ["synth", "--output", viaCdktf], {
+        cwd: REPO,
+        env: { ...env, ...extra },
+        encoding: "utf8",
+        timeout: 120_000,
+      });
 
     const qa = cdktf({ COMPOSE2ECS_ENV: "qa", BRANCH: "feature/login" });
     expect({ status: qa.status, stderr: qa.stderr }).toEqual({ status: 0, stderr: expect.any(String) });

@@ -16,7 +16,10 @@ interface Stack {
 function projectWithDatabase(): { root: string; projectDir: string } {
   const dir = exampleProjectDir();
   const file = join(dir.projectDir, "examples/seed/docker-compose.yml");
-  writeFileSync(file, `${readFileSync(file, "utf8")}\n  db:\n    image: postgres:16\n    volumes: ['pgdata:/var/lib/postgresql/data']\n\nvolumes:\n  pgdata: {}\n`);
+  writeFileSync(
+    file,
+    `${readFileSync(file, "utf8")}\n  db:\n    image: postgres:16\n    volumes: ['pgdata:/var/lib/postgresql/data']\n\nvolumes:\n  pgdata: {}\n`,
+  );
   return dir;
 }
 

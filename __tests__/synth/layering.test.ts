@@ -28,9 +28,12 @@ function imports(folder: string): Array<{ file: string; target: string }> {
 const topFolder = (target: string) => target.split("/")[0];
 
 describe("layering", () => {
-  test.each(["compose", "config", "naming", "planner", "state", "pipeline"])("GIVEN %s/ WHEN its imports are read THEN none loads cdktf or the AWS provider", (folder) => {
-    expect(imports(folder).filter((i) => CDKTF.test(i.target))).toEqual([]);
-  });
+  test.each(["compose", "config", "naming", "planner", "state", "pipeline"])(
+    "GIVEN %s/ WHEN its imports are read THEN none loads cdktf or the AWS provider",
+    (folder) => {
+      expect(imports(folder).filter((i) => CDKTF.test(i.target))).toEqual([]);
+    },
+  );
 
   test.each([
     ["config", ["state", "pipeline", "planner", "stacks", "constructs", "cli"]],

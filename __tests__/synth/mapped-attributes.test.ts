@@ -52,29 +52,67 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   "ports -> containerDefinitions[].portMappings": { key: "ports", changed: "    ports: ['8080:8080']\n" },
   "expose -> containerDefinitions[].portMappings": { key: "expose", changed: "    expose: ['6379']\n" },
   "volumes[] -> containerDefinitions[].mountPoints": { key: "volumes[0]", changed: "    volumes: [/cache]\n" },
-  "depends_on -> containerDefinitions[].dependsOn": { key: "depends_on", changed: "    depends_on: [db]\n", others: "  db: {image: postgres:16}\n", env: singleTask },
+  "depends_on -> containerDefinitions[].dependsOn": {
+    key: "depends_on",
+    changed: "    depends_on: [db]\n",
+    others: "  db: {image: postgres:16}\n",
+    env: singleTask,
+  },
   "healthcheck -> containerDefinitions[].healthCheck": { key: "healthcheck", changed: "    healthcheck: {test: [CMD, /bin/true], interval: 10s}\n" },
   "deploy.mode -> aws_ecs_service.scheduling_strategy": { key: "deploy.mode", changed: "    deploy: {mode: global}\n", env: ec2 },
   "deploy.replicas -> aws_ecs_service.desired_count": { key: "deploy.replicas", changed: "    deploy: {replicas: 3}\n" },
   "scale -> aws_ecs_service.desired_count": { key: "scale", changed: "    scale: 3\n" },
-  "deploy.resources.limits.cpus -> aws_ecs_task_definition.cpu": { key: "deploy.resources.limits.cpus", changed: "    deploy: {resources: {limits: {cpus: '2'}}}\n" },
-  "deploy.resources.limits.memory -> aws_ecs_task_definition.memory": { key: "deploy.resources.limits.memory", changed: "    deploy: {resources: {limits: {memory: 2G}}}\n" },
+  "deploy.resources.limits.cpus -> aws_ecs_task_definition.cpu": {
+    key: "deploy.resources.limits.cpus",
+    changed: "    deploy: {resources: {limits: {cpus: '2'}}}\n",
+  },
+  "deploy.resources.limits.memory -> aws_ecs_task_definition.memory": {
+    key: "deploy.resources.limits.memory",
+    changed: "    deploy: {resources: {limits: {memory: 2G}}}\n",
+  },
   "cpus -> aws_ecs_task_definition.cpu": { key: "cpus", changed: "    cpus: 2\n" },
   "mem_limit -> aws_ecs_task_definition.memory": { key: "mem_limit", changed: "    mem_limit: 2g\n" },
-  "deploy.resources.reservations.cpus -> containerDefinitions[].cpu": { key: "deploy.resources.reservations.cpus", changed: "    deploy: {resources: {reservations: {cpus: '0.125'}}}\n" },
-  "deploy.resources.reservations.memory -> containerDefinitions[].memoryReservation": { key: "deploy.resources.reservations.memory", changed: "    deploy: {resources: {reservations: {memory: 256M}}}\n" },
+  "deploy.resources.reservations.cpus -> containerDefinitions[].cpu": {
+    key: "deploy.resources.reservations.cpus",
+    changed: "    deploy: {resources: {reservations: {cpus: '0.125'}}}\n",
+  },
+  "deploy.resources.reservations.memory -> containerDefinitions[].memoryReservation": {
+    key: "deploy.resources.reservations.memory",
+    changed: "    deploy: {resources: {reservations: {memory: 256M}}}\n",
+  },
   "mem_reservation -> containerDefinitions[].memoryReservation": { key: "mem_reservation", changed: "    mem_reservation: 256m\n" },
   "cpu_shares -> containerDefinitions[].cpu": { key: "cpu_shares", changed: "    cpu_shares: 128\n" },
-  "deploy.update_config.order -> aws_ecs_service.deployment_minimum_healthy_percent": { key: "deploy.update_config.order", changed: "    deploy: {update_config: {order: start-first}}\n" },
-  "deploy.update_config.x-aws-min_percent -> aws_ecs_service.deployment_minimum_healthy_percent": { key: "deploy.update_config.x-aws-min_percent", changed: "    deploy: {update_config: {x-aws-min_percent: 25}}\n" },
-  "deploy.update_config.x-aws-max_percent -> aws_ecs_service.deployment_maximum_percent": { key: "deploy.update_config.x-aws-max_percent", changed: "    deploy: {update_config: {x-aws-max_percent: 150}}\n" },
-  "deploy.x-aws-autoscaling -> aws_appautoscaling_target.max_capacity": { key: "deploy.x-aws-autoscaling", changed: "    deploy: {x-aws-autoscaling: {max: 4, cpu: 70}}\n" },
-  "secrets -> containerDefinitions[].mountPoints": { key: "secrets", changed: "    secrets: [db_password]\n", top: "secrets: {db_password: {file: ./pw.txt}}\n", files: { "pw.txt": "x" } },
+  "deploy.update_config.order -> aws_ecs_service.deployment_minimum_healthy_percent": {
+    key: "deploy.update_config.order",
+    changed: "    deploy: {update_config: {order: start-first}}\n",
+  },
+  "deploy.update_config.x-aws-min_percent -> aws_ecs_service.deployment_minimum_healthy_percent": {
+    key: "deploy.update_config.x-aws-min_percent",
+    changed: "    deploy: {update_config: {x-aws-min_percent: 25}}\n",
+  },
+  "deploy.update_config.x-aws-max_percent -> aws_ecs_service.deployment_maximum_percent": {
+    key: "deploy.update_config.x-aws-max_percent",
+    changed: "    deploy: {update_config: {x-aws-max_percent: 150}}\n",
+  },
+  "deploy.x-aws-autoscaling -> aws_appautoscaling_target.max_capacity": {
+    key: "deploy.x-aws-autoscaling",
+    changed: "    deploy: {x-aws-autoscaling: {max: 4, cpu: 70}}\n",
+  },
+  "secrets -> containerDefinitions[].mountPoints": {
+    key: "secrets",
+    changed: "    secrets: [db_password]\n",
+    top: "secrets: {db_password: {file: ./pw.txt}}\n",
+    files: { "pw.txt": "x" },
+  },
   "ulimits -> containerDefinitions[].ulimits": { key: "ulimits", changed: "    ulimits: {nofile: 65535}\n" },
   "user -> containerDefinitions[].user": { key: "user", changed: "    user: '1000:1000'\n" },
   "working_dir -> containerDefinitions[].workingDirectory": { key: "working_dir", changed: "    working_dir: /srv\n" },
   "labels -> containerDefinitions[].dockerLabels": { key: "labels", changed: "    labels: {team: platform}\n" },
-  "label_file -> containerDefinitions[].dockerLabels": { key: "label_file", changed: "    label_file: labels.txt\n", files: { "labels.txt": "team=platform\n" } },
+  "label_file -> containerDefinitions[].dockerLabels": {
+    key: "label_file",
+    changed: "    label_file: labels.txt\n",
+    files: { "labels.txt": "team=platform\n" },
+  },
   "networks -> aws_ecs_service.network_configuration": { key: "networks", changed: "    networks: [back]\n", top: "networks: {back: {}}\n" },
   "read_only -> containerDefinitions[].readonlyRootFilesystem": { key: "read_only", changed: "    read_only: true\n" },
   "stop_grace_period -> containerDefinitions[].stopTimeout": { key: "stop_grace_period", changed: "    stop_grace_period: 20s\n" },
@@ -90,7 +128,11 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
   "x-ecs.memory -> aws_ecs_task_definition.memory": { key: "x-ecs.memory", changed: "    x-ecs: {memory: 2048}\n" },
   "x-ecs.path -> aws_lb_listener_rule.condition": { key: "x-ecs.path", base: PORT, changed: `${PORT}    x-ecs: {path: /api}\n` },
   "x-ecs.host -> aws_lb_listener_rule.condition": { key: "x-ecs.host", base: PORT, changed: `${PORT}    x-ecs: {host: api.example.com}\n` },
-  "x-ecs.healthCheckPath -> aws_lb_target_group.health_check": { key: "x-ecs.healthCheckPath", base: PORT, changed: `${PORT}    x-ecs: {healthCheckPath: /healthz}\n` },
+  "x-ecs.healthCheckPath -> aws_lb_target_group.health_check": {
+    key: "x-ecs.healthCheckPath",
+    base: PORT,
+    changed: `${PORT}    x-ecs: {healthCheckPath: /healthz}\n`,
+  },
   "x-ecs.access -> aws_vpc_security_group_ingress_rule.from_port": { key: "x-ecs.access", base: PORT, changed: `${PORT}    x-ecs: {access: declared-ports}\n` },
   "x-ecs.protocol -> aws_lb_target_group.protocol": { key: "x-ecs.protocol", base: PORT, changed: `${PORT}    x-ecs: {protocol: https}\n` },
   "x-ecs.loadBalancer -> aws_lb_listener.port": {
@@ -100,30 +142,81 @@ const SAMPLES: Readonly<Record<string, Sample>> = {
     env: { networkLoadBalancer: { internal: true, allowedCidrs: [] } },
   },
   "x-ecs.egress -> aws_vpc_security_group_egress_rule.to_port": { key: "x-ecs.egress", changed: "    x-ecs: {egress: [{ports: [587], cidrs: [0.0.0.0/0]}]}\n" },
-  "ports[].app_protocol -> aws_lb_target_group.protocol": { key: "ports[0].app_protocol", base: PORT, changed: "    ports: [{target: 80, published: 80, app_protocol: https}]\n" },
-  "ports[].x-aws-protocol -> aws_lb_target_group.protocol": { key: "ports[0].x-aws-protocol", base: PORT, changed: "    ports: [{target: 80, published: 80, x-aws-protocol: tcp}]\n" },
-  "x-ecs.port -> aws_lb_target_group.port": { key: "x-ecs.port", base: "    ports: ['80:80', '8080:8080']\n", changed: "    ports: ['80:80', '8080:8080']\n    x-ecs: {port: 8080}\n" },
+  "ports[].app_protocol -> aws_lb_target_group.protocol": {
+    key: "ports[0].app_protocol",
+    base: PORT,
+    changed: "    ports: [{target: 80, published: 80, app_protocol: https}]\n",
+  },
+  "ports[].x-aws-protocol -> aws_lb_target_group.protocol": {
+    key: "ports[0].x-aws-protocol",
+    base: PORT,
+    changed: "    ports: [{target: 80, published: 80, x-aws-protocol: tcp}]\n",
+  },
+  "x-ecs.port -> aws_lb_target_group.port": {
+    key: "x-ecs.port",
+    base: "    ports: ['80:80', '8080:8080']\n",
+    changed: "    ports: ['80:80', '8080:8080']\n    x-ecs: {port: 8080}\n",
+  },
   "x-ecs.public -> aws_lb_target_group.port": { key: "x-ecs.public", base: PORT, changed: `${PORT}    x-ecs: {public: false}\n` },
   "x-ecs.autoscaling -> aws_appautoscaling_target.max_capacity": { key: "x-ecs.autoscaling", changed: "    x-ecs: {autoscaling: {min: 1, max: 4, cpu: 60}}\n" },
   "x-ecs.stateful -> aws_ecs_service.deployment_maximum_percent": { key: "x-ecs.stateful", changed: "    x-ecs: {stateful: true}\n" },
-  "x-ecs.secretEnvironment -> containerDefinitions[].secrets": { key: "x-ecs.secretEnvironment", changed: "    x-ecs: {secretEnvironment: {DB_PASSWORD: secretsmanager}}\n" },
-  "x-ecs.taskRole.policies -> aws_iam_role_policy_attachment.policy_arn": { key: "x-ecs.taskRole.policies", changed: "    x-ecs: {taskRole: {policies: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']}}\n" },
+  "x-ecs.secretEnvironment -> containerDefinitions[].secrets": {
+    key: "x-ecs.secretEnvironment",
+    changed: "    x-ecs: {secretEnvironment: {DB_PASSWORD: secretsmanager}}\n",
+  },
+  "x-ecs.taskRole.policies -> aws_iam_role_policy_attachment.policy_arn": {
+    key: "x-ecs.taskRole.policies",
+    changed: "    x-ecs: {taskRole: {policies: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']}}\n",
+  },
   "x-ecs.taskRole.statements -> aws_iam_role_policy.policy": {
     key: "x-ecs.taskRole.statements",
     changed: "    x-ecs: {taskRole: {statements: [{Action: ['sqs:SendMessage'], Resource: ['arn:aws:sqs:eu-west-1:123456789012:jobs']}]}}\n",
   },
   "x-aws-role -> aws_iam_role_policy.policy": {
     key: "x-aws-role",
-    changed: "    x-aws-role: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: ['sqs:SendMessage'], Resource: 'arn:aws:sqs:eu-west-1:123456789012:jobs'}]}\n",
+    changed:
+      "    x-aws-role: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: ['sqs:SendMessage'], Resource: 'arn:aws:sqs:eu-west-1:123456789012:jobs'}]}\n",
   },
-  "x-aws-policies -> aws_iam_role_policy_attachment.policy_arn": { key: "x-aws-policies", changed: "    x-aws-policies: ['arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess']\n" },
-  "x-aws-pull_credentials -> containerDefinitions[].repositoryCredentials": { key: "x-aws-pull_credentials", changed: `    x-aws-pull_credentials: ${SECRET_ARN}\n` },
+  "x-aws-policies -> aws_iam_role_policy_attachment.policy_arn": {
+    key: "x-aws-policies",
+    changed: "    x-aws-policies: ['arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess']\n",
+  },
+  "x-aws-pull_credentials -> containerDefinitions[].repositoryCredentials": {
+    key: "x-aws-pull_credentials",
+    changed: `    x-aws-pull_credentials: ${SECRET_ARN}\n`,
+  },
   "networks.* -> aws_security_group.name": { key: "networks.back", changed: "    networks: [back]\n", top: "networks: {back: {}}\n", baseTop: "" },
-  "volumes.* -> aws_efs_file_system.creation_token": { key: "volumes.data", changed: "    volumes: ['data:/data']\n", top: "volumes: {data: {}}\n", baseTop: "" },
-  "secrets.* -> aws_secretsmanager_secret.name": { key: "secrets.token", changed: "    secrets: [token]\n", top: "secrets: {token: {file: ./t.txt}}\n", baseTop: "", files: { "t.txt": "x" } },
-  "secrets.* -> data.aws_secretsmanager_secret.name": { key: "secrets.token", changed: "    secrets: [token]\n", top: "secrets: {token: {external: true, name: prod/token}}\n", baseTop: "" },
-  "secrets.* -> aws_iam_role_policy.policy": { key: "secrets.token", changed: "    secrets: [token]\n", top: `secrets: {token: {external: true, name: '${SECRET_ARN}'}}\n`, baseTop: "" },
-  "x-aws-logs_retention -> aws_cloudwatch_log_group.retention_in_days": { key: "x-aws-logs_retention", changed: "", top: "x-aws-logs_retention: 30\n", baseTop: "" },
+  "volumes.* -> aws_efs_file_system.creation_token": {
+    key: "volumes.data",
+    changed: "    volumes: ['data:/data']\n",
+    top: "volumes: {data: {}}\n",
+    baseTop: "",
+  },
+  "secrets.* -> aws_secretsmanager_secret.name": {
+    key: "secrets.token",
+    changed: "    secrets: [token]\n",
+    top: "secrets: {token: {file: ./t.txt}}\n",
+    baseTop: "",
+    files: { "t.txt": "x" },
+  },
+  "secrets.* -> data.aws_secretsmanager_secret.name": {
+    key: "secrets.token",
+    changed: "    secrets: [token]\n",
+    top: "secrets: {token: {external: true, name: prod/token}}\n",
+    baseTop: "",
+  },
+  "secrets.* -> aws_iam_role_policy.policy": {
+    key: "secrets.token",
+    changed: "    secrets: [token]\n",
+    top: `secrets: {token: {external: true, name: '${SECRET_ARN}'}}\n`,
+    baseTop: "",
+  },
+  "x-aws-logs_retention -> aws_cloudwatch_log_group.retention_in_days": {
+    key: "x-aws-logs_retention",
+    changed: "",
+    top: "x-aws-logs_retention: 30\n",
+    baseTop: "",
+  },
 };
 
 function environment(overrides: Env = {}): EnvironmentConfig {
@@ -132,7 +225,10 @@ function environment(overrides: Env = {}): EnvironmentConfig {
 }
 
 interface Synthesized {
-  readonly json: { readonly resource?: Record<string, Record<string, Record<string, unknown>>>; readonly data?: Record<string, Record<string, Record<string, unknown>>> };
+  readonly json: {
+    readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
+    readonly data?: Record<string, Record<string, Record<string, unknown>>>;
+  };
   readonly report: readonly ConversionEntry[];
 }
 
@@ -176,8 +272,13 @@ function attributeValue(json: Synthesized["json"], attribute: string, service: s
   if (attribute.startsWith("containerDefinitions[].")) {
     if (service === undefined) throw new Error(`${attribute} needs a service`);
     const segments = attribute.slice("containerDefinitions[].".length).split(".");
-    const definitions = Object.values(json.resource?.aws_ecs_task_definition ?? {}).flatMap((td) => JSON.parse(String(td.container_definitions)) as Record<string, unknown>[]);
-    return dig(definitions.find((c) => c.name === service), segments);
+    const definitions = Object.values(json.resource?.aws_ecs_task_definition ?? {}).flatMap(
+      (td) => JSON.parse(String(td.container_definitions)) as Record<string, unknown>[],
+    );
+    return dig(
+      definitions.find((c) => c.name === service),
+      segments,
+    );
   }
   const isData = attribute.startsWith("data.");
   const [type, ...segments] = (isData ? attribute.slice(5) : attribute).split(".");
@@ -195,7 +296,10 @@ describe("every key the report calls mapped changes the ECS attribute it names",
     const files = sample.files ?? {};
     const base = synthesize(compose(sample.base ?? "", sample.baseTop ?? sample.top ?? "", sample.others ?? ""), files, sample.env ?? {});
     const changed = synthesize(compose(sample.changed, sample.top ?? "", sample.others ?? ""), files, sample.env ?? {});
-    const service = sample.key.startsWith("networks.") || sample.key.startsWith("volumes.") || sample.key.startsWith("secrets.") || sample.key === "x-aws-logs_retention" ? undefined : "web";
+    const service =
+      sample.key.startsWith("networks.") || sample.key.startsWith("volumes.") || sample.key.startsWith("secrets.") || sample.key === "x-aws-logs_retention"
+        ? undefined
+        : "web";
     const row = changed.report.find((e) => e.service === service && e.key === sample.key && e.status === "mapped" && e.attribute === attribute);
     expect([sample.key, row?.attribute]).toEqual([sample.key, attribute]);
     expect(keyPattern(sample.key, service)).toBe(pattern);
@@ -229,7 +333,9 @@ describe("every key the report calls mapped changes the ECS attribute it names",
         if (e.status !== "mapped") continue;
         mapped++;
         expect([p.file, `${keyPattern(e.key, e.service)} -> ${e.attribute ?? "(none)"}`]).toEqual([p.file, expect.stringMatching(/ -> /)]);
-        expect(pairs.has(`${keyPattern(e.key, e.service)} -> ${e.attribute ?? ""}`) ? "in MAPPINGS" : `${e.service ?? ""} ${e.key} -> ${e.attribute ?? ""}`).toBe("in MAPPINGS");
+        expect(
+          pairs.has(`${keyPattern(e.key, e.service)} -> ${e.attribute ?? ""}`) ? "in MAPPINGS" : `${e.service ?? ""} ${e.key} -> ${e.attribute ?? ""}`,
+        ).toBe("in MAPPINGS");
       }
     }
     expect(mapped).toBeGreaterThan(100);

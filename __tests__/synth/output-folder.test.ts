@@ -54,22 +54,38 @@ function userProject(): { root: string; projectDir: string } {
 
 describe("synth --out: which folders may be replaced", () => {
   test.each([
-    [". (the project itself, .git included)", (p: string) => p, /--out: \S+ holds files that are not synth output \(\.git, docker-compose\.yml, environments, \.\.\. \(4 in all\)\); synth replaces its output folder/],
-    ["environments (the environment files)", (p: string) => join(p, "environments"), /--out: \S*environments holds files that are not synth output \(production\.yml, qa\.yml\)/],
+    [
+      ". (the project itself, .git included)",
+      (p: string) => p,
+      /--out: \S+ holds files that are not synth output \(\.git, docker-compose\.yml, environments, \.\.\. \(4 in all\)\); synth replaces its output folder/,
+    ],
+    [
+      "environments (the environment files)",
+      (p: string) => join(p, "environments"),
+      /--out: \S*environments holds files that are not synth output \(production\.yml, qa\.yml\)/,
+    ],
     ["docker-compose.yml (a file)", (p: string) => join(p, "docker-compose.yml"), /--out: \S*docker-compose\.yml is a file, not a folder/],
-    ["a folder with a manifest.json that is not cdktf's", (p: string) => {
-      const dir = join(p, "not-synth");
-      mkdirSync(join(dir, "stacks"), { recursive: true });
-      writeFileSync(join(dir, "manifest.json"), '{"name": "my app"}');
-      return dir;
-    }, /not-synth has a manifest\.json that is not a cdktf manifest/],
-    ["an earlier synth output with a file of the user's added", (p: string) => {
-      const dir = join(p, "synth-plus");
-      mkdirSync(join(dir, "stacks"), { recursive: true });
-      writeFileSync(join(dir, "manifest.json"), '{"version": "0.21.0", "stacks": {}}');
-      writeFileSync(join(dir, "NOTES.md"), "mine\n");
-      return dir;
-    }, /synth-plus holds files that are not synth output \(NOTES\.md\)/],
+    [
+      "a folder with a manifest.json that is not cdktf's",
+      (p: string) => {
+        const dir = join(p, "not-synth");
+        mkdirSync(join(dir, "stacks"), { recursive: true });
+        writeFileSync(join(dir, "manifest.json"), '{"name": "my app"}');
+        return dir;
+      },
+      /not-synth has a manifest\.json that is not a cdktf manifest/,
+    ],
+    [
+      "an earlier synth output with a file of the user's added",
+      (p: string) => {
+        const dir = join(p, "synth-plus");
+        mkdirSync(join(dir, "stacks"), { recursive: true });
+        writeFileSync(join(dir, "manifest.json"), '{"version": "0.21.0", "stacks": {}}');
+        writeFileSync(join(dir, "NOTES.md"), "mine\n");
+        return dir;
+      },
+      /synth-plus holds files that are not synth output \(NOTES\.md\)/,
+    ],
   ])("GIVEN --out %s WHEN synthesized THEN exit 1 naming the folder, and nothing is touched", async (_name, outOf, message) => {
     const { projectDir } = userProject();
     const out = outOf(projectDir);

@@ -27,23 +27,28 @@ interface AppStack {
 }
 
 describe("port ranges through check and synth", () => {
-  test.each([["1-65535"], ["1-20000"]])("GIVEN ports [%s] WHEN checked and synthesized THEN exit 0, one rule from..to and one containerPortRange", async (range) => {
-    const dir = projectWith(`name: ranges\nservices:\n  game:\n    image: game:1\n    ports: ["${range}"]\n    x-ecs:\n      public: false\n`);
-    expect((await runCli(["check", "-C", dir, "--env", "production"])).code).toBe(0);
-    const out = join(dir, "out");
-    const result = await runCli(["synth", "-C", dir, "--env", "production", "--out", out]);
-    expect(result.stderr).toBe("");
-    expect(result.code).toBe(0);
-    const file = join(out, "stacks", "production-app", "cdk.tf.json");
-    const app = JSON.parse(readFileSync(file, "utf8")) as AppStack;
-    const rules = Object.values(app.resource.aws_vpc_security_group_ingress_rule);
-    const [from, to] = range.split("-").map(Number);
-    expect(rules.map((r) => [r.from_port, r.to_port, r.description])).toEqual([[from, to, `tcp/${range} from services on compose network default`]]);
-    const containers = Object.values(app.resource.aws_ecs_task_definition).flatMap((t) => JSON.parse(t.container_definitions) as { name: string; portMappings: unknown[] }[]);
-    expect(containers.find((c) => c.name === "game")?.portMappings).toEqual([{ containerPortRange: range, protocol: "tcp" }]);
-    // Before: 810 KB of container definitions for 1-20000.
-    expect(statSync(file).size).toBeLessThan(64 * 1024);
-  });
+  test.each([["1-65535"], ["1-20000"]])(
+    "GIVEN ports [%s] WHEN checked and synthesized THEN exit 0, one rule from..to and one containerPortRange",
+    async (range) => {
+      const dir = projectWith(`name: ranges\nservices:\n  game:\n    image: game:1\n    ports: ["${range}"]\n    x-ecs:\n      public: false\n`);
+      expect((await runCli(["check", "-C", dir, "--env", "production"])).code).toBe(0);
+      const out = join(dir, "out");
+      const result = await runCli(["synth", "-C", dir, "--env", "production", "--out", out]);
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const file = join(out, "stacks", "production-app", "cdk.tf.json");
+      const app = JSON.parse(readFileSync(file, "utf8")) as AppStack;
+      const rules = Object.values(app.resource.aws_vpc_security_group_ingress_rule);
+      const [from, to] = range.split("-").map(Number);
+      expect(rules.map((r) => [r.from_port, r.to_port, r.description])).toEqual([[from, to, `tcp/${range} from services on compose network default`]]);
+      const containers = Object.values(app.resource.aws_ecs_task_definition).flatMap(
+        (t) => JSON.parse(t.container_definitions) as { name: string; portMappings: unknown[] }[],
+      );
+      expect(containers.find((c) => c.name === "game")?.portMappings).toEqual([{ containerPortRange: range, protocol: "tcp" }]);
+      // Before: 810 KB of container definitions for 1-20000.
+      expect(statSync(file).size).toBeLessThan(64 * 1024);
+    },
+  );
 
   test("GIVEN 61 exposed ports on one network WHEN checked and synthesized THEN both exit 1 naming the service and the limit, and nothing is written", async () => {
     const expose = Array.from({ length: 61 }, (_, i) => `"${10000 + i * 2}"`).join(", ");

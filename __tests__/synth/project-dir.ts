@@ -60,7 +60,13 @@ export function exampleWithDataProjectDir(): { root: string; projectDir: string 
   writeFileSync(join(seed, "tls.key"), "key");
   for (const name of ["production", "qa"]) {
     const envFile = join(dir.projectDir, "environments", `${name}.yml`);
-    writeFileSync(envFile, readFileSync(envFile, "utf8").replace("services:\n", "services:\n  worker:\n    secretEnvironment: {DB_PASSWORD: secretsmanager, API_TOKEN: {from: ssm, name: /shop/api-token}}\n"));
+    writeFileSync(
+      envFile,
+      readFileSync(envFile, "utf8").replace(
+        "services:\n",
+        "services:\n  worker:\n    secretEnvironment: {DB_PASSWORD: secretsmanager, API_TOKEN: {from: ssm, name: /shop/api-token}}\n",
+      ),
+    );
   }
   return dir;
 }

@@ -42,7 +42,11 @@ describe("the project name", () => {
   });
 
   test("GIVEN project: in the environment and name: in the compose file WHEN planned THEN the environment's project wins", async () => {
-    const planned = await planRequest({ projectDir: project("x", `project: pinned\n${ENVIRONMENT}`, `name: other\n${COMPOSE}`), envName: "production", envVars: {} });
+    const planned = await planRequest({
+      projectDir: project("x", `project: pinned\n${ENVIRONMENT}`, `name: other\n${COMPOSE}`),
+      envName: "production",
+      envVars: {},
+    });
     expect(planned.plan?.project).toBe("pinned");
   });
 
@@ -54,7 +58,9 @@ describe("the project name", () => {
         severity: "warning",
         path: "project",
         location: expect.objectContaining({ file: expect.stringMatching(/environments\/production\.yml$/), line: 1 }),
-        message: expect.stringMatching(/project name "my-folder" comes from the folder's name.*replaces every resource and EFS data is lost; pin it with project: my-folder/),
+        message: expect.stringMatching(
+          /project name "my-folder" comes from the folder's name.*replaces every resource and EFS data is lost; pin it with project: my-folder/,
+        ),
       }),
     ]);
   });
@@ -66,7 +72,9 @@ describe("the project name", () => {
 
   test("GIVEN project: with upper-case letters WHEN loaded THEN it is a schema error at the key", async () => {
     const planned = await planRequest({ projectDir: project("z", `project: Shop\n${ENVIRONMENT}`), envName: "production", envVars: {} });
-    expect(planned.diagnostics).toEqual([expect.objectContaining({ severity: "error", path: "project", message: expect.stringMatching(/compose project name/) })]);
+    expect(planned.diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", path: "project", message: expect.stringMatching(/compose project name/) }),
+    ]);
   });
 });
 
@@ -75,7 +83,9 @@ describe("compose files named by the environment", () => {
     const dir = project("copied", `compose:\n  - examples/seed/docker-compose.yml\n${ENVIRONMENT}`);
     const result = await runCli(["synth", "-C", dir, "--env", "production", "--out", join(root, "out")]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/environments\/production\.yml:1:1 compose: compose file examples\/seed\/docker-compose\.yml not found in the project directory .*it comes from compose: in .*environments\/production\.yml, whose paths are relative to the project directory/);
+    expect(result.stderr).toMatch(
+      /environments\/production\.yml:1:1 compose: compose file examples\/seed\/docker-compose\.yml not found in the project directory .*it comes from compose: in .*environments\/production\.yml, whose paths are relative to the project directory/,
+    );
   });
 
   test("GIVEN a missing file given with -f WHEN synth runs THEN the loader reports it (the environment's compose: is not to blame)", async () => {

@@ -62,8 +62,12 @@ describe("compose2ecs synth on the bundled example", () => {
       if (saved === undefined) delete process.env.COMPOSE2ECS_IMAGE_TAG;
       else process.env.COMPOSE2ECS_IMAGE_TAG = saved;
     }
-    const app = JSON.parse(readFileSync(join(out, "stacks", "production-app", "cdk.tf.json"), "utf8")) as { resource: { aws_ecs_task_definition: Record<string, { container_definitions: string }> } };
-    const images = Object.values(app.resource.aws_ecs_task_definition).flatMap((t) => (JSON.parse(t.container_definitions) as { image: string }[]).map((c) => c.image));
+    const app = JSON.parse(readFileSync(join(out, "stacks", "production-app", "cdk.tf.json"), "utf8")) as {
+      resource: { aws_ecs_task_definition: Record<string, { container_definitions: string }> };
+    };
+    const images = Object.values(app.resource.aws_ecs_task_definition).flatMap((t) =>
+      (JSON.parse(t.container_definitions) as { image: string }[]).map((c) => c.image),
+    );
     expect(images.filter((i) => i.includes("aws_ecr_repository"))).toEqual([expect.stringMatching(/\}:main-3f2a1c9$/)]);
     expect(images).toEqual(expect.arrayContaining(["laszlocph/spring-boot-dummy:exposed", "redis:7.2-alpine"]));
   });
@@ -95,7 +99,7 @@ describe("compose2ecs synth: bad input writes nothing", () => {
     expect((await runCli(["synth", "-C", projectDir, "--env", "production", "--out", out])).code).toBe(0);
     const before = readTree(out);
     const bad = join(projectDir, "bad.yml");
-    writeFileSync(bad, "services:\n  web:\n    image: nginx\n    ports:\n      - \"not-a-port\"\n");
+    writeFileSync(bad, 'services:\n  web:\n    image: nginx\n    ports:\n      - "not-a-port"\n');
     const result = await runCli(["synth", "-C", projectDir, "--env", "production", "-f", bad, "--out", out]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/bad\.yml:\d+:\d+ services\.web\.ports/);

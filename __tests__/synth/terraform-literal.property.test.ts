@@ -12,7 +12,7 @@ import { assertProperty, textOf } from "../helpers/property";
 /** What Terraform reads from a template, or where it would start evaluating. */
 function terraformReads(template: string): { readonly text: string } | { readonly live: number } {
   let text = "";
-  for (let i = 0; i < template.length; ) {
+  for (let i = 0; i < template.length;) {
     if (template.startsWith("$${", i) || template.startsWith("%%{", i)) {
       text += template.slice(i + 1, i + 3);
       i += 3;
@@ -27,7 +27,7 @@ function terraformReads(template: string): { readonly text: string } | { readonl
 }
 
 /** Strings dense in what Terraform treats specially. */
-const userText = fc.oneof(textOf("$%{}a\\\"", 16), fc.string());
+const userText = fc.oneof(textOf('$%{}a\\"', 16), fc.string());
 
 describe("Terraform escaping properties", () => {
   test("GIVEN any text WHEN made literal THEN Terraform reads exactly that text and evaluates nothing", () => {

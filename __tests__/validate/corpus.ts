@@ -17,7 +17,9 @@ export interface CorpusEntry {
 export function readManifest(): CorpusEntry[] {
   const manifest = join(CORPUS, "MANIFEST.tsv");
   if (!existsSync(manifest)) throw new Error(`corpus manifest not found at ${manifest}: set COMPOSE2ECS_SHARED_DIR to the shared folder`);
-  const [header, ...rows] = readFileSync(manifest, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const [header, ...rows] = readFileSync(manifest, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   const columns = (header ?? "").split("\t");
   const col = (row: string[], name: string) => row[columns.indexOf(name)] ?? "";
   return rows.map((line) => {

@@ -54,7 +54,8 @@ export async function validateStacks(stacks: readonly StackToValidate[], env: No
   stacks.forEach((stack, i) => {
     const mod = moduleName(i, stack.name);
     mkdirSync(join(root, mod));
-    for (const file of readdirSync(stack.dir).filter((f) => f.endsWith(".tf.json") || f.endsWith(".tf"))) copyFileSync(join(stack.dir, file), join(root, mod, file));
+    for (const file of readdirSync(stack.dir).filter((f) => f.endsWith(".tf.json") || f.endsWith(".tf")))
+      copyFileSync(join(stack.dir, file), join(root, mod, file));
     modules[mod] = { source: `./${mod}` };
     byModule.set(mod, stack.name);
   });

@@ -54,13 +54,23 @@ const ENV_FILE = `FROM_FILE='${PAYLOAD}'\n`;
  * Every model path that holds the payload, and where it goes. A new free-text field in the
  * model fails the classification test until it is listed here.
  */
-const RENDERED = ["command[]", "entrypoint[]", "environment.MESSAGE", "environment.FROM_FILE", "labels.com.example.note", "healthcheck.test[]", "user", "workingDir"];
+const RENDERED = [
+  "command[]",
+  "entrypoint[]",
+  "environment.MESSAGE",
+  "environment.FROM_FILE",
+  "labels.com.example.note",
+  "healthcheck.test[]",
+  "user",
+  "workingDir",
+];
 // hostname carries the payload in the compose file too, but the model does not keep it (nothing
 // on ECS renders it; the report says so), so it cannot leak.
 const NOT_RENDERED: Readonly<Record<string, string>> = {
   containerName: "ECS names containers after the compose service",
   "logging.options.tag": "logs go to CloudWatch through awslogs; compose logging options are reported, not rendered",
-  "unmodelled.deploy.labels.com.example.deploy": "deploy labels belong to the swarm service, which ECS has no place for: kept for the report's reason, never rendered",
+  "unmodelled.deploy.labels.com.example.deploy":
+    "deploy labels belong to the swarm service, which ECS has no place for: kept for the report's reason, never rendered",
 };
 
 function payloadPaths(value: JsonValue | undefined, path: string, out: string[]): void {
@@ -143,7 +153,12 @@ describe("Terraform sees user text literally", () => {
     const web = containers.find((c) => c.name === "web");
     expect(web?.command).toEqual(["sh", "-c", `echo ${PAYLOAD}`]);
     expect(web?.entryPoint).toEqual(["/docker-entrypoint.sh", PAYLOAD]);
-    expect(web?.environment).toEqual(expect.arrayContaining([{ name: "MESSAGE", value: PAYLOAD }, { name: "FROM_FILE", value: PAYLOAD }]));
+    expect(web?.environment).toEqual(
+      expect.arrayContaining([
+        { name: "MESSAGE", value: PAYLOAD },
+        { name: "FROM_FILE", value: PAYLOAD },
+      ]),
+    );
     expect(web?.dockerLabels?.["com.example.note"]).toBe(PAYLOAD);
     expect(web?.healthCheck?.command).toEqual(["CMD-SHELL", `curl -f http://localhost:80/${PAYLOAD} || exit 1`]);
     expect(web?.user).toBe(PAYLOAD);

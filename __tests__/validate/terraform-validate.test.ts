@@ -45,7 +45,8 @@ describe("terraform validate: the bundled example", () => {
     }
     expect(stacks).toHaveLength(8);
     const connect = readFileSync(join(root, "connect", "stacks", "connect-app", "cdk.tf.json"), "utf8");
-    for (const kind of ["aws_security_group_rule", "aws_lb_listener", "aws_vpc_security_group_egress_rule", "declared-ports-networks"]) expect(connect).toContain(kind);
+    for (const kind of ["aws_security_group_rule", "aws_lb_listener", "aws_vpc_security_group_egress_rule", "declared-ports-networks"])
+      expect(connect).toContain(kind);
     const results = await validateStacks(stacks, tfEnv);
     expect(results.filter((r) => !r.ok)).toEqual([]);
     expect(results).toHaveLength(8);
@@ -53,23 +54,27 @@ describe("terraform validate: the bundled example", () => {
 });
 
 describe("terraform validate: the example with data, secrets, permissions and the Docker ECS integration's keys", () => {
-  test("GIVEN production (protected volume, backup policy), production --allow-data-loss and a QA branch WHEN terraform validates the application stacks THEN all are valid", async () => {
-    const { root, projectDir } = exampleWithDataProjectDir();
-    const stacks: StackToValidate[] = [];
-    for (const [label, flags] of [
-      ["production", ["--env", "production"]],
-      ["released", ["--env", "production", "--allow-data-loss"]],
-      ["qa", ["--env", "qa", "--branch", "feature/data"]],
-    ] as const) {
-      const out = join(root, label);
-      const synth = await runCli(["synth", "-C", projectDir, "--out", out, ...flags]);
-      expect([label, synth.code, synth.code === 0 ? "" : synth.stderr]).toEqual([label, 0, ""]);
-      stacks.push(...stacksOf(out, `${label}:`).filter((s) => !s.name.endsWith("-base")));
-    }
-    expect(stacks).toHaveLength(3);
-    const results = await validateStacks(stacks, tfEnv);
-    expect(results.filter((r) => !r.ok)).toEqual([]);
-  }, terraformBudget(1));
+  test(
+    "GIVEN production (protected volume, backup policy), production --allow-data-loss and a QA branch WHEN terraform validates the application stacks THEN all are valid",
+    async () => {
+      const { root, projectDir } = exampleWithDataProjectDir();
+      const stacks: StackToValidate[] = [];
+      for (const [label, flags] of [
+        ["production", ["--env", "production"]],
+        ["released", ["--env", "production", "--allow-data-loss"]],
+        ["qa", ["--env", "qa", "--branch", "feature/data"]],
+      ] as const) {
+        const out = join(root, label);
+        const synth = await runCli(["synth", "-C", projectDir, "--out", out, ...flags]);
+        expect([label, synth.code, synth.code === 0 ? "" : synth.stderr]).toEqual([label, 0, ""]);
+        stacks.push(...stacksOf(out, `${label}:`).filter((s) => !s.name.endsWith("-base")));
+      }
+      expect(stacks).toHaveLength(3);
+      const results = await validateStacks(stacks, tfEnv);
+      expect(results.filter((r) => !r.ok)).toEqual([]);
+    },
+    terraformBudget(1),
+  );
 });
 
 const corpusEnv: EnvironmentConfig = (() => {
@@ -105,10 +110,14 @@ describe("terraform validate: every corpus file that converts", () => {
     synthesized.push({ name: entry.file, dir: join(out, "stacks", planned.plan.app.stackName) });
   });
 
-  test("GIVEN every synthesized corpus application stack WHEN terraform validates them THEN all are valid", async () => {
-    expect(synthesized).toHaveLength(converting.length);
-    const results = await validateStacks(synthesized, tfEnv);
-    expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(results).toHaveLength(converting.length);
-  }, terraformBudget(3));
+  test(
+    "GIVEN every synthesized corpus application stack WHEN terraform validates them THEN all are valid",
+    async () => {
+      expect(synthesized).toHaveLength(converting.length);
+      const results = await validateStacks(synthesized, tfEnv);
+      expect(results.filter((r) => !r.ok)).toEqual([]);
+      expect(results).toHaveLength(converting.length);
+    },
+    terraformBudget(3),
+  );
 });

@@ -36,7 +36,17 @@ const synth: Synth = async (req) => {
   const saved = Object.fromEntries(Object.keys(req.variables).map((k) => [k, process.env[k]]));
   Object.assign(process.env, req.variables);
   try {
-    const r = await runCli(["synth", "-C", req.projectDir, ...req.files.flatMap((f) => ["-f", f]), "--env", req.env, ...(req.branch !== undefined ? ["--branch", req.branch] : []), "--out", req.outDir]);
+    const r = await runCli([
+      "synth",
+      "-C",
+      req.projectDir,
+      ...req.files.flatMap((f) => ["-f", f]),
+      "--env",
+      req.env,
+      ...(req.branch !== undefined ? ["--branch", req.branch] : []),
+      "--out",
+      req.outDir,
+    ]);
     return { ok: r.code === 0, message: r.stderr || r.stdout };
   } finally {
     for (const [k, v] of Object.entries(saved)) {
@@ -59,17 +69,24 @@ function failuresOf(results: readonly AppEnvResult[]): Failure[] {
   return results.flatMap<Failure>((r) =>
     r.error !== undefined
       ? [{ app: r.app, env: r.env, service: "-", promise: "synth" as const, subject: "-", detail: r.error }]
-      : r.findings.filter((f) => f.status !== "hold").map((f) => ({ app: f.app, env: f.env, service: f.service, promise: f.kind, subject: f.subject, detail: f.detail })),
+      : r.findings
+          .filter((f) => f.status !== "hold")
+          .map((f) => ({ app: f.app, env: f.env, service: f.service, promise: f.kind, subject: f.subject, detail: f.detail })),
   );
 }
 
 const covers = (entry: Gap | AcceptedException, f: Failure) =>
-  entry.app === f.app && (entry.env === "both" || entry.env === f.env) && entry.service === f.service && entry.promise === f.promise && entry.subject === f.subject;
+  entry.app === f.app &&
+  (entry.env === "both" || entry.env === f.env) &&
+  entry.service === f.service &&
+  entry.promise === f.promise &&
+  entry.subject === f.subject;
 
 /** An entry's environments, each of which must still fail (a half-fixed "both" entry is stale too). */
 const envsOf = (entry: Gap | AcceptedException) => (entry.env === "both" ? ["production", "qa"] : [entry.env]);
 
-const asEntry = (f: Failure) => `  { app: ${JSON.stringify(f.app)}, env: ${JSON.stringify(f.env)}, service: ${JSON.stringify(f.service)}, promise: ${JSON.stringify(f.promise)}, subject: ${JSON.stringify(f.subject)}, reason: "..." }, // ${f.detail}`;
+const asEntry = (f: Failure) =>
+  `  { app: ${JSON.stringify(f.app)}, env: ${JSON.stringify(f.env)}, service: ${JSON.stringify(f.service)}, promise: ${JSON.stringify(f.promise)}, subject: ${JSON.stringify(f.subject)}, reason: "..." }, // ${f.detail}`;
 
 describe("runtime promises over the corpus, the example and the app fixtures", () => {
   let results: AppEnvResult[] = [];
@@ -85,7 +102,12 @@ describe("runtime promises over the corpus, the example and the app fixtures", (
     expect(Object.keys(FIXTURE_FILES).sort()).toEqual(apps);
     for (const app of apps) {
       const source = readFileSync(join(base, app, "SOURCE.md"), "utf8");
-      expect([app, /- Repository: https:\/\/github\.com\//.test(source), /- Commit: [0-9a-f]{40}/.test(source), /- Licence: \S+/.test(source)]).toEqual([app, true, true, true]);
+      expect([app, /- Repository: https:\/\/github\.com\//.test(source), /- Commit: [0-9a-f]{40}/.test(source), /- Licence: \S+/.test(source)]).toEqual([
+        app,
+        true,
+        true,
+        true,
+      ]);
       for (const f of FIXTURE_FILES[app] ?? []) expect([app, f, existsSync(join(base, app, f))]).toEqual([app, f, true]);
     }
   });
@@ -101,7 +123,9 @@ describe("runtime promises over the corpus, the example and the app fixtures", (
     const failures = failuresOf(results);
     const unexplained = failures.filter((f) => !ACCEPTED_EXCEPTIONS.some((e) => covers(e, f)) && !KNOWN_GENERATOR_GAPS.some((g) => covers(g, f)));
     if (unexplained.length > 0) {
-      throw new Error(`${headline(totals(results))}\n${unexplained.length} failing promise(s) no list names (fix the generator, or add a reasoned entry):\n${unexplained.map(asEntry).join("\n")}`);
+      throw new Error(
+        `${headline(totals(results))}\n${unexplained.length} failing promise(s) no list names (fix the generator, or add a reasoned entry):\n${unexplained.map(asEntry).join("\n")}`,
+      );
     }
   });
 
@@ -112,7 +136,10 @@ describe("runtime promises over the corpus, the example and the app fixtures", (
         .filter((env) => !failures.some((f) => covers(entry, f) && f.env === env))
         .map((env) => `${entry.app} / ${env} ${entry.service} ${entry.promise} ${entry.subject}`),
     );
-    if (stale.length > 0) throw new Error(`${headline(totals(results))}\nthese entries no longer fail; delete them (or narrow "both" to the env that still fails):\n${stale.join("\n")}`);
+    if (stale.length > 0)
+      throw new Error(
+        `${headline(totals(results))}\nthese entries no longer fail; delete them (or narrow "both" to the env that still fails):\n${stale.join("\n")}`,
+      );
   });
 
   test("GIVEN the lists WHEN read THEN no entry is named twice and every accepted exception gives a reason", () => {

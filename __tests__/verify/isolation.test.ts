@@ -20,7 +20,12 @@ function tsFiles(dir: string): string[] {
 /** Every module specifier: static imports/exports, require(), dynamic import(). */
 export function importedSpecifiers(source: string): string[] {
   const out: { at: number; specifier: string }[] = [];
-  const patterns = [/\bimport\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/g, /\bexport\s+(?:type\s+)?[^'";]*?\sfrom\s+["']([^"']+)["']/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g];
+  const patterns = [
+    /\bimport\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/g,
+    /\bexport\s+(?:type\s+)?[^'";]*?\sfrom\s+["']([^"']+)["']/g,
+    /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+  ];
   for (const p of patterns) for (const m of source.matchAll(p)) out.push({ at: m.index ?? 0, specifier: m[1] ?? "" });
   return out.sort((a, b) => a.at - b.at).map((o) => o.specifier);
 }
@@ -46,7 +51,9 @@ describe("verify/ imports nothing from the generator", () => {
   });
 
   test("GIVEN every verify/**/*.ts WHEN its imports, requires and dynamic imports are read THEN each is a node built-in, yaml or a verify/ file", () => {
-    const offending = files.flatMap((file) => importedSpecifiers(readFileSync(file, "utf8")).map((s) => [relative(REPO, file), s, allowed(file, s)] as const)).filter(([, , why]) => why !== undefined);
+    const offending = files
+      .flatMap((file) => importedSpecifiers(readFileSync(file, "utf8")).map((s) => [relative(REPO, file), s, allowed(file, s)] as const))
+      .filter(([, , why]) => why !== undefined);
     expect(offending).toEqual([]);
   });
 

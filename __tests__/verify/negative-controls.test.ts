@@ -56,7 +56,8 @@ beforeAll(async () => {
   outDir = out;
   const synth = await runCli(["synth", "-C", projectDir, "-f", "docker-compose.yml", "--env", "production", "--out", out]);
   if (synth.code !== 0) throw new Error(`synth failed: ${synth.stderr}`);
-  for (const stack of readdirSync(join(out, "stacks"))) pristine[stack] = JSON.parse(readFileSync(join(out, "stacks", stack, "cdk.tf.json"), "utf8")) as Stacks[string];
+  for (const stack of readdirSync(join(out, "stacks")))
+    pristine[stack] = JSON.parse(readFileSync(join(out, "stacks", stack, "cdk.tf.json"), "utf8")) as Stacks[string];
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -114,9 +115,14 @@ describe("negative controls: the verifier names exactly what was taken away", ()
   test("GIVEN the ingress rule that admits web on db's port is deleted WHEN verified THEN only web -> db:5432 breaks, naming the groups and the port", () => {
     const stacks = copy();
     const { tf, deployment } = view(stacks);
-    const dbGroups = new Set(tf.resolveAll(deployment("db").stack, blockList(deployment("db").body.network_configuration)[0]?.security_groups).map((g) => g.address));
+    const dbGroups = new Set(
+      tf.resolveAll(deployment("db").stack, blockList(deployment("db").body.network_configuration)[0]?.security_groups).map((g) => g.address),
+    );
     // The network's own all-ports rule (aws_security_group_rule, self) and any per-port rule on db's groups.
-    const admitting = [...tf.allResources("aws_vpc_security_group_ingress_rule"), ...tf.allResources("aws_security_group_rule").filter((r) => r.body.type === "ingress")]
+    const admitting = [
+      ...tf.allResources("aws_vpc_security_group_ingress_rule"),
+      ...tf.allResources("aws_security_group_rule").filter((r) => r.body.type === "ingress"),
+    ]
       .filter((r) => tf.resolveAll(r.stack, r.body.security_group_id).some((g) => dbGroups.has(g.address)))
       .filter((r) => (r.body.ip_protocol ?? r.body.protocol) === "-1" || (Number(r.body.from_port) <= 5432 && 5432 <= Number(r.body.to_port)));
     expect(admitting.length).toBeGreaterThan(0);
@@ -141,8 +147,12 @@ describe("negative controls: the verifier names exactly what was taken away", ()
   test("GIVEN the listener rule routing to web is deleted WHEN verified THEN only 'served at /' breaks", () => {
     const stacks = copy();
     const { tf, deployment } = view(stacks);
-    const groups = new Set(blockList(deployment("web").body.load_balancer).flatMap((lb) => tf.resolveAll(deployment("web").stack, lb.target_group_arn).map((g) => g.address)));
-    const rules = tf.allResources("aws_lb_listener_rule").filter((r) => blockList(r.body.action).some((a) => tf.resolveAll(r.stack, a.target_group_arn).some((g) => groups.has(g.address))));
+    const groups = new Set(
+      blockList(deployment("web").body.load_balancer).flatMap((lb) => tf.resolveAll(deployment("web").stack, lb.target_group_arn).map((g) => g.address)),
+    );
+    const rules = tf
+      .allResources("aws_lb_listener_rule")
+      .filter((r) => blockList(r.body.action).some((a) => tf.resolveAll(r.stack, a.target_group_arn).some((g) => groups.has(g.address))));
     expect(rules).toHaveLength(1);
     for (const r of rules) remove(stacks, r);
     const findings = verify(stacks);
@@ -172,7 +182,9 @@ describe("negative controls: the verifier names exactly what was taken away", ()
     body.load_balancer = [{ container_name: "db", container_port: 5432, target_group_arn: "${aws_lb_target_group.db_http.arn}" }];
     const findings = verify(stacks);
     expect(failing(findings)).toEqual([["tcp-not-http", "db", "5432/tcp"]]);
-    expect(findings.find((f) => f.kind === "tcp-not-http")?.detail).toMatch(/db:5432 is tcp \(PostgreSQL speaks tcp on 5432\) but aws_lb_target_group\.db_http is an ALB HTTP target group/);
+    expect(findings.find((f) => f.kind === "tcp-not-http")?.detail).toMatch(
+      /db:5432 is tcp \(PostgreSQL speaks tcp on 5432\) but aws_lb_target_group\.db_http is an ALB HTTP target group/,
+    );
   });
 
   test("GIVEN the CLI WHEN run on the untouched output and on one with db's ingress rules removed THEN it exits 0, then 1 naming the broken promise", async () => {
@@ -180,8 +192,13 @@ describe("negative controls: the verifier names exactly what was taken away", ()
     expect([ok.result, ok.stdout]).toEqual([0, expect.stringContaining("1 of 1 app-environments keep their promises")]);
     const stacks = copy();
     const { tf, deployment } = view(stacks);
-    const dbGroups = new Set(tf.resolveAll(deployment("db").stack, blockList(deployment("db").body.network_configuration)[0]?.security_groups).map((g) => g.address));
-    const ingress = [...tf.allResources("aws_vpc_security_group_ingress_rule"), ...tf.allResources("aws_security_group_rule").filter((x) => x.body.type === "ingress")];
+    const dbGroups = new Set(
+      tf.resolveAll(deployment("db").stack, blockList(deployment("db").body.network_configuration)[0]?.security_groups).map((g) => g.address),
+    );
+    const ingress = [
+      ...tf.allResources("aws_vpc_security_group_ingress_rule"),
+      ...tf.allResources("aws_security_group_rule").filter((x) => x.body.type === "ingress"),
+    ];
     for (const r of ingress.filter((x) => tf.resolveAll(x.stack, x.body.security_group_id).some((g) => dbGroups.has(g.address)))) remove(stacks, r);
     const broken = join(outDir, "..", "broken");
     for (const [stack, json] of Object.entries(stacks)) {
@@ -190,7 +207,9 @@ describe("negative controls: the verifier names exactly what was taken away", ()
     }
     const bad = await captureOutput(async () => verifyMain([broken, "-f", join(projectDir, "docker-compose.yml")]));
     expect(bad.result).toBe(1);
-    expect(bad.stdout).toMatch(/broken +sg-admits +web +db:5432 +no ingress rule on sg .* on tcp\/5432 \[docker-compose\.yml:8 DATABASE_URL; docker-compose\.yml:9 depends_on\]/);
+    expect(bad.stdout).toMatch(
+      /broken +sg-admits +web +db:5432 +no ingress rule on sg .* on tcp\/5432 \[docker-compose\.yml:8 DATABASE_URL; docker-compose\.yml:9 depends_on\]/,
+    );
     expect(bad.stdout).toContain("0 of 1 app-environments keep their promises");
   });
 });

@@ -39,21 +39,57 @@ const sidecar = { name: "searchdomain-sidecar", image: "docker/ecs-searchdomain-
 const waitsForSidecar = { dependsOn: [{ containerName: "searchdomain-sidecar", condition: "SUCCESS" }] };
 
 /** A per-service app stack: web and db each with a group, db in Cloud Map, one network group admitting 5432. */
-function stack(overrides: { web?: Record<string, unknown>; db?: Record<string, unknown>; webContainers?: unknown[]; dbVolume?: Record<string, unknown>; extra?: Record<string, Record<string, unknown>> } = {}): Terraform {
+function stack(
+  overrides: {
+    web?: Record<string, unknown>;
+    db?: Record<string, unknown>;
+    webContainers?: unknown[];
+    dbVolume?: Record<string, unknown>;
+    extra?: Record<string, Record<string, unknown>>;
+  } = {},
+): Terraform {
   const net = (sgs: string[]) => ({ subnets: ["subnet-1"], security_groups: sgs.map((s) => `\${aws_security_group.${s}.id}`) });
   const resource: Record<string, Record<string, unknown>> = {
     aws_security_group: { web: { name: "web" }, db: { name: "db" }, net: { name: "net" } },
-    aws_vpc_security_group_ingress_rule: { db_5432: { security_group_id: "${aws_security_group.db.id}", referenced_security_group_id: "${aws_security_group.net.id}", ip_protocol: "tcp", from_port: 5432, to_port: 5432 } },
+    aws_vpc_security_group_ingress_rule: {
+      db_5432: {
+        security_group_id: "${aws_security_group.db.id}",
+        referenced_security_group_id: "${aws_security_group.net.id}",
+        ip_protocol: "tcp",
+        from_port: 5432,
+        to_port: 5432,
+      },
+    },
     aws_vpc_security_group_egress_rule: { web_out: { security_group_id: "${aws_security_group.web.id}", ip_protocol: "-1", cidr_ipv4: "0.0.0.0/0" } },
     aws_service_discovery_private_dns_namespace: { ns: { name: "prod.shop.internal", vpc: "vpc-1" } },
-    aws_service_discovery_service: { db: { name: "db", dns_config: { namespace_id: "${aws_service_discovery_private_dns_namespace.ns.id}", dns_records: [{ type: "A", ttl: 10 }] } } },
+    aws_service_discovery_service: {
+      db: { name: "db", dns_config: { namespace_id: "${aws_service_discovery_private_dns_namespace.ns.id}", dns_records: [{ type: "A", ttl: 10 }] } },
+    },
     aws_ecs_task_definition: {
       web: { family: "web", container_definitions: JSON.stringify(overrides.webContainers ?? [sidecar, container("web", waitsForSidecar)]) },
-      db: { family: "db", container_definitions: JSON.stringify([container("db", { mountPoints: [{ sourceVolume: "pgdata", containerPath: "/var/lib/postgresql/data" }] })]), volume: [overrides.dbVolume ?? { name: "pgdata", efs_volume_configuration: { file_system_id: "fs-1" } }] },
+      db: {
+        family: "db",
+        container_definitions: JSON.stringify([container("db", { mountPoints: [{ sourceVolume: "pgdata", containerPath: "/var/lib/postgresql/data" }] })]),
+        volume: [overrides.dbVolume ?? { name: "pgdata", efs_volume_configuration: { file_system_id: "fs-1" } }],
+      },
     },
     aws_ecs_service: {
-      web: { name: "web", task_definition: "${aws_ecs_task_definition.web.arn}", desired_count: 1, network_configuration: net(["web", "net"]), ...overrides.web },
-      db: { name: "db", task_definition: "${aws_ecs_task_definition.db.arn}", desired_count: 1, deployment_maximum_percent: 100, network_configuration: net(["db", "net"]), service_registries: { registry_arn: "${aws_service_discovery_service.db.arn}" }, ...overrides.db },
+      web: {
+        name: "web",
+        task_definition: "${aws_ecs_task_definition.web.arn}",
+        desired_count: 1,
+        network_configuration: net(["web", "net"]),
+        ...overrides.web,
+      },
+      db: {
+        name: "db",
+        task_definition: "${aws_ecs_task_definition.db.arn}",
+        desired_count: 1,
+        deployment_maximum_percent: 100,
+        network_configuration: net(["db", "net"]),
+        service_registries: { registry_arn: "${aws_service_discovery_service.db.arn}" },
+        ...overrides.db,
+      },
     },
     ...overrides.extra,
   };
@@ -85,7 +121,10 @@ describe("promise checks on hand-written stacks", () => {
   test("GIVEN no Cloud Map but ECS Service Connect with a client alias db WHEN verified THEN the name resolves", () => {
     const tf = stack({
       web: { service_connect_configuration: { enabled: true, namespace: "ns" } },
-      db: { service_registries: undefined, service_connect_configuration: { enabled: true, namespace: "ns", service: [{ port_name: "pg", client_alias: [{ port: 5432, dns_name: "db" }] }] } },
+      db: {
+        service_registries: undefined,
+        service_connect_configuration: { enabled: true, namespace: "ns", service: [{ port_name: "pg", client_alias: [{ port: 5432, dns_name: "db" }] }] },
+      },
       extra: { aws_service_discovery_service: {} },
     });
     expect(one(findings(tf), "name-resolves")).toMatchObject({ status: "hold", detail: "db is an ECS Service Connect alias of db" });
@@ -102,19 +141,30 @@ describe("promise checks on hand-written stacks", () => {
   test("GIVEN the lone web service is a listener's default action WHEN verified THEN it is served at /", () => {
     const tf = stack({
       web: { load_balancer: [{ container_name: "web", container_port: 8000, target_group_arn: "${aws_lb_target_group.web.arn}" }] },
-      extra: { aws_lb_target_group: { web: { port: 8000, protocol: "HTTP" } }, aws_lb_listener: { branch: { port: 10001, default_action: [{ type: "forward", target_group_arn: "${aws_lb_target_group.web.arn}" }] } } },
+      extra: {
+        aws_lb_target_group: { web: { port: 8000, protocol: "HTTP" } },
+        aws_lb_listener: { branch: { port: 10001, default_action: [{ type: "forward", target_group_arn: "${aws_lb_target_group.web.arn}" }] } },
+      },
     });
     expect(one(findings(tf), "served-at-root")).toMatchObject({ status: "hold", detail: "web is the default action of listener aws_lb_listener.branch" });
   });
 
   test("GIVEN a stateful db with autoscaling up to 3 tasks WHEN verified THEN the one-task promise breaks, naming the scaling target", () => {
-    const tf = stack({ extra: { aws_appautoscaling_target: { db: { resource_id: "service/shop/${aws_ecs_service.db.name}", max_capacity: 3, min_capacity: 1 } } } });
-    expect(one(findings(tf), "stateful-one-task")).toMatchObject({ status: "broken", detail: "autoscaling (aws_appautoscaling_target.db) may run up to 3 tasks" });
+    const tf = stack({
+      extra: { aws_appautoscaling_target: { db: { resource_id: "service/shop/${aws_ecs_service.db.name}", max_capacity: 3, min_capacity: 1 } } },
+    });
+    expect(one(findings(tf), "stateful-one-task")).toMatchObject({
+      status: "broken",
+      detail: "autoscaling (aws_appautoscaling_target.db) may run up to 3 tasks",
+    });
   });
 
   test("GIVEN db's volume without EFS WHEN verified THEN the data is said to live in task storage", () => {
     const tf = stack({ dbVolume: { name: "pgdata" } });
-    expect(one(findings(tf), "stateful-on-efs")).toMatchObject({ status: "broken", detail: "/var/lib/postgresql/data is task volume pgdata without efs_volume_configuration: task storage, lost when the task stops" });
+    expect(one(findings(tf), "stateful-on-efs")).toMatchObject({
+      status: "broken",
+      detail: "/var/lib/postgresql/data is task volume pgdata without efs_volume_configuration: task storage, lost when the task stops",
+    });
   });
 });
 

@@ -164,7 +164,16 @@ describe("readCompose", () => {
 
   test("GIVEN two files with !reset and profiles WHEN read THEN the later file merges, resets and profiled services are left out", () => {
     const dir = project({
-      "compose.yml": ["services:", "  web:", "    image: web:1", "    ports: ['80:80']", "    environment: [A=1, B=2]", "  debug:", "    image: busybox", "    profiles: [debug]"].join("\n"),
+      "compose.yml": [
+        "services:",
+        "  web:",
+        "    image: web:1",
+        "    ports: ['80:80']",
+        "    environment: [A=1, B=2]",
+        "  debug:",
+        "    image: busybox",
+        "    profiles: [debug]",
+      ].join("\n"),
       "compose.override.yml": ["services:", "  web:", "    image: web:2", "    ports: !reset []", "    environment:", "      B: 3"].join("\n"),
     });
     const p = readCompose({ files: [join(dir, "compose.yml"), join(dir, "compose.override.yml")] });
@@ -234,7 +243,17 @@ describe("readCompose", () => {
 
   test("GIVEN include and extends from another file WHEN read THEN their services are there", () => {
     const dir = project({
-      "compose.yml": ["include:", "  - infra/db.yml", "services:", "  web:", "    extends:", "      file: base.yml", "      service: app", "    environment:", "      DB_HOST: db"].join("\n"),
+      "compose.yml": [
+        "include:",
+        "  - infra/db.yml",
+        "services:",
+        "  web:",
+        "    extends:",
+        "      file: base.yml",
+        "      service: app",
+        "    environment:",
+        "      DB_HOST: db",
+      ].join("\n"),
       "base.yml": "services:\n  app:\n    image: shop/app\n    environment:\n      LOG: info\n",
       "infra/db.yml": "services:\n  db:\n    image: postgres:16\n",
     });

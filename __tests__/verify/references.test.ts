@@ -9,7 +9,11 @@ import { IMAGE_TABLE, imageName, lookupImage, SCHEME_PORTS, schemePort } from ".
 
 const names = new Set(["db", "redis", "api", "clickhouse", "mongo1", "mongo2", "kafka", "postgres"]);
 const refs = (value: string, key?: string, environment?: Record<string, string>) =>
-  referencesInValue(value, { names, ...(key !== undefined ? { key } : {}), ...(environment !== undefined ? { environment: new Map(Object.entries(environment)) } : {}) }).map((r) => [r.form, r.host, r.port]);
+  referencesInValue(value, {
+    names,
+    ...(key !== undefined ? { key } : {}),
+    ...(environment !== undefined ? { environment: new Map(Object.entries(environment)) } : {}),
+  }).map((r) => [r.form, r.host, r.port]);
 
 describe("references in a value", () => {
   test.each([
@@ -20,8 +24,22 @@ describe("references in a value", () => {
     ["http://api:7000/v1", "API_URL", [["url", "api", 7000]]],
     ["http://api", "API_URL", [["url", "api", 80]]],
     ["clickhouse://clickhouse:9000", "CLICKHOUSE_MIGRATION_URL", [["url", "clickhouse", 9000]]],
-    ["mongodb://mongo1:27017,mongo2:27018/app?replicaSet=rs", "MONGO_URL", [["url", "mongo1", 27017], ["url", "mongo2", 27018]]],
-    ["kafka:9092,db:5432", "BROKERS", [["host-port", "kafka", 9092], ["host-port", "db", 5432]]],
+    [
+      "mongodb://mongo1:27017,mongo2:27018/app?replicaSet=rs",
+      "MONGO_URL",
+      [
+        ["url", "mongo1", 27017],
+        ["url", "mongo2", 27018],
+      ],
+    ],
+    [
+      "kafka:9092,db:5432",
+      "BROKERS",
+      [
+        ["host-port", "kafka", 9092],
+        ["host-port", "db", 5432],
+      ],
+    ],
     ["db", "DB_HOST", [["bare", "db", undefined]]],
     ["db", "PAPERLESS_DBHOST", [["bare", "db", undefined]]],
     ["postgres", "POSTGRES_SEEDS", [["bare", "postgres", undefined]]],
@@ -58,7 +76,9 @@ describe("references in a value", () => {
   });
 
   test("GIVEN a command line WHEN read without bare names THEN only URLs and host:port count", () => {
-    expect(referencesInValue("wait-for db:5432 -- celery --broker=redis://redis:6379/0 worker db", { names, bare: false }).map((r) => [r.form, r.host, r.port])).toEqual([
+    expect(
+      referencesInValue("wait-for db:5432 -- celery --broker=redis://redis:6379/0 worker db", { names, bare: false }).map((r) => [r.form, r.host, r.port]),
+    ).toEqual([
       ["url", "redis", 6379],
       ["host-port", "db", 5432],
     ]);
@@ -85,7 +105,9 @@ describe("the tables", () => {
   test("GIVEN docs/verify.md WHEN read THEN it prints every image entry with its ports, and every URL scheme", () => {
     const doc = readFileSync(join(__dirname, "../../docs/verify.md"), "utf8");
     const rows = doc.split("\n").filter((l) => l.startsWith("| "));
-    const missing = IMAGE_TABLE.filter((e) => !rows.some((r) => r.startsWith(`| ${e.label}`) && r.endsWith(`| ${e.ports.map((p) => `${p.port} ${p.kind}`).join(", ")} |`)));
+    const missing = IMAGE_TABLE.filter(
+      (e) => !rows.some((r) => r.startsWith(`| ${e.label}`) && r.endsWith(`| ${e.ports.map((p) => `${p.port} ${p.kind}`).join(", ")} |`)),
+    );
     expect(missing.map((e) => e.label)).toEqual([]);
     expect(Object.entries(SCHEME_PORTS).filter(([scheme, port]) => !doc.includes(`\`${scheme}\` ${port}`))).toEqual([]);
   });

@@ -30,7 +30,15 @@ describe("security-group admission", () => {
     const tf = world({
       resource: {
         aws_security_group: GROUPS,
-        aws_vpc_security_group_ingress_rule: { r: { security_group_id: ref("aws_security_group.callee"), referenced_security_group_id: ref("aws_security_group.caller"), ip_protocol: "tcp", from_port: 5000, to_port: 5999 } },
+        aws_vpc_security_group_ingress_rule: {
+          r: {
+            security_group_id: ref("aws_security_group.callee"),
+            referenced_security_group_id: ref("aws_security_group.caller"),
+            ip_protocol: "tcp",
+            from_port: 5000,
+            to_port: 5999,
+          },
+        },
         aws_vpc_security_group_egress_rule: EGRESS_ALL,
       },
     });
@@ -46,7 +54,9 @@ describe("security-group admission", () => {
     const tf = world({
       resource: {
         aws_security_group: GROUPS,
-        aws_security_group_rule: { self: { type: "ingress", security_group_id: ref("aws_security_group.net"), self: true, protocol: "-1", from_port: 0, to_port: 0 } },
+        aws_security_group_rule: {
+          self: { type: "ingress", security_group_id: ref("aws_security_group.net"), self: true, protocol: "-1", from_port: 0, to_port: 0 },
+        },
         aws_vpc_security_group_egress_rule: EGRESS_ALL,
       },
     });
@@ -61,7 +71,15 @@ describe("security-group admission", () => {
     const tf = world({
       resource: {
         aws_security_group: GROUPS,
-        aws_vpc_security_group_ingress_rule: { r: { security_group_id: ref("aws_security_group.callee"), referenced_security_group_id: ref("aws_security_group.caller"), ip_protocol: "tcp", from_port: 8080, to_port: 8080 } },
+        aws_vpc_security_group_ingress_rule: {
+          r: {
+            security_group_id: ref("aws_security_group.callee"),
+            referenced_security_group_id: ref("aws_security_group.caller"),
+            ip_protocol: "tcp",
+            from_port: 8080,
+            to_port: 8080,
+          },
+        },
         aws_vpc_security_group_egress_rule: EGRESS_ALL,
       },
     });
@@ -69,13 +87,19 @@ describe("security-group admission", () => {
     expect(admission(tf, a, b, "tcp", "every").status).toBe("unknown");
     const none = world({ resource: { aws_security_group: GROUPS, aws_vpc_security_group_egress_rule: EGRESS_ALL } });
     const [c, d] = endpoints(none, ["aws_security_group.caller"], ["aws_security_group.callee"]);
-    expect(admission(none, c, d, "tcp", "every")).toMatchObject({ status: "broken", detail: "the port used is not written and not known, and sg callee admits sg caller on no port at all" });
+    expect(admission(none, c, d, "tcp", "every")).toMatchObject({
+      status: "broken",
+      detail: "the port used is not written and not known, and sg callee admits sg caller on no port at all",
+    });
   });
 
   test("GIVEN inline ingress by CIDR WHEN the caller's subnets lie inside, or outside, the CIDR THEN admission follows", () => {
     const tf = world({
       resource: {
-        aws_security_group: { ...GROUPS, callee: { name: "callee", ingress: [{ protocol: "tcp", from_port: 6379, to_port: 6379, cidr_blocks: ["10.0.0.0/16"] }] } },
+        aws_security_group: {
+          ...GROUPS,
+          callee: { name: "callee", ingress: [{ protocol: "tcp", from_port: 6379, to_port: 6379, cidr_blocks: ["10.0.0.0/16"] }] },
+        },
         aws_vpc_security_group_egress_rule: EGRESS_ALL,
       },
     });
@@ -89,28 +113,52 @@ describe("security-group admission", () => {
     const tf = world({
       resource: {
         aws_security_group: GROUPS,
-        aws_vpc_security_group_ingress_rule: { r: { security_group_id: ref("aws_security_group.callee"), referenced_security_group_id: ref("aws_security_group.caller"), ip_protocol: "-1" } },
-        aws_vpc_security_group_egress_rule: { https: { security_group_id: ref("aws_security_group.caller"), ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" } },
+        aws_vpc_security_group_ingress_rule: {
+          r: { security_group_id: ref("aws_security_group.callee"), referenced_security_group_id: ref("aws_security_group.caller"), ip_protocol: "-1" },
+        },
+        aws_vpc_security_group_egress_rule: {
+          https: { security_group_id: ref("aws_security_group.caller"), ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" },
+        },
       },
     });
     const [a, b] = endpoints(tf, ["aws_security_group.caller"], ["aws_security_group.callee"]);
-    expect(admission(tf, a, b, "tcp", 5432)).toMatchObject({ status: "broken", ingress: "hold", egress: "broken", detail: "no egress rule on sg caller allows tcp/5432 to sg callee" });
+    expect(admission(tf, a, b, "tcp", 5432)).toMatchObject({
+      status: "broken",
+      ingress: "hold",
+      egress: "broken",
+      detail: "no egress rule on sg caller allows tcp/5432 to sg callee",
+    });
   });
 
   test("GIVEN a rule whose peer is a data source finding the base stack's group WHEN asked THEN the lookup resolves to that group", () => {
     const tf = world(
       {
-        data: { aws_vpc: { vpc: { filter: [{ name: "tag:Name", values: ["shop"] }] } }, aws_security_group: { alb: { name: "shop-alb", vpc_id: "${data.aws_vpc.vpc.id}" } } },
+        data: {
+          aws_vpc: { vpc: { filter: [{ name: "tag:Name", values: ["shop"] }] } },
+          aws_security_group: { alb: { name: "shop-alb", vpc_id: "${data.aws_vpc.vpc.id}" } },
+        },
         resource: {
           aws_security_group: { callee: { name: "callee" } },
-          aws_vpc_security_group_ingress_rule: { r: { security_group_id: ref("aws_security_group.callee"), referenced_security_group_id: ref("data.aws_security_group.alb"), ip_protocol: "tcp", from_port: 80, to_port: 80 } },
-          aws_vpc_security_group_egress_rule: { out: { security_group_id: ref("aws_security_group.callee"), ip_protocol: "-1", cidr_ipv4: "${data.aws_vpc.vpc.cidr_block}" } },
+          aws_vpc_security_group_ingress_rule: {
+            r: {
+              security_group_id: ref("aws_security_group.callee"),
+              referenced_security_group_id: ref("data.aws_security_group.alb"),
+              ip_protocol: "tcp",
+              from_port: 80,
+              to_port: 80,
+            },
+          },
+          aws_vpc_security_group_egress_rule: {
+            out: { security_group_id: ref("aws_security_group.callee"), ip_protocol: "-1", cidr_ipv4: "${data.aws_vpc.vpc.cidr_block}" },
+          },
         },
       },
       {
         aws_vpc: { vpc: { cidr_block: "10.0.0.0/16", tags: { Name: "shop" } } },
         aws_security_group: { alb: { name: "shop-alb", vpc_id: "${aws_vpc.vpc.id}" } },
-        aws_vpc_security_group_egress_rule: { alb_out: { security_group_id: "${aws_security_group.alb.id}", ip_protocol: "-1", cidr_ipv4: "${aws_vpc.vpc.cidr_block}" } },
+        aws_vpc_security_group_egress_rule: {
+          alb_out: { security_group_id: "${aws_security_group.alb.id}", ip_protocol: "-1", cidr_ipv4: "${aws_vpc.vpc.cidr_block}" },
+        },
       },
     );
     const alb: Endpoint = { stack: "base", groups: tf.resolveAll("base", "${aws_security_group.alb.id}"), cidrs: ["10.0.0.0/20"] };

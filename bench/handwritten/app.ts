@@ -48,7 +48,10 @@ import { App, LocalBackend, TerraformStack } from "cdktf";
 const REGION = "eu-west-1";
 const AZS = ["eu-west-1a", "eu-west-1b"];
 const CERTIFICATE = "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
-const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const trust = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
 
 /** What differs between the example's production environment and the bench environment. */
 interface Environment {
@@ -83,7 +86,13 @@ function base(app: App, e: Environment): void {
       const eip = new Eip(stack, `nat-${az}-eip`, { domain: "vpc" });
       sharedNat = new NatGateway(stack, `nat-${az}`, { allocationId: eip.allocationId, subnetId: s.id });
     }
-    const s2 = new Subnet(stack, `private-${az}`, { vpcId: vpc.id, cidrBlock: `${e.cidr}.${128 + i * 16}.0/20`, availabilityZone: az, mapPublicIpOnLaunch: false, tags: { "compose2ecs:tier": "private" } });
+    const s2 = new Subnet(stack, `private-${az}`, {
+      vpcId: vpc.id,
+      cidrBlock: `${e.cidr}.${128 + i * 16}.0/20`,
+      availabilityZone: az,
+      mapPublicIpOnLaunch: false,
+      tags: { "compose2ecs:tier": "private" },
+    });
     const rt = new RouteTable(stack, `private-${az}-rt`, { vpcId: vpc.id });
     new Route(stack, `private-${az}-default`, { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: sharedNat.id });
     new RouteTableAssociation(stack, `private-${az}-rta`, { subnetId: s2.id, routeTableId: rt.id });
@@ -93,16 +102,48 @@ function base(app: App, e: Environment): void {
   const flowRole = new IamRole(stack, "flow-role", { name: `${prefix(e)}-flow-logs`, assumeRolePolicy: trust.replace("ecs-tasks", "vpc-flow-logs") });
   new IamRolePolicy(stack, "flow-policy", {
     role: flowRole.id,
-    policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${flowGroup.arn}:*`] }] }),
+    policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${flowGroup.arn}:*`] }],
+    }),
   });
   new FlowLog(stack, "flow-log", { vpcId: vpc.id, trafficType: "ALL", logDestination: flowGroup.arn, iamRoleArn: flowRole.arn });
-  const cluster = new EcsCluster(stack, "cluster", { name: prefix(e), setting: [{ name: "containerInsights", value: "enabled" }], configuration: { executeCommandConfiguration: { logging: "DEFAULT" } } });
-  new EcsClusterCapacityProviders(stack, "capacity", { clusterName: cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"], defaultCapacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }] });
+  const cluster = new EcsCluster(stack, "cluster", {
+    name: prefix(e),
+    setting: [{ name: "containerInsights", value: "enabled" }],
+    configuration: { executeCommandConfiguration: { logging: "DEFAULT" } },
+  });
+  new EcsClusterCapacityProviders(stack, "capacity", {
+    clusterName: cluster.name,
+    capacityProviders: ["FARGATE", "FARGATE_SPOT"],
+    defaultCapacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1 }],
+  });
   const sg = new SecurityGroup(stack, "alb-sg", { name: `${prefix(e)}-alb`, description: "ALB", vpcId: vpc.id });
-  for (const port of [80, 443]) new VpcSecurityGroupIngressRule(stack, `alb-in-${port}`, { securityGroupId: sg.id, description: `${port}`, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0" });
+  for (const port of [80, 443])
+    new VpcSecurityGroupIngressRule(stack, `alb-in-${port}`, {
+      securityGroupId: sg.id,
+      description: `${port}`,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      cidrIpv4: "0.0.0.0/0",
+    });
   new VpcSecurityGroupEgressRule(stack, "alb-out", { securityGroupId: sg.id, description: "VPC", ipProtocol: "-1", cidrIpv4: vpc.cidrBlock });
-  const lb = new Lb(stack, "alb", { name: prefix(e), internal: false, loadBalancerType: "application", securityGroups: [sg.id], subnets: publicSubnets, dropInvalidHeaderFields: true, enableDeletionProtection: true });
-  new LbListener(stack, "http", { loadBalancerArn: lb.arn, port: 80, protocol: "HTTP", defaultAction: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }] });
+  const lb = new Lb(stack, "alb", {
+    name: prefix(e),
+    internal: false,
+    loadBalancerType: "application",
+    securityGroups: [sg.id],
+    subnets: publicSubnets,
+    dropInvalidHeaderFields: true,
+    enableDeletionProtection: true,
+  });
+  new LbListener(stack, "http", {
+    loadBalancerArn: lb.arn,
+    port: 80,
+    protocol: "HTTP",
+    defaultAction: [{ type: "redirect", redirect: { port: "443", protocol: "HTTPS", statusCode: "HTTP_301" } }],
+  });
   new LbListener(stack, "https", {
     loadBalancerArn: lb.arn,
     port: 443,
@@ -130,7 +171,18 @@ interface Svc {
 
 /** The example's three services (examples/seed/docker-compose.yml with environments/production.yml). */
 const EXAMPLE_SERVICES: readonly Svc[] = [
-  { name: "boot", image: "laszlocph/spring-boot-dummy:exposed", port: 8080, cpu: "512", memory: "1024", count: 2, path: ["/boot", "/boot/*"], priority: 1, health: "/actuator/health", scale: 70 },
+  {
+    name: "boot",
+    image: "laszlocph/spring-boot-dummy:exposed",
+    port: 8080,
+    cpu: "512",
+    memory: "1024",
+    count: 2,
+    path: ["/boot", "/boot/*"],
+    priority: 1,
+    health: "/actuator/health",
+    scale: 70,
+  },
   { name: "redis", image: "redis:7.2-alpine", port: 6379, cpu: "256", memory: "512", count: 1 },
   { name: "web", image: "ecr", port: 5000, cpu: "256", memory: "512", count: 2, path: ["/*"], priority: 2, health: "/health", scale: 60 },
 ];
@@ -155,26 +207,60 @@ function application(app: App, e: Environment, services: readonly Svc[]): void {
   new AwsProvider(stack, "aws", { region: REGION, defaultTags: tags(e, `${e.env}-app`) });
   new LocalBackend(stack, { path: "app.tfstate" });
   const vpc = new DataAwsVpc(stack, "vpc", { filter: [{ name: "tag:Name", values: [prefix(e)] }] });
-  const subnets = new DataAwsSubnets(stack, "subnets", { filter: [{ name: "vpc-id", values: [vpc.id] }, { name: "tag:compose2ecs:tier", values: ["private"] }] });
+  const subnets = new DataAwsSubnets(stack, "subnets", {
+    filter: [
+      { name: "vpc-id", values: [vpc.id] },
+      { name: "tag:compose2ecs:tier", values: ["private"] },
+    ],
+  });
   const cluster = new DataAwsEcsCluster(stack, "cluster", { clusterName: prefix(e) });
   const lb = new DataAwsLb(stack, "alb", { name: prefix(e) });
   const albSg = new DataAwsSecurityGroup(stack, "alb-sg", { name: `${prefix(e)}-alb`, vpcId: vpc.id });
   const listener = new DataAwsLbListener(stack, "https", { loadBalancerArn: lb.arn, port: 443 });
   const ns = new ServiceDiscoveryPrivateDnsNamespace(stack, "ns", { name: e.namespace, vpc: vpc.id });
   const net = new SecurityGroup(stack, "net-default", { name: `${prefix(e)}-net-default`, description: "default network", vpcId: vpc.id });
-  new SecurityGroupRule(stack, "net-default-self", { type: "ingress", securityGroupId: net.id, selfAttribute: true, protocol: "-1", fromPort: 0, toPort: 0, description: "default network" });
+  new SecurityGroupRule(stack, "net-default-self", {
+    type: "ingress",
+    securityGroupId: net.id,
+    selfAttribute: true,
+    protocol: "-1",
+    fromPort: 0,
+    toPort: 0,
+    description: "default network",
+  });
   for (const s of services) {
-    const image = s.image === "ecr" ? `${new EcrRepository(stack, `${s.name}-repo`, { name: `${prefix(e)}/${s.name}`, imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, encryptionConfiguration: [{ encryptionType: "KMS" }] }).repositoryUrl}:latest` : s.image;
+    const image =
+      s.image === "ecr"
+        ? `${new EcrRepository(stack, `${s.name}-repo`, { name: `${prefix(e)}/${s.name}`, imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, encryptionConfiguration: [{ encryptionType: "KMS" }] }).repositoryUrl}:latest`
+        : s.image;
     const logs = new CloudwatchLogGroup(stack, `${s.name}-logs`, { name: `/ecs/${e.project}/${e.env}/${s.name}`, retentionInDays: 365 });
     const exec = new IamRole(stack, `${s.name}-exec`, { name: `${prefix(e)}-${s.name}-exec`, assumeRolePolicy: trust });
     new IamRolePolicy(stack, `${s.name}-exec-policy`, {
       role: exec.id,
-      policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logs.arn}:*`] }] }),
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logs.arn}:*`] }],
+      }),
     });
     const task = new IamRole(stack, `${s.name}-task`, { name: `${prefix(e)}-${s.name}-task`, assumeRolePolicy: trust });
     const sg = new SecurityGroup(stack, `${s.name}-sg`, { name: `${prefix(e)}-${s.name}`, description: s.name, vpcId: vpc.id });
-    if (s.path) new VpcSecurityGroupIngressRule(stack, `${s.name}-from-alb`, { securityGroupId: sg.id, referencedSecurityGroupId: albSg.id, description: "alb", ipProtocol: "tcp", fromPort: s.port, toPort: s.port });
-    new VpcSecurityGroupEgressRule(stack, `${s.name}-https`, { securityGroupId: sg.id, description: "https", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" });
+    if (s.path)
+      new VpcSecurityGroupIngressRule(stack, `${s.name}-from-alb`, {
+        securityGroupId: sg.id,
+        referencedSecurityGroupId: albSg.id,
+        description: "alb",
+        ipProtocol: "tcp",
+        fromPort: s.port,
+        toPort: s.port,
+      });
+    new VpcSecurityGroupEgressRule(stack, `${s.name}-https`, {
+      securityGroupId: sg.id,
+      description: "https",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+    });
     new VpcSecurityGroupEgressRule(stack, `${s.name}-vpc`, { securityGroupId: sg.id, description: "vpc", ipProtocol: "-1", cidrIpv4: vpc.cidrBlock });
     const logConfiguration = { logDriver: "awslogs", options: { "awslogs-group": logs.name, "awslogs-region": REGION, "awslogs-stream-prefix": s.name } };
     const environment = Object.entries(s.environment ?? {}).map(([name, value]) => ({ name, value }));
@@ -194,17 +280,35 @@ function application(app: App, e: Environment, services: readonly Svc[]): void {
           essential: true,
           environment,
           portMappings: [{ containerPort: s.port, protocol: "tcp" }],
-          ...(s.health ? { healthCheck: { command: ["CMD", "curl", "-f", `http://localhost:${s.port}${s.health}`], interval: 15, timeout: 5, retries: 3 } } : {}),
+          ...(s.health
+            ? { healthCheck: { command: ["CMD", "curl", "-f", `http://localhost:${s.port}${s.health}`], interval: 15, timeout: 5, retries: 3 } }
+            : {}),
           dependsOn: [{ containerName: "searchdomain-sidecar", condition: "SUCCESS" }],
           logConfiguration,
         },
       ]),
     });
-    const discovery = new ServiceDiscoveryService(stack, `${s.name}-discovery`, { name: s.name, dnsConfig: { namespaceId: ns.id, dnsRecords: [{ ttl: 10, type: "A" }], routingPolicy: "MULTIVALUE" } });
+    const discovery = new ServiceDiscoveryService(stack, `${s.name}-discovery`, {
+      name: s.name,
+      dnsConfig: { namespaceId: ns.id, dnsRecords: [{ ttl: 10, type: "A" }], routingPolicy: "MULTIVALUE" },
+    });
     let loadBalancer: { targetGroupArn: string; containerName: string; containerPort: number }[] = [];
     if (s.path && s.priority !== undefined) {
-      const tg = new LbTargetGroup(stack, `${s.name}-tg`, { name: `${prefix(e)}-${s.name}`, port: s.port, protocol: "HTTP", targetType: "ip", vpcId: vpc.id, deregistrationDelay: "30", healthCheck: { path: s.health ?? "/", matcher: "200-399" } });
-      new LbListenerRule(stack, `${s.name}-rule`, { listenerArn: listener.arn, priority: s.priority, action: [{ type: "forward", targetGroupArn: tg.arn }], condition: [{ pathPattern: { values: s.path } }] });
+      const tg = new LbTargetGroup(stack, `${s.name}-tg`, {
+        name: `${prefix(e)}-${s.name}`,
+        port: s.port,
+        protocol: "HTTP",
+        targetType: "ip",
+        vpcId: vpc.id,
+        deregistrationDelay: "30",
+        healthCheck: { path: s.health ?? "/", matcher: "200-399" },
+      });
+      new LbListenerRule(stack, `${s.name}-rule`, {
+        listenerArn: listener.arn,
+        priority: s.priority,
+        action: [{ type: "forward", targetGroupArn: tg.arn }],
+        condition: [{ pathPattern: { values: s.path } }],
+      });
       loadBalancer = [{ targetGroupArn: tg.arn, containerName: s.name, containerPort: s.port }];
     }
     const service = new EcsService(stack, `${s.name}-service`, {
@@ -233,7 +337,10 @@ function application(app: App, e: Environment, services: readonly Svc[]): void {
         resourceId: target.resourceId,
         scalableDimension: target.scalableDimension,
         serviceNamespace: target.serviceNamespace,
-        targetTrackingScalingPolicyConfiguration: { targetValue: s.scale, predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" } },
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: s.scale,
+          predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        },
       });
     }
   }

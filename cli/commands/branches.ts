@@ -8,7 +8,16 @@ import { environmentNameFrom, loadEnvironment } from "../../config/load-environm
 import { listenerPort } from "../../planner/slots";
 import { textTable } from "../../review/text-table";
 import { branchAge, gcCandidates, GcReason, shortDuration } from "../../state/branch-expiry";
-import { BranchEnvironment, branchBookkeeping, collectGarbage, DestroyBranchStack, GcOutcome, gcIncomplete, listBranchEnvironments, parseLiveBranches } from "../../state/branches";
+import {
+  BranchEnvironment,
+  branchBookkeeping,
+  collectGarbage,
+  DestroyBranchStack,
+  GcOutcome,
+  gcIncomplete,
+  listBranchEnvironments,
+  parseLiveBranches,
+} from "../../state/branches";
 import { readRecord } from "../../state/priority-slots";
 import { SlotRegistry } from "../../state/slot-registry";
 import { Command, InputError, UsageError, parseFlags } from "../command";
@@ -83,12 +92,17 @@ function parse(argv: readonly string[]): Options {
     },
   });
   const [sub, ...extra] = parsed.positionals;
-  if (sub !== "list" && sub !== "gc") throw new UsageError(sub === undefined ? "expected a sub-command: list or gc" : `unknown sub-command "${sub}" (list or gc)`);
+  if (sub !== "list" && sub !== "gc")
+    throw new UsageError(sub === undefined ? "expected a sub-command: list or gc" : `unknown sub-command "${sub}" (list or gc)`);
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
-  if (sub === "list" && (parsed.values.live !== undefined || parsed.values.expired || parsed.values.destroy)) throw new UsageError("--live, --expired and --destroy belong to `branches gc`");
-  if (parsed.values["provider-mirror"] !== undefined && !(sub === "gc" && parsed.values.destroy)) throw new UsageError("--provider-mirror belongs to `branches gc --destroy` (it runs terraform)");
+  if (sub === "list" && (parsed.values.live !== undefined || parsed.values.expired || parsed.values.destroy))
+    throw new UsageError("--live, --expired and --destroy belong to `branches gc`");
+  if (parsed.values["provider-mirror"] !== undefined && !(sub === "gc" && parsed.values.destroy))
+    throw new UsageError("--provider-mirror belongs to `branches gc --destroy` (it runs terraform)");
   if (sub === "gc" && parsed.values.live === undefined && !parsed.values.expired) {
-    throw new UsageError("`branches gc` needs --live FILE (or - for standard input): the branches that still exist, and/or --expired: the branches past the environment's branchTtl");
+    throw new UsageError(
+      "`branches gc` needs --live FILE (or - for standard input): the branches that still exist, and/or --expired: the branches past the environment's branchTtl",
+    );
   }
   return {
     sub,
@@ -180,7 +194,9 @@ function reasonText(env: EnvironmentConfig, b: BranchEnvironment, reasons: reado
     .map((reason) => {
       if (reason === "not live") return "branch gone";
       const age = branchAge(b, env.branchTtlHours, now);
-      return age === undefined || env.branchTtlHours === undefined ? "expired" : `expired: ${shortDuration(age.ageMs)} since ${age.basis}, branchTtl ${ttlText(env.branchTtlHours)}`;
+      return age === undefined || env.branchTtlHours === undefined
+        ? "expired"
+        : `expired: ${shortDuration(age.ageMs)} since ${age.basis}, branchTtl ${ttlText(env.branchTtlHours)}`;
     })
     .join("; ");
 }
@@ -207,7 +223,11 @@ async function terraformForGc(options: Options): Promise<{ readonly dir: string;
   const dir = mkdtempSync(join(tmpdir(), "compose2ecs-gc-"));
   try {
     findTerraform(process.env);
-    const setup = await terraformSetup({ envVars: process.env, workDir: dir, ...(options.providerMirror !== undefined ? { providerMirror: options.providerMirror } : {}) });
+    const setup = await terraformSetup({
+      envVars: process.env,
+      workDir: dir,
+      ...(options.providerMirror !== undefined ? { providerMirror: options.providerMirror } : {}),
+    });
     if (setup.note !== undefined) process.stderr.write(`note: ${setup.note}\n`);
     return { dir, tfEnv: setup.env };
   } catch (error) {
@@ -238,7 +258,11 @@ function expiryRecheck(env: EnvironmentConfig, registry: SlotRegistry, ttlHours:
     // Without a record (freed meanwhile) the usual checks apply: its state, if any, is destroyed.
     if (record === undefined) return undefined;
     const now = clock();
-    const fresh: BranchEnvironment = { ...branch, createdAt: new Date(record.createdAt), ...(record.lastDeployedAt !== undefined ? { lastDeployedAt: new Date(record.lastDeployedAt) } : {}) };
+    const fresh: BranchEnvironment = {
+      ...branch,
+      createdAt: new Date(record.createdAt),
+      ...(record.lastDeployedAt !== undefined ? { lastDeployedAt: new Date(record.lastDeployedAt) } : {}),
+    };
     const age = branchAge(fresh, ttlHours, now);
     if (age === undefined || age.expired || age.expiresAt === undefined) return undefined;
     const when = age.basis === "up" ? `deployed again at ${age.since.toISOString()}` : `synthesized anew at ${age.since.toISOString()}`;
@@ -247,7 +271,13 @@ function expiryRecheck(env: EnvironmentConfig, registry: SlotRegistry, ttlHours:
 }
 
 /** The closing line of a text gc run: what was found, and what a dry run would do with --destroy. */
-function gcSummary(env: EnvironmentConfig, options: Options, ttlHours: number | undefined, listed: number, reasons: ReadonlyMap<string, readonly GcReason[]>): string | undefined {
+function gcSummary(
+  env: EnvironmentConfig,
+  options: Options,
+  ttlHours: number | undefined,
+  listed: number,
+  reasons: ReadonlyMap<string, readonly GcReason[]>,
+): string | undefined {
   const byLive = options.live !== undefined;
   const what = ttlHours === undefined ? "stale" : byLive ? "stale or expired" : "expired";
   if (reasons.size === 0) {
@@ -271,16 +301,26 @@ export async function runBranches(argv: readonly string[], destroyStack?: Destro
   const all = await listBranchEnvironments(registry, inventory);
   const now = clock();
   if (options.sub === "list") {
-    process.stdout.write(options.json ? JSON.stringify(all.map((b) => branchJson(env, b, now)), null, 2) + "\n" : listText(env, all, now));
+    process.stdout.write(
+      options.json
+        ? JSON.stringify(
+            all.map((b) => branchJson(env, b, now)),
+            null,
+            2,
+          ) + "\n"
+        : listText(env, all, now),
+    );
     return 0;
   }
   const live = options.live === undefined ? undefined : readLive(options.live);
-  if (live !== undefined && live.length === 0) throw new InputError([`the live branch list ${options.live} is empty: refusing to treat every branch of ${env.name} as stale`]);
+  if (live !== undefined && live.length === 0)
+    throw new InputError([`the live branch list ${options.live} is empty: refusing to treat every branch of ${env.name} as stale`]);
   const candidates = gcCandidates(all, { ...(live !== undefined ? { live } : {}), ...(ttlHours !== undefined ? { expiry: { ttlHours, now } } : {}) });
   const reasons = new Map(candidates.map((c) => [c.branch.slug, c.reasons]));
   const stale = candidates.map((c) => c.branch);
   // Lines say why only when age is a criterion (--live alone prints as it always did); a kept branch's detail says why it stays.
-  const why = (o: GcOutcome): string | undefined => (options.expired && o.action !== "kept" ? reasonText(env, o.branch, reasons.get(o.branch.slug) ?? [], now) : undefined);
+  const why = (o: GcOutcome): string | undefined =>
+    options.expired && o.action !== "kept" ? reasonText(env, o.branch, reasons.get(o.branch.slug) ?? [], now) : undefined;
   const terraformWork = options.destroy && destroyStack === undefined && stale.length > 0 ? await terraformForGc(options) : undefined;
   let outcomes: readonly GcOutcome[];
   try {
@@ -291,12 +331,21 @@ export async function runBranches(argv: readonly string[], destroyStack?: Destro
         (async (branch) => {
           // Loaded only here: synthesizing loads cdktf, which `branches list` and a dry gc never need.
           const { destroyBranchWithTerraform } = await import("../../deploy/branch-destroy");
-          return destroyBranchWithTerraform({ env, projectDir: options.projectDir, branch, inventory, envVars: process.env, tfEnv: terraformWork?.tfEnv ?? process.env });
+          return destroyBranchWithTerraform({
+            env,
+            projectDir: options.projectDir,
+            branch,
+            inventory,
+            envVars: process.env,
+            tfEnv: terraformWork?.tfEnv ?? process.env,
+          });
         }),
       ...(ttlHours !== undefined ? { recheck: expiryRecheck(env, registry, ttlHours, reasons, clock) } : {}),
       onOutcome: (o) =>
         process.stdout.write(
-          (options.json ? JSON.stringify({ ...branchJson(env, o.branch, now), action: o.action, detail: o.detail, reasons: reasons.get(o.branch.slug) ?? [] }) : outcomeLine(o, why(o))) + "\n",
+          (options.json
+            ? JSON.stringify({ ...branchJson(env, o.branch, now), action: o.action, detail: o.detail, reasons: reasons.get(o.branch.slug) ?? [] })
+            : outcomeLine(o, why(o))) + "\n",
         ),
     });
   } finally {

@@ -95,7 +95,13 @@ interface Style {
 
 function style(colour: boolean): Style {
   const paint = (code: string, text: string): string => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
-  const statusCode: Readonly<Record<ConversionStatus, string>> = { mapped: "32", "mapped-default": "32", "mapped-with-loss": "33", "not-applicable": "33", rejected: "31" };
+  const statusCode: Readonly<Record<ConversionStatus, string>> = {
+    mapped: "32",
+    "mapped-default": "32",
+    "mapped-with-loss": "33",
+    "not-applicable": "33",
+    rejected: "31",
+  };
   return {
     status: (s, text) => paint(statusCode[s], text),
     severity: (d, text) => paint(d.severity === "error" ? "31" : d.severity === "warning" ? "33" : "2", text),
@@ -157,7 +163,9 @@ export function renderText(result: CheckResult, colour: boolean, connectivity: r
   const errors = result.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = result.diagnostics.filter((d) => d.severity === "warning").length;
   if (result.project === undefined) {
-    lines.push(`check failed: ${errors} error${errors === 1 ? "" : "s"}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}; nothing converted.`);
+    lines.push(
+      `check failed: ${errors} error${errors === 1 ? "" : "s"}${warnings > 0 ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}; nothing converted.`,
+    );
     return lines.join("\n");
   }
   const project = result.project;
@@ -167,7 +175,10 @@ export function renderText(result: CheckResult, colour: boolean, connectivity: r
   const statusWidth = Math.max(...Object.values(STATUS_LABEL).map((l) => l.length));
   for (const [service, entries] of groups) {
     lines.push("", s.bold(service ?? "(top level)"));
-    for (const e of entries) lines.push(`  ${s.status(e.status, STATUS_LABEL[e.status].padEnd(statusWidth))}  ${e.key.padEnd(keyWidth)}  ${e.detail}${e.attribute !== undefined ? ` (${e.attribute})` : ""}`);
+    for (const e of entries)
+      lines.push(
+        `  ${s.status(e.status, STATUS_LABEL[e.status].padEnd(statusWidth))}  ${e.key.padEnd(keyWidth)}  ${e.detail}${e.attribute !== undefined ? ` (${e.attribute})` : ""}`,
+      );
   }
   if (connectivity.length > 0) lines.push("", s.bold(connectivity[0] ?? ""), ...connectivity.slice(1));
   const count = (status: ConversionStatus): number => result.report.filter((e) => e.status === status).length;
@@ -203,11 +214,19 @@ export const command: Command = {
       if (loadedEnv.env === undefined) throw new InputError(loadedEnv.diagnostics.map(formatDiagnostic));
       env = loadedEnv.env;
     }
-    const result = checkProject({ files: args.files, dir: args.dir, profiles: args.profiles, ...(env ? { env } : {}), ...(args.branch !== undefined ? { branch: args.branch } : {}) });
+    const result = checkProject({
+      files: args.files,
+      dir: args.dir,
+      profiles: args.profiles,
+      ...(env ? { env } : {}),
+      ...(args.branch !== undefined ? { branch: args.branch } : {}),
+    });
     const connectivity = result.plan !== undefined ? connectivityOf(result.plan) : undefined;
     const failed = result.project === undefined;
     if (args.json) {
-      process.stdout.write(JSON.stringify({ diagnostics: result.diagnostics, report: result.report, ...(connectivity ? { connectivity } : {}) }, null, 2) + "\n");
+      process.stdout.write(
+        JSON.stringify({ diagnostics: result.diagnostics, report: result.report, ...(connectivity ? { connectivity } : {}) }, null, 2) + "\n",
+      );
     } else {
       const colour = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
       const text = renderText(result, colour && !failed, connectivity ? renderConnectivity(connectivity, environmentLabel(env)) : []);

@@ -26,7 +26,11 @@ step (the state and slot are kept for a retry), 2 wrong usage.
 export const command: Command = {
   help: HELP,
   async run(argv) {
-    const { values } = parseFlags({ args: [...argv], allowPositionals: false, options: { ...SHARED_OPTIONS, "allow-data-loss": { type: "boolean" as const, default: false } } });
+    const { values } = parseFlags({
+      args: [...argv],
+      allowPositionals: false,
+      options: { ...SHARED_OPTIONS, "allow-data-loss": { type: "boolean" as const, default: false } },
+    });
     const request = deployRequest(values, "down");
     const { down } = await import("../../deploy/down");
     const result = await reportingDeployErrors("down", () => down({ ...request, allowDataLoss: values["allow-data-loss"] === true }));

@@ -70,7 +70,9 @@ function packageDir(): string | undefined {
 function schemaPath(projectDir: string): string | undefined {
   const pkg = packageDir();
   if (pkg === undefined || !(pkg + sep).startsWith(join(projectDir, "node_modules") + sep)) return undefined;
-  return relative(join(projectDir, "environments"), join(pkg, "schema", "environment.schema.json")).split(sep).join("/");
+  return relative(join(projectDir, "environments"), join(pkg, "schema", "environment.schema.json"))
+    .split(sep)
+    .join("/");
 }
 
 /** Every generated file must load without errors: the generator and the schema must agree. */
@@ -111,7 +113,11 @@ export const command: Command = {
     }
     const loaded = load({ files: options.files, workingDir: options.projectDir, environment: process.env });
     const project = loaded.project;
-    if (project === undefined) throw new InputError([...sortDiagnostics(loaded.diagnostics).map(formatDiagnostic), "compose2ecs init: the compose project does not load; nothing was written."]);
+    if (project === undefined)
+      throw new InputError([
+        ...sortDiagnostics(loaded.diagnostics).map(formatDiagnostic),
+        "compose2ecs init: the compose project does not load; nothing was written.",
+      ]);
     const composeFiles = project.files.map((f) => relative(options.projectDir, resolve(options.projectDir, f)).split(sep).join("/"));
     const { web, candidates } = webService(project);
     const path = schemaPath(options.projectDir);

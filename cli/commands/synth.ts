@@ -66,7 +66,7 @@ function parse(argv: readonly string[]): SynthOptions {
   });
   const v = parsed.values;
   // An unset $OUTDIR gives `--out ""`, which would mean the current folder: the whole project.
-  if (v.out !== undefined && v.out.trim() === "") throw new UsageError('--out is empty: give the output folder (default: cdktf.out)');
+  if (v.out !== undefined && v.out.trim() === "") throw new UsageError("--out is empty: give the output folder (default: cdktf.out)");
   return {
     files: v.file ?? [],
     projectDir: v["project-dir"] ?? ".",
@@ -112,10 +112,13 @@ export const command: Command = {
     const { listedStacks } = await import("../../stacks/output-folder");
     const written = result.stacks;
     const kept = listedStacks(options.out).filter((s) => !written.includes(s));
-    if (kept.length > 0) out.push(`Kept ${kept.length} other stack${kept.length === 1 ? "" : "s"} already there (listed in ${options.out}/manifest.json): ${kept.join(", ")}`);
+    if (kept.length > 0)
+      out.push(`Kept ${kept.length} other stack${kept.length === 1 ? "" : "s"} already there (listed in ${options.out}/manifest.json): ${kept.join(", ")}`);
     const released = result.plan?.app.dataProtection;
     if (released?.mode === "released" && released.volumes.length > 0) {
-      out.push(`--allow-data-loss: the EFS file systems of ${released.volumes.join(", ")} are not protected from terraform destroy (their AWS Backup recovery points stay)`);
+      out.push(
+        `--allow-data-loss: the EFS file systems of ${released.volumes.join(", ")} are not protected from terraform destroy (their AWS Backup recovery points stay)`,
+      );
     }
     process.stdout.write(out.join("\n") + "\n");
     return 0;

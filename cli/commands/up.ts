@@ -34,7 +34,12 @@ export const command: Command = {
     const { values } = parseFlags({
       args: [...argv],
       allowPositionals: false,
-      options: { ...SHARED_OPTIONS, "image-tag": { type: "string" as const }, timeout: { type: "string" as const, default: "15m" }, "no-wait": { type: "boolean" as const, default: false } },
+      options: {
+        ...SHARED_OPTIONS,
+        "image-tag": { type: "string" as const },
+        timeout: { type: "string" as const, default: "15m" },
+        "no-wait": { type: "boolean" as const, default: false },
+      },
     });
     const request = deployRequest(values, "up");
     const waitTimeoutMs = parseDuration(values.timeout ?? "15m", "--timeout");
