@@ -3,7 +3,7 @@ import { splitVolumeSpec } from "./merge";
 import { Diagnostic, JsonValue } from "./model";
 import { isHostPath } from "./paths";
 import { parsePort } from "./ports";
-import { ComposePath, RawMap, formatPath, locate, toPlain } from "./raw";
+import { ComposePath, RawMap, RawNode, formatPath, isMap, isScalar, isSeq, locate, toPlain } from "./raw";
 
 type Obj = Readonly<Record<string, JsonValue>>;
 
@@ -53,7 +53,32 @@ export function checkConsistency(root: RawMap, disabled: ReadonlyMap<string, rea
   }
   out.push(...dependencyCycles(services, root));
   out.push(...duplicatePublishedPorts(services, root));
+  out.push(...prototypeKeys(root, [], root));
   return out;
+}
+
+/**
+ * Keys named `__proto__`: legal YAML and legal for docker compose (an environment variable, a
+ * label), but in the plain JavaScript objects every later stage builds, assigning this key sets
+ * the object's prototype and the entry vanishes without a word. Refused by name instead.
+ */
+const PROTOTYPE_KEY = "the key __proto__ is not supported (in JavaScript objects it is the prototype, so the entry would be lost); rename it";
+
+function prototypeKeys(node: RawNode, path: ComposePath, root: RawMap): Diagnostic[] {
+  if (isSeq(node)) {
+    return node.items.flatMap((item, i) => {
+      const at = [...path, i];
+      // A `KEY=VALUE` list (environment, labels, sysctls ...) becomes such an object too.
+      const listed = isScalar(item) && typeof item.value === "string" && /^__proto__(=|$)/.test(item.value);
+      return listed ? [error(PROTOTYPE_KEY, formatPath(at), locate(root, at))] : prototypeKeys(item, at, root);
+    });
+  }
+  if (!isMap(node)) return [];
+  return [...node.entries].flatMap(([key, entry]) => {
+    const at = [...path, key];
+    const here = key === "__proto__" ? [error(PROTOTYPE_KEY, formatPath(at), locate(root, at, true))] : [];
+    return [...here, ...prototypeKeys(entry.value, at, root)];
+  });
 }
 
 function asObj(value: JsonValue | undefined): Obj {

@@ -11,7 +11,7 @@ export function splitKeyValue(text: string): [key: string, value: string | null]
 
 /** The same entries with their keys in sorted order, so JSON output never depends on input order. */
 export function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key] ?? "";
-  return out;
+  // fromEntries defines own properties: an assignment would turn a `__proto__` key (a legal
+  // variable or label name) into the object's prototype and drop the entry.
+  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key] ?? ""]));
 }

@@ -28,6 +28,18 @@ describe("formatDiagnostic", () => {
     expect(lines[0]).not.toMatch(/[\u0000-\u001f]/);
   });
 
+  test("GIVEN an environment variable and a label named __proto__ WHEN loaded THEN each is an error at its key, never silently dropped", () => {
+    const result = loadProject({
+      "compose.yaml": "services:\n  web:\n    image: nginx\n    environment:\n      __proto__: x\n      B: y\n    labels:\n      - __proto__=z\n",
+    });
+    const lines = messages(result).filter((line) => line.includes("__proto__"));
+    expect(lines).toEqual([
+      expect.stringMatching(/compose\.yaml:5:7 services\.web\.environment\.__proto__: the key __proto__ is not supported/),
+      expect.stringMatching(/compose\.yaml:8:\d+ services\.web\.labels\[0\]: the key __proto__ is not supported/),
+    ]);
+    expect(result.project).toBeUndefined();
+  });
+
   test("GIVEN the same problem twice WHEN sorted THEN it is said once, in file/line order", () => {
     const a = { severity: "error" as const, path: "p", message: "m", location: { file: "f", line: 2, col: 1 } };
     const b = { severity: "error" as const, path: "q", message: "n", location: { file: "f", line: 1, col: 1 } };
