@@ -34,6 +34,11 @@ export function parseDotenv(text: string, lookup: Variables = {}): DotenvResult 
       problems.push({ line: lineNo, message: `"${name}" is not a valid variable name` });
       continue;
     }
+    if (name === "__proto__") {
+      // Assigned to a JavaScript object, this name sets its prototype: the variable would vanish.
+      problems.push({ line: lineNo, message: "the variable name __proto__ is not supported (it would be lost); rename it" });
+      continue;
+    }
     if (match[2] === undefined) {
       const fromHost = lookup[name];
       if (fromHost !== undefined) {

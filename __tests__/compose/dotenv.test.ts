@@ -42,4 +42,10 @@ describe("parseDotenv", () => {
     const { problems } = parseDotenv('OK=1\n1BAD=x\nQ="open\n');
     expect(problems.map((p) => p.line)).toEqual([2, 3]);
   });
+
+  test("GIVEN a variable named __proto__ WHEN parsed THEN it is a problem on its line, and the other variables are kept", () => {
+    const { values, problems } = parseDotenv("A=1\n__proto__=x\nB=2\n");
+    expect(problems).toEqual([{ line: 2, message: expect.stringMatching(/__proto__ is not supported/) }]);
+    expect(values).toEqual({ A: "1", B: "2" });
+  });
 });
