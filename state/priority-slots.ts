@@ -272,8 +272,11 @@ export const ALLOCATION_LOCK_KEY = "locks/allocation";
 export const ALLOCATION_LOCK_LEASE_MS = 60_000;
 /** The longest pause between two attempts to take the lock. */
 const LOCK_POLL_MAX_MS = 1000;
-/** How long an allocation waits for the lock before giving up. */
-const ALLOCATION_LOCK_WAIT_MS = 180_000;
+/**
+ * How long an allocation waits for the lock before giving up: long enough for a whole CI fleet
+ * synthesizing at once (each holder reads every record), short enough that a stuck job says so.
+ */
+const ALLOCATION_LOCK_WAIT_MS = 600_000;
 
 function lockTimeoutMessage(request: SlotRequest): string {
   return (

@@ -111,6 +111,8 @@ interface Synthesized {
   /** The synth output folder (manifest.json, stacks/). */
   readonly out: string;
   readonly code: number;
+  /** What the process printed on stderr in the round, when the synth failed. */
+  readonly stderr?: string;
 }
 
 interface Worker {
@@ -136,7 +138,9 @@ function startWorker(): Promise<Worker> {
   const ready = next();
   return ready.then(() => ({
     run(startAt, items) {
-      const report = next() as Promise<Synthesized[]>;
+      stderr = "";
+      // A failed synth reports what the process printed in this round: the CLI's own error.
+      const report = (next() as Promise<Synthesized[]>).then((done) => done.map((s) => (s.code === 0 ? s : { ...s, stderr: stderr.slice(-3000) })));
       child.send({ startAt, work: items });
       return report;
     },
@@ -266,7 +270,7 @@ function baseListeners(json: StackJson): Map<string, number> {
  * (empty when it holds), counted from the stacks' JSON alone.
  */
 function violations(synthesized: readonly Synthesized[], expectedBlocks: number): string[] {
-  const problems = synthesized.filter((s) => s.code !== 0).map((s) => `synth of ${s.branch} exited ${s.code}`);
+  const problems = synthesized.filter((s) => s.code !== 0).map((s) => `synth of ${s.branch} exited ${s.code}: ${s.stderr ?? ""}`);
   const lastOut = synthesized[synthesized.length - 1]?.out;
   if (lastOut === undefined) return [...problems, "nothing synthesized"];
   const base = baseListeners(readStack(lastOut, "qa-base"));
