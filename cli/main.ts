@@ -19,7 +19,10 @@ const COMMANDS: Readonly<Record<string, { summary: string; load: () => Promise<C
     summary: "Destroy a branch's or the app's stack (or --base) with terraform and forget its state",
     load: async () => (await import("./commands/down")).command,
   },
-  branches: { summary: "List branch environments; gc those whose git branch is gone", load: async () => (await import("./commands/branches")).command },
+  branches: {
+    summary: "List branch environments (slot, ALB, age, expiry); gc those whose git branch is gone or whose branchTtl passed",
+    load: async () => (await import("./commands/branches")).command,
+  },
   diff: {
     summary: "Compare two synth outputs per service, replacements first (exit 1 on changes)",
     load: async () => (await import("./commands/diff")).command,
