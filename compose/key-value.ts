@@ -13,5 +13,9 @@ export function splitKeyValue(text: string): [key: string, value: string | null]
 export function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
   // fromEntries defines own properties: an assignment would turn a `__proto__` key (a legal
   // variable or label name) into the object's prototype and drop the entry.
-  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key] ?? ""]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, record[key] ?? ""]),
+  );
 }
